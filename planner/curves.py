@@ -1,0 +1,172 @@
+"""Capacity curves: how much of each resource is usable by each hour, as constants.
+
+Everything a fast exit runs into (onboarding, quotas and their raises, provisioning rates,
+dedicated delivery times, bandwidth, email warm-up, SMS registration, DNS delegation TTLs)
+becomes a curve indexed by hour t = 0..H, computed once from the inputs. The formulation
+turns each curve into right-hand sides; the verifier checks a Plan against the same curves.
+A curve entry is the capacity *by the end of* hour t.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.inventory import DnsDemand, EmailDemand, Inventory, SmsDemand
+
+GB_PER_HOUR_PER_GBPS = 450.0  # 1 Gbit/s for 3,600 s is 450 GB
+HOURS_PER_MONTH = 730.0
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Values by hour 0..H and, for each hour, the limit that sets the value."""
+
+    values: tuple[float, ...]
+    binding: tuple[str, ...]
+
+
+def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
+    """Servers a provider can have serving by hour t (before any data or stock limit).
+
+    cap(t) = 0 while t <= onboarding; else min(floor(rate * (t - onboarding)), quota(t)),
+    where quota(t) is the raised quota once t >= onboarding + raise lead time.
+    """
+    onboard = provider.onboarding_hours.value
+    rate = provider.provision_rate_per_hour.value
+    values, binding = [], []
+    for t in range(horizon_hours + 1):
+        elapsed = t - onboard
+        if elapsed <= 0:
+            values.append(0.0)
+            binding.append("onboarding")
+            continue
+        created = math.floor(rate * elapsed + EPS)
+        quota = provider.quota_servers.value
+        if provider.quota_raise_hours is not None and elapsed >= provider.quota_raise_hours.value:
+            quota = max(quota, provider.quota_raise_servers.value)
+        values.append(float(min(created, quota)))
+        binding.append("provisioning_rate" if created < quota else "quota")
+    return Curve(tuple(values), tuple(binding))
+
+
+def offering_servers(provider: Provider, offering: Offering, horizon_hours: int) -> Curve | None:
+    """Servers of one model deliverable by hour t; None when only the provider curve binds.
+
+    cap(t) = 0 before onboarding + delivery_hours, then the stock (unbounded if not given).
+    """
+    if offering.delivery_hours is None and offering.stock is None:
+        return None
+    ready = provider.onboarding_hours.value + (offering.delivery_hours.value
+                                               if offering.delivery_hours else 0.0)
+    stock = offering.stock.value if offering.stock is not None else math.inf
+    values = tuple(stock if t >= ready else 0.0 for t in range(horizon_hours + 1))
+    binding = tuple("stock" if t >= ready else "delivery" for t in range(horizon_hours + 1))
+    return Curve(values, binding)
+
+
+def ingress_gb(onboarding_hours: float, gbps: float, horizon_hours: int) -> Curve:
+    """GB that can arrive at a target during hour t: the line rate once hour t starts after
+    onboarding (t - 1 >= onboarding), else nothing."""
+    per_hour = gbps * GB_PER_HOUR_PER_GBPS
+    ok = [t >= 1 and t - 1 >= onboarding_hours for t in range(horizon_hours + 1)]
+    return Curve(tuple(per_hour if o else 0.0 for o in ok),
+                 tuple("data_copy" if o else "onboarding" for o in ok))
+
+
+def source_egress_gb(inventory: Inventory, horizon_hours: int) -> Curve:
+    """GB that can leave the source during hour t: its egress rate until the data is no
+    longer available (by default, the deadline), then nothing."""
+    cutoff = inventory.source.data_available_hours
+    cutoff = inventory.deadline_hours if cutoff is None else cutoff
+    per_hour = inventory.source.egress_gbps * GB_PER_HOUR_PER_GBPS
+    ok = [1 <= t <= cutoff for t in range(horizon_hours + 1)]
+    return Curve(tuple(per_hour if o else 0.0 for o in ok),
+                 tuple("source_egress" if o else "source_cutoff" for o in ok))
+
+
+def service_start_hours(vendor: ServiceVendor, offering: ServiceOffering) -> float:
+    """Hour the offering's capacity curves start: onboarding, then its lead time."""
+    lead = offering.lead_hours.value if offering.lead_hours else 0.0
+    return vendor.onboarding_hours.value + lead
+
+
+def object_storage_ingest_gb(vendor: ServiceVendor, offering: ServiceOffering,
+                             horizon_hours: int) -> Curve:
+    """GB an object-storage offering can ingest during hour t (its ingest_gbps curve)."""
+    start = service_start_hours(vendor, offering)
+    series = offering.capacity.get("ingest_gbps")
+    values, binding = [], []
+    for t in range(horizon_hours + 1):
+        if t < 1 or t - 1 < start:
+            values.append(0.0)
+            binding.append("onboarding")
+        else:
+            gbps = series.at(t - 1 - start) if series else math.inf
+            values.append(gbps * GB_PER_HOUR_PER_GBPS)
+            binding.append("capacity")
+    return Curve(tuple(values), tuple(binding))
+
+
+def _demand_measures(kind: str, demand) -> dict[str, float]:
+    if isinstance(demand, SmsDemand):
+        return {"messages_per_second": demand.messages_per_second,
+                "messages_per_day": demand.messages_per_day}
+    if isinstance(demand, EmailDemand):
+        return {"messages_per_day": demand.messages_per_day}
+    if isinstance(demand, DnsDemand):
+        return {"zones": float(len(demand.zones))}
+    raise ValueError(f"no measures for {kind}")
+
+
+def service_misfit(vendor: ServiceVendor, offering: ServiceOffering, demand) -> str | None:
+    """Why an offering cannot serve a demand at all, or None when it fits."""
+    if isinstance(demand, SmsDemand) and offering.countries is not None:
+        missing = sorted(set(demand.countries) - set(offering.countries))
+        if missing:
+            return f"does not deliver to {', '.join(missing)}"
+    if isinstance(demand, DnsDemand) and "records_per_zone" in offering.capacity:
+        limit = max(offering.capacity["records_per_zone"].values)
+        if limit < demand.records_per_zone:
+            return f"allows {limit:g} records per zone, the largest zone has " \
+                   f"{demand.records_per_zone}"
+    return None
+
+
+def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, demand,
+                  horizon_hours: int) -> Curve:
+    """Largest share (0..1) of a service demand an offering can carry by hour t.
+
+    share(t) = min(1, min over measures m of capacity_m(t - start) / demand_m), 0 before the
+    start (onboarding + lead time). For DNS the share is 0 until the old delegation's TTL has
+    run out after the new provider is ready: share(t) = 1 for t >= start + TTL.
+    """
+    start = service_start_hours(vendor, offering)
+    measures = _demand_measures(kind, demand)
+    ttl_hours = demand.current_ns_ttl_seconds / 3600 if isinstance(demand, DnsDemand) else 0.0
+    lead_code = {"sms": "registration", "email": "warm_up", "dns": "dns_ttl"}[kind]
+    values, binding = [], []
+    for t in range(horizon_hours + 1):
+        if t < vendor.onboarding_hours.value or t < 1:
+            values.append(0.0)
+            binding.append("onboarding")
+            continue
+        if t < start:
+            values.append(0.0)
+            binding.append("registration" if kind == "sms" else "onboarding")
+            continue
+        if t < start + ttl_hours - EPS:
+            values.append(0.0)
+            binding.append("dns_ttl")
+            continue
+        share = 1.0
+        for measure, needed in measures.items():
+            series = offering.capacity.get(measure)
+            if series is not None:
+                share = min(share, series.at(t - start) / needed)
+        values.append(max(0.0, share))
+        binding.append(lead_code if kind == "email" and share < 1 else "capacity")
+    return Curve(tuple(values), tuple(binding))

@@ -1,0 +1,113 @@
+"""Shared building blocks: strict models and sourced facts.
+
+Every number in a catalog is a `Fact`: a value with the `source` it comes from and the
+date it was true (`as_of`). To keep catalog files readable, a bare number may stand where a
+Fact is expected when an enclosing block (provider, offering, curve) gives `source` and
+`as_of`; the loader turns it into a full Fact, so the validated model never holds an
+unsourced number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+PROVENANCE_KEYS = ("source", "as_of", "estimate")
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors; values are not coerced across types (no "12" for 12)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Provenance(StrictModel):
+    source: str = Field(min_length=1, description="Where the value comes from (URL, document).")
+    as_of: str = Field(description="Date the value was true: YYYY, YYYY-MM or YYYY-MM-DD.")
+    estimate: bool = Field(False, description="True when the value is reasoned, not read.")
+    note: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_format(cls, value: Any) -> str:
+        text = value.isoformat() if hasattr(value, "isoformat") else value
+        if not isinstance(text, str) or not AS_OF_PATTERN.match(text):
+            raise ValueError("as_of must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        return text
+
+
+class ProvenanceDefaults(StrictModel):
+    """`source`, `as_of` and `estimate` given once for the numbers of a block."""
+
+    source: str | None = None
+    as_of: str | None = None
+    estimate: bool = False
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_format(cls, value: Any) -> str | None:
+        return None if value is None else Provenance._as_of_format(value)
+
+
+class Fact(Provenance):
+    """A sourced number."""
+
+    value: float
+
+
+class Series(Provenance):
+    """A sourced step curve: `values[i]` holds from `every_hours * i` hours onward.
+
+    Used for warm-up schedules (one value a day) and lead-time steps. The last value holds
+    for ever after.
+    """
+
+    every_hours: float = Field(24.0, gt=0)
+    values: list[float] = Field(min_length=1)
+
+    def at(self, hours_since_start: float) -> float:
+        """Value of the curve `hours_since_start` hours after its start (0 before it)."""
+        if hours_since_start < 0:
+            return 0.0
+        index = min(int(hours_since_start // self.every_hours), len(self.values) - 1)
+        return self.values[index]
+
+
+def inherit_provenance(data: Any, fact_fields: tuple[str, ...], child_lists: tuple[str, ...] = (),
+                       series_fields: tuple[str, ...] = ()) -> Any:
+    """Expand bare numbers into Facts using the block's own `source`/`as_of`/`estimate`.
+
+    Children (offerings, curves) inherit the block's provenance unless they give their own.
+    Called by the `mode="before"` validators of catalog models; leaves anything else alone so
+    that pydantic reports the real type error.
+    """
+    if not isinstance(data, dict):
+        return data
+    defaults = {key: data[key] for key in PROVENANCE_KEYS if key in data}
+    out = dict(data)
+    for name in fact_fields:
+        value = out.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "source" not in defaults or "as_of" not in defaults:
+                raise ValueError(
+                    f"{name}: a bare number needs provenance; write {{value, source, as_of}} "
+                    "or give this block `source` and `as_of`"
+                )
+            out[name] = {"value": value, **defaults}
+        elif isinstance(value, dict):
+            out[name] = {**defaults, **value}
+    for name in series_fields:
+        value = out.get(name)
+        if isinstance(value, dict):
+            out[name] = {**defaults, **value}
+    for name in child_lists:
+        children = out.get(name)
+        if isinstance(children, list):
+            out[name] = [{**defaults, **c} if isinstance(c, dict) else c for c in children]
+        elif isinstance(children, dict):  # mapping of name -> block
+            out[name] = {k: ({**defaults, **c} if isinstance(c, dict) else c)
+                         for k, c in children.items()}
+    return out

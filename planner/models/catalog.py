@@ -1,0 +1,186 @@
+"""Catalog models: where workloads can go, with the limits that bind in the first hours.
+
+Units are part of the names. Prices are in the provider's own `currency`; the catalog's
+`currencies` table converts them. Hours count from the decision to leave (hour 0).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.models.base import Fact, ProvenanceDefaults, Series, StrictModel, inherit_provenance
+
+ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
+ServiceKind = Literal["sms", "email", "dns", "object_storage"]
+Arch = Literal["x86_64", "arm64"]
+SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+COUNTRY = r"^[A-Z]{2}$"
+CURRENCY = r"^[A-Z]{3}$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+# Capacity measures each kind of service vendor may declare.
+SERVICE_MEASURES: dict[str, frozenset[str]] = {
+    "sms": frozenset({"messages_per_second", "messages_per_day"}),
+    "email": frozenset({"messages_per_day"}),
+    "dns": frozenset({"zones", "records_per_zone"}),
+    "object_storage": frozenset({"ingest_gbps"}),
+}
+
+
+class Offering(ProvenanceDefaults):
+    """A server model of a compute provider (a cloud instance type or a dedicated model)."""
+
+    id: str = Field(pattern=SLUG)
+    description: str | None = None
+    vcpu: Fact
+    ram_gb: Fact
+    disk_gb: Fact
+    arch: Arch = "x86_64"
+    gpu_count: Fact | None = None
+    price_per_hour: Fact | None = None
+    price_per_month: Fact
+    setup_fee: Fact | None = None
+    delivery_hours: Fact | None = Field(
+        None, description="Hours after onboarding before this model can be handed over "
+        "(dedicated servers built to order); absent means as fast as the provider provisions.")
+    stock: Fact | None = Field(None, description="Servers of this model that can be had at all.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, (
+            "vcpu", "ram_gb", "disk_gb", "gpu_count", "price_per_hour", "price_per_month",
+            "setup_fee", "delivery_hours", "stock"))
+
+
+class Provider(ProvenanceDefaults):
+    """A compute provider: cloud, bare metal, colocation or self-hosting."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    kind: ComputeKind
+    jurisdiction: str = Field(pattern=COUNTRY)
+    currency: str = Field("USD", pattern=CURRENCY)
+    cli: str | None = Field(None, description="The provider's own command-line tool, if any.")
+    website: str | None = None
+    end_of_life: str | None = Field(None, pattern=DATE)
+    onboarding_hours: Fact = Field(description="Account, verification and payment: hours "
+                                   "from the decision until the first server can be ordered.")
+    quota_servers: Fact = Field(description="Servers a new account may run.")
+    quota_raise_servers: Fact | None = None
+    quota_raise_hours: Fact | None = Field(None, description="Hours after onboarding until a "
+                                           "requested raise to quota_raise_servers is granted.")
+    provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
+    ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
+    egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
+    refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
+    refusal_evidence: str | None = None
+    offerings: list[Offering] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, (
+            "onboarding_hours", "quota_servers", "quota_raise_servers", "quota_raise_hours",
+            "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk"),
+            child_lists=("offerings",))
+
+    @model_validator(mode="after")
+    def _check(self):
+        if (self.quota_raise_servers is None) != (self.quota_raise_hours is None):
+            raise ValueError("quota_raise_servers and quota_raise_hours go together")
+        if not 0 <= self.refusal_risk.value <= 1:
+            raise ValueError("refusal_risk must be a probability between 0 and 1")
+        ids = [o.id for o in self.offerings]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"offering ids repeat in provider {self.id}")
+        return self
+
+
+class ServiceOffering(ProvenanceDefaults):
+    """A channel or plan of a service vendor (an SMS 10DLC campaign, a dedicated email IP)."""
+
+    id: str = Field(pattern=SLUG)
+    description: str | None = None
+    countries: list[str] | None = Field(None, description="Destinations served (SMS); "
+                                        "absent means everywhere.")
+    lead_hours: Fact | None = Field(None, description="Registration or provisioning lead time "
+                                    "after onboarding before the capacity curves start.")
+    capacity: dict[str, Series] = Field(min_length=1, description="Capacity curves by measure, "
+                                        "counted from the end of the lead time.")
+    price_per_unit: Fact | None = Field(None, description="Per message (sms, email), per "
+                                        "zone-month (dns), per TB-month (object_storage).")
+    price_per_month: Fact | None = None
+    setup_fee: Fact | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("lead_hours", "price_per_unit", "price_per_month",
+                                         "setup_fee"), child_lists=("capacity",))
+
+
+class ServiceVendor(ProvenanceDefaults):
+    """An SMS, email, DNS or object-storage vendor."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    kind: ServiceKind
+    jurisdiction: str = Field(pattern=COUNTRY)
+    currency: str = Field("USD", pattern=CURRENCY)
+    cli: str | None = None
+    website: str | None = None
+    end_of_life: str | None = Field(None, pattern=DATE)
+    onboarding_hours: Fact
+    refusal_risk: Fact
+    refusal_evidence: str | None = None
+    offerings: list[ServiceOffering] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("onboarding_hours", "refusal_risk"),
+                                  child_lists=("offerings",))
+
+    @model_validator(mode="after")
+    def _check(self):
+        allowed = SERVICE_MEASURES[self.kind]
+        for offering in self.offerings:
+            unknown = set(offering.capacity) - allowed
+            if unknown:
+                raise ValueError(f"offering {offering.id}: {self.kind} capacity measures are "
+                                 f"{sorted(allowed)}, not {sorted(unknown)}")
+        if not 0 <= self.refusal_risk.value <= 1:
+            raise ValueError("refusal_risk must be a probability between 0 and 1")
+        return self
+
+
+class Catalog(StrictModel):
+    """Providers and vendors, merged from the shipped catalog and the user's layers."""
+
+    currencies: dict[str, Fact] = Field(default_factory=dict, description="Value of one unit "
+                                        "of each currency in USD.")
+    providers: list[Provider] = Field(default_factory=list)
+    services: list[ServiceVendor] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self):
+        ids = [p.id for p in self.providers] + [v.id for v in self.services]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"ids repeat across providers and vendors: {dupes}")
+        for code in {p.currency for p in self.providers} | {v.currency for v in self.services}:
+            if code != "USD" and code not in self.currencies:
+                raise ValueError(f"currency {code} is used but has no rate in `currencies`")
+        return self
+
+    def usd_per(self, currency: str) -> float:
+        return 1.0 if currency == "USD" else self.currencies[currency].value
+
+    def provider(self, provider_id: str) -> Provider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
+
+    def vendor(self, vendor_id: str) -> ServiceVendor | None:
+        return next((v for v in self.services if v.id == vendor_id), None)

@@ -1,0 +1,127 @@
+"""Inventory models: what runs today, what must move, by when, under which policy."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.models.base import StrictModel
+
+GroupArch = Literal["x86_64", "arm64", "any"]
+NAME = r"^[^\x00-\x1f]+$"  # printable; names reach runbooks, where they are quoted
+
+
+class WorkloadGroup(StrictModel):
+    """`count` like servers that move together."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    count: int = Field(ge=1, le=1_000_000)
+    vcpu: float = Field(gt=0, le=1024)
+    ram_gb: float = Field(gt=0, le=65536)
+    disk_gb: float = Field(0, ge=0, le=10_000_000)
+    arch: GroupArch = "x86_64"
+    gpu_count: int = Field(0, ge=0, le=64)
+    data_gb: float = Field(0, ge=0, le=1e9, description="Data to copy for the whole group, "
+                           "split evenly over its servers; a server serves once its share "
+                           "has arrived.")
+    tier: int = Field(2, ge=1, le=4, description="1 = critical ... 4 = can wait.")
+    jurisdictions: list[str] | None = Field(None, description="Allowed provider "
+                                            "jurisdictions (ISO country codes); absent: any.")
+    depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
+                                  "it serves at most the fraction they serve.")
+    spread: bool = Field(True, description="Subject to the share and survive-losses policy.")
+
+
+class SmsDemand(StrictModel):
+    messages_per_day: float = Field(gt=0, le=1e10)
+    messages_per_second: float = Field(gt=0, le=1e6, description="Peak rate.")
+    countries: list[str] = Field(min_length=1)
+    tier: int = Field(1, ge=1, le=4)
+
+
+class EmailDemand(StrictModel):
+    messages_per_day: float = Field(gt=0, le=1e10)
+    sending_domains: list[str] = Field(min_length=1)
+    tier: int = Field(2, ge=1, le=4)
+
+
+class DnsDemand(StrictModel):
+    zones: list[str] = Field(min_length=1)
+    records_per_zone: int = Field(ge=1, le=10_000_000, description="Records in the largest zone.")
+    current_ns_ttl_seconds: int = Field(ge=0, le=10_000_000, description="TTL of the NS "
+                                        "delegation resolvers hold today (172800 for .com).")
+    tier: int = Field(1, ge=1, le=4)
+
+
+class ObjectStorageDemand(StrictModel):
+    stored_tb: float = Field(gt=0, le=1e6)
+    requests_per_month_millions: float = Field(0, ge=0)
+    tier: int = Field(3, ge=1, le=4)
+
+
+class Services(StrictModel):
+    sms: SmsDemand | None = None
+    email: EmailDemand | None = None
+    dns: DnsDemand | None = None
+    object_storage: ObjectStorageDemand | None = None
+
+
+class Source(StrictModel):
+    """The provider being left and how fast data can leave it."""
+
+    provider: str = Field(min_length=1, description="Catalog id (for its egress price) or a "
+                          "name; never a target.")
+    egress_gbps: float = Field(gt=0, le=10_000)
+    data_available_hours: float | None = Field(None, ge=0, description="Hours data can still "
+                                               "be copied out; absent: until the deadline.")
+
+
+class Policy(StrictModel):
+    excluded_providers: list[str] = Field(default_factory=list)
+    max_share_per_provider: float = Field(1.0, gt=0, le=1, description="Largest share of any "
+                                          "group one provider may hold once placed.")
+    survive_provider_losses: int = Field(0, ge=0, le=10)
+    min_surviving_share: float = Field(0.5, ge=0, lt=1, description="Share of each group that "
+                                       "must remain after losing the largest k providers.")
+    one_time_budget: float | None = Field(None, ge=0, description="In the inventory currency.")
+    monthly_budget: float | None = Field(None, ge=0, description="In the inventory currency.")
+    run_rate_months: float = Field(1.0, ge=0, le=120, description="Months of run-rate counted "
+                                   "with one-time costs when choosing the cheapest plan.")
+
+
+class Inventory(StrictModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    source: Source
+    deadline_hours: int = Field(ge=1, le=8760)
+    horizon_hours: int | None = Field(None, ge=1, le=8760, description="Last hour planned; "
+                                      "absent: three times the deadline, at least 72.")
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    decision_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description=
+                                      "Day of the decision (hour 0): providers past their "
+                                      "end of life by then are never chosen.")
+    groups: list[WorkloadGroup] = Field(min_length=1)
+    services: Services = Field(default_factory=Services)
+    policy: Policy = Field(default_factory=Policy)
+
+    @model_validator(mode="after")
+    def _check(self):
+        names = [g.name for g in self.groups]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"group names repeat: {dupes}")
+        for group in self.groups:
+            for dep in group.depends_on:
+                if dep not in names:
+                    raise ValueError(f"group {group.name!r} depends on unknown group {dep!r}")
+                if dep == group.name:
+                    raise ValueError(f"group {group.name!r} depends on itself")
+        if self.horizon_hours is not None and self.horizon_hours < self.deadline_hours:
+            raise ValueError("horizon_hours must be at least deadline_hours")
+        return self
+
+    @property
+    def horizon(self) -> int:
+        return self.horizon_hours or max(3 * self.deadline_hours, self.deadline_hours + 48, 72)

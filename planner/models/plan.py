@@ -1,0 +1,138 @@
+"""The Plan: the solved result as plain data. It round-trips through JSON without loss.
+
+Hour-indexed lists have one entry per hour 0..horizon_hours; entry t is the state *by* the
+end of hour t (for copies: GB copied during hour t). Hour 0 is the decision: nothing new runs.
+Wall-clock timings are not part of the Plan, so the same inputs give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from planner.models.base import StrictModel
+from planner.models.catalog import Catalog
+from planner.models.inventory import Inventory
+
+PlanStatus = Literal["optimal", "feasible", "time_limit", "no_solution"]
+CauseCode = Literal[
+    "no_fit", "excluded", "end_of_life", "onboarding", "quota", "provisioning_rate",
+    "delivery", "stock", "data_copy", "source_egress", "source_cutoff", "budget",
+    "policy_share", "dependency", "registration", "warm_up", "dns_ttl", "capacity",
+    "horizon",
+]
+
+
+class SolverPhase(StrictModel):
+    name: Literal["coverage", "cost"]
+    status: PlanStatus
+    raw_status: str = Field(description="The solver's own status words.")
+    objective: float | None = None
+    bound: float | None = Field(None, description="Proven bound on the objective.")
+    gap: float | None = Field(None, description="Relative gap |objective-bound|/|objective|.")
+
+
+class SolverFacts(StrictModel):
+    solver: Literal["highs", "cbc"]
+    time_limit_seconds: float | None
+    gap_requested: float
+    variables: int
+    integer_variables: int
+    constraints: int
+    phases: list[SolverPhase]
+
+
+class Assignment(StrictModel):
+    group: str
+    provider: str
+    offering: str
+    count: int = Field(ge=1)
+    first_hour: int = Field(description="First hour a server of this row is serving.")
+    ready_hour: int = Field(description="Hour by which all `count` servers are serving.")
+
+
+class ScheduleRow(StrictModel):
+    group: str
+    provider: str
+    offering: str
+    up_by_hour: list[int] = Field(description="Servers serving by each hour 0..H.")
+
+
+class CopyRow(StrictModel):
+    demand: str = Field(description="Group name, or 'object_storage'.")
+    target: str = Field(description="Provider or vendor id.")
+    gb_by_hour: list[float] = Field(description="GB copied during each hour 0..H.")
+
+
+class ServiceRow(StrictModel):
+    kind: Literal["sms", "email", "dns"]
+    vendor: str
+    offering: str
+    share_by_hour: list[float] = Field(description="Share of the demand served by each hour.")
+
+
+class CoverageRow(StrictModel):
+    demand: str = Field(description="Group name, or a service kind.")
+    kind: Literal["group", "sms", "email", "dns", "object_storage"]
+    unit: str
+    total: float
+    served_by_hour: list[float]
+
+
+class Cause(StrictModel):
+    code: CauseCode
+    provider: str | None = None
+    detail: str
+
+
+class Shortfall(StrictModel):
+    demand: str
+    kind: Literal["group", "sms", "email", "dns", "object_storage"]
+    unit: str
+    total: float
+    missing_at_deadline: float
+    full_by_hour: int | None = Field(description="Hour it is fully served, None: not within "
+                                     "the horizon.")
+    causes: list[Cause]
+
+
+class Costs(StrictModel):
+    currency: str
+    one_time: dict[str, float] = Field(description="setup_fees, source_egress, service_setup.")
+    monthly: dict[str, float] = Field(description="servers, services.")
+    one_time_total: float
+    monthly_total: float
+    hourly_run_rate: float
+
+
+class Exclusion(StrictModel):
+    id: str
+    reason: str
+
+
+class Plan(StrictModel):
+    planner_version: str
+    inputs_digest: str = Field(description="sha256 of the canonical JSON of the inputs.")
+    inventory: Inventory
+    catalog: Catalog
+    deadline_hours: int
+    horizon_hours: int
+    status: PlanStatus
+    solver: SolverFacts
+    assignments: list[Assignment]
+    schedule: list[ScheduleRow]
+    copies: list[CopyRow]
+    services: list[ServiceRow]
+    coverage: list[CoverageRow]
+    servers_total: int
+    servers_at_deadline: int
+    coverage_at_deadline: float = Field(description="Share of all servers serving at the "
+                                        "deadline.")
+    full_coverage_hour: int | None = Field(description="First hour every group and service "
+                                           "is fully served; None: not within the horizon.")
+    providers_used: list[str]
+    costs: Costs
+    shortfalls: list[Shortfall]
+    excluded: list[Exclusion]
+    warnings: list[str] = Field(default_factory=list)

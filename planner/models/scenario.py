@@ -1,0 +1,23 @@
+"""Scenario models: what-if overrides applied to an inventory and a catalog before planning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from planner.models.base import StrictModel
+
+
+class Scenario(StrictModel):
+    """A named set of overrides. Shorthands come first, then dotted-path `set` overrides
+    (`deadline_hours`, `policy.survive_provider_losses`, `catalog.hetzner-cloud.quota_servers`)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    deadline_hours: int | None = Field(None, ge=1, le=8760)
+    exclude: list[str] = Field(default_factory=list)
+    only: list[str] | None = None
+    one_time_budget: float | None = Field(None, ge=0)
+    monthly_budget: float | None = Field(None, ge=0)
+    set: dict[str, Any] = Field(default_factory=dict)
