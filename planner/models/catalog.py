@@ -61,6 +61,8 @@ class Provider(ProvenanceDefaults):
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     kind: ComputeKind
+    organization: str | None = Field(None, pattern=SLUG, description="Company behind it: "
+                                     "excluding the organization excludes all its entries.")
     jurisdiction: str = Field(pattern=COUNTRY)
     currency: str = Field("USD", pattern=CURRENCY)
     cli: str | None = Field(None, description="The provider's own command-line tool, if any.")
@@ -128,6 +130,8 @@ class ServiceVendor(ProvenanceDefaults):
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     kind: ServiceKind
+    organization: str | None = Field(None, pattern=SLUG, description="Company behind it: "
+                                     "excluding the organization excludes all its entries.")
     jurisdiction: str = Field(pattern=COUNTRY)
     currency: str = Field("USD", pattern=CURRENCY)
     cli: str | None = None
