@@ -1,0 +1,31 @@
+# Two commands do all set-up on a fresh machine with Python 3.11+ and make:
+#   make demo   install into .venv and plan the bundled 2021 inventory
+#   make test   install the test dependencies and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OUT := out/parler-2021
+
+.PHONY: demo test bench clean
+
+$(VENV)/.run-deps: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.run-deps
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.run-deps
+	$(BIN)/planner plan inventories/parler-2021.yaml -o $(OUT)
+	$(BIN)/planner verify $(OUT)/plan.json
+
+test: $(VENV)/.test-deps
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.run-deps
+	$(BIN)/python bench/plan_2021.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -1,0 +1,115 @@
+"""The command line: reading inputs, running the pipeline, writing outputs. I/O lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planner import __version__, loader, pipeline
+from planner.errors import PlannerError
+from planner.planfile import load_plan, plan_json
+from planner.render import render_runbook
+from planner.summary import summary_json, summary_text
+from planner.verify import verify
+from planner.writers import write_atomic
+
+EXIT_INPUT, EXIT_INTERRUPTED = 1, 130
+
+
+class _Group(click.Group):
+    """Input and plan errors end in one clear message and exit 1; Ctrl-C in exit 130."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planner")
+def main():
+    """Plan an emergency exit from a cloud provider, hour by hour."""
+
+
+def _catalog(paths: tuple[Path, ...], no_default: bool):
+    layers = ([] if no_default else loader.shipped_catalog_paths()) + list(paths)
+    if not layers:
+        raise PlannerError("no catalog: give -c FILE or drop --no-default-catalog")
+    return loader.load_catalog(layers)
+
+
+@main.command("plan")
+@click.argument("inventory", type=click.Path(path_type=Path))
+@click.option("-c", "--catalog", "catalogs", multiple=True, type=click.Path(path_type=Path),
+              help="Catalog layer over the shipped one (repeatable; later wins).")
+@click.option("--no-default-catalog", is_flag=True, help="Use only the -c layers.")
+@click.option("--deadline-hours", type=click.IntRange(1, 8760), help="Override the deadline.")
+@click.option("--exclude", multiple=True, help="Provider id or organization to exclude.")
+@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds per solve.")
+@click.option("--gap", type=click.FloatRange(0, 1), default=1e-4, show_default=True,
+              help="Relative optimality gap to stop at.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for plan.json and runbook.md.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Format of the summary on standard output.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclude, solver,
+                 time_limit, gap, output, fmt, quiet):
+    """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
+    inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude)
+    catalog = _catalog(catalogs, no_default_catalog)
+    run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
+    runbook = render_runbook(run.plan)
+    files = [output / "plan.json", output / "runbook.md"]
+    write_atomic(files[0], plan_json(run.plan))
+    write_atomic(files[1], runbook)
+    if not quiet:
+        click.echo(summary_json(run.plan) if fmt == "json"
+                   else summary_text(run.plan, [str(f) for f in files], run.seconds))
+
+
+@main.command("verify")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+def verify_command(plan_file):
+    """Check a saved plan against its inputs, without the solver."""
+    violations = verify(load_plan(plan_file))
+    if violations:
+        for v in violations:
+            click.echo(f"violated: {v.constraint}: {v.detail}", err=True)
+        raise PlannerError(f"{plan_file}: {len(violations)} constraint(s) violated")
+    click.echo(f"{plan_file}: valid")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_command(files):
+    """Check inventories, catalogs and scenario files without solving."""
+    failed = []
+    for path in files:
+        try:
+            click.echo(f"{path}: valid {loader.validate_file(path)}")
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed.append(path)
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command("render")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
+def render_command(plan_file, output):
+    """Render a saved plan.json as a Markdown runbook."""
+    text = render_runbook(load_plan(plan_file))
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,191 @@
+"""Why a demand is short at the deadline: the limits that bind, read off the curves and the
+solved rows. Each cause names its provider and the numbers, so a person can act on it."""
+
+from __future__ import annotations
+
+from planner.curves import Curve
+from planner.models.plan import Cause, CopyRow, CoverageRow, ScheduleRow, ServiceRow, Shortfall
+from planner.prepare import Instance
+
+TOL = 1e-6
+
+
+def _first(curve: Curve, start: int = 0, at_least: float = TOL) -> int | None:
+    return next((t for t in range(start, len(curve.values)) if curve.values[t] >= at_least), None)
+
+
+def _when(hour: int | None) -> str:
+    return "not within the horizon" if hour is None else f"from hour {hour}"
+
+
+def _provider_cause(inst: Instance, p: str, D: int, used: float) -> Cause | None:
+    curve, provider = inst.provider_curves[p], inst.providers[p]
+    cap, code = curve.values[D], curve.binding[D]
+    if cap <= 0:
+        return Cause(code="onboarding", provider=p, detail=(
+            f"{p}: onboarding takes {provider.onboarding_hours.value:g} h; first server "
+            f"{_when(_first(curve, at_least=1))}"))
+    if used < cap - TOL:
+        return None
+    if code == "quota":
+        raise_note = ""
+        if provider.quota_raise_hours is not None:
+            raise_at = provider.onboarding_hours.value + provider.quota_raise_hours.value
+            raise_note = (f"; a raise to {provider.quota_raise_servers.value:g} comes at hour "
+                          f"{raise_at:g}")
+        return Cause(code="quota", provider=p, detail=(
+            f"{p}: new-account quota of {cap:g} servers is used up by hour {D}{raise_note}"))
+    return Cause(code="provisioning_rate", provider=p, detail=(
+        f"{p}: at {provider.provision_rate_per_hour.value:g} servers/h after onboarding, "
+        f"{cap:g} can be up by hour {D} and all are used"))
+
+
+def _offering_causes(inst: Instance, g: str, p: str, D: int, schedule) -> list[Cause]:
+    causes = []
+    for c in (c for c in inst.candidates if c.group == g and c.provider == p):
+        curve = inst.offering_curves.get((p, c.offering))
+        if curve is None:
+            return []  # an offering without delivery or stock limits: not the binding one
+        used = sum(r.up_by_hour[D] for r in schedule if (r.provider, r.offering) == (p, c.offering))
+        if curve.values[D] <= 0:
+            causes.append(Cause(code="delivery", provider=p, detail=(
+                f"{p}/{c.offering}: delivered {_when(_first(curve))}")))
+        elif used >= curve.values[D] - TOL:
+            causes.append(Cause(code="stock", provider=p, detail=(
+                f"{p}/{c.offering}: all {curve.values[D]:g} in stock are used")))
+    return causes
+
+
+def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cause | None:
+    group = inst.groups[g]
+    if group.data_gb <= 0:
+        return None
+    per_server = group.data_gb / group.count
+    servers = sum(r.up_by_hour[D] for r in schedule if r.group == g and r.provider == p)
+    copied = sum(sum(c.gb_by_hour[: D + 1]) for c in copies if c.demand == g and c.target == p)
+    if copied >= per_server * (servers + 1) - TOL:
+        return None
+    window = [t for t in range(1, D + 1)
+              if inst.egress.values[t] > 0 and inst.ingress[p].values[t] > 0]
+    if not window:
+        return Cause(code="source_cutoff", provider=p, detail=(
+            f"{p}: no hour before {D} when both the source and {p} can move data "
+            f"(source until hour {max((t for t, v in enumerate(inst.egress.values) if v), default=0)}, "
+            f"{p} after onboarding at {inst.providers[p].onboarding_hours.value:g} h)"))
+    saturated = all(sum(c.gb_by_hour[t] for c in copies) >= inst.egress.values[t] - 1e-3
+                    for t in window)
+    if saturated:
+        return Cause(code="source_egress", provider=p, detail=(
+            f"source egress of {inst.inventory.source.egress_gbps:g} Gbit/s is full in every "
+            f"hour {window[0]}-{window[-1]}; {copied:,.0f} of {group.data_gb:,.0f} GB of {g} "
+            f"reached {p} by hour {D}"))
+    return Cause(code="data_copy", provider=p, detail=(
+        f"{p}: {copied:,.0f} GB of {g} copied by hour {D} at up to "
+        f"{inst.providers[p].ingress_gbps.value:g} Gbit/s ingress; {per_server:,.0f} GB per server"))
+
+
+def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> list[Cause]:
+    D, group = inst.deadline_hours, inst.groups[g]
+    providers = sorted({c.provider for c in inst.candidates if c.group == g})
+    if not providers:
+        detail = "; ".join(inst.misfits.get(g, [])[:6]) or "no eligible provider"
+        return [Cause(code="no_fit", detail=f"no eligible offering fits {g} "
+                      f"({group.vcpu:g} vCPU, {group.ram_gb:g} GB RAM, {group.disk_gb:g} GB disk,"
+                      f" {group.arch}): {detail}")]
+    causes = []
+    for p in providers:
+        used = sum(r.up_by_hour[D] for r in schedule if r.provider == p)
+        cause = _provider_cause(inst, p, D, used)
+        found = [cause] if cause else []
+        found += _offering_causes(inst, g, p, D, schedule)
+        data = _data_cause(inst, g, p, D, schedule, copies)
+        found += [data] if data else []
+        causes += found or [Cause(code="capacity", provider=p, detail=(
+            f"{p}: {inst.provider_curves[p].values[D] - used:g} servers of room at hour {D} "
+            f"went to groups of higher tier or were held back by the policy below"))]
+    for h in group.depends_on:
+        if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL:
+            causes.append(Cause(code="dependency", detail=(
+                f"{g} depends on {h}, which serves {served_share(h):.0%} at hour {D}")))
+    policy = inst.inventory.policy
+    if group.spread and (policy.max_share_per_provider < 1 or policy.survive_provider_losses):
+        causes.append(Cause(code="policy_share", detail=(
+            f"policy: at most {policy.max_share_per_provider:.0%} of {g} per provider, and "
+            f"survive losing {policy.survive_provider_losses} provider(s) with "
+            f"{policy.min_surviving_share:.0%} left")))
+    return causes + _budget_causes(inst)
+
+
+def _budget_causes(inst: Instance) -> list[Cause]:
+    policy = inst.inventory.policy
+    out = []
+    if policy.one_time_budget is not None:
+        out.append(Cause(code="budget", detail=f"one-time budget {policy.one_time_budget:,.0f} "
+                         f"{inst.inventory.currency}"))
+    if policy.monthly_budget is not None:
+        out.append(Cause(code="budget", detail=f"monthly budget {policy.monthly_budget:,.0f} "
+                         f"{inst.inventory.currency}"))
+    return out
+
+
+def _service_causes(inst: Instance, kind: str) -> list[Cause]:
+    D = inst.deadline_hours
+    causes = []
+    for sc in (s for s in inst.service_candidates if s.kind == kind):
+        share, name = sc.share, f"{sc.vendor}/{sc.offering}"
+        if share.values[D] >= 1 - TOL:
+            continue
+        full = _first(share, at_least=1 - TOL)
+        first = _first(share)
+        code = share.binding[D]
+        if share.values[D] <= 0:
+            detail = f"{name}: nothing before hour {first}" if first is not None else \
+                f"{name}: no capacity within the horizon"
+        else:
+            detail = f"{name}: carries at most {share.values[D]:.0%} at hour {D}"
+        causes.append(Cause(code=code, provider=sc.vendor,
+                            detail=f"{detail}; all of it {_when(full)} ({code.replace('_', ' ')})"))
+    if not causes:
+        misfits = inst.service_misfits.get(kind, [])
+        detail = "; ".join(misfits[:6]) or f"no eligible {kind} vendor in the catalog"
+        causes.append(Cause(code="no_fit", detail=detail))
+    return causes
+
+
+def _storage_causes(inst: Instance, copies) -> list[Cause]:
+    if not inst.storage_vendors:
+        return [Cause(code="no_fit", detail="no eligible object-storage vendor")]
+    cutoff = max((t for t, v in enumerate(inst.egress.values) if v > 0), default=0)
+    moved = sum(sum(c.gb_by_hour[: inst.deadline_hours + 1]) for c in copies)
+    return [Cause(code="source_egress", detail=(
+        f"{inst.inventory.source.egress_gbps:g} Gbit/s of source egress moved {moved:,.0f} GB "
+        f"(servers' data and objects together) by hour {inst.deadline_hours}; the source stops "
+        f"at hour {cutoff}"))]
+
+
+def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow],
+               services: list[ServiceRow], coverage: list[CoverageRow]) -> list[Shortfall]:
+    D = inst.deadline_hours
+    by_demand = {row.demand: row for row in coverage}
+
+    def served_share(name: str) -> float:
+        row = by_demand[name]
+        return row.served_by_hour[D] / row.total
+
+    out = []
+    for row in coverage:
+        missing = row.total - row.served_by_hour[D]
+        if missing <= 1e-6 * max(1.0, row.total):
+            continue
+        if row.kind == "group":
+            causes = _group_causes(inst, row.demand, schedule, copies, served_share)
+        elif row.kind == "object_storage":
+            causes = _storage_causes(inst, copies)
+        else:
+            causes = _service_causes(inst, row.kind)
+        full = next((t for t, s in enumerate(row.served_by_hour)
+                     if s >= row.total - 1e-6 * max(1.0, row.total)), None)
+        out.append(Shortfall(demand=row.demand, kind=row.kind, unit=row.unit, total=row.total,
+                             missing_at_deadline=round(missing, 9), full_by_hour=full,
+                             causes=causes))
+    return out

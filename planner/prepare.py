@@ -1,0 +1,209 @@
+"""First half of formulate: from validated inputs to the constants the model is built on.
+
+Decides who is eligible (exclusions, end of life, the source itself), which offerings fit
+which group, drops dominated offerings, and precomputes every capacity curve. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner import curves
+from planner.curves import Curve
+from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.plan import Exclusion
+
+TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}  # each tier outweighs ten of the next
+SERVICE_KINDS = ("sms", "email", "dns")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Servers of `group` may go on `offering` of `provider`."""
+
+    group: str
+    provider: str
+    offering: str
+
+
+@dataclass(frozen=True)
+class ServiceCandidate:
+    kind: str
+    vendor: str
+    offering: str
+    share: Curve
+    fixed_fees: bool
+
+
+@dataclass
+class Instance:
+    """Everything the formulation, the diagnosis and the Plan need, computed once."""
+
+    inventory: Inventory
+    catalog: Catalog
+    horizon_hours: int
+    deadline_hours: int
+    exclusions: list[Exclusion]
+    providers: dict[str, Provider]          # eligible compute providers
+    vendors: dict[str, ServiceVendor]       # eligible service vendors
+    groups: dict[str, WorkloadGroup]
+    candidates: list[Candidate]
+    misfits: dict[str, list[str]]           # group -> why eligible providers cannot take it
+    provider_curves: dict[str, Curve]
+    offering_curves: dict[tuple[str, str], Curve]
+    ingress: dict[str, Curve]
+    egress: Curve
+    service_candidates: list[ServiceCandidate]
+    service_misfits: dict[str, list[str]]
+    storage_vendors: list[str]              # object-storage vendors (first offering used)
+    storage_ingest: dict[str, Curve]
+    weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
+
+    def offering(self, provider_id: str, offering_id: str) -> Offering:
+        return next(o for o in self.providers[provider_id].offerings if o.id == offering_id)
+
+    def service_offering(self, vendor_id: str, offering_id: str) -> ServiceOffering:
+        return next(o for o in self.vendors[vendor_id].offerings if o.id == offering_id)
+
+    def to_plan_currency(self, amount: float, currency: str) -> float:
+        return amount * self.catalog.usd_per(currency) / self.catalog.usd_per(
+            self.inventory.currency)
+
+
+def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> str | None:
+    """Why a catalog entry may not be used at all, or None."""
+    names = {entry.id} | ({entry.organization} if entry.organization else set())
+    if inventory.source.provider in names:
+        return "it is the provider being left"
+    hit = sorted(names & set(inventory.policy.excluded_providers))
+    if hit:
+        return f"excluded by policy ({', '.join(hit)})"
+    if entry.end_of_life and inventory.decision_date and entry.end_of_life <= inventory.decision_date:
+        return f"end of life on {entry.end_of_life}, before the decision date " \
+               f"{inventory.decision_date}"
+    return None
+
+
+def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str | None:
+    """Why one server of `group` cannot run on one server of `offering`, or None."""
+    if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
+        return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
+    if group.arch != "any" and offering.arch != group.arch:
+        return f"arch {offering.arch}"
+    gpus = offering.gpu_count.value if offering.gpu_count else 0
+    for name, have, need in (("vCPU", offering.vcpu.value, group.vcpu),
+                             ("GB RAM", offering.ram_gb.value, group.ram_gb),
+                             ("GB disk", offering.disk_gb.value, group.disk_gb),
+                             ("GPU", gpus, group.gpu_count)):
+        if have < need:
+            return f"{have:g} {name} < {need:g}"
+    return None
+
+
+def _cost_key(offering: Offering) -> tuple[float, float, float]:
+    return (offering.price_per_month.value,
+            offering.setup_fee.value if offering.setup_fee else 0.0,
+            offering.price_per_hour.value if offering.price_per_hour else 0.0)
+
+
+def _undominated(fitting: list[Offering]) -> list[Offering]:
+    """Drop an offering when another at the same provider with the same limits (no stock
+    cap, same delivery time) costs no more in every component, ties broken by id."""
+    kept = []
+    for o in fitting:
+        limits = (o.delivery_hours.value if o.delivery_hours else None)
+        dominated = any(
+            other.id != o.id and o.stock is None and other.stock is None
+            and (other.delivery_hours.value if other.delivery_hours else None) == limits
+            and all(a <= b for a, b in zip(_cost_key(other), _cost_key(o)))
+            and (_cost_key(other), other.id) < (_cost_key(o), o.id)
+            for other in fitting)
+        if not dominated:
+            kept.append(o)
+    return kept
+
+
+def _compute_candidates(inventory, providers):
+    candidates, misfits = [], {}
+    for group in inventory.groups:
+        reasons = []
+        for provider in providers.values():
+            fitting, why = [], []
+            for offering in provider.offerings:
+                reason = misfit(group, provider, offering)
+                (why.append(f"{offering.id}: {reason}") if reason else fitting.append(offering))
+            for offering in _undominated(fitting):
+                candidates.append(Candidate(group.name, provider.id, offering.id))
+            if not fitting:
+                reasons.append(f"{provider.id}: no offering fits ({'; '.join(why[:3])})")
+        misfits[group.name] = reasons
+    return candidates, misfits
+
+
+def _service_demands(inventory: Inventory) -> dict[str, object]:
+    services = inventory.services
+    return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
+
+
+def _compute_services(inventory, vendors, horizon):
+    out, misfits = [], {}
+    for kind, demand in _service_demands(inventory).items():
+        misfits[kind] = []
+        for vendor in (v for v in vendors.values() if v.kind == kind):
+            for offering in vendor.offerings:
+                reason = curves.service_misfit(vendor, offering, demand)
+                if reason:
+                    misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
+                    continue
+                share = curves.service_share(kind, vendor, offering, demand, horizon)
+                fees = any(f is not None and f.value > 0
+                           for f in (offering.price_per_month, offering.setup_fee))
+                out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
+    return out, misfits
+
+
+def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
+    """Eligibility, fit, dominance and curves for one planning run."""
+    horizon = inventory.horizon
+    exclusions, providers, vendors = [], {}, {}
+    for entry in [*catalog.providers, *catalog.services]:
+        reason = exclusion_reason(entry, inventory)
+        if reason:
+            exclusions.append(Exclusion(id=entry.id, reason=reason))
+        elif isinstance(entry, Provider):
+            providers[entry.id] = entry
+        else:
+            vendors[entry.id] = entry
+    candidates, misfits = _compute_candidates(inventory, providers)
+    used = {c.provider for c in candidates}
+    service_candidates, service_misfits = _compute_services(inventory, vendors, horizon)
+    storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
+    groups = {g.name: g for g in inventory.groups}
+    mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)
+    weights = {g.name: TIER_WEIGHT[g.tier] for g in inventory.groups}
+    for kind, demand in _service_demands(inventory).items():
+        weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
+    if inventory.services.object_storage:
+        weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
+    return Instance(
+        inventory=inventory, catalog=catalog, horizon_hours=horizon,
+        deadline_hours=inventory.deadline_hours, exclusions=exclusions,
+        providers=providers, vendors=vendors, groups=groups,
+        candidates=candidates, misfits=misfits,
+        provider_curves={p: curves.provider_servers(providers[p], horizon) for p in sorted(used)},
+        offering_curves={
+            (c.provider, c.offering): curve for c in candidates
+            if (curve := curves.offering_servers(providers[c.provider],
+                                                 next(o for o in providers[c.provider].offerings
+                                                      if o.id == c.offering), horizon))},
+        ingress={p: curves.ingress_gb(providers[p].onboarding_hours.value,
+                                      providers[p].ingress_gbps.value, horizon)
+                 for p in sorted(used)},
+        egress=curves.source_egress_gb(inventory, horizon),
+        service_candidates=service_candidates, service_misfits=service_misfits,
+        storage_vendors=storage,
+        storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
+                                                          horizon) for v in storage},
+        weights=weights,
+    )

@@ -1,0 +1,176 @@
+"""Solve: run the two phases and report what the solver really proved.
+
+Phase 1 minimises tier-weighted unserved hours; phase 2 holds that value (within the gap
+tolerance) and minimises cost. Statuses come from the solver itself (HiGHS model status,
+CBC solution status), never from PuLP's "Optimal" after a time limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import pulp
+
+from planner.errors import PlannerError
+from planner.formulate import Model
+from planner.models.plan import SolverFacts, SolverPhase
+
+STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
+
+
+@dataclass
+class SolveResult:
+    values: dict[str, float]
+    facts: SolverFacts
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return worst(p.status for p in self.facts.phases)
+
+
+def worst(statuses) -> str:
+    return max(statuses, key=STATUS_ORDER.index, default="no_solution")
+
+
+class _HiGHS(pulp.HiGHS):
+    """PuLP's HiGHS leaves out the objective's constant, so HiGHS would measure its gap
+    against a shifted objective. Hand the constant over as HiGHS's objective offset."""
+
+    def createAndConfigureSolver(self, lp):
+        # highspy 1.16 prints its banner from the constructor, before output_flag can be
+        # set (ERGO-Code/HiGHS#2749); the summary on stdout must stay ours alone.
+        with _c_stdout_silenced():
+            super().createAndConfigureSolver(lp)
+
+    def buildSolverModel(self, lp):
+        super().buildSolverModel(lp)
+        lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+
+
+@contextlib.contextmanager
+def _c_stdout_silenced():
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable stdout at all: nothing to protect
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _highs(time_limit, gap):
+    if not pulp.HiGHS().available():
+        return None
+    return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0)
+
+
+def _cbc(time_limit, gap):
+    with warnings.catch_warnings():  # bundled CBC is deprecated for PuLP 4; we pin pulp<4
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, threads=1,
+                             options=["randomSeed 1", "randomCbcSeed 1"])
+
+
+def _highs_phase(lp: pulp.LpProblem, name: str) -> SolverPhase:
+    import highspy
+
+    h = lp.solverModel
+    status = h.getModelStatus()
+    info = h.getInfo()
+    raw = h.modelStatusToString(status)
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    objective = info.objective_function_value if has_solution else None
+    is_mip = any(v.cat == pulp.LpInteger for v in lp.variables())
+    bound = info.mip_dual_bound if is_mip else objective
+    gap = info.mip_gap if is_mip else (0.0 if objective is not None else None)
+    if status == highspy.HighsModelStatus.kOptimal:
+        ours = "optimal"
+    elif has_solution and status in (highspy.HighsModelStatus.kTimeLimit,
+                                     highspy.HighsModelStatus.kInterrupt,
+                                     highspy.HighsModelStatus.kIterationLimit,
+                                     highspy.HighsModelStatus.kSolutionLimit):
+        ours = "time_limit"
+    elif has_solution:
+        ours = "feasible"
+    else:
+        ours = "no_solution"
+    return SolverPhase(name=name, status=ours, raw_status=raw, objective=_finite(objective),
+                       bound=_finite(bound), gap=_finite(gap))
+
+
+def _cbc_phase(lp: pulp.LpProblem, name: str) -> SolverPhase:
+    raw = f"{pulp.LpStatus[lp.status]} / {pulp.LpSolution[lp.sol_status]}"
+    if lp.sol_status == pulp.LpSolutionOptimal:
+        ours = "optimal"
+    elif lp.sol_status == pulp.LpSolutionIntegerFeasible:
+        ours = "time_limit"
+    else:
+        ours = "no_solution"
+    objective = pulp.value(lp.objective) if ours != "no_solution" else None
+    # CBC through PuLP does not report its dual bound: say so rather than guess.
+    return SolverPhase(name=name, status=ours, raw_status=raw, objective=_finite(objective),
+                       bound=objective if ours == "optimal" else None,
+                       gap=0.0 if ours == "optimal" else None)
+
+
+def _finite(value):
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str) -> SolverPhase:
+    solver = _highs(time_limit, gap) if solver_name == "highs" else _cbc(time_limit, gap)
+    if solver is None:
+        raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
+    try:
+        lp.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise PlannerError(f"the {solver_name} solver failed: {exc}") from None
+    return _highs_phase(lp, phase) if solver_name == "highs" else _cbc_phase(lp, phase)
+
+
+def _snapshot(lp: pulp.LpProblem) -> dict[str, float]:
+    return {v.name: (v.varValue or 0.0) for v in lp.variables()}
+
+
+def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
+          gap: float = 1e-4) -> SolveResult:
+    """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values."""
+    lp, seconds = model.lp, {}
+    started = time.perf_counter()
+    lp.setObjective(model.unserved)
+    first = _run(lp, solver, time_limit, gap, "coverage")
+    seconds["coverage"] = time.perf_counter() - started
+    phases = [first]
+    values = _snapshot(lp) if first.status != "no_solution" else {}
+    if first.status != "no_solution":
+        held = pulp.value(model.unserved)
+        lp += model.unserved <= held + 1e-6 * max(1.0, abs(held)), "hold_coverage"
+        lp.setObjective(model.cost)
+        remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
+        started = time.perf_counter()
+        second = _run(lp, solver, remaining, gap, "cost")
+        seconds["cost"] = time.perf_counter() - started
+        phases.append(second)
+        if second.status != "no_solution":
+            values = _snapshot(lp)
+    variables = lp.variables()
+    facts = SolverFacts(
+        solver=solver, time_limit_seconds=time_limit, gap_requested=gap,
+        variables=len(variables),
+        integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
+        constraints=lp.numConstraints(), phases=phases)
+    return SolveResult(values=values, facts=facts, seconds=seconds)

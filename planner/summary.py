@@ -1,0 +1,60 @@
+"""The short terminal summary of a Plan (text or JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from planner.models.plan import Plan
+from planner.render import money, pct
+
+
+def summary_data(plan: Plan) -> dict:
+    coverage_phase = plan.solver.phases[0]
+    return {
+        "inventory": plan.inventory.name,
+        "status": plan.status,
+        "gap": coverage_phase.gap,
+        "deadline_hours": plan.deadline_hours,
+        "servers_at_deadline": plan.servers_at_deadline,
+        "servers_total": plan.servers_total,
+        "coverage_at_deadline": plan.coverage_at_deadline,
+        "full_coverage_hour": plan.full_coverage_hour,
+        "one_time_cost": plan.costs.one_time_total,
+        "monthly_cost": plan.costs.monthly_total,
+        "currency": plan.costs.currency,
+        "providers_used": plan.providers_used,
+        "shortfalls": [{"demand": s.demand, "missing_at_deadline": s.missing_at_deadline,
+                        "unit": s.unit, "full_by_hour": s.full_by_hour,
+                        "causes": [c.detail for c in s.causes]} for s in plan.shortfalls],
+    }
+
+
+def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None) -> str:
+    cur = plan.costs.currency
+    gap = plan.solver.phases[0].gap
+    full = plan.full_coverage_hour
+    lines = [
+        f"{plan.inventory.name}: {plan.status}"
+        + (f" (gap {gap:.2g})" if gap is not None else ""),
+        f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
+        f"servers serving ({pct(plan.coverage_at_deadline)})",
+        "  everything served by: " + (f"hour {full}" if full is not None else
+                                       f"not within {plan.horizon_hours} hours"),
+        f"  cost: {money(plan.costs.one_time_total, cur)} one-time, "
+        f"{money(plan.costs.monthly_total, cur)} per month",
+        f"  providers: {', '.join(plan.providers_used) or 'none'}",
+    ]
+    for s in plan.shortfalls:
+        amount = pct(s.missing_at_deadline) if s.unit == "share" else f"{s.missing_at_deadline:g} {s.unit}"
+        first = s.causes[0].detail if s.causes else "unknown"
+        more = f" (+{len(s.causes) - 1} more)" if len(s.causes) > 1 else ""
+        lines.append(f"  short: {s.demand}: {amount} at the deadline: {first}{more}")
+    if seconds:
+        lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
+    for f in files:
+        lines.append(f"  wrote {f}")
+    return "\n".join(lines)
+
+
+def summary_json(plan: Plan) -> str:
+    return json.dumps(summary_data(plan), indent=2, sort_keys=True)

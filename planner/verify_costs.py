@@ -1,0 +1,125 @@
+"""Cost recomputation for the verifier: a Plan's costs from its rows and the catalog alone.
+
+Kept apart from planner/verify.py so the arithmetic reads on its own. Pure; no solver.
+All amounts are in the inventory currency: a price in currency C becomes
+`price * usd_per(C) / usd_per(inventory.currency)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner import curves
+from planner.models.base import Fact
+from planner.models.plan import Plan
+
+ONE_TIME_KEYS = frozenset({"setup_fees", "source_egress", "service_setup"})
+MONTHLY_KEYS = frozenset({"servers", "services"})
+
+
+class MissingRate(ValueError):
+    """A currency in use has no rate in the catalog's `currencies` table."""
+
+
+@dataclass(frozen=True)
+class CostFigures:
+    """Costs as the verifier recomputes them, in the inventory currency."""
+
+    currency: str
+    one_time: dict[str, float] = field(default_factory=dict)
+    monthly: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def one_time_total(self) -> float:
+        return sum(self.one_time.values())
+
+    @property
+    def monthly_total(self) -> float:
+        return sum(self.monthly.values())
+
+    @property
+    def hourly_run_rate(self) -> float:
+        return self.monthly_total / curves.HOURS_PER_MONTH
+
+
+def _rate(plan: Plan, currency: str) -> float:
+    catalog = plan.catalog
+    if currency != "USD" and currency not in catalog.currencies:
+        raise MissingRate(f"currency {currency} has no rate in the catalog")
+    return catalog.usd_per(currency)
+
+
+def price(plan: Plan, fact: Fact | None, currency: str) -> float:
+    """A catalog price (None counts as 0) converted to the inventory currency."""
+    if fact is None:
+        return 0.0
+    return fact.value * _rate(plan, currency) / _rate(plan, plan.inventory.currency)
+
+
+def storage_gb_by_vendor(plan: Plan) -> dict[str, float]:
+    """Total GB copied into each object-storage target over all hours."""
+    totals: dict[str, float] = {}
+    for row in plan.copies:
+        if row.demand == "object_storage":
+            totals[row.target] = totals.get(row.target, 0.0) + sum(row.gb_by_hour)
+    return totals
+
+
+def service_volume(plan: Plan, kind: str) -> float:
+    """Units a month of a service demand: messages (sms, email) or zones (dns)."""
+    demand = getattr(plan.inventory.services, kind, None)
+    if demand is None:
+        return 0.0
+    if kind == "dns":
+        return float(len(demand.zones))
+    return demand.messages_per_day * curves.DAYS_PER_MONTH
+
+
+def recompute_costs(plan: Plan) -> CostFigures:
+    """One-time and monthly costs of a Plan, from its rows and the embedded catalog.
+
+    Rows naming an unknown provider, offering or vendor add nothing (the `fit` and
+    `service_share` checks report them). Raises MissingRate when a price cannot be converted.
+    """
+    H = plan.horizon_hours
+    catalog = plan.catalog
+    setup_fees = servers = 0.0
+    for row in plan.schedule:
+        provider = catalog.provider(row.provider)
+        offering = provider and next((o for o in provider.offerings if o.id == row.offering), None)
+        if offering is None or len(row.up_by_hour) <= H:
+            continue
+        n = row.up_by_hour[H]
+        setup_fees += n * price(plan, offering.setup_fee, provider.currency)
+        servers += n * price(plan, offering.price_per_month, provider.currency)
+
+    total_gb = sum(sum(row.gb_by_hour) for row in plan.copies)
+    source = catalog.provider(plan.inventory.source.provider)
+    egress = price(plan, source.egress_price_per_gb, source.currency) if source else 0.0
+
+    service_setup = services = 0.0
+    for row in plan.services:
+        vendor = catalog.vendor(row.vendor)
+        offering = vendor and next((o for o in vendor.offerings if o.id == row.offering), None)
+        if offering is None or not row.share_by_hour or max(row.share_by_hour) <= 0:
+            continue
+        service_setup += price(plan, offering.setup_fee, vendor.currency)
+        share_h = row.share_by_hour[H] if len(row.share_by_hour) > H else 0.0
+        services += price(plan, offering.price_per_month, vendor.currency)
+        services += (price(plan, offering.price_per_unit, vendor.currency)
+                     * service_volume(plan, row.kind) * share_h)
+    for vendor_id, gb in sorted(storage_gb_by_vendor(plan).items()):
+        vendor = catalog.vendor(vendor_id)
+        if vendor is None or gb <= 0:
+            continue
+        offering = vendor.offerings[0]
+        service_setup += price(plan, offering.setup_fee, vendor.currency)
+        services += price(plan, offering.price_per_month, vendor.currency)
+        services += price(plan, offering.price_per_unit, vendor.currency) * gb / 1000
+
+    return CostFigures(
+        currency=plan.inventory.currency,
+        one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
+                  "service_setup": service_setup},
+        monthly={"servers": servers, "services": services},
+    )
