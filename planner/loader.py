@@ -144,6 +144,9 @@ class _Origin:
         return node.file, node.line
 
 
+_MISSING: Any = object()
+
+
 class _Id(str):
     """A path component naming a list entry by its id."""
 
@@ -211,9 +214,20 @@ class _Merger:
             data = {**data, key: entries}
         return data
 
-    def _merge(self, old: Any, new: Any, o_old: _Origin, o_new: _Origin,
+    def _merge(self, old: Any, new: Any, o_old: _Origin | None, o_new: _Origin,
                path: tuple[Any, ...]) -> tuple[Any, _Origin]:
-        """Merge `new` over `old` without mutating either; returns (value, origin)."""
+        """Merge `new` over `old` without mutating either; returns (value, origin).
+
+        New mappings are merged into an empty one too, so that every keyed list, old or
+        new, is checked for ids repeated within one file.
+        """
+        if old is _MISSING:
+            if isinstance(new, dict):
+                old, o_old = {}, _Origin(None, None, {})
+            elif isinstance(new, list) and _keyed(path):
+                old, o_old = [], _Origin(None, None, [])
+            else:
+                return new, o_new
         whole = (isinstance(new, dict) and bool(path) and not _keyed(path[:-1])
                  and ("value" in new or "values" in new))  # a Fact or Series: never spliced
         if isinstance(old, dict) and isinstance(new, dict) and not whole:
@@ -223,7 +237,8 @@ class _Merger:
                     out[key], kids[key] = self._merge(out[key], value, kids[key],
                                                       o_new.kids[key], path + (key,))
                 else:
-                    out[key], kids[key] = value, o_new.kids[key]  # type: ignore[index]
+                    out[key], kids[key] = self._merge(_MISSING, value, None,
+                                                      o_new.kids[key], path + (key,))
             return out, _Origin(o_new.file, o_new.line, kids)
         if isinstance(old, list) and isinstance(new, list) and _keyed(path):
             out, kids = list(old), list(o_old.kids)  # type: ignore[arg-type]
@@ -243,8 +258,10 @@ class _Merger:
                     out[k], kids[k] = self._merge(out[k], item, kids[k], o_item,
                                                   path + (_Id(entry_id),))
                 else:
-                    out.append(item)
-                    kids.append(o_item)
+                    value, origin = self._merge(_MISSING, item, None, o_item, path + (
+                        j if entry_id is None else _Id(entry_id),))
+                    out.append(value)
+                    kids.append(origin)
                     if entry_id is not None:
                         at[entry_id] = len(out) - 1
             return out, _Origin(o_new.file, o_new.line, kids)
@@ -318,6 +335,8 @@ def _message(err: dict[str, Any]) -> str:
         hint = "; YAML did not read this as text: put the value in quotes"
     elif kind in ("int_type", "float_type") and isinstance(value, str):
         hint = "; numbers must not be quoted"
+    elif err["loc"][-1:] == ("as_of",) and isinstance(value, int):
+        hint = "; YAML read a bare year as a number: put it in quotes"
     return f"{msg} (got {got}){hint}"
 
 

@@ -392,7 +392,7 @@ def test_error_in_layer_names_layer_file_and_line(tmp_path):
           - id: hetzner-cloud
             offerings:
               - id: cx22
-                vcpu: {value: "2", source: us, as_of: 2026}
+                vcpu: {value: "2", source: us, as_of: 2026-11}
         """
     paths = layered(tmp_path, layer)
     with pytest.raises(InputError) as exc:
@@ -412,8 +412,21 @@ def test_error_in_base_after_layering_names_base(tmp_path):
     assert item.path == "providers[hetzner-cloud].offerings[cx32].disk_gb"
 
 
-def test_duplicate_ids_in_one_file(tmp_path):
-    text = CATALOG.replace("id: cx32", "id: cx22")
+@pytest.mark.parametrize("old, new, path", [
+    ("id: cx32", "id: cx22", "providers[hetzner-cloud].offerings[cx22]"),
+    ("id: ovh", "id: hetzner-cloud", "providers[hetzner-cloud]"),
+])
+def test_duplicate_ids_in_one_file(tmp_path, old, new, path):
+    text = CATALOG.replace(old, new)
     with pytest.raises(InputError, match="appears twice") as exc:
         load_catalog([write(tmp_path, "cat.yaml", text)])
-    assert exc.value.line == line_of(text, "id: cx22", 2)
+    assert exc.value.line == line_of(text, new, 2) and exc.value.path == path
+    assert f"lines {line_of(text, new)} and {exc.value.line}" in exc.value.message
+
+
+def test_bare_year_hint(tmp_path):
+    text = CATALOG.replace("as_of: 2026-01\n    onboarding_hours: 24", "as_of: 2026\n    "
+                           "onboarding_hours: 24")
+    with pytest.raises(InputError, match="bare year") as exc:
+        load_catalog([write(tmp_path, "cat.yaml", text)])
+    assert exc.value.path == "providers[ovh].as_of"
