@@ -72,16 +72,21 @@ def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cau
             f"{p}: no hour before {D} when both the source and {p} can move data "
             f"(source until hour {max((t for t, v in enumerate(inst.egress.values) if v), default=0)}, "
             f"{p} after onboarding at {inst.providers[p].onboarding_hours.value:g} h)"))
-    saturated = all(sum(c.gb_by_hour[t] for c in copies) >= inst.egress.values[t] - 1e-3
-                    for t in window)
-    if saturated:
+    egress_full = all(sum(c.gb_by_hour[t] for c in copies) >= inst.egress.values[t] - 1e-3
+                      for t in window)
+    if egress_full:
         return Cause(code="source_egress", provider=p, detail=(
             f"source egress of {inst.inventory.source.egress_gbps:g} Gbit/s is full in every "
             f"hour {window[0]}-{window[-1]}; {copied:,.0f} of {group.data_gb:,.0f} GB of {g} "
             f"reached {p} by hour {D}"))
-    return Cause(code="data_copy", provider=p, detail=(
-        f"{p}: {copied:,.0f} GB of {g} copied by hour {D} at up to "
-        f"{inst.providers[p].ingress_gbps.value:g} Gbit/s ingress; {per_server:,.0f} GB per server"))
+    ingress_full = all(sum(c.gb_by_hour[t] for c in copies if c.target == p)
+                       >= inst.ingress[p].values[t] - 1e-3 for t in window)
+    if ingress_full:
+        return Cause(code="data_copy", provider=p, detail=(
+            f"{p}: its {inst.providers[p].ingress_gbps.value:g} Gbit/s ingress is full in every "
+            f"hour {window[0]}-{window[-1]}; {copied:,.0f} GB of {g} arrived by hour {D}, "
+            f"{per_server:,.0f} GB per server"))
+    return None
 
 
 def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> list[Cause]:
@@ -102,7 +107,7 @@ def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> lis
         found += [data] if data else []
         causes += found or [Cause(code="capacity", provider=p, detail=(
             f"{p}: {inst.provider_curves[p].values[D] - used:g} servers of room at hour {D} "
-            f"went to groups of higher tier or were held back by the policy below"))]
+            f"went to groups of higher tier or were held back by the dependency or policy below"))]
     for h in group.depends_on:
         if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL:
             causes.append(Cause(code="dependency", detail=(

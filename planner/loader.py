@@ -14,6 +14,7 @@ from typing import Any, Callable, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, InputErrorItem
+from planner.models.base import PROVENANCE_KEYS
 from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
 from planner.models.inventory import Inventory
 from planner.models.scenario import Scenario
@@ -129,7 +130,7 @@ class _Origin:
             kids = {k: cls.of(v, file, index, path + (k,)) for k, v in data.items()}
         elif isinstance(data, list):
             kids = [cls.of(v, file, index, path + (i,)) for i, v in enumerate(data)]
-        return cls(file, index.line(path), kids)
+        return cls(file, _line(index, path), kids)
 
     def locate(self, loc: tuple[Any, ...]) -> tuple[str | None, int | None]:
         node = self
@@ -145,6 +146,18 @@ class _Origin:
 
 
 _MISSING: Any = object()
+
+
+def _line(index: LineIndex, path: tuple[Any, ...]) -> int | None:
+    """Line of `path`; a `source`/`as_of` inherited from an enclosing block gets that
+    block's line, so one wrong `as_of` is reported where it is written, once."""
+    line = index.lines.get(path)
+    if line is None and path and path[-1] in PROVENANCE_KEYS:
+        for end in range(len(path) - 2, -1, -1):
+            line = index.lines.get(path[:end] + path[-1:])
+            if line is not None:
+                return line
+    return line if line is not None else index.line(path)
 
 
 class _Id(str):
@@ -341,12 +354,15 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def _input_error(exc: ValidationError, data: Any, locate: Locate) -> InputError:
-    items = []
+    """One item per distinct (file, line, message): an inherited value is reported once."""
+    items: dict[tuple[Any, ...], InputErrorItem] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         file, line = locate(loc)
-        items.append(InputErrorItem(_message(err), file, line, _render(loc, data) or None))
-    return InputError(errors=_sorted(items))
+        message = _message(err)
+        items.setdefault((file, line, message),
+                         InputErrorItem(message, file, line, _render(loc, data) or None))
+    return InputError(errors=_sorted(list(items.values())))
 
 
 def _sorted(items: list[InputErrorItem]) -> list[InputErrorItem]:

@@ -3,9 +3,11 @@ number and decision comes from the Plan."""
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
@@ -31,7 +33,12 @@ def money(value: float, currency: str = "") -> str:
 
 
 def pct(value: float) -> str:
-    return f"{100 * value:.0f}%" if value < 0.995 or value >= 1 else f"{100 * value:.1f}%"
+    """A share as a percentage that never rounds a shortfall away (99.6% is not 100%)."""
+    if 0.995 <= value < 1 - 1e-9:
+        return f"{math.floor(1000 * value) / 10:.1f}%"
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{100 * value:.0f}%"
 
 
 def md_cell(value) -> str:
@@ -39,9 +46,16 @@ def md_cell(value) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
+def _templates_dir() -> str:
+    """templates/ ships as the package `planner.templates`; a bare checkout has it beside."""
+    try:
+        return str(resources.files("planner.templates"))
+    except ModuleNotFoundError:
+        return str(Path(__file__).resolve().parent.parent / "templates")
+
+
 def _environment() -> jinja2.Environment:
-    root = resources.files("planner.templates")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_templates_dir()),
                              undefined=jinja2.StrictUndefined, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(shq=shell_quote, hostname=hostname, money=money, pct=pct, cell=md_cell)

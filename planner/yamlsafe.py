@@ -105,8 +105,12 @@ class _Loader(yaml.SafeLoader):
                 if not isinstance(key_node, ScalarNode) or key_node.tag == MERGE_TAG:
                     continue
                 key, line = self.construct_object(key_node), key_node.start_mark.line + 1
-                if key in seen:
-                    raise _Refused(f"duplicate key {key!r} (first at line {seen[key]}, again at "
+                try:
+                    first = seen.get(key)
+                except TypeError:  # unhashable: SafeConstructor reports it below
+                    continue
+                if first is not None:
+                    raise _Refused(f"duplicate key {key!r} (first at line {first}, again at "
                                    f"line {line}); remove one of them", key_node)
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)

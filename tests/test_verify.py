@@ -7,13 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.errors import PlannerError
+from planner.models.catalog import Catalog
 from planner.models.plan import Cause, CopyRow, Plan, ScheduleRow, ServiceRow, Shortfall
 from planner.verify import MAX_VIOLATIONS, PlanInvalid, Violation, verify, verify_or_raise
 from planner.verify_costs import recompute_costs
 from tests.planfactory import (
     DEADLINE, H, build_plan, catalog_data, hours, make_catalog, make_inventory, valid_copies,
     valid_plan, valid_schedule, valid_services)
-from planner.models.catalog import Catalog
 
 
 def names(plan: Plan) -> set[str]:
@@ -271,10 +271,7 @@ def test_object_storage_ingest_rate_and_total():
 
 
 def test_object_storage_ingest_wrong_target_and_no_demand():
-    copies = valid_copies()
-    wrong = copies[1].model_copy(update={"target": "texty"})
-    assert "object_storage_ingest" in names(build_plan(copies=[copies[0], wrong]).model_copy(
-        update={"copies": [copies[0], wrong]}))
+    assert "object_storage_ingest" in names(with_row(valid_plan(), "copies", 1, target="texty"))
     inv = make_inventory(services={"sms": make_inventory().services.sms.model_dump()})
     assert "object_storage_ingest" in names(build_plan(inventory=inv))
 
@@ -538,3 +535,40 @@ def test_raising_servers_never_passes_silently(row, hour, by, suffix):
     got = names(plan)
     assert want, "every raise of the tight fixture breaks some limit"
     assert got == want
+
+
+INGRESS_CLOUDY = [450.0 if t >= 3 else 0.0 for t in range(H + 1)]
+EGRESS = [900.0 if 1 <= t <= DEADLINE else 0.0 for t in range(H + 1)]
+INGEST_BUCKET = [45.0 if t >= 2 else 0.0 for t in range(H + 1)]
+
+
+def expected_copy_breaks(copies: list[CopyRow], costs) -> set[str]:
+    """The rules a set of copies breaks, from the fixture's hand-computed limits."""
+    db, bucket = copies[0].gb_by_hour, copies[1].gb_by_hour
+    over = lambda a, b: a > b + 1e-6 * max(1.0, abs(a), abs(b))  # noqa: E731
+    out = set()
+    if db[0] != 0 or bucket[0] != 0:
+        out.add("data_copy")
+    if any(over(db[t], INGRESS_CLOUDY[t]) for t in range(H + 1)):
+        out.add("ingress")
+    if any(over(db[t] + bucket[t], EGRESS[t]) for t in range(H + 1)):
+        out.add("source_egress")
+    if any(over(bucket[t], INGEST_BUCKET[t]) for t in range(H + 1)) or over(sum(bucket), 300.0):
+        out.add("object_storage_ingest")
+    if costs.one_time_total > 1000 or costs.monthly_total > 5000:
+        out.add("budget")
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(row=st.integers(0, 1), hour=st.integers(0, H),
+       gb=st.floats(1e-3, 2000.0, allow_nan=False))
+def test_raising_copies_never_passes_silently(row, hour, gb):
+    """Copy more in one hour of one copy row, rebuild the summary fields, and the verifier
+    names exactly the data limits the extra copy breaks (extra data alone breaks nothing)."""
+    copies = valid_copies()
+    values = list(copies[row].gb_by_hour)
+    values[hour] += gb
+    copies[row] = copies[row].model_copy(update={"gb_by_hour": values})
+    plan = build_plan(copies=copies)
+    assert names(plan) == expected_copy_breaks(copies, plan.costs)

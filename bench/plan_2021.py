@@ -1,0 +1,49 @@
+"""Benchmark: the 2021 inventory with the shipped catalog, end to end, both solvers.
+
+Prints model size, build/solve/assemble+verify times and the status and gap of each phase.
+Figures are printed, never asserted. Run: `make bench` or `python bench/plan_2021.py [N]`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from planner import loader, pipeline
+from planner.render import render_runbook
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "inventories" / "parler-2021.yaml"
+
+
+def main(repeat: int = 3) -> None:
+    print("| solver | variables (int) | constraints | load s | build s | solve s | plan+verify s "
+          "| render s | total s | status | gap |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+    for solver in ("highs", "cbc"):
+        totals, last = [], None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            inventory = loader.load_inventory(INVENTORY)
+            catalog = loader.load_catalog(loader.shipped_catalog_paths())
+            loaded = time.perf_counter() - start
+            run = pipeline.plan(inventory, catalog, solver=solver)
+            t = time.perf_counter()
+            render_runbook(run.plan)
+            rendered = time.perf_counter() - t
+            totals.append(time.perf_counter() - start)
+            last = (loaded, run, rendered)
+        loaded, run, rendered = last
+        s, facts = run.seconds, run.plan.solver
+        solve_s = s.get("solve_coverage", 0) + s.get("solve_cost", 0)
+        gap = max((p.gap or 0) for p in facts.phases)
+        print(f"| {solver} | {facts.variables} ({facts.integer_variables}) | {facts.constraints} "
+              f"| {loaded:.2f} | {s['build']:.2f} | {solve_s:.2f} | {s['assemble_verify']:.2f} "
+              f"| {rendered:.2f} | {statistics.median(totals):.2f} | {run.plan.status} "
+              f"| {gap:.2g} |")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
