@@ -32,7 +32,13 @@ class SolveResult:
 
     @property
     def status(self) -> str:
-        return worst(p.status for p in self.facts.phases)
+        """The worst phase status; a cost phase that found nothing leaves the coverage
+        phase's plan, which is feasible but not proven cheapest."""
+        phases = self.facts.phases
+        if phases and phases[0].status != "no_solution":
+            return worst("feasible" if p.name == "cost" and p.status == "no_solution"
+                         else p.status for p in phases)
+        return worst(p.status for p in phases)
 
 
 def worst(statuses) -> str:

@@ -25,10 +25,10 @@ from planner.models.inventory import WorkloadGroup
 from planner.models.plan import Plan, ScheduleRow
 from planner.verify_costs import MONTHLY_KEYS, ONE_TIME_KEYS, MissingRate, recompute_costs
 
-
 REL_TOL = 1e-6
 MAX_VIOLATIONS = 200
 SERVICE_KINDS = ("sms", "email", "dns")
+SHOWN = 20  # violations spelled out in a PlanInvalid message
 
 
 class Violation(BaseModel):
@@ -47,7 +47,9 @@ class PlanInvalid(PlannerError):
 
     def __init__(self, violations: Sequence[Violation]):
         self.violations = list(violations)
-        lines = "\n".join(f"  - {v}" for v in self.violations)
+        lines = "\n".join(f"  - {v}" for v in self.violations[:SHOWN])
+        if len(self.violations) > SHOWN:
+            lines += f"\n  ... and {len(self.violations) - SHOWN} more"
         super().__init__(f"plan fails verification ({len(self.violations)} "
                          f"violation{'s' if len(self.violations) != 1 else ''}):\n{lines}")
 
@@ -665,9 +667,13 @@ def check_assignments(ctx: _Context) -> Iterator[Violation]:
                  f"{sorted(used)}")
 
 
+STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
+
+
 def check_status(ctx: _Context) -> Iterator[Violation]:
     """A plan with anything scheduled, copied or served is not "no_solution", and its status
-    is that of the last solver phase."""
+    is the worst of its solver phases (optimal < feasible < time_limit < no_solution), where a
+    cost phase that found nothing leaves the coverage phase's plan, which is only "feasible"."""
     plan = ctx.plan
     busy = (any(v > 0 for r in plan.schedule for v in r.up_by_hour)
             or any(v > 0 for r in plan.copies for v in r.gb_by_hour)
@@ -675,6 +681,12 @@ def check_status(ctx: _Context) -> Iterator[Violation]:
     if busy and plan.status == "no_solution":
         yield _v("status", "status is no_solution but the plan schedules, copies or serves")
     phases = plan.solver.phases
-    if phases and plan.status != phases[-1].status:
-        yield _v("status", f"status {plan.status} != last solver phase "
-                 f"{phases[-1].name} status {phases[-1].status}")
+    if not phases:
+        return
+    statuses = [p.status for p in phases]
+    if statuses[0] != "no_solution":
+        statuses = [("feasible" if p.name == "cost" and p.status == "no_solution" else p.status)
+                    for p in phases]
+    expected = max(statuses, key=STATUS_ORDER.index)
+    if plan.status != expected:
+        yield _v("status", f"status {plan.status} != worst solver phase status {expected}")

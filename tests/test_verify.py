@@ -572,3 +572,18 @@ def test_raising_copies_never_passes_silently(row, hour, gb):
     copies[row] = copies[row].model_copy(update={"gb_by_hour": values})
     plan = build_plan(copies=copies)
     assert names(plan) == expected_copy_breaks(copies, plan.costs)
+
+
+def test_status_is_the_worst_phase():
+    plan = valid_plan()
+    phases = plan.solver.phases
+    limited = [phases[0].model_copy(update={"status": "time_limit"}), *phases[1:]]
+    solver = plan.solver.model_copy(update={"phases": limited})
+    assert "status" in names(plan.model_copy(update={"solver": solver}))
+    assert "status" not in names(plan.model_copy(update={"solver": solver,
+                                                          "status": "time_limit"}))
+    if len(phases) > 1:
+        failed = [phases[0], phases[1].model_copy(update={"status": "no_solution"})]
+        solver = plan.solver.model_copy(update={"phases": failed})
+        assert "status" not in names(plan.model_copy(update={"solver": solver,
+                                                              "status": "feasible"}))
