@@ -18,7 +18,7 @@ from planner.models.base import PROVENANCE_KEYS
 from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
 from planner.models.inventory import Inventory
 from planner.models.scenario import Scenario
-from planner.yamlsafe import LineIndex, read_yaml
+from planner.yamlsafe import LineIndex, Origin, hashable, read_yaml
 
 __all__ = ["LineIndex", "detect_kind", "load_catalog", "load_inventory", "load_scenario",
            "read_yaml", "shipped_catalog_paths", "validate_file"]
@@ -67,11 +67,16 @@ def detect_kind(data: Any, *, file: str | None = None) -> Kind:
 
 
 def validate_file(path: str | Path) -> Kind:
-    """Validate one file of any kind; a catalog file is validated as a layer over nothing."""
+    """Validate one file of any kind. A catalog file is validated as it would be used: as a
+    layer over the shipped catalog (a shipped file itself, alone), so partial overrides of
+    shipped providers are accepted."""
     data, index = read_yaml(path)
     kind = detect_kind(data, file=str(path))
     if kind == "catalog":
-        _merge_catalog([(str(path), data, index)])
+        shipped = shipped_catalog_paths()
+        if Path(path).resolve() in {p.resolve() for p in shipped}:
+            shipped = []
+        load_catalog([*shipped, Path(path)])
     else:
         _validate(Inventory if kind == "inventory" else Scenario, data, str(path), index)
     return kind
@@ -115,49 +120,7 @@ def _merge_catalog(layers: list[tuple[str, Any, LineIndex]]) -> Catalog:
         raise _input_error(exc, merger.data, merger.origin.locate) from None
 
 
-@dataclass
-class _Origin:
-    """Where a merged value came from; mirrors the merged data (dict or list `kids`)."""
-
-    file: str | None
-    line: int | None
-    kids: dict[Any, _Origin] | list[_Origin] | None = None
-
-    @classmethod
-    def of(cls, data: Any, file: str, index: LineIndex, path: tuple[Any, ...] = ()) -> _Origin:
-        kids: Any = None
-        if isinstance(data, dict):
-            kids = {k: cls.of(v, file, index, path + (k,)) for k, v in data.items()}
-        elif isinstance(data, list):
-            kids = [cls.of(v, file, index, path + (i,)) for i, v in enumerate(data)]
-        return cls(file, _line(index, path), kids)
-
-    def locate(self, loc: tuple[Any, ...]) -> tuple[str | None, int | None]:
-        node = self
-        for part in loc:
-            kids = node.kids
-            if isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids):
-                node = kids[part]
-            elif isinstance(kids, dict) and _hashable(part) and part in kids:
-                node = kids[part]
-            else:
-                break
-        return node.file, node.line
-
-
 _MISSING: Any = object()
-
-
-def _line(index: LineIndex, path: tuple[Any, ...]) -> int | None:
-    """Line of `path`; a `source`/`as_of` inherited from an enclosing block gets that
-    block's line, so one wrong `as_of` is reported where it is written, once."""
-    line = index.lines.get(path)
-    if line is None and path and path[-1] in PROVENANCE_KEYS:
-        for end in range(len(path) - 2, -1, -1):
-            line = index.lines.get(path[:end] + path[-1:])
-            if line is not None:
-                return line
-    return line if line is not None else index.line(path)
 
 
 class _Id(str):
@@ -166,8 +129,10 @@ class _Id(str):
 
 @dataclass
 class _Merger:
+    """Accumulates catalog layers: merged data, its origins, and problems found merging."""
+
     data: dict[str, Any] = field(default_factory=dict)
-    origin: _Origin = field(default_factory=lambda: _Origin(None, None, {}))
+    origin: Origin = field(default_factory=lambda: Origin(None, None, {}))
     errors: list[InputErrorItem] = field(default_factory=list)
 
     def add(self, file: str, data: dict[str, Any], index: LineIndex) -> None:
@@ -176,7 +141,7 @@ class _Merger:
             self._remove(data.pop("remove"), file, index)
         data = self._expand(data, file, index)
         self.data, self.origin = self._merge(
-            self.data, data, self.origin, _Origin.of(data, file, index), ())
+            self.data, data, self.origin, Origin.of(data, file, index, PROVENANCE_KEYS), ())
 
     def _error(self, message: str, file: str, line: int | None, path: str) -> None:
         self.errors.append(InputErrorItem(message, file, line, path))
@@ -197,7 +162,7 @@ class _Merger:
                 if _entry_id(entry) == entry_id:
                     kids = self.origin.kids[key]  # type: ignore[index]
                     self.data[key] = entries[:j] + entries[j + 1:]
-                    self.origin.kids[key] = _Origin(  # type: ignore[index]
+                    self.origin.kids[key] = Origin(  # type: ignore[index]
                         kids.file, kids.line, kids.kids[:j] + kids.kids[j + 1:])
                     return True
         return False
@@ -227,8 +192,8 @@ class _Merger:
             data = {**data, key: entries}
         return data
 
-    def _merge(self, old: Any, new: Any, o_old: _Origin | None, o_new: _Origin,
-               path: tuple[Any, ...]) -> tuple[Any, _Origin]:
+    def _merge(self, old: Any, new: Any, o_old: Origin | None, o_new: Origin,
+               path: tuple[Any, ...]) -> tuple[Any, Origin]:
         """Merge `new` over `old` without mutating either; returns (value, origin).
 
         New mappings are merged into an empty one too, so that every keyed list, old or
@@ -236,9 +201,9 @@ class _Merger:
         """
         if old is _MISSING:
             if isinstance(new, dict):
-                old, o_old = {}, _Origin(None, None, {})
+                old, o_old = {}, Origin(None, None, {})
             elif isinstance(new, list) and _keyed(path):
-                old, o_old = [], _Origin(None, None, [])
+                old, o_old = [], Origin(None, None, [])
             else:
                 return new, o_new
         whole = (isinstance(new, dict) and bool(path) and not _keyed(path[:-1])
@@ -252,7 +217,7 @@ class _Merger:
                 else:
                     out[key], kids[key] = self._merge(_MISSING, value, None,
                                                       o_new.kids[key], path + (key,))
-            return out, _Origin(o_new.file, o_new.line, kids)
+            return out, Origin(o_new.file, o_new.line, kids)
         if isinstance(old, list) and isinstance(new, list) and _keyed(path):
             out, kids = list(old), list(o_old.kids)  # type: ignore[arg-type]
             at = {e["id"]: j for j, e in enumerate(out) if _entry_id(e) is not None}
@@ -277,7 +242,7 @@ class _Merger:
                     kids.append(origin)
                     if entry_id is not None:
                         at[entry_id] = len(out) - 1
-            return out, _Origin(o_new.file, o_new.line, kids)
+            return out, Origin(o_new.file, o_new.line, kids)
         return new, o_new
 
 
@@ -289,14 +254,6 @@ def _keyed(path: tuple[Any, ...]) -> bool:
 
 def _entry_id(item: Any) -> str | None:
     return item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else None
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 # --- error translation ----------------------------------------------------------------------
@@ -323,7 +280,7 @@ def _render(loc: tuple[Any, ...], data: Any) -> str:
             parts.append(_Id(entry_id) if entry_id is not None else part)
             continue
         parts.append(part)
-        data = data.get(part) if isinstance(data, dict) and _hashable(part) else None
+        data = data.get(part) if isinstance(data, dict) and hashable(part) else None
     return _render_path(tuple(parts))
 
 
@@ -348,8 +305,6 @@ def _message(err: dict[str, Any]) -> str:
         hint = "; YAML did not read this as text: put the value in quotes"
     elif kind in ("int_type", "float_type") and isinstance(value, str):
         hint = "; numbers must not be quoted"
-    elif err["loc"][-1:] == ("as_of",) and isinstance(value, int):
-        hint = "; YAML read a bare year as a number: put it in quotes"
     return f"{msg} (got {got}){hint}"
 
 

@@ -13,6 +13,7 @@ refused too, so that nothing downstream can recurse without bound.
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,58 @@ class LineIndex:
             if found is not None:
                 return found
         return None
+
+
+@dataclass
+class Origin:
+    """Where each value of a (possibly merged) document came from.
+
+    Mirrors the data: `kids` is a dict for a mapping, a list for a list. Built per file with
+    `Origin.of`, then spliced together when catalog layers merge, so an error in the merged
+    result can be pinned on the file and line that supplied the offending value.
+    """
+
+    file: str | None
+    line: int | None
+    kids: dict[Any, Origin] | list[Origin] | None = None
+
+    @classmethod
+    def of(cls, data: Any, file: str, index: LineIndex, inherited: tuple[str, ...] = (),
+           path: Path_ = ()) -> Origin:
+        """Origins of `data` read from `file`. A key in `inherited` that is not in the file
+        (copied down from an enclosing block, like `as_of`) gets the line of the nearest
+        enclosing block that writes it, so one wrong value is reported once, where it is."""
+        kids: Any = None
+        if isinstance(data, dict):
+            kids = {k: cls.of(v, file, index, inherited, path + (k,)) for k, v in data.items()}
+        elif isinstance(data, list):
+            kids = [cls.of(v, file, index, inherited, path + (i,)) for i, v in enumerate(data)]
+        line = index.lines.get(path)
+        if line is None and path and path[-1] in inherited:
+            line = next((index.lines[p] for end in range(len(path) - 2, -1, -1)
+                         if (p := path[:end] + path[-1:]) in index.lines), None)
+        return cls(file, line if line is not None else index.line(path), kids)
+
+    def locate(self, loc: Path_) -> tuple[str | None, int | None]:
+        """File and line of `loc`, or of its nearest ancestor that has an origin."""
+        node = self
+        for part in loc:
+            kids = node.kids
+            if isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids):
+                node = kids[part]
+            elif isinstance(kids, dict) and hashable(part) and part in kids:
+                node = kids[part]
+            else:
+                break
+        return node.file, node.line
+
+
+def hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 class _Loader(yaml.SafeLoader):
@@ -232,7 +285,10 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
 
 
 def read_yaml(path: str | Path) -> tuple[Any, LineIndex]:
-    """Parse one YAML file whose top level must be a mapping; return it and its line index."""
+    """Parse one YAML file whose top level must be a mapping; return it and its line index.
+
+    Anchors and aliases are allowed within the limits described in the module docstring.
+    """
     name = str(path)
     text = _read_text(Path(path))
     loader: _Loader | None = None

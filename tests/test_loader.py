@@ -218,10 +218,11 @@ def test_many_errors_are_capped(tmp_path):
 # --- bad files ------------------------------------------------------------------------------
 
 def test_syntax_error_reports_its_line(tmp_path):
-    text = "name: x\ngroups:\n  - name: [web\n    count: 2\nother: 1\n"
+    text = "name: x\ngroups:\n  - name: web\n   count: 2\nother: 1\n"  # bad indent
     with pytest.raises(InputError) as exc:
         read_yaml(write(tmp_path, "bad.yaml", text))
-    assert exc.value.line in (3, 4, 5) and "invalid YAML" in exc.value.message
+    assert exc.value.line == 4 and "invalid YAML" in exc.value.message
+    assert "column 4" in exc.value.message
 
 
 @pytest.mark.parametrize("raw, words", [
@@ -272,6 +273,12 @@ def test_deep_nesting_fails_cleanly(tmp_path):
     block = "".join("  " * i + f"k{i}:\n" for i in range(1000))
     with pytest.raises(InputError, match="nesting deeper than 100"):
         read_yaml(write(tmp_path, "deep2.yaml", block))
+
+
+def test_nesting_limit_is_exactly_100(tmp_path):
+    read_yaml(write(tmp_path, "ok.yaml", "a: " + "[" * 99 + "]" * 99 + "\n"))  # 100 levels
+    with pytest.raises(InputError, match="nesting"):
+        read_yaml(write(tmp_path, "no.yaml", "a: " + "[" * 100 + "]" * 100 + "\n"))
 
 
 @pytest.mark.parametrize("text, words", [
@@ -424,10 +431,30 @@ def test_duplicate_ids_in_one_file(tmp_path, old, new, path):
     assert f"lines {line_of(text, new)} and {exc.value.line}" in exc.value.message
 
 
-def test_bare_year_hint(tmp_path):
+def test_a_bare_year_is_a_valid_as_of(tmp_path):
+    """YAML reads `as_of: 2026` as a number; the models take it as the year it means."""
     text = CATALOG.replace("as_of: 2026-01\n    onboarding_hours: 24", "as_of: 2026\n    "
                            "onboarding_hours: 24")
-    with pytest.raises(InputError, match="bare year") as exc:
-        load_catalog([write(tmp_path, "cat.yaml", text)])
-    item = only_error(exc)  # inherited by every fact of the block, reported once
-    assert (item.path, item.line) == ("providers[ovh].as_of", line_of(text, "hours: 24") - 1)
+    catalog = load_catalog([write(tmp_path, "cat.yaml", text)])
+    assert catalog.provider("ovh").onboarding_hours.as_of == "2026"
+
+
+def test_catalog_wide_error_names_all_layers(tmp_path):
+    paths = layered(tmp_path, """\
+        services:
+          - id: ovh
+            name: OVH SMS
+            kind: sms
+            jurisdiction: FR
+            source: ovh.com
+            as_of: 2026-01
+            onboarding_hours: 1
+            refusal_risk: 0.1
+            offerings:
+              - id: sms
+                capacity:
+                  messages_per_second: {every_hours: 24, values: [10]}
+        """)
+    with pytest.raises(InputError, match="ids repeat") as exc:
+        load_catalog(list(paths))
+    assert exc.value.file == f"{paths[0]} + {paths[1]}" and exc.value.line is None

@@ -18,6 +18,12 @@ AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PROVENANCE_KEYS = ("source", "as_of", "estimate")
 
 
+def iso_date(value: Any) -> Any:
+    """YAML reads an unquoted 2026-06-30 as a date; the models keep dates as ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") and not isinstance(value, str) \
+        else value
+
+
 class StrictModel(BaseModel):
     """Unknown keys are errors; values are not coerced across types (no "12" for 12)."""
 
@@ -34,6 +40,8 @@ class Provenance(StrictModel):
     @classmethod
     def _as_of_format(cls, value: Any) -> str:
         text = value.isoformat() if hasattr(value, "isoformat") else value
+        if isinstance(text, int) and not isinstance(text, bool):  # `as_of: 2026` in YAML
+            text = str(text)
         if not isinstance(text, str) or not AS_OF_PATTERN.match(text):
             raise ValueError("as_of must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
         return text

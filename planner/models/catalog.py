@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import Fact, ProvenanceDefaults, Series, StrictModel, inherit_provenance
+from planner.models.base import (Fact, ProvenanceDefaults, Series, StrictModel,
+                                 inherit_provenance, iso_date)
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
 ServiceKind = Literal["sms", "email", "dns", "object_storage"]
@@ -81,6 +82,8 @@ class Provider(ProvenanceDefaults):
     refusal_evidence: str | None = None
     offerings: list[Offering] = Field(min_length=1)
 
+    _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
+
     @model_validator(mode="before")
     @classmethod
     def _provenance(cls, data):
@@ -141,6 +144,8 @@ class ServiceVendor(ProvenanceDefaults):
     refusal_risk: Fact
     refusal_evidence: str | None = None
     offerings: list[ServiceOffering] = Field(min_length=1)
+
+    _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
 
     @model_validator(mode="before")
     @classmethod

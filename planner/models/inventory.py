@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import StrictModel
+from planner.models.base import StrictModel, iso_date
 
 GroupArch = Literal["x86_64", "arm64", "any"]
 NAME = r"^[^\x00-\x1f]+$"  # printable; names reach runbooks, where they are quoted
@@ -105,6 +105,8 @@ class Inventory(StrictModel):
     groups: list[WorkloadGroup] = Field(min_length=1)
     services: Services = Field(default_factory=Services)
     policy: Policy = Field(default_factory=Policy)
+
+    _decision_date = field_validator("decision_date", mode="before")(lambda v: iso_date(v))
 
     @model_validator(mode="after")
     def _check(self):
