@@ -61,7 +61,7 @@ def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
 def _services(inst: Instance, model: Model, values) -> list[ServiceRow]:
     rows = []
     for si, sc in enumerate(inst.service_candidates):
-        shares = [0.0] + [round(clean(_value(values, model.share.get((si, t), 0))), 6)
+        shares = [0.0] + [clean(_value(values, model.share_at(si, t)))
                           for t in range(1, inst.horizon_hours + 1)]
         if max(shares) > 1e-6:
             rows.append(ServiceRow(kind=sc.kind, vendor=sc.vendor, offering=sc.offering,

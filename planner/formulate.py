@@ -40,7 +40,11 @@ class Model:
     cost: Expr = field(default_factory=Expr)
 
     def r_at(self, ci: int, t: int):
-        return self.r.get((ci, t), 0)
+        """Servers of candidate ci serving at hour t (the value of t's period)."""
+        return self.r.get((ci, self.instance.period_start[t]), 0)
+
+    def share_at(self, si: int, t: int):
+        return self.share.get((si, self.instance.period_start[t]), 0)
 
     def copied(self, g: str, p: str, t: int):
         """Cumulative GB of g at p by hour t (the last copy variable at or before t)."""
@@ -54,8 +58,9 @@ class Model:
         return self.store[(v, t)] if t >= 0 else 0
 
 
-def _hours(inst: Instance) -> range:
-    return range(1, inst.horizon_hours + 1)
+def _hours(inst: Instance) -> list[int]:
+    """The hours that start a period (see prepare.time_grid); variables live only there."""
+    return inst.grid
 
 
 def _add(model: Model, constraint, family: str) -> None:
@@ -78,10 +83,11 @@ def _server_variables(model: Model) -> None:
 
 
 def servers_stay_up(model: Model) -> None:
-    """A server serving stays serving: r[c,t] >= r[c,t-1]."""
+    """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t."""
+    previous = dict(zip(model.instance.grid[1:], model.instance.grid))
     for (ci, t), var in model.r.items():
-        if (ci, t - 1) in model.r:
-            _add(model, var >= model.r[(ci, t - 1)], "up")
+        if (ci, previous.get(t)) in model.r:
+            _add(model, var >= model.r[(ci, previous[t])], "up")
 
 
 def _by(model: Model, key) -> dict:
@@ -248,6 +254,20 @@ def service_demand(model: Model) -> None:
                 _add(model, pulp.lpSum(terms) <= 1, "service")
 
 
+def service_stays_up(model: Model) -> None:
+    """Service coverage never drops: sum_s of kind k a[s,t] >= sum_s a[s,t'] for t' the
+    period before t (vendors may hand over to one another, coverage may not fall)."""
+    inst = model.instance
+    previous = dict(zip(inst.grid[1:], inst.grid))
+    for kind in sorted({sc.kind for sc in inst.service_candidates}):
+        members = [si for si, sc in enumerate(inst.service_candidates) if sc.kind == kind]
+        for t, before in previous.items():
+            now = [model.share[(si, t)] for si in members if (si, t) in model.share]
+            then = [model.share[(si, before)] for si in members if (si, before) in model.share]
+            if then:
+                _add(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
+
+
 def _served(model: Model, g: str, t: int):
     return pulp.lpSum(model.r_at(ci, t) for ci, c in enumerate(model.instance.candidates)
                       if c.group == g)
@@ -265,11 +285,11 @@ def dependencies(model: Model) -> None:
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:
-    H = model.instance.horizon_hours
+    last = model.instance.grid[-1]
     out: dict[str, list] = {}
     for ci, c in enumerate(model.instance.candidates):
-        if c.group == g and (ci, H) in model.r:
-            out.setdefault(c.provider, []).append(model.r[(ci, H)])
+        if c.group == g and (ci, last) in model.r:
+            out.setdefault(c.provider, []).append(model.r[(ci, last)])
     return {p: pulp.lpSum(v) for p, v in sorted(out.items())}
 
 
@@ -306,13 +326,13 @@ def costs(model: Model) -> None:
     """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
     their monthly price, services' fixed fees and per-unit prices at the share carried at H."""
     inst = model.instance
-    H = inst.horizon_hours
+    H, last = inst.horizon_hours, inst.grid[-1]
     one_time, monthly = [], []
     for ci, c in enumerate(inst.candidates):
-        if (ci, H) in model.r:
+        if (ci, last) in model.r:
             o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-            one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, H)])
-            monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, H)])
+            one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
+            monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
     source = inst.catalog.provider(inst.inventory.source.provider)
     egress_price = _price(inst, source.egress_price_per_gb, source.currency) if source else 0.0
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
@@ -326,8 +346,8 @@ def costs(model: Model) -> None:
             monthly.append(_price(inst, o.price_per_month, cur) * model.use[si])
         demand = getattr(services, sc.kind)
         volume = len(demand.zones) if sc.kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
-        if (si, H) in model.share:
-            monthly.append(_price(inst, o.price_per_unit, cur) * volume * model.share[(si, H)])
+        if (si, last) in model.share:
+            monthly.append(_price(inst, o.price_per_unit, cur) * volume * model.share[(si, last)])
     for v in sorted({v for v, _ in model.store}):
         o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
         if v in model.store_use:
@@ -348,34 +368,37 @@ def budgets(model: Model) -> None:
 
 
 def unserved(model: Model) -> None:
-    """Phase-1 objective: tier-weighted unserved hours over t = 1..H,
-    sum_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
-            + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
+    """Phase-1 objective: tier-weighted unserved hours over t = 1..H, each period counted
+    for its length L_t:
+    sum_t L_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
+                + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
     inst = model.instance
+    length = inst.period_hours
     terms, constant = [], 0.0
     for g, group in inst.groups.items():
         w = inst.weights[g]
         constant += w * group.count * inst.horizon_hours
-        terms += [-w * var for (ci, t), var in model.r.items()
+        terms += [-w * length[t] * var for (ci, t), var in model.r.items()
                   if inst.candidates[ci].group == g]
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]
             constant += w * inst.horizon_hours
-            terms += [-w * var for (si, t), var in model.share.items()
+            terms += [-w * length[t] * var for (si, t), var in model.share.items()
                       if inst.service_candidates[si].kind == kind]
     if "object_storage" in inst.weights:
         w = inst.weights["object_storage"]
         total_gb = inst.inventory.services.object_storage.stored_tb * 1000
         constant += w * inst.horizon_hours
         vendors = sorted({v for v, _ in model.store})
-        terms += [-w / total_gb * model.stored(v, t) for t in _hours(inst) for v in vendors]
+        terms += [-w * length[t] / total_gb * model.stored(v, t)
+                  for t in _hours(inst) for v in vendors]
     model.unserved = pulp.lpSum(terms) + constant
 
 
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             data_before_service, target_ingress, source_egress, object_storage_total,
-            service_demand, dependencies, policy_share, costs, budgets, unserved)
+            service_demand, service_stays_up, dependencies, policy_share, costs, budgets, unserved)
 
 
 def formulate(instance: Instance) -> Model:

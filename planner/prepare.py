@@ -59,6 +59,9 @@ class Instance:
     storage_vendors: list[str]              # object-storage vendors (first offering used)
     storage_ingest: dict[str, Curve]
     weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
+    grid: list[int] = field(default_factory=list)          # hours that start a period
+    period_start: list[int] = field(default_factory=list)  # hour t -> start of its period
+    period_hours: dict[int, int] = field(default_factory=dict)  # period start -> length
 
     def offering(self, provider_id: str, offering_id: str) -> Offering:
         return next(o for o in self.providers[provider_id].offerings if o.id == offering_id)
@@ -163,6 +166,39 @@ def _compute_services(inventory, vendors, horizon):
     return out, misfits
 
 
+def time_grid(inst: Instance) -> list[int]:
+    """Hours where a period starts: hour 1, the deadline, every hour where some curve
+    changes, and every hour in which data can be copied.
+
+    Between two such hours every right-hand side is the same, so a solution that changes
+    nothing inside a period loses nothing: the model is exact on this grid, and each period
+    counts in the objective for its length in hours.
+    """
+    H = inst.horizon_hours
+    every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
+             *inst.ingress.values(), *inst.storage_ingest.values(), inst.egress,
+             *(sc.share for sc in inst.service_candidates)]
+    points = {1, min(inst.deadline_hours, H)}
+    for curve in every:
+        points.update(t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1])
+    targets = [*inst.ingress.values(), *inst.storage_ingest.values()]
+    points.update(t for t in range(1, H + 1) if inst.egress.values[t] > 0
+                  and any(c.values[t] > 0 for c in targets))
+    return sorted(points)
+
+
+def _with_grid(inst: Instance) -> Instance:
+    inst.grid = time_grid(inst)
+    ends = inst.grid[1:] + [inst.horizon_hours + 1]
+    inst.period_hours = {t: end - t for t, end in zip(inst.grid, ends)}
+    starts, current = [0], 0
+    for t in range(1, inst.horizon_hours + 1):
+        current = t if t in inst.period_hours else current
+        starts.append(current)
+    inst.period_start = starts
+    return inst
+
+
 def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     """Eligibility, fit, dominance and curves for one planning run."""
     horizon = inventory.horizon
@@ -186,7 +222,7 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
     if inventory.services.object_storage:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
-    return Instance(
+    return _with_grid(Instance(
         inventory=inventory, catalog=catalog, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=exclusions,
         providers=providers, vendors=vendors, groups=groups,
@@ -206,4 +242,4 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
                                                           horizon) for v in storage},
         weights=weights,
-    )
+    ))
