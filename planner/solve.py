@@ -55,9 +55,18 @@ class _HiGHS(pulp.HiGHS):
         with _c_stdout_silenced():
             super().createAndConfigureSolver(lp)
 
+    start: dict[str, float] | None = None  # a known feasible point, by variable name
+
     def buildSolverModel(self, lp):
         super().buildSolverModel(lp)
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+        if self.start:
+            import highspy
+
+            solution = highspy.HighsSolution()
+            solution.col_value = [self.start.get(v.name, 0.0) for v in lp.variables()]
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
 
 
 @contextlib.contextmanager
@@ -78,10 +87,12 @@ def _c_stdout_silenced():
         os.close(devnull)
 
 
-def _highs(time_limit, gap):
+def _highs(time_limit, gap, start=None):
     if not pulp.HiGHS().available():
         return None
-    return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0)
+    solver = _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0)
+    solver.start = start
+    return solver
 
 
 def _cbc(time_limit, gap):
@@ -137,8 +148,10 @@ def _finite(value):
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str) -> SolverPhase:
-    solver = _highs(time_limit, gap) if solver_name == "highs" else _cbc(time_limit, gap)
+def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
+         start: dict[str, float] | None = None) -> SolverPhase:
+    """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent."""
+    solver = _highs(time_limit, gap, start) if solver_name == "highs" else _cbc(time_limit, gap)
     if solver is None:
         raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
     try:
@@ -170,7 +183,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         lp.setObjective(model.cost)
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
         started = time.perf_counter()
-        second = _run(lp, solver, remaining, gap, "cost")
+        second = _run(lp, solver, remaining, gap, "cost", start=values)
         seconds["cost"] = time.perf_counter() - started
         phases.append(second)
         if second.status != "no_solution":
