@@ -40,20 +40,25 @@ def _provider_cause(inst: Instance, p: str, D: int, used: float) -> Cause | None
         f"{cap:g} can be up by hour {D} and all are used"))
 
 
-def _offering_causes(inst: Instance, g: str, p: str, D: int, schedule) -> list[Cause]:
-    causes = []
+def _offering_cause(inst: Instance, g: str, p: str, D: int, schedule) -> Cause | None:
+    """When every model at p that fits g is held back by delivery or stock: one cause."""
+    limits = []
     for c in (c for c in inst.candidates if c.group == g and c.provider == p):
         curve = inst.offering_curves.get((p, c.offering))
         if curve is None:
-            return []  # an offering without delivery or stock limits: not the binding one
+            return None  # a model limited only by the provider curve: not the binding one
         used = sum(r.up_by_hour[D] for r in schedule if (r.provider, r.offering) == (p, c.offering))
         if curve.values[D] <= 0:
-            causes.append(Cause(code="delivery", provider=p, detail=(
-                f"{p}/{c.offering}: delivered {_when(_first(curve))}")))
+            limits.append(("delivery", f"{c.offering} delivered {_when(_first(curve))}"))
         elif used >= curve.values[D] - TOL:
-            causes.append(Cause(code="stock", provider=p, detail=(
-                f"{p}/{c.offering}: all {curve.values[D]:g} in stock are used")))
-    return causes
+            limits.append(("stock", f"{c.offering}: all {curve.values[D]:g} used"))
+        else:
+            return None
+    if not limits:
+        return None
+    code = "stock" if any(code == "stock" for code, _ in limits) else "delivery"
+    return Cause(code=code, provider=p, detail=f"{p}: the models that fit {g} are limited: "
+                 + "; ".join(text for _, text in limits))
 
 
 def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cause | None:
@@ -90,6 +95,8 @@ def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cau
 
 
 def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> list[Cause]:
+    """Causes in the order to act on them: limits of the providers that are up, then the
+    providers not up by the deadline (one line), then dependencies, policy and budget."""
     D, group = inst.deadline_hours, inst.groups[g]
     providers = sorted({c.provider for c in inst.candidates if c.group == g})
     if not providers:
@@ -97,17 +104,28 @@ def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> lis
         return [Cause(code="no_fit", detail=f"no eligible offering fits {g} "
                       f"({group.vcpu:g} vCPU, {group.ram_gb:g} GB RAM, {group.disk_gb:g} GB disk,"
                       f" {group.arch}): {detail}")]
-    causes = []
+    causes, not_ready, room = [], [], []
     for p in providers:
+        curve = inst.provider_curves[p]
+        if curve.values[D] <= 0:
+            first = _first(curve, at_least=1)
+            not_ready.append(f"{p} (onboarding {inst.providers[p].onboarding_hours.value:g} h, "
+                             f"first server {_when(first)})")
+            continue
         used = sum(r.up_by_hour[D] for r in schedule if r.provider == p)
-        cause = _provider_cause(inst, p, D, used)
-        found = [cause] if cause else []
-        found += _offering_causes(inst, g, p, D, schedule)
-        data = _data_cause(inst, g, p, D, schedule, copies)
-        found += [data] if data else []
-        causes += found or [Cause(code="capacity", provider=p, detail=(
-            f"{p}: {inst.provider_curves[p].values[D] - used:g} servers of room at hour {D} "
-            f"went to groups of higher tier or were held back by the dependency or policy below"))]
+        found = [c for c in (_provider_cause(inst, p, D, used),
+                             _offering_cause(inst, g, p, D, schedule),
+                             _data_cause(inst, g, p, D, schedule, copies)) if c]
+        causes += found[:1] + [c for c in found[1:] if c.code in ("data_copy", "source_egress")]
+        if not found:
+            room.append(f"{p} ({curve.values[D] - used:g})")
+    if not_ready:
+        causes.append(Cause(code="onboarding", detail=f"not serving by hour {D}: "
+                            + ", ".join(not_ready)))
+    if room:
+        causes.append(Cause(code="capacity", detail=(
+            f"room left at hour {D} went to groups of higher tier or is held back by the "
+            f"dependency or policy below: {', '.join(room)}")))
     for h in group.depends_on:
         if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL:
             causes.append(Cause(code="dependency", detail=(
@@ -115,9 +133,9 @@ def _group_causes(inst: Instance, g: str, schedule, copies, served_share) -> lis
     policy = inst.inventory.policy
     if group.spread and (policy.max_share_per_provider < 1 or policy.survive_provider_losses):
         causes.append(Cause(code="policy_share", detail=(
-            f"policy: at most {policy.max_share_per_provider:.0%} of {g} per provider, and "
-            f"survive losing {policy.survive_provider_losses} provider(s) with "
-            f"{policy.min_surviving_share:.0%} left")))
+            f"at most {policy.max_share_per_provider:.0%} of {g} per provider, and "
+            f"{policy.min_surviving_share:.0%} left after losing any "
+            f"{policy.survive_provider_losses} provider(s)")))
     return causes + _budget_causes(inst)
 
 
