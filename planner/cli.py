@@ -53,7 +53,9 @@ def _catalog(paths: tuple[Path, ...], no_default: bool):
 @click.option("--deadline-hours", type=click.IntRange(1, 8760), help="Override the deadline.")
 @click.option("--exclude", multiple=True, help="Provider id or organization to exclude.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds per solve.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1),
+              help="Seconds for the solver, both phases together (the cost phase gets at "
+              "least 1 s); the best plan found is returned with its gap.")
 @click.option("--gap", type=click.FloatRange(0, 1), default=1e-4, show_default=True,
               help="Relative optimality gap to stop at.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),

@@ -1,0 +1,63 @@
+"""The bundled 2021 case with the shipped catalog: verified, proven optimal, and its summary
+matches the reviewed golden copy (tests/golden/parler-2021-summary.json).
+
+When the catalog, the inventory or the model changes on purpose, regenerate the golden file
+with `planner plan inventories/parler-2021.yaml --format json > tests/golden/...`, read the
+diff, and say in the commit why the plan changed.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner import loader, pipeline
+from planner.summary import summary_data
+from planner.verify import verify
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "parler-2021-summary.json"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    inventory = loader.load_inventory(ROOT / "inventories" / "parler-2021.yaml")
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    return pipeline.plan(inventory, catalog).plan
+
+
+def test_2021_plan_is_proven_optimal_and_verifies(plan):
+    assert plan.status == "optimal"
+    assert all(p.gap is not None and p.gap <= 1e-4 for p in plan.solver.phases)
+    assert verify(plan) == []
+
+
+def test_2021_summary_matches_the_golden_copy(plan):
+    got, want = summary_data(plan), json.loads(GOLDEN.read_text())
+    for key in ("one_time_cost", "monthly_cost"):  # optimal within the 0.01% gap
+        assert got.pop(key) == pytest.approx(want.pop(key), rel=1e-4), key
+    got.pop("gap"), want.pop("gap")
+    assert got == want
+
+
+def test_2021_case_shows_what_binds(plan):
+    """The story of 2021 in numbers: new-account quotas cap the first day, DNS waits out
+    the .com delegation TTL, and SMS registration takes weeks."""
+    short = {s.demand: s for s in plan.shortfalls}
+    assert plan.servers_at_deadline < plan.servers_total
+    assert any(c.code == "quota" for c in short["api"].causes)
+    assert {c.code for c in short["dns"].causes} == {"dns_ttl"}
+    assert short["dns"].full_by_hour is not None and short["dns"].full_by_hour > 48
+    assert short["sms"].full_by_hour is None
+    assert not {"aws-ec2", "twilio-sms", "sendgrid"} & set(plan.providers_used)
+
+
+def test_a_time_limit_is_reported_as_such_with_its_gap():
+    inventory = loader.load_inventory(ROOT / "inventories" / "parler-2021.yaml")
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    limited = pipeline.plan(inventory, catalog, time_limit=0.3).plan
+    assert verify(limited) == []
+    first = limited.solver.phases[0]
+    if first.status != "optimal":  # a fast machine may still prove optimality
+        assert limited.status == "time_limit" and first.raw_status.startswith("Time limit")
+        assert first.gap is not None and first.gap > 0 and first.bound is not None
