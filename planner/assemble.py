@@ -136,6 +136,23 @@ def _costs(inst: Instance, schedule, copies, services) -> Costs:
                  hourly_run_rate=clean(monthly_total / HOURS_PER_MONTH))
 
 
+def _warnings(inst: Instance, result: SolveResult) -> list[str]:
+    out = []
+    if not inst.inventory.decision_date and any(
+            e.end_of_life for e in [*inst.catalog.providers, *inst.catalog.services]):
+        out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    phases = result.facts.phases
+    if len(phases) > 1 and phases[1].status == "no_solution":
+        out.append("the cost phase found no plan in time: this plan has the best coverage "
+                   "found, but its cost is not minimised")
+    for phase in phases:
+        if phase.status == "time_limit":
+            out.append(f"the {phase.name} phase stopped at its time limit with a gap of "
+                       f"{phase.gap:.2%}" if phase.gap is not None else
+                       f"the {phase.name} phase stopped at its time limit")
+    return out
+
+
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     values, H, D = result.values, inst.horizon_hours, inst.deadline_hours
     schedule = _schedule(inst, model, values)
@@ -161,4 +178,4 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
         providers_used=sorted(used), costs=_costs(inst, schedule, copies, services),
         shortfalls=shortfalls(inst, schedule, copies, services, coverage),
-        excluded=inst.exclusions, warnings=[])
+        excluded=inst.exclusions, warnings=_warnings(inst, result))

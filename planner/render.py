@@ -23,7 +23,7 @@ def shell_quote(value) -> str:
 
 def hostname(value: str) -> str:
     """A deterministic hostname label for a name that may not be one."""
-    label = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")[:63].strip("-")
+    label = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:63].strip("-")
     return label or "group"
 
 

@@ -23,6 +23,7 @@ def summary_data(plan: Plan) -> dict:
         "monthly_cost": plan.costs.monthly_total,
         "currency": plan.costs.currency,
         "providers_used": plan.providers_used,
+        "warnings": plan.warnings,
         "shortfalls": [{"demand": s.demand, "missing_at_deadline": s.missing_at_deadline,
                         "unit": s.unit, "full_by_hour": s.full_by_hour,
                         "causes": [c.detail for c in s.causes]} for s in plan.shortfalls],
@@ -31,11 +32,10 @@ def summary_data(plan: Plan) -> dict:
 
 def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None) -> str:
     cur = plan.costs.currency
-    gap = plan.solver.phases[0].gap
+    gaps = ", ".join(f"{p.name} gap {p.gap:.2g}" for p in plan.solver.phases if p.gap is not None)
     full = plan.full_coverage_hour
     lines = [
-        f"{plan.inventory.name}: {plan.status}"
-        + (f" (gap {gap:.2g})" if gap is not None else ""),
+        f"{plan.inventory.name}: {plan.status}" + (f" ({gaps})" if gaps else ""),
         f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
         f"servers serving ({pct(plan.coverage_at_deadline)})",
         "  everything served by: " + (f"hour {full}" if full is not None else
@@ -49,6 +49,7 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         first = s.causes[0].detail if s.causes else "unknown"
         more = f" (+{len(s.causes) - 1} more)" if len(s.causes) > 1 else ""
         lines.append(f"  short: {s.demand}: {amount} at the deadline: {first}{more}")
+    lines += [f"  warning: {w}" for w in plan.warnings]
     if seconds:
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
     for f in files:

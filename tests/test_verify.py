@@ -10,7 +10,7 @@ from planner.errors import PlannerError
 from planner.models.catalog import Catalog
 from planner.models.plan import Cause, CopyRow, Plan, ScheduleRow, ServiceRow, Shortfall
 from planner.verify import MAX_VIOLATIONS, PlanInvalid, Violation, verify, verify_or_raise
-from planner.verify_costs import recompute_costs
+from planner.verify.costs import recompute_costs
 from tests.planfactory import (
     DEADLINE, H, build_plan, catalog_data, hours, make_catalog, make_inventory, valid_copies,
     valid_plan, valid_schedule, valid_services)

@@ -1,6 +1,6 @@
 """Cost recomputation for the verifier: a Plan's costs from its rows and the catalog alone.
 
-Kept apart from planner/verify.py so the arithmetic reads on its own. Pure; no solver.
+Kept apart from the checks in planner/verify/ so the arithmetic reads on its own. Pure; no solver.
 All amounts are in the inventory currency: a price in currency C becomes
 `price * usd_per(C) / usd_per(inventory.currency)`.
 """

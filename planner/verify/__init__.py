@@ -1,0 +1,71 @@
+"""Independent verifier: recompute every constraint of a Plan from the Plan alone.
+
+The Plan embeds the resolved inventory and catalog, so `verify(plan)` needs nothing else and
+never touches the solver or the formulation: capacity comes from planner/curves.py (the
+definition of each limit), costs from planner/verify/costs.py. An empty list means the plan is
+valid; a non-empty one means a bug upstream, never a result to show.
+
+Floats compare with a tolerance of 1e-6 x max(1, |value|); server counts compare exactly.
+Per-hour rules report the first hour that breaks them and how many more hours do.
+
+The package stays independent of the code it checks: no module in it imports pulp, highspy,
+planner.formulate or planner.prepare. Layout: context.py (the plan's lookups and tolerance
+helpers), structure.py (rules 1-7), flows.py (8-14), summary.py (15-20), costs.py (the cost
+arithmetic); this module holds the public API and the order of the checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain, islice
+
+from planner.errors import PlannerError
+from planner.models.plan import Plan
+from planner.verify.context import REL_TOL, Violation, _Context, _hours_consistent
+from planner.verify.flows import (check_data_copy, check_dependency, check_ingress,
+                                  check_object_storage_ingest, check_policy_share,
+                                  check_service_share, check_source_egress)
+from planner.verify.structure import (check_excluded, check_fit, check_group_demand,
+                                      check_offering_capacity, check_provider_capacity,
+                                      check_schedule, check_shape)
+from planner.verify.summary import (check_assignments, check_budget, check_costs,
+                                    check_coverage, check_shortfalls, check_status)
+
+__all__ = ["MAX_VIOLATIONS", "REL_TOL", "PlanInvalid", "Violation", "verify", "verify_or_raise"]
+
+MAX_VIOLATIONS = 200
+SHOWN = 20  # violations spelled out in a PlanInvalid message
+
+
+class PlanInvalid(PlannerError):
+    """A Plan failed verification: a bug upstream, never a result to show."""
+
+    def __init__(self, violations: Sequence[Violation]):
+        self.violations = list(violations)
+        lines = "\n".join(f"  - {v}" for v in self.violations[:SHOWN])
+        if len(self.violations) > SHOWN:
+            lines += f"\n  ... and {len(self.violations) - SHOWN} more"
+        super().__init__(f"plan fails verification ({len(self.violations)} "
+                         f"violation{'s' if len(self.violations) != 1 else ''}):\n{lines}")
+
+
+def verify(plan: Plan) -> list[Violation]:
+    """Every violated constraint of `plan` (at most MAX_VIOLATIONS); empty when it is valid."""
+    shape = list(islice(check_shape(plan), MAX_VIOLATIONS))
+    if not _hours_consistent(plan):
+        return shape  # hour lists of the wrong length make every other rule meaningless
+    ctx = _Context.of(plan)
+    checks = (check_fit, check_excluded, check_schedule, check_group_demand,
+              check_provider_capacity, check_offering_capacity, check_data_copy, check_ingress,
+              check_object_storage_ingest, check_source_egress, check_service_share,
+              check_dependency, check_policy_share, check_costs, check_budget, check_coverage,
+              check_shortfalls, check_assignments, check_status)
+    rest = chain.from_iterable(check(ctx) for check in checks)
+    return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))
+
+
+def verify_or_raise(plan: Plan) -> None:
+    """Raise PlanInvalid listing the violations, if there are any."""
+    violations = verify(plan)
+    if violations:
+        raise PlanInvalid(violations)

@@ -1,0 +1,152 @@
+"""The verifier's view of a Plan (_Context: lookups and per-hour sums, computed once) and the
+tolerance helpers every check shares. Pure; no solver."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+
+from pydantic import BaseModel, ConfigDict
+
+from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.inventory import WorkloadGroup
+from planner.models.plan import Plan, ScheduleRow
+
+REL_TOL = 1e-6
+SERVICE_KINDS = ("sms", "email", "dns")
+
+
+class Violation(BaseModel):
+    """One broken rule: `constraint` is a stable short name, `detail` says where and by how much."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    constraint: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.constraint}: {self.detail}"
+
+
+# ---------------------------------------------------------------- helpers
+
+def _tol(*values: float) -> float:
+    return REL_TOL * max(1.0, *(abs(v) for v in values))
+
+
+def _leq(a: float, b: float) -> bool:
+    return a <= b + _tol(a, b)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _tol(a, b)
+
+
+def _n(x: float | None) -> str:
+    return "None" if x is None else f"{x:.10g}"
+
+
+def _breach(constraint: str, what: str, lhs: Sequence[float], rhs: Sequence[float],
+            exact: bool = False) -> Iterator[Violation]:
+    """One violation when lhs[t] <= rhs[t] fails at some hour: the first one, and how many."""
+    ok: Callable[[float, float], bool] = (lambda a, b: a <= b) if exact else _leq
+    bad = [t for t in range(len(lhs)) if not ok(lhs[t], rhs[t])]
+    if bad:
+        t, more = bad[0], (f" (and {len(bad) - 1} more hours)" if len(bad) > 1 else "")
+        yield Violation(constraint=constraint,
+                        detail=f"{what} at hour {t}: {_n(lhs[t])} > {_n(rhs[t])}{more}")
+
+
+def _mismatch(constraint: str, what: str, got: Sequence[float],
+              want: Sequence[float]) -> Iterator[Violation]:
+    """One violation when two hour lists differ (within tolerance)."""
+    bad = [t for t in range(len(want)) if t >= len(got) or not _close(got[t], want[t])]
+    if bad:
+        t = bad[0]
+        have = got[t] if t < len(got) else None
+        yield Violation(constraint=constraint, detail=f"{what} at hour {t} is {_n(have)}, "
+                        f"recomputed {_n(want[t])} ({len(bad)} hours differ)")
+
+
+def _v(constraint: str, detail: str) -> Violation:
+    return Violation(constraint=constraint, detail=detail)
+
+
+def _sum_lists(lists: Iterable[Sequence[float]], length: int) -> list[float]:
+    total = [0] * length
+    for values in lists:
+        for t in range(length):
+            total[t] += values[t]
+    return total
+
+
+def _cumulative(values: Sequence[float]) -> list[float]:
+    out, run = [], 0.0
+    for v in values:
+        run += v
+        out.append(run)
+    return out
+
+
+def _first_hour(values: Sequence[float], target: float) -> int | None:
+    return next((t for t, v in enumerate(values) if v >= target - _tol(target)), None)
+
+
+def _hours_consistent(plan: Plan) -> bool:
+    n = plan.horizon_hours + 1
+    lists = chain((r.up_by_hour for r in plan.schedule), (r.gb_by_hour for r in plan.copies),
+                  (r.share_by_hour for r in plan.services),
+                  (r.served_by_hour for r in plan.coverage))
+    return (plan.horizon_hours >= 0 and plan.inventory.deadline_hours <= plan.horizon_hours
+            and all(len(values) == n for values in lists))
+
+
+@dataclass
+class _Context:
+    """The plan with its lookups and per-hour sums, computed once."""
+
+    plan: Plan
+    H: int
+    D: int
+    groups: dict[str, WorkloadGroup]
+    providers: dict[str, Provider]
+    vendors: dict[str, ServiceVendor]
+    served: dict[str, list[int]] = field(default_factory=dict)
+    rows_at: dict[tuple[str, str], list[ScheduleRow]] = field(default_factory=dict)
+    group_copy: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    storage_copy: dict[str, list[float]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Context:
+        H = plan.horizon_hours
+        ctx = cls(plan, H, plan.inventory.deadline_hours,
+                  {g.name: g for g in plan.inventory.groups},
+                  {p.id: p for p in plan.catalog.providers},
+                  {v.id: v for v in plan.catalog.services})
+        rows_of: dict[str, list[ScheduleRow]] = defaultdict(list)
+        for row in plan.schedule:
+            rows_of[row.group].append(row)
+            ctx.rows_at.setdefault((row.group, row.provider), []).append(row)
+        ctx.served = {g: _sum_lists((r.up_by_hour for r in rows_of[g]), H + 1)
+                      for g in ctx.groups}
+        for row in plan.copies:
+            bucket = (ctx.storage_copy.setdefault(row.target, [0.0] * (H + 1))
+                      if row.demand == "object_storage"
+                      else ctx.group_copy.setdefault((row.demand, row.target), [0.0] * (H + 1)))
+            for t in range(H + 1):
+                bucket[t] += row.gb_by_hour[t]
+        return ctx
+
+    def offering(self, provider_id: str, offering_id: str) -> Offering | None:
+        provider = self.providers.get(provider_id)
+        return next((o for o in provider.offerings if o.id == offering_id), None) \
+            if provider else None
+
+    def service_offering(self, vendor_id: str, offering_id: str) -> ServiceOffering | None:
+        vendor = self.vendors.get(vendor_id)
+        return next((o for o in vendor.offerings if o.id == offering_id), None) \
+            if vendor else None
+
+    def service_demand(self, kind: str):
+        return getattr(self.plan.inventory.services, kind, None)

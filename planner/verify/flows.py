@@ -1,0 +1,167 @@
+"""Rules 8-14: data copies, ingress and egress, service shares, dependencies and spread."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from planner import curves
+from planner.verify.context import (SERVICE_KINDS, Violation, _breach, _close, _Context,
+                                    _cumulative, _leq, _n, _sum_lists, _tol, _v)
+
+
+# ---------------------------------------------------------------- 8-11: data
+
+def check_data_copy(ctx: _Context) -> Iterator[Violation]:
+    """Copy rows name a group (or object_storage); a group's copy targets a compute provider,
+    copies >= 0 GB each hour and nothing at hour 0. A server of g at p serves only once its
+    share of g's data (data_gb / count) has arrived: for each hour t,
+    servers(g, p, t) * data_gb / count <= GB copied for g into p by hour t."""
+    for row in ctx.plan.copies:
+        where = f"copy {row.demand}->{row.target}"
+        if row.demand != "object_storage" and row.demand not in ctx.groups:
+            yield _v("data_copy", f"{where}: no group {row.demand!r} in the inventory")
+        elif row.demand != "object_storage" and row.target not in ctx.providers:
+            yield _v("data_copy", f"{where}: target is not a compute provider of the catalog")
+        negative = [t for t, gb in enumerate(row.gb_by_hour) if gb < -_tol(gb)]
+        if negative:
+            yield _v("data_copy", f"{where}: {_n(row.gb_by_hour[negative[0]])} GB at hour "
+                     f"{negative[0]}")
+        if not _close(row.gb_by_hour[0], 0.0):
+            yield _v("data_copy", f"{where}: {_n(row.gb_by_hour[0])} GB at hour 0")
+    for (gname, pid), rows in ctx.rows_at.items():
+        group = ctx.groups.get(gname)
+        if group is None or group.data_gb == 0:
+            continue
+        per_server = group.data_gb / group.count
+        need = [s * per_server for s in _sum_lists((r.up_by_hour for r in rows), ctx.H + 1)]
+        have = _cumulative(ctx.group_copy.get((gname, pid), [0.0] * (ctx.H + 1)))
+        yield from _breach("data_copy", f"data of {gname} needed at {pid} vs copied (GB)",
+                           need, have)
+
+
+def check_ingress(ctx: _Context) -> Iterator[Violation]:
+    """GB copied into a provider during hour t, over all groups, stay within
+    curves.ingress_gb(onboarding_hours, ingress_gbps)."""
+    into: dict[str, list[float]] = {}
+    for (gname, pid), gb in ctx.group_copy.items():
+        if gname in ctx.groups:
+            into[pid] = _sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb), ctx.H + 1)
+    for pid, gb in into.items():
+        provider = ctx.providers.get(pid)
+        if provider is not None:
+            cap = curves.ingress_gb(provider.onboarding_hours.value, provider.ingress_gbps.value,
+                                    ctx.H).values
+            yield from _breach("ingress", f"GB into {pid}", gb, cap)
+
+
+def check_object_storage_ingest(ctx: _Context) -> Iterator[Violation]:
+    """Object-storage copies need an object_storage demand and target an object_storage
+    vendor; per hour they stay within curves.object_storage_ingest_gb of the vendor's first
+    offering (the one object storage uses), and in all they copy at most stored_tb x 1000 GB."""
+    demand = ctx.service_demand("object_storage")
+    for vid, gb in ctx.storage_copy.items():
+        vendor = ctx.vendors.get(vid)
+        if vendor is None or vendor.kind != "object_storage":
+            yield _v("object_storage_ingest", f"copy object_storage->{vid}: not an "
+                     "object-storage vendor of the catalog")
+            continue
+        cap = curves.object_storage_ingest_gb(vendor, vendor.offerings[0], ctx.H).values
+        yield from _breach("object_storage_ingest", f"GB into {vid}", gb, cap)
+    total = sum(sum(gb) for gb in ctx.storage_copy.values())
+    if demand is None and total > 0:
+        yield _v("object_storage_ingest", f"{_n(total)} GB copied to object storage, but the "
+                 "inventory has no object_storage demand")
+    elif demand is not None and not _leq(total, demand.stored_tb * 1000):
+        yield _v("object_storage_ingest", f"{_n(total)} GB copied to object storage, "
+                 f"more than the {_n(demand.stored_tb * 1000)} GB stored")
+
+
+def check_source_egress(ctx: _Context) -> Iterator[Violation]:
+    """GB leaving the source during hour t, over all copies, stay within
+    curves.source_egress_gb (its egress rate until the data is no longer available)."""
+    total = _sum_lists((r.gb_by_hour for r in ctx.plan.copies), ctx.H + 1)
+    cap = curves.source_egress_gb(ctx.plan.inventory, ctx.H).values
+    yield from _breach("source_egress", "GB out of the source", total, cap)
+
+
+# ---------------------------------------------------------------- 12-14: services, policy
+
+def check_service_share(ctx: _Context) -> Iterator[Violation]:
+    """A service row names a known vendor of its kind and one of its offerings, for a demand
+    the inventory has, that the offering can serve at all (curves.service_misfit); its share
+    stays in [0, curves.service_share(t)]; the shares of one kind sum to at most 1 each hour."""
+    for row in ctx.plan.services:
+        where = f"{row.kind} on {row.vendor}/{row.offering}"
+        vendor = ctx.vendors.get(row.vendor)
+        offering = ctx.service_offering(row.vendor, row.offering)
+        demand = ctx.service_demand(row.kind)
+        if vendor is None or offering is None:
+            yield _v("service_share", f"{where}: no such service offering in the catalog")
+            continue
+        if vendor.kind != row.kind:
+            yield _v("service_share", f"{where}: vendor kind is {vendor.kind}")
+            continue
+        if demand is None:
+            yield _v("service_share", f"{where}: the inventory has no {row.kind} demand")
+            continue
+        misfit = curves.service_misfit(vendor, offering, demand)
+        if misfit:
+            yield _v("service_share", f"{where}: cannot serve the demand: {misfit}")
+        shares = row.share_by_hour
+        if any(s < -_tol(s) for s in shares):
+            t = next(t for t, s in enumerate(shares) if s < -_tol(s))
+            yield _v("service_share", f"{where}: share {_n(shares[t])} at hour {t}")
+        cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H).values
+        yield from _breach("service_share", f"share of {where}", shares, cap)
+    for kind in SERVICE_KINDS:
+        rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
+        if rows:
+            yield from _breach("service_share", f"total {kind} share",
+                               _sum_lists(rows, ctx.H + 1), [1.0] * (ctx.H + 1))
+
+
+def check_dependency(ctx: _Context) -> Iterator[Violation]:
+    """A group serves at most the fraction its dependencies serve:
+    served_g(t) / count_g <= served_h(t) / count_h for each h in g.depends_on (exact, in
+    whole numbers: served_g * count_h <= served_h * count_g)."""
+    for name, group in ctx.groups.items():
+        for dep in group.depends_on:
+            h = ctx.groups[dep]
+            lhs = [s * h.count for s in ctx.served[name]]
+            rhs = [s * group.count for s in ctx.served[dep]]
+            bad = [t for t in range(ctx.H + 1) if lhs[t] > rhs[t]]
+            if bad:
+                t = bad[0]
+                yield _v("dependency", f"{name} serves {_n(ctx.served[name][t])}/{group.count}"
+                         f" at hour {t} but {dep} only {_n(ctx.served[dep][t])}/{h.count} "
+                         f"({len(bad)} hours)")
+
+
+def check_policy_share(ctx: _Context) -> Iterator[Violation]:
+    """For each group with spread, at hour H, with x_p its servers at provider p and X their
+    sum: x_p <= max_share_per_provider * X; and with k = survive_provider_losses > 0, the k
+    largest x_p sum to at most (1 - min_surviving_share) * X."""
+    policy = ctx.plan.inventory.policy
+    for name, group in ctx.groups.items():
+        if not group.spread:
+            continue
+        x: dict[str, float] = defaultdict(float)
+        for row in ctx.plan.schedule:
+            if row.group == name:
+                x[row.provider] += row.up_by_hour[ctx.H]
+        X = sum(x.values())
+        if X <= 0:
+            continue
+        for pid, xp in sorted(x.items()):
+            if not _leq(xp, policy.max_share_per_provider * X):
+                yield _v("policy_share", f"{name} at hour {ctx.H}: {_n(xp)} of {_n(X)} servers"
+                         f" on {pid}, above the max share {policy.max_share_per_provider:g}")
+        k = policy.survive_provider_losses
+        if k > 0:
+            largest = sum(sorted(x.values(), reverse=True)[:k])
+            bound = (1 - policy.min_surviving_share) * X
+            if not _leq(largest, bound):
+                yield _v("policy_share", f"{name} at hour {ctx.H}: losing the {k} largest "
+                         f"providers loses {_n(largest)} of {_n(X)} servers, more than "
+                         f"{_n(bound)} (min surviving share {policy.min_surviving_share:g})")
