@@ -30,6 +30,15 @@ def summary_data(plan: Plan) -> dict:
     }
 
 
+def _brief(causes) -> str:
+    """Cause codes in order of first appearance, with a count where one repeats."""
+    counts: dict[str, int] = {}
+    for cause in causes:
+        counts[cause.code] = counts.get(cause.code, 0) + 1
+    return ", ".join(code.replace("_", " ") + (f" x{n}" if n > 1 else "")
+                     for code, n in counts.items()) or "cause unknown"
+
+
 def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None) -> str:
     cur = plan.costs.currency
     gaps = ", ".join(f"{p.name} gap {p.gap:.2g}" for p in plan.solver.phases if p.gap is not None)
@@ -45,10 +54,15 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         f"  providers: {', '.join(plan.providers_used) or 'none'}",
     ]
     for s in plan.shortfalls:
-        amount = pct(s.missing_at_deadline) if s.unit == "share" else f"{s.missing_at_deadline:g} {s.unit}"
-        first = s.causes[0].detail if s.causes else "unknown"
-        more = f" (+{len(s.causes) - 1} more)" if len(s.causes) > 1 else ""
-        lines.append(f"  short: {s.demand}: {amount} at the deadline: {first}{more}")
+        if s.unit == "share":
+            amount = f"{pct(s.missing_at_deadline)} of it"
+        else:
+            unit = s.unit[:-1] if s.unit.endswith("s") and s.missing_at_deadline == 1 else s.unit
+            amount = f"{s.missing_at_deadline:g} {unit}"
+        when = f"all by hour {s.full_by_hour}" if s.full_by_hour is not None else \
+            "not all within the horizon"
+        lines.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
+                     f"{_brief(s.causes)}")
     lines += [f"  warning: {w}" for w in plan.warnings]
     if seconds:
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
