@@ -7,8 +7,15 @@ from planner.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.diagnose import shortfalls
 from planner.digest import inputs_digest
 from planner.formulate import Model
-from planner.models.plan import (Assignment, CopyRow, Costs, CoverageRow, Plan, ScheduleRow,
-                                 ServiceRow)
+from planner.models.plan import (
+    Assignment,
+    CopyRow,
+    Costs,
+    CoverageRow,
+    Plan,
+    ScheduleRow,
+    ServiceRow,
+)
 from planner.prepare import Instance
 from planner.solve import SolveResult
 

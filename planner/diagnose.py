@@ -4,7 +4,14 @@ solved rows. Each cause names its provider and the numbers, so a person can act 
 from __future__ import annotations
 
 from planner.curves import Curve
-from planner.models.plan import Cause, CopyRow, CoverageRow, ScheduleRow, ServiceRow, Shortfall
+from planner.models.plan import (
+    Cause,
+    CopyRow,
+    CoverageRow,
+    ScheduleRow,
+    ServiceRow,
+    Shortfall,
+)
 from planner.prepare import Instance
 
 TOL = 1e-6

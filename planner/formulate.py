@@ -14,58 +14,11 @@ Each constraint family below is one function whose docstring states it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pulp
 
-from planner.curves import DAYS_PER_MONTH
+from planner.model import Expr, Model, add_constraint, period_starts
+from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
-
-Expr = pulp.LpAffineExpression
-
-
-@dataclass
-class Model:
-    lp: pulp.LpProblem
-    instance: Instance
-    r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
-    copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
-    store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
-    use: dict[int, pulp.LpVariable] = field(default_factory=dict)
-    store_use: dict[str, pulp.LpVariable] = field(default_factory=dict)
-    unserved: Expr = field(default_factory=Expr)
-    one_time: Expr = field(default_factory=Expr)
-    monthly: Expr = field(default_factory=Expr)
-    cost: Expr = field(default_factory=Expr)
-
-    def r_at(self, ci: int, t: int):
-        """Servers of candidate ci serving at hour t (the value of t's period)."""
-        return self.r.get((ci, self.instance.period_start[t]), 0)
-
-    def share_at(self, si: int, t: int):
-        return self.share.get((si, self.instance.period_start[t]), 0)
-
-    def copied(self, g: str, p: str, t: int):
-        """Cumulative GB of g at p by hour t (the last copy variable at or before t)."""
-        while t >= 0 and (g, p, t) not in self.copy:
-            t -= 1
-        return self.copy[(g, p, t)] if t >= 0 else 0
-
-    def stored(self, v: str, t: int):
-        while t >= 0 and (v, t) not in self.store:
-            t -= 1
-        return self.store[(v, t)] if t >= 0 else 0
-
-
-def _hours(inst: Instance) -> list[int]:
-    """The hours that start a period (see prepare.time_grid); variables live only there."""
-    return inst.grid
-
-
-def _add(model: Model, constraint, family: str) -> None:
-    """Name constraints by family and number: inventory names never reach the solver."""
-    model.lp += constraint, f"{family}_{model.lp.numConstraints()}"
 
 
 def _server_variables(model: Model) -> None:
@@ -74,7 +27,7 @@ def _server_variables(model: Model) -> None:
     for ci, c in enumerate(inst.candidates):
         count = inst.groups[c.group].count
         offering_curve = inst.offering_curves.get((c.provider, c.offering))
-        for t in _hours(inst):
+        for t in period_starts(inst):
             ub = min(count, inst.provider_curves[c.provider].values[t])
             if offering_curve is not None:
                 ub = min(ub, offering_curve.values[t])
@@ -87,7 +40,7 @@ def servers_stay_up(model: Model) -> None:
     previous = dict(zip(model.instance.grid[1:], model.instance.grid))
     for (ci, t), var in model.r.items():
         if (ci, previous.get(t)) in model.r:
-            _add(model, var >= model.r[(ci, previous[t])], "up")
+            add_constraint(model, var >= model.r[(ci, previous[t])], "up")
 
 
 def _by(model: Model, key) -> dict:
@@ -101,20 +54,20 @@ def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
     for g, cis in _by(model, lambda c: c.group).items():
-        for t in _hours(inst):
+        for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if sum(v.upBound for v in terms) > inst.groups[g].count:
-                _add(model, pulp.lpSum(terms) <= inst.groups[g].count, "demand")
+                add_constraint(model, pulp.lpSum(terms) <= inst.groups[g].count, "demand")
 
 
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
     for p, cis in _by(model, lambda c: c.provider).items():
-        for t in _hours(inst):
+        for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if sum(v.upBound for v in terms) > inst.provider_curves[p].values[t]:
-                _add(model, pulp.lpSum(terms) <= inst.provider_curves[p].values[t],
+                add_constraint(model, pulp.lpSum(terms) <= inst.provider_curves[p].values[t],
                      "cap")
 
 
@@ -125,14 +78,14 @@ def offering_capacity(model: Model) -> None:
         curve = inst.offering_curves.get((p, o))
         if curve is None:
             continue
-        for t in _hours(inst):
+        for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if terms and sum(v.upBound for v in terms) > curve.values[t]:
-                _add(model, pulp.lpSum(terms) <= curve.values[t], "stock")
+                add_constraint(model, pulp.lpSum(terms) <= curve.values[t], "stock")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
-    return [t for t in _hours(inst) if ingress.values[t] > 0 and inst.egress.values[t] > 0]
+    return [t for t in period_starts(inst) if ingress.values[t] > 0 and inst.egress.values[t] > 0]
 
 
 def _copy_variables(model: Model) -> None:
@@ -147,7 +100,7 @@ def _copy_variables(model: Model) -> None:
             var = model.lp.add_variable(f"C_{len(model.copy)}", 0, inst.groups[g].data_gb)
             model.copy[(g, p, t)] = var
             if previous is not None:
-                _add(model, var >= previous, "copymono")
+                add_constraint(model, var >= previous, "copymono")
             previous = var
     for v in inst.storage_vendors:
         previous = None
@@ -159,7 +112,7 @@ def _copy_variables(model: Model) -> None:
             var = model.lp.add_variable(f"S_{len(model.store)}", 0, total_gb)
             model.store[(v, t)] = var
             if previous is not None:
-                _add(model, var >= previous, "storemono")
+                add_constraint(model, var >= previous, "storemono")
             previous = var
 
 
@@ -172,10 +125,10 @@ def data_before_service(model: Model) -> None:
         if group.data_gb <= 0:
             continue
         per_server = group.data_gb / group.count
-        for t in _hours(inst):
+        for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if terms:
-                _add(model, per_server * pulp.lpSum(terms) <= model.copied(g, p, t),
+                add_constraint(model, per_server * pulp.lpSum(terms) <= model.copied(g, p, t),
                      "data")
 
 
@@ -190,9 +143,9 @@ def target_ingress(model: Model) -> None:
         groups = sorted({g for g, q, _ in model.copy if q == p})
         for t in sorted(hours):
             flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, t - 1) for g in groups)
-            _add(model, flow <= inst.ingress[p].values[t], "ingress")
+            add_constraint(model, flow <= inst.ingress[p].values[t], "ingress")
     for v, t in model.store:
-        _add(model, model.stored(v, t) - model.stored(v, t - 1) <= inst.storage_ingest[v].values[t],
+        add_constraint(model, model.stored(v, t) - model.stored(v, t - 1) <= inst.storage_ingest[v].values[t],
              "ingest")
 
 
@@ -206,7 +159,7 @@ def source_egress(model: Model) -> None:
     for t in hours:
         flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, t - 1) for g, p in pairs)
         flow += pulp.lpSum(model.stored(v, t) - model.stored(v, t - 1) for v in vendors)
-        _add(model, flow <= inst.egress.values[t], "egress")
+        add_constraint(model, flow <= inst.egress.values[t], "egress")
 
 
 def object_storage_total(model: Model) -> None:
@@ -215,7 +168,7 @@ def object_storage_total(model: Model) -> None:
     vendors = sorted({v for v, _ in model.store})
     if os_demand and len(vendors) > 1:
         H = model.instance.horizon_hours
-        _add(model, pulp.lpSum(model.stored(v, H) for v in vendors) <= os_demand.stored_tb * 1000,
+        add_constraint(model, pulp.lpSum(model.stored(v, H) for v in vendors) <= os_demand.stored_tb * 1000,
              "store_total")
 
 
@@ -225,20 +178,20 @@ def _service_variables(model: Model) -> None:
     for si, sc in enumerate(inst.service_candidates):
         if sc.fixed_fees:
             model.use[si] = model.lp.add_variable(f"u_{si}", 0, 1, pulp.LpInteger)
-        for t in _hours(inst):
+        for t in period_starts(inst):
             cap = sc.share.values[t]
             if cap > 0:
                 var = model.lp.add_variable(f"a_{si}_{t}", 0, min(1.0, cap))
                 model.share[(si, t)] = var
                 if sc.fixed_fees:
-                    _add(model, var <= min(1.0, cap) * model.use[si], "use")
+                    add_constraint(model, var <= min(1.0, cap) * model.use[si], "use")
     os_demand = inst.inventory.services.object_storage
     for v in sorted({v for v, _ in model.store}):
         offering = inst.vendors[v].offerings[0]
         if any(f is not None and f.value > 0 for f in (offering.price_per_month, offering.setup_fee)):
             model.store_use[v] = use = model.lp.add_variable(f"su_{v}", 0, 1, pulp.LpInteger)
             for t in (t for w, t in model.store if w == v):
-                _add(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
+                add_constraint(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
                      "storeuse")
 
 
@@ -247,11 +200,11 @@ def service_demand(model: Model) -> None:
     inst = model.instance
     kinds = sorted({sc.kind for sc in inst.service_candidates})
     for kind in kinds:
-        for t in _hours(inst):
+        for t in period_starts(inst):
             terms = [model.share[(si, t)] for si, sc in enumerate(inst.service_candidates)
                      if sc.kind == kind and (si, t) in model.share]
             if sum(v.upBound for v in terms) > 1:
-                _add(model, pulp.lpSum(terms) <= 1, "service")
+                add_constraint(model, pulp.lpSum(terms) <= 1, "service")
 
 
 def service_stays_up(model: Model) -> None:
@@ -265,7 +218,7 @@ def service_stays_up(model: Model) -> None:
             now = [model.share[(si, t)] for si in members if (si, t) in model.share]
             then = [model.share[(si, before)] for si in members if (si, before) in model.share]
             if then:
-                _add(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
+                add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
 
 
 def _served(model: Model, g: str, t: int):
@@ -279,8 +232,8 @@ def dependencies(model: Model) -> None:
     inst = model.instance
     for g, group in inst.groups.items():
         for h in group.depends_on:
-            for t in _hours(inst):
-                _add(model, inst.groups[h].count * _served(model, g, t)
+            for t in period_starts(inst):
+                add_constraint(model, inst.groups[h].count * _served(model, g, t)
                      <= group.count * _served(model, h, t), "dep")
 
 
@@ -308,92 +261,14 @@ def policy_share(model: Model) -> None:
         total = pulp.lpSum(placed.values())
         if policy.max_share_per_provider < 1:
             for pi, x in enumerate(placed.values()):
-                _add(model, x <= policy.max_share_per_provider * total, "share")
+                add_constraint(model, x <= policy.max_share_per_provider * total, "share")
         if k > 0:
             lam = model.lp.add_variable(f"lambda_{gi}", 0)
             mus = [model.lp.add_variable(f"mu_{gi}_{pi}", 0) for pi in range(len(placed))]
             for pi, (mu, x) in enumerate(zip(mus, placed.values())):
-                _add(model, mu >= x - lam, "mu")
-            _add(model, k * lam + pulp.lpSum(mus) <= (1 - policy.min_surviving_share) * total,
+                add_constraint(model, mu >= x - lam, "mu")
+            add_constraint(model, k * lam + pulp.lpSum(mus) <= (1 - policy.min_surviving_share) * total,
                  "survive")
-
-
-def _price(inst: Instance, fact, currency: str) -> float:
-    return inst.to_plan_currency(fact.value, currency) if fact is not None else 0.0
-
-
-def costs(model: Model) -> None:
-    """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
-    their monthly price, services' fixed fees and per-unit prices at the share carried at H."""
-    inst = model.instance
-    H, last = inst.horizon_hours, inst.grid[-1]
-    one_time, monthly = [], []
-    for ci, c in enumerate(inst.candidates):
-        if (ci, last) in model.r:
-            o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-            one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
-            monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
-    source = inst.catalog.provider(inst.inventory.source.provider)
-    egress_price = _price(inst, source.egress_price_per_gb, source.currency) if source else 0.0
-    copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
-    copied += [model.stored(v, H) for v in sorted({v for v, _ in model.store})]
-    one_time.append(egress_price * pulp.lpSum(copied))
-    services = inst.inventory.services
-    for si, sc in enumerate(inst.service_candidates):
-        o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
-        if si in model.use:
-            one_time.append(_price(inst, o.setup_fee, cur) * model.use[si])
-            monthly.append(_price(inst, o.price_per_month, cur) * model.use[si])
-        demand = getattr(services, sc.kind)
-        volume = len(demand.zones) if sc.kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
-        if (si, last) in model.share:
-            monthly.append(_price(inst, o.price_per_unit, cur) * volume * model.share[(si, last)])
-    for v in sorted({v for v, _ in model.store}):
-        o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
-        if v in model.store_use:
-            one_time.append(_price(inst, o.setup_fee, cur) * model.store_use[v])
-            monthly.append(_price(inst, o.price_per_month, cur) * model.store_use[v])
-        monthly.append(_price(inst, o.price_per_unit, cur) / 1000 * model.stored(v, H))
-    model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
-    model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
-
-
-def budgets(model: Model) -> None:
-    """one_time <= one_time_budget; monthly <= monthly_budget (when set)."""
-    policy = model.instance.inventory.policy
-    if policy.one_time_budget is not None:
-        _add(model, model.one_time <= policy.one_time_budget, "budget_one_time")
-    if policy.monthly_budget is not None:
-        _add(model, model.monthly <= policy.monthly_budget, "budget_monthly")
-
-
-def unserved(model: Model) -> None:
-    """Phase-1 objective: tier-weighted unserved hours over t = 1..H, each period counted
-    for its length L_t:
-    sum_t L_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
-                + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
-    inst = model.instance
-    length = inst.period_hours
-    terms, constant = [], 0.0
-    for g, group in inst.groups.items():
-        w = inst.weights[g]
-        constant += w * group.count * inst.horizon_hours
-        terms += [-w * length[t] * var for (ci, t), var in model.r.items()
-                  if inst.candidates[ci].group == g]
-    for kind in ("sms", "email", "dns"):
-        if kind in inst.weights:
-            w = inst.weights[kind]
-            constant += w * inst.horizon_hours
-            terms += [-w * length[t] * var for (si, t), var in model.share.items()
-                      if inst.service_candidates[si].kind == kind]
-    if "object_storage" in inst.weights:
-        w = inst.weights["object_storage"]
-        total_gb = inst.inventory.services.object_storage.stored_tb * 1000
-        constant += w * inst.horizon_hours
-        vendors = sorted({v for v, _ in model.store})
-        terms += [-w * length[t] / total_gb * model.stored(v, t)
-                  for t in _hours(inst) for v in vendors]
-    model.unserved = pulp.lpSum(terms) + constant
 
 
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,

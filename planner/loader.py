@@ -15,7 +15,13 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, InputErrorItem
 from planner.models.base import PROVENANCE_KEYS
-from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.catalog import (
+    Catalog,
+    Offering,
+    Provider,
+    ServiceOffering,
+    ServiceVendor,
+)
 from planner.models.inventory import Inventory
 from planner.models.scenario import Scenario
 from planner.yamlsafe import LineIndex, Origin, hashable, read_yaml

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 from planner import curves
 from planner.curves import Curve
-from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.catalog import (
+    Catalog,
+    Offering,
+    Provider,
+    ServiceOffering,
+    ServiceVendor,
+)
 from planner.models.inventory import Inventory, WorkloadGroup
 from planner.models.plan import Exclusion
 

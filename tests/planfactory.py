@@ -35,8 +35,17 @@ from planner.digest import inputs_digest
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import (
-    Assignment, Cause, CopyRow, CoverageRow, Plan, ScheduleRow, ServiceRow, Shortfall,
-    SolverFacts, SolverPhase)
+    Assignment,
+    Cause,
+    CopyRow,
+    CoverageRow,
+    Plan,
+    ScheduleRow,
+    ServiceRow,
+    Shortfall,
+    SolverFacts,
+    SolverPhase,
+)
 
 H = 30
 DEADLINE = 12

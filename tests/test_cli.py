@@ -64,7 +64,7 @@ def test_verify_rejects_a_tampered_plan(files):
 def test_malformed_inventory_exits_1_with_the_line_and_no_traceback(files):
     tmp, inv, cat = files
     text = inv.read_text().replace("count: 20", "count: twenty")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "twenty" in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "twenty" in text_line)
     inv.write_text(text)
     result, out = _plan(tmp, inv, cat)
     assert result.exit_code == 1

@@ -12,8 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.errors import InputError, InputErrorItem, PlannerError
-from planner.loader import (detect_kind, load_catalog, load_inventory, load_scenario, read_yaml,
-                            shipped_catalog_paths, validate_file)
+from planner.loader import (
+    detect_kind,
+    load_catalog,
+    load_inventory,
+    load_scenario,
+    read_yaml,
+    shipped_catalog_paths,
+    validate_file,
+)
 from planner.models import Catalog, Inventory
 
 INVENTORY = """\

@@ -3,11 +3,16 @@
 import pytest
 
 from planner import pipeline
-from planner.models import Plan
+from planner.models import Catalog, Plan
 from planner.planfile import plan_json
 from planner.verify import verify
-from tests.builders import catalog_dict, provider, small_catalog, small_inventory, offering
-from planner.models import Catalog
+from tests.builders import (
+    catalog_dict,
+    offering,
+    provider,
+    small_catalog,
+    small_inventory,
+)
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,27 @@ from hypothesis import strategies as st
 from planner.errors import PlannerError
 from planner.models.catalog import Catalog
 from planner.models.plan import Cause, CopyRow, Plan, ScheduleRow, ServiceRow, Shortfall
-from planner.verify import MAX_VIOLATIONS, PlanInvalid, Violation, verify, verify_or_raise
+from planner.verify import (
+    MAX_VIOLATIONS,
+    PlanInvalid,
+    Violation,
+    verify,
+    verify_or_raise,
+)
 from planner.verify.costs import recompute_costs
 from tests.planfactory import (
-    DEADLINE, H, build_plan, catalog_data, hours, make_catalog, make_inventory, valid_copies,
-    valid_plan, valid_schedule, valid_services)
+    DEADLINE,
+    H,
+    build_plan,
+    catalog_data,
+    hours,
+    make_catalog,
+    make_inventory,
+    valid_copies,
+    valid_plan,
+    valid_schedule,
+    valid_services,
+)
 
 
 def names(plan: Plan) -> set[str]:
@@ -309,7 +325,6 @@ def test_service_share_sum_over_vendors():
 
 
 def test_service_share_wrong_vendor_demand_misfit():
-    row = valid_services()[0]
     plan = valid_plan()
     assert "service_share" in names(with_row(plan, "services", 0, kind="email"))
     assert "service_share" in names(with_row(plan, "services", 0, vendor="bucket"))

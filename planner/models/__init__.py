@@ -1,6 +1,12 @@
 """Pydantic models: what flows between the stages of the pipeline."""
 
-from planner.models.catalog import Catalog, Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.catalog import (
+    Catalog,
+    Offering,
+    Provider,
+    ServiceOffering,
+    ServiceVendor,
+)
 from planner.models.inventory import Inventory, WorkloadGroup
 from planner.models.plan import Plan
 

@@ -10,8 +10,14 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import (Fact, ProvenanceDefaults, Series, StrictModel,
-                                 inherit_provenance, iso_date)
+from planner.models.base import (
+    Fact,
+    ProvenanceDefaults,
+    Series,
+    StrictModel,
+    inherit_provenance,
+    iso_date,
+)
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
 ServiceKind = Literal["sms", "email", "dns", "object_storage"]
@@ -56,21 +62,36 @@ class Offering(ProvenanceDefaults):
             "setup_fee", "delivery_hours", "stock"))
 
 
-class Provider(ProvenanceDefaults):
-    """A compute provider: cloud, bare metal, colocation or self-hosting."""
+class CatalogEntry(ProvenanceDefaults):
+    """What every provider and vendor has: who it is, where, and how fast it lets you in."""
 
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
-    kind: ComputeKind
     organization: str | None = Field(None, pattern=SLUG, description="Company behind it: "
                                      "excluding the organization excludes all its entries.")
     jurisdiction: str = Field(pattern=COUNTRY)
     currency: str = Field("USD", pattern=CURRENCY)
-    cli: str | None = Field(None, description="The provider's own command-line tool, if any.")
+    cli: str | None = Field(None, description="Its own command-line tool, if any.")
     website: str | None = None
     end_of_life: str | None = Field(None, pattern=DATE)
     onboarding_hours: Fact = Field(description="Account, verification and payment: hours "
-                                   "from the decision until the first server can be ordered.")
+                                   "from the decision until it can be used.")
+    refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
+    refusal_evidence: str | None = None
+
+    _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
+
+    @model_validator(mode="after")
+    def _risk_is_a_probability(self):
+        if not 0 <= self.refusal_risk.value <= 1:
+            raise ValueError("refusal_risk must be a probability between 0 and 1")
+        return self
+
+
+class Provider(CatalogEntry):
+    """A compute provider: cloud, bare metal, colocation or self-hosting."""
+
+    kind: ComputeKind
     quota_servers: Fact = Field(description="Servers a new account may run.")
     quota_raise_servers: Fact | None = None
     quota_raise_hours: Fact | None = Field(None, description="Hours after onboarding until a "
@@ -78,11 +99,7 @@ class Provider(ProvenanceDefaults):
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
     egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
-    refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
-    refusal_evidence: str | None = None
     offerings: list[Offering] = Field(min_length=1)
-
-    _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
 
     @model_validator(mode="before")
     @classmethod
@@ -96,8 +113,6 @@ class Provider(ProvenanceDefaults):
     def _check(self):
         if (self.quota_raise_servers is None) != (self.quota_raise_hours is None):
             raise ValueError("quota_raise_servers and quota_raise_hours go together")
-        if not 0 <= self.refusal_risk.value <= 1:
-            raise ValueError("refusal_risk must be a probability between 0 and 1")
         ids = [o.id for o in self.offerings]
         if len(ids) != len(set(ids)):
             raise ValueError(f"offering ids repeat in provider {self.id}")
@@ -127,25 +142,11 @@ class ServiceOffering(ProvenanceDefaults):
                                          "setup_fee"), child_lists=("capacity",))
 
 
-class ServiceVendor(ProvenanceDefaults):
+class ServiceVendor(CatalogEntry):
     """An SMS, email, DNS or object-storage vendor."""
 
-    id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
     kind: ServiceKind
-    organization: str | None = Field(None, pattern=SLUG, description="Company behind it: "
-                                     "excluding the organization excludes all its entries.")
-    jurisdiction: str = Field(pattern=COUNTRY)
-    currency: str = Field("USD", pattern=CURRENCY)
-    cli: str | None = None
-    website: str | None = None
-    end_of_life: str | None = Field(None, pattern=DATE)
-    onboarding_hours: Fact
-    refusal_risk: Fact
-    refusal_evidence: str | None = None
     offerings: list[ServiceOffering] = Field(min_length=1)
-
-    _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
 
     @model_validator(mode="before")
     @classmethod
@@ -161,8 +162,6 @@ class ServiceVendor(ProvenanceDefaults):
             if unknown:
                 raise ValueError(f"offering {offering.id}: {self.kind} capacity measures are "
                                  f"{sorted(allowed)}, not {sorted(unknown)}")
-        if not 0 <= self.refusal_risk.value <= 1:
-            raise ValueError("refusal_risk must be a probability between 0 and 1")
         return self
 
 

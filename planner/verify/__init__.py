@@ -22,14 +22,32 @@ from itertools import chain, islice
 from planner.errors import PlannerError
 from planner.models.plan import Plan
 from planner.verify.context import REL_TOL, Violation, _Context, _hours_consistent
-from planner.verify.flows import (check_data_copy, check_dependency, check_ingress,
-                                  check_object_storage_ingest, check_policy_share,
-                                  check_service_share, check_source_egress)
-from planner.verify.structure import (check_excluded, check_fit, check_group_demand,
-                                      check_offering_capacity, check_provider_capacity,
-                                      check_schedule, check_shape)
-from planner.verify.summary import (check_assignments, check_budget, check_costs,
-                                    check_coverage, check_shortfalls, check_status)
+from planner.verify.flows import (
+    check_data_copy,
+    check_dependency,
+    check_ingress,
+    check_object_storage_ingest,
+    check_policy_share,
+    check_service_share,
+    check_source_egress,
+)
+from planner.verify.structure import (
+    check_excluded,
+    check_fit,
+    check_group_demand,
+    check_offering_capacity,
+    check_provider_capacity,
+    check_schedule,
+    check_shape,
+)
+from planner.verify.summary import (
+    check_assignments,
+    check_budget,
+    check_costs,
+    check_coverage,
+    check_shortfalls,
+    check_status,
+)
 
 __all__ = ["MAX_VIOLATIONS", "REL_TOL", "PlanInvalid", "Violation", "verify", "verify_or_raise"]
 

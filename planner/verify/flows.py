@@ -6,9 +6,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from planner import curves
-from planner.verify.context import (SERVICE_KINDS, Violation, _breach, _close, _Context,
-                                    _cumulative, _leq, _n, _sum_lists, _tol, _v)
-
+from planner.verify.context import (
+    SERVICE_KINDS,
+    Violation,
+    _breach,
+    _close,
+    _Context,
+    _cumulative,
+    _leq,
+    _n,
+    _sum_lists,
+    _tol,
+    _v,
+)
 
 # ---------------------------------------------------------------- 8-11: data
 

@@ -10,7 +10,6 @@ from planner import curves, digest
 from planner.models.plan import Plan
 from planner.verify.context import Violation, _breach, _Context, _n, _sum_lists, _v
 
-
 # ---------------------------------------------------------------- 1-4: structure
 
 def check_shape(plan: Plan) -> Iterator[Violation]:

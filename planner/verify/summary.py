@@ -7,10 +7,26 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from planner.verify.context import (SERVICE_KINDS, Violation, _close, _Context, _cumulative,
-                                    _first_hour, _leq, _mismatch, _n, _sum_lists, _tol, _v)
-from planner.verify.costs import MONTHLY_KEYS, ONE_TIME_KEYS, MissingRate, recompute_costs
-
+from planner.verify.context import (
+    SERVICE_KINDS,
+    Violation,
+    _close,
+    _Context,
+    _cumulative,
+    _first_hour,
+    _leq,
+    _mismatch,
+    _n,
+    _sum_lists,
+    _tol,
+    _v,
+)
+from planner.verify.costs import (
+    MONTHLY_KEYS,
+    ONE_TIME_KEYS,
+    MissingRate,
+    recompute_costs,
+)
 
 # ---------------------------------------------------------------- 15-16: money
 

@@ -1,0 +1,59 @@
+"""The model being built: the PuLP problem and an index of what each variable means.
+
+Shared by the constraint families (planner/formulate.py) and the objectives
+(planner/objectives.py); it holds no logic of its own beyond look-ups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulp
+
+from planner.prepare import Instance
+
+Expr = pulp.LpAffineExpression
+
+
+@dataclass
+class Model:
+    lp: pulp.LpProblem
+    instance: Instance
+    r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    use: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    store_use: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    unserved: Expr = field(default_factory=Expr)
+    one_time: Expr = field(default_factory=Expr)
+    monthly: Expr = field(default_factory=Expr)
+    cost: Expr = field(default_factory=Expr)
+
+    def r_at(self, ci: int, t: int):
+        """Servers of candidate ci serving at hour t (the value of t's period)."""
+        return self.r.get((ci, self.instance.period_start[t]), 0)
+
+    def share_at(self, si: int, t: int):
+        return self.share.get((si, self.instance.period_start[t]), 0)
+
+    def copied(self, g: str, p: str, t: int):
+        """Cumulative GB of g at p by hour t (the last copy variable at or before t)."""
+        while t >= 0 and (g, p, t) not in self.copy:
+            t -= 1
+        return self.copy[(g, p, t)] if t >= 0 else 0
+
+    def stored(self, v: str, t: int):
+        while t >= 0 and (v, t) not in self.store:
+            t -= 1
+        return self.store[(v, t)] if t >= 0 else 0
+
+
+def period_starts(inst: Instance) -> list[int]:
+    """The hours that start a period (see prepare.time_grid); variables live only there."""
+    return inst.grid
+
+
+def add_constraint(model: Model, constraint, family: str) -> None:
+    """Name constraints by family and number: inventory names never reach the solver."""
+    model.lp += constraint, f"{family}_{model.lp.numConstraints()}"

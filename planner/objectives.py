@@ -1,0 +1,88 @@
+"""The two objectives and the budget rows: tier-weighted unserved hours (phase 1) and
+cost (phase 2). Pure functions on a Model; no solving."""
+
+from __future__ import annotations
+
+import pulp
+
+from planner.curves import DAYS_PER_MONTH
+from planner.model import Model, add_constraint, period_starts
+from planner.prepare import Instance
+
+
+def _price(inst: Instance, fact, currency: str) -> float:
+    return inst.to_plan_currency(fact.value, currency) if fact is not None else 0.0
+
+
+def costs(model: Model) -> None:
+    """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
+    their monthly price, services' fixed fees and per-unit prices at the share carried at H."""
+    inst = model.instance
+    H, last = inst.horizon_hours, inst.grid[-1]
+    one_time, monthly = [], []
+    for ci, c in enumerate(inst.candidates):
+        if (ci, last) in model.r:
+            o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
+            one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
+            monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
+    source = inst.catalog.provider(inst.inventory.source.provider)
+    egress_price = _price(inst, source.egress_price_per_gb, source.currency) if source else 0.0
+    copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
+    copied += [model.stored(v, H) for v in sorted({v for v, _ in model.store})]
+    one_time.append(egress_price * pulp.lpSum(copied))
+    services = inst.inventory.services
+    for si, sc in enumerate(inst.service_candidates):
+        o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
+        if si in model.use:
+            one_time.append(_price(inst, o.setup_fee, cur) * model.use[si])
+            monthly.append(_price(inst, o.price_per_month, cur) * model.use[si])
+        demand = getattr(services, sc.kind)
+        volume = len(demand.zones) if sc.kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
+        if (si, last) in model.share:
+            monthly.append(_price(inst, o.price_per_unit, cur) * volume * model.share[(si, last)])
+    for v in sorted({v for v, _ in model.store}):
+        o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
+        if v in model.store_use:
+            one_time.append(_price(inst, o.setup_fee, cur) * model.store_use[v])
+            monthly.append(_price(inst, o.price_per_month, cur) * model.store_use[v])
+        monthly.append(_price(inst, o.price_per_unit, cur) / 1000 * model.stored(v, H))
+    model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
+    model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
+
+
+def budgets(model: Model) -> None:
+    """one_time <= one_time_budget; monthly <= monthly_budget (when set)."""
+    policy = model.instance.inventory.policy
+    if policy.one_time_budget is not None:
+        add_constraint(model, model.one_time <= policy.one_time_budget, "budget_one_time")
+    if policy.monthly_budget is not None:
+        add_constraint(model, model.monthly <= policy.monthly_budget, "budget_monthly")
+
+
+def unserved(model: Model) -> None:
+    """Phase-1 objective: tier-weighted unserved hours over t = 1..H, each period counted
+    for its length L_t:
+    sum_t L_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
+                + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
+    inst = model.instance
+    length = inst.period_hours
+    terms, constant = [], 0.0
+    for g, group in inst.groups.items():
+        w = inst.weights[g]
+        constant += w * group.count * inst.horizon_hours
+        terms += [-w * length[t] * var for (ci, t), var in model.r.items()
+                  if inst.candidates[ci].group == g]
+    for kind in ("sms", "email", "dns"):
+        if kind in inst.weights:
+            w = inst.weights[kind]
+            constant += w * inst.horizon_hours
+            terms += [-w * length[t] * var for (si, t), var in model.share.items()
+                      if inst.service_candidates[si].kind == kind]
+    if "object_storage" in inst.weights:
+        w = inst.weights["object_storage"]
+        total_gb = inst.inventory.services.object_storage.stored_tb * 1000
+        constant += w * inst.horizon_hours
+        vendors = sorted({v for v, _ in model.store})
+        terms += [-w * length[t] / total_gb * model.stored(v, t)
+                  for t in period_starts(inst) for v in vendors]
+    model.unserved = pulp.lpSum(terms) + constant
