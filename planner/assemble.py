@@ -35,7 +35,8 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
     rows = []
     order = {g: i for i, g in enumerate(inst.groups)}
     for ci, c in enumerate(inst.candidates):
-        up = [0] + [round(_value(values, model.r_at(ci, t))) for t in range(1, inst.horizon_hours + 1)]
+        up = [0] + [round(_value(values, model.r_at(ci, t)))
+                    for t in range(1, inst.horizon_hours + 1)]
         if any(up):
             rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
                                     up_by_hour=up))
@@ -124,7 +125,8 @@ def _costs(inst: Instance, schedule, copies, services) -> Costs:
     for row in services:
         o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency
         demand = getattr(inst.inventory.services, row.kind)
-        volume = len(demand.zones) if row.kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
+        volume = (len(demand.zones) if row.kind == "dns"
+                  else demand.messages_per_day * DAYS_PER_MONTH)
         service_setup += fee(o.setup_fee, cur)
         monthly_services += fee(o.price_per_month, cur) + fee(o.price_per_unit, cur) * volume \
             * row.share_by_hour[H]
@@ -168,7 +170,8 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     coverage = _coverage(inst, schedule, copies, services)
     assignments = [
         Assignment(group=r.group, provider=r.provider, offering=r.offering,
-                   count=r.up_by_hour[H], first_hour=next(t for t, u in enumerate(r.up_by_hour) if u),
+                   count=r.up_by_hour[H],
+                   first_hour=next(t for t, u in enumerate(r.up_by_hour) if u),
                    ready_hour=r.up_by_hour.index(r.up_by_hour[H]))
         for r in schedule if r.up_by_hour[H] > 0]
     total = sum(g.count for g in inst.groups.values())

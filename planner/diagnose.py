@@ -68,6 +68,10 @@ def _offering_cause(inst: Instance, g: str, p: str, D: int, schedule) -> Cause |
                  + "; ".join(text for _, text in limits))
 
 
+def _last_source_hour(inst: Instance) -> int:
+    return max((t for t, v in enumerate(inst.egress.values) if v), default=0)
+
+
 def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cause | None:
     group = inst.groups[g]
     if group.data_gb <= 0:
@@ -82,7 +86,7 @@ def _data_cause(inst: Instance, g: str, p: str, D: int, schedule, copies) -> Cau
     if not window:
         return Cause(code="source_cutoff", provider=p, detail=(
             f"{p}: no hour before {D} when both the source and {p} can move data "
-            f"(source until hour {max((t for t, v in enumerate(inst.egress.values) if v), default=0)}, "
+            f"(source until hour {_last_source_hour(inst)}, "
             f"{p} after onboarding at {inst.providers[p].onboarding_hours.value:g} h)"))
     egress_full = all(sum(c.gb_by_hour[t] for c in copies) >= inst.egress.values[t] - 1e-3
                       for t in window)
@@ -185,7 +189,7 @@ def _service_causes(inst: Instance, kind: str) -> list[Cause]:
 def _storage_causes(inst: Instance, copies) -> list[Cause]:
     if not inst.storage_vendors:
         return [Cause(code="no_fit", detail="no eligible object-storage vendor")]
-    cutoff = max((t for t, v in enumerate(inst.egress.values) if v > 0), default=0)
+    cutoff = _last_source_hour(inst)
     moved = sum(sum(c.gb_by_hour[: inst.deadline_hours + 1]) for c in copies)
     return [Cause(code="source_egress", detail=(
         f"{inst.inventory.source.egress_gbps:g} Gbit/s of source egress moved {moved:,.0f} GB "

@@ -145,7 +145,8 @@ def target_ingress(model: Model) -> None:
             flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, t - 1) for g in groups)
             add_constraint(model, flow <= inst.ingress[p].values[t], "ingress")
     for v, t in model.store:
-        add_constraint(model, model.stored(v, t) - model.stored(v, t - 1) <= inst.storage_ingest[v].values[t],
+        arrived = model.stored(v, t) - model.stored(v, t - 1)
+        add_constraint(model, arrived <= inst.storage_ingest[v].values[t],
              "ingest")
 
 
@@ -168,7 +169,8 @@ def object_storage_total(model: Model) -> None:
     vendors = sorted({v for v, _ in model.store})
     if os_demand and len(vendors) > 1:
         H = model.instance.horizon_hours
-        add_constraint(model, pulp.lpSum(model.stored(v, H) for v in vendors) <= os_demand.stored_tb * 1000,
+        total_gb = pulp.lpSum(model.stored(v, H) for v in vendors)
+        add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
              "store_total")
 
 
@@ -188,7 +190,8 @@ def _service_variables(model: Model) -> None:
     os_demand = inst.inventory.services.object_storage
     for v in sorted({v for v, _ in model.store}):
         offering = inst.vendors[v].offerings[0]
-        if any(f is not None and f.value > 0 for f in (offering.price_per_month, offering.setup_fee)):
+        fees = (offering.price_per_month, offering.setup_fee)
+        if any(f is not None and f.value > 0 for f in fees):
             model.store_use[v] = use = model.lp.add_variable(f"su_{v}", 0, 1, pulp.LpInteger)
             for t in (t for w, t in model.store if w == v):
                 add_constraint(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
@@ -267,7 +270,8 @@ def policy_share(model: Model) -> None:
             mus = [model.lp.add_variable(f"mu_{gi}_{pi}", 0) for pi in range(len(placed))]
             for pi, (mu, x) in enumerate(zip(mus, placed.values())):
                 add_constraint(model, mu >= x - lam, "mu")
-            add_constraint(model, k * lam + pulp.lpSum(mus) <= (1 - policy.min_surviving_share) * total,
+            kept = 1 - policy.min_surviving_share
+            add_constraint(model, k * lam + pulp.lpSum(mus) <= kept * total,
                  "survive")
 
 

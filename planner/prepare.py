@@ -88,7 +88,8 @@ def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> s
     hit = sorted(names & set(inventory.policy.excluded_providers))
     if hit:
         return f"excluded by policy ({', '.join(hit)})"
-    if entry.end_of_life and inventory.decision_date and entry.end_of_life <= inventory.decision_date:
+    decided = inventory.decision_date
+    if entry.end_of_life and decided and entry.end_of_life <= decided:
         return f"end of life on {entry.end_of_life}, before the decision date " \
                f"{inventory.decision_date}"
     return None

@@ -149,7 +149,8 @@ class _Loader(yaml.SafeLoader):
         except Exception as exc:  # e.g. `2026-02-30` or `!!int abc`: ValueError in PyYAML
             what = f"{node.value!r:.60}" if isinstance(node, ScalarNode) else "this value"
             raise ConstructorError(None, None, f"cannot read {what} as "
-                                   f"{node.tag.rsplit(':', 1)[-1]}: {exc}", node.start_mark) from exc
+                                   f"{node.tag.rsplit(':', 1)[-1]}: {exc}",
+                                   node.start_mark) from exc
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):

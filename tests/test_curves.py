@@ -10,7 +10,8 @@ def _provider(pid):
 
 
 def test_nothing_before_onboarding_then_rate_then_quota_then_raise():
-    c = curves.provider_servers(_provider("a"), 40)  # onboarding 2, rate 5, quota 10, raise 100 at +30
+    # onboarding 2, rate 5, quota 10, raise to 100 at onboarding + 30
+    c = curves.provider_servers(_provider("a"), 40)
     assert c.values[:3] == (0, 0, 0)
     assert c.binding[2] == "onboarding"
     assert c.values[3] == 5 and c.binding[3] == "provisioning_rate"

@@ -137,7 +137,8 @@ def test_catalog_round_trip_expands_bare_numbers(tmp_path):
     assert isinstance(catalog, Catalog)
     cx22 = catalog.provider("hetzner-cloud").offerings[0]
     assert (cx22.vcpu.value, cx22.vcpu.source, cx22.vcpu.as_of) == (2, "hetzner.com", "2026-01-14")
-    assert catalog.vendor("twilio").offerings[0].capacity["messages_per_second"].values == [1, 5, 15]
+    mps = catalog.vendor("twilio").offerings[0].capacity["messages_per_second"]
+    assert mps.values == [1, 5, 15]
     assert validate_file(path) == "catalog"
 
 

@@ -51,7 +51,8 @@ def test_more_capacity_never_lowers_coverage(cat_knobs, inv_knobs, extra):
 @given(knobs, needs, st.integers(1, 20))
 def test_more_time_never_lowers_coverage(cat_knobs, inv_knobs, extra):
     inv_knobs = {**inv_knobs, "deadline": min(inv_knobs["deadline"], 40)}
-    before = _coverage_objective(small_inventory(horizon=60, **inv_knobs), small_catalog(**cat_knobs))
+    catalog = small_catalog(**cat_knobs)
+    before = _coverage_objective(small_inventory(horizon=60, **inv_knobs), catalog)
     later = {**inv_knobs, "deadline": inv_knobs["deadline"] + extra}
     after = _coverage_objective(small_inventory(horizon=60, **later), small_catalog(**cat_knobs))
     assert after <= before + 1e-6 * max(1.0, before)
