@@ -9,6 +9,12 @@ from pathlib import Path
 from planner.errors import PlannerError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader sees the old file or the new one, never half."""
     path = Path(path)
@@ -18,6 +24,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

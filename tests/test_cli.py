@@ -1,6 +1,7 @@
 """End to end through the command line."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -102,3 +103,16 @@ def test_same_inputs_give_byte_identical_outputs_across_processes(files):
                         "-c", str(cat), "-o", str(out), "-q"], check=True)
         outputs.append(((out / "plan.json").read_bytes(), (out / "runbook.md").read_bytes()))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_outputs_are_ordinary_files_and_replace_old_ones_whole(files):
+    tmp, inv, cat = files
+    out = tmp / "out"
+    out.mkdir()
+    (out / "plan.json").write_text("old")
+    result, _ = _plan(tmp, inv, cat)
+    assert result.exit_code == 0
+    assert (out / "plan.json").read_text().startswith("{")
+    mode = (out / "plan.json").stat().st_mode & 0o777
+    assert mode & 0o044 or os.umask(os.umask(0)) & 0o044  # readable by others unless umask says no
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "runbook.md"]
