@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -99,11 +101,12 @@ def _highs(time_limit, gap, start=None):
     return solver
 
 
-def _cbc(time_limit, gap):
+def _cbc(time_limit, gap, log_path):
     with warnings.catch_warnings():  # bundled CBC is deprecated for PuLP 4; we pin pulp<4
         warnings.simplefilter("ignore", DeprecationWarning)
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, threads=1,
-                             options=["randomSeed 1", "randomCbcSeed 1"])
+                                 logPath=log_path,
+                                 options=["randomSeed 1", "randomCbcSeed 1"])
 
 
 def _highs_phase(lp: pulp.LpProblem, name: str) -> SolverPhase:
@@ -133,19 +136,34 @@ def _highs_phase(lp: pulp.LpProblem, name: str) -> SolverPhase:
                        bound=_finite(bound), gap=_finite(gap))
 
 
-def _cbc_phase(lp: pulp.LpProblem, name: str) -> SolverPhase:
-    raw = f"{pulp.LpStatus[lp.status]} / {pulp.LpSolution[lp.sol_status]}"
+CBC_RESULT = re.compile(r"^Result - (.+)$", re.M)
+CBC_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
+
+
+def _cbc_phase(lp: pulp.LpProblem, name: str, log: str) -> SolverPhase:
+    """CBC's status from PuLP's solution status; its proven bound read from its own log
+    (PuLP does not pass it on), shifted by the objective's constant, which CBC never saw."""
+    result = CBC_RESULT.search(log)
+    raw = result.group(1) if result else f"{pulp.LpStatus[lp.status]} / " \
+        f"{pulp.LpSolution[lp.sol_status]}"
     if lp.sol_status == pulp.LpSolutionOptimal:
         ours = "optimal"
     elif lp.sol_status == pulp.LpSolutionIntegerFeasible:
         ours = "time_limit"
     else:
         ours = "no_solution"
-    objective = pulp.value(lp.objective) if ours != "no_solution" else None
-    # CBC through PuLP does not report its dual bound: say so rather than guess.
-    return SolverPhase(name=name, status=ours, raw_status=raw, objective=_finite(objective),
-                       bound=objective if ours == "optimal" else None,
-                       gap=0.0 if ours == "optimal" else None)
+    objective = _finite(pulp.value(lp.objective)) if ours != "no_solution" else None
+    bound_match = CBC_BOUND.search(log)
+    bound = None
+    if bound_match:
+        bound = _finite(float(bound_match.group(1)) + float(lp.objective.constant))
+    elif ours == "optimal":
+        bound = objective  # CBC prints no bound when it closed the tree exactly
+    gap = None
+    if objective is not None and bound is not None:
+        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    return SolverPhase(name=name, status=ours, raw_status=raw, objective=objective,
+                       bound=bound, gap=gap)
 
 
 def _finite(value):
@@ -155,14 +173,25 @@ def _finite(value):
 def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
          start: dict[str, float] | None = None) -> SolverPhase:
     """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent."""
-    solver = _highs(time_limit, gap, start) if solver_name == "highs" else _cbc(time_limit, gap)
-    if solver is None:
-        raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
+    if solver_name == "highs":
+        solver = _highs(time_limit, gap, start)
+        if solver is None:
+            raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
+        _solve(lp, solver, solver_name)
+        return _highs_phase(lp, phase)
+    with tempfile.TemporaryDirectory(prefix="planner-cbc-") as folder:
+        log_path = os.path.join(folder, "cbc.log")
+        _solve(lp, _cbc(time_limit, gap, log_path), solver_name)
+        log = open(log_path, encoding="utf-8", errors="replace").read() \
+            if os.path.exists(log_path) else ""
+    return _cbc_phase(lp, phase, log)
+
+
+def _solve(lp: pulp.LpProblem, solver, solver_name: str) -> None:
     try:
         lp.solve(solver)
     except pulp.PulpSolverError as exc:
         raise PlannerError(f"the {solver_name} solver failed: {exc}") from None
-    return _highs_phase(lp, phase) if solver_name == "highs" else _cbc_phase(lp, phase)
 
 
 def _snapshot(lp: pulp.LpProblem) -> dict[str, float]:
