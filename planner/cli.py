@@ -74,7 +74,7 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
     write_atomic(files[0], plan_json(run.plan))
     write_atomic(files[1], runbook)
     if not quiet:
-        click.echo(summary_json(run.plan) if fmt == "json"
+        click.echo(summary_json(run.plan, run.seconds) if fmt == "json"
                    else summary_text(run.plan, [str(f) for f in files], run.seconds))
 
 

@@ -71,5 +71,9 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
     return "\n".join(lines)
 
 
-def summary_json(plan: Plan) -> str:
-    return json.dumps(summary_data(plan), indent=2, sort_keys=True)
+def summary_json(plan: Plan, seconds: dict | None = None) -> str:
+    """The summary as JSON; wall-clock `seconds` only when given (they vary run to run)."""
+    data = summary_data(plan)
+    if seconds:
+        data["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    return json.dumps(data, indent=2, sort_keys=True)
