@@ -6,6 +6,7 @@ from planner import __version__
 from planner.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.diagnose import shortfalls
 from planner.digest import inputs_digest
+from planner.facts import stale_facts
 from planner.formulate import Model
 from planner.models.plan import (
     Assignment,
@@ -145,8 +146,19 @@ def _costs(inst: Instance, schedule, copies, services) -> Costs:
                  hourly_run_rate=clean(monthly_total / HOURS_PER_MONTH))
 
 
+def _stale(inst: Instance, used: set[str]):
+    decided = inst.inventory.decision_date
+    if decided is None:
+        return []
+    entries = [e for e in [*inst.catalog.providers, *inst.catalog.services] if e.id in used]
+    return stale_facts(entries, decided, inst.inventory.policy.max_fact_age_days)
+
+
 def _warnings(inst: Instance, result: SolveResult) -> list[str]:
     out = []
+    if not inst.inventory.decision_date:
+        out.append("no decision_date in the inventory: the age of catalog facts was not "
+                   "checked")
     if not inst.inventory.decision_date and any(
             e.end_of_life for e in [*inst.catalog.providers, *inst.catalog.services]):
         out.append("no decision_date in the inventory: end-of-life dates were not checked")
@@ -188,4 +200,5 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
         providers_used=sorted(used), costs=_costs(inst, schedule, copies, services),
         shortfalls=shortfalls(inst, schedule, copies, services, coverage),
-        excluded=inst.exclusions, warnings=_warnings(inst, result))
+        excluded=inst.exclusions, stale_facts=_stale(inst, used),
+        warnings=_warnings(inst, result))

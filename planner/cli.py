@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner import __version__, loader, pipeline
+from planner import __version__, catalog_view, loader, pipeline
 from planner.errors import PlannerError
 from planner.planfile import load_plan, plan_json
 from planner.render import render_runbook
@@ -101,6 +101,65 @@ def validate_command(files):
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)
             failed.append(path)
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.group("catalog")
+def catalog_group():
+    """Browse and check the provider catalog (shipped, with your layers over it)."""
+
+
+def _catalog_options(command):
+    command = click.option("--no-default-catalog", is_flag=True,
+                           help="Use only the -c layers.")(command)
+    return click.option("-c", "--catalog", "catalogs", multiple=True,
+                        type=click.Path(path_type=Path),
+                        help="Catalog layer over the shipped one (repeatable).")(command)
+
+
+@catalog_group.command("list")
+@_catalog_options
+@click.option("--kind", type=click.Choice(catalog_view.KINDS), help="Only this kind.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def catalog_list(catalogs, no_default_catalog, kind, fmt):
+    """List providers and vendors with the facts that decide a fast exit."""
+    catalog = _catalog(catalogs, no_default_catalog)
+    click.echo(catalog_view.list_json(catalog, kind) if fmt == "json"
+               else catalog_view.list_table(catalog, kind))
+
+
+@catalog_group.command("show")
+@_catalog_options
+@click.argument("entry_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def catalog_show(catalogs, no_default_catalog, entry_id, fmt):
+    """Every fact of one provider or vendor, with its source and date."""
+    catalog = _catalog(catalogs, no_default_catalog)
+    entry = catalog.provider(entry_id) or catalog.vendor(entry_id)
+    if entry is None:
+        known = ", ".join(e.id for e in catalog_view.entries(catalog))
+        raise PlannerError(f"no provider or vendor {entry_id!r} in the catalog; known: {known}")
+    click.echo(entry.model_dump_json(indent=2) if fmt == "json"
+               else catalog_view.show_text(entry))
+
+
+@catalog_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def catalog_validate(files):
+    """Check catalog files, each as a layer over the shipped catalog."""
+    failed = False
+    for path in files:
+        try:
+            kind = loader.validate_file(path)
+            if kind != "catalog":
+                raise PlannerError(f"{path}: this is an {kind} file, not a catalog")
+            click.echo(f"{path}: valid catalog")
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
     if failed:
         sys.exit(EXIT_INPUT)
 

@@ -73,7 +73,10 @@ def render_runbook(plan: Plan, template: str = "runbook.md.j2") -> str:
     by_provider: dict[str, list] = {}
     for a in plan.assignments:
         by_provider.setdefault(a.provider, []).append(a)
+    stale: dict[str, list] = {}
+    for fact in plan.stale_facts:
+        stale.setdefault(fact.entry, []).append(fact)
     text = _environment().get_template(template).render(
         plan=plan, providers=providers, vendors=vendors, by_provider=by_provider,
-        hour=_hour, currency=plan.costs.currency)
+        stale=stale, hour=_hour, currency=plan.costs.currency)
     return re.sub(r"\n{3,}", "\n\n", text)

@@ -55,7 +55,7 @@ def catalog_dict(quota_a=10, quota_b=50, rate_b=10, stock=5, extra_providers=())
 
 
 def inventory_dict(deadline=24, horizon=None, survive=1, max_share=0.8, egress_gbps=2,
-                   web=20, db=4, big=3, **policy) -> dict:
+                   web=20, db=4, big=3, decision_date=None, **policy) -> dict:
     inv = {
         "name": "small", "source": {"provider": "src", "egress_gbps": egress_gbps},
         "deadline_hours": deadline,
@@ -78,6 +78,8 @@ def inventory_dict(deadline=24, horizon=None, survive=1, max_share=0.8, egress_g
     }
     if horizon is not None:
         inv["horizon_hours"] = horizon
+    if decision_date is not None:
+        inv["decision_date"] = decision_date
     return inv
 
 

@@ -89,6 +89,8 @@ class Policy(StrictModel):
     monthly_budget: float | None = Field(None, ge=0, description="In the inventory currency.")
     run_rate_months: float = Field(1.0, ge=0, le=120, description="Months of run-rate counted "
                                    "with one-time costs when choosing the cheapest plan.")
+    max_fact_age_days: int = Field(365, ge=1, le=36500, description="Catalog facts older "
+                                   "than this at the decision date are flagged as stale.")
 
 
 class Inventory(StrictModel):

@@ -106,6 +106,14 @@ class Costs(StrictModel):
     hourly_run_rate: float
 
 
+class StaleFact(StrictModel):
+    entry: str = Field(description="Provider or vendor id.")
+    field: str = Field(description="Path of the fact inside the entry.")
+    as_of: str
+    age_days: int
+    estimate: bool
+
+
 class Exclusion(StrictModel):
     id: str
     reason: str
@@ -135,4 +143,6 @@ class Plan(StrictModel):
     costs: Costs
     shortfalls: list[Shortfall]
     excluded: list[Exclusion]
+    stale_facts: list[StaleFact] = Field(default_factory=list, description="Facts behind the "
+                                         "chosen providers older than policy.max_fact_age_days.")
     warnings: list[str] = Field(default_factory=list)
