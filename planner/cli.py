@@ -52,6 +52,8 @@ def _catalog(paths: tuple[Path, ...], no_default: bool):
 @click.option("--no-default-catalog", is_flag=True, help="Use only the -c layers.")
 @click.option("--deadline-hours", type=click.IntRange(1, 8760), help="Override the deadline.")
 @click.option("--exclude", multiple=True, help="Provider id or organization to exclude.")
+@click.option("--max-fact-age-days", type=click.IntRange(1, 36500),
+              help="Flag catalog facts older than this at the decision date.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0.1),
               help="Seconds for the solver, both phases together (the cost phase gets at "
@@ -63,10 +65,11 @@ def _catalog(paths: tuple[Path, ...], no_default: bool):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Format of the summary on standard output.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclude, solver,
-                 time_limit, gap, output, fmt, quiet):
+def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclude,
+                 max_fact_age_days, solver, time_limit, gap, output, fmt, quiet):
     """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
-    inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude)
+    inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude,
+                                  max_fact_age_days)
     catalog = _catalog(catalogs, no_default_catalog)
     run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
     runbook = render_runbook(run.plan)

@@ -28,11 +28,14 @@ class Run:
 
 
 def with_overrides(inventory: Inventory, deadline_hours: int | None = None,
-                   exclude: tuple[str, ...] = ()) -> Inventory:
+                   exclude: tuple[str, ...] = (),
+                   max_fact_age_days: int | None = None) -> Inventory:
     """The inventory with command-line overrides applied, validated again as a whole."""
     data = inventory.model_dump()
     if deadline_hours is not None:
         data["deadline_hours"] = deadline_hours
+    if max_fact_age_days is not None:
+        data["policy"]["max_fact_age_days"] = max_fact_age_days
     if exclude:
         policy = data["policy"]
         policy["excluded_providers"] = sorted(set(policy["excluded_providers"]) | set(exclude))
