@@ -197,6 +197,41 @@ def _storage_causes(inst: Instance, copies) -> list[Cause]:
         f"at hour {cutoff}"))]
 
 
+REMEDIES = {
+    "quota": "have the quota raise at {p} approved before a crisis, or layer a pre-approved "
+             "quota into the catalog",
+    "provisioning_rate": "ask {p} for a higher creation rate, or create servers ahead",
+    "onboarding": "open, verify and fund the accounts in advance",
+    "delivery": "order the dedicated models in advance, or pick models delivered in minutes",
+    "stock": "reserve stock at {p}, or add providers with stock",
+    "data_copy": "seed the data at {p} in advance, or take more ingress (more servers, a "
+                 "dedicated link)",
+    "source_egress": "copy data out continuously before any crisis (replicas or backups at "
+                     "another provider), or raise the source's egress",
+    "source_cutoff": "keep a copy of the data outside the source before any crisis",
+    "no_fit": "add an offering that fits in a catalog layer, or relax the group's "
+              "jurisdictions, architecture or GPU needs",
+    "excluded": "reconsider the exclusion",
+    "end_of_life": "pick another provider",
+    "budget": "raise the budget, or accept the shortfall",
+    "policy_share": "add eligible providers, or relax max_share_per_provider or "
+                    "survive_provider_losses",
+    "dependency": "close the shortfall of the group it depends on first",
+    "registration": "register the SMS sender (10DLC campaign, toll-free verification) with a "
+                    "second vendor before any crisis; meanwhile use voice or email codes",
+    "warm_up": "keep sending IPs warm at a second email vendor before any crisis",
+    "dns_ttl": "delegate a second DNS provider now (NS records at both), so no delegation "
+               "change has to wait out the TTL in a crisis",
+    "capacity": "add providers, or raise this group's tier",
+    "horizon": "plan over a longer horizon",
+}
+
+
+def with_remedy(cause: Cause) -> Cause:
+    text = REMEDIES[cause.code].format(p=cause.provider or "the provider")
+    return cause.model_copy(update={"remedy": text})
+
+
 def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow],
                services: list[ServiceRow], coverage: list[CoverageRow]) -> list[Shortfall]:
     D = inst.deadline_hours
@@ -221,5 +256,5 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
                      if s >= row.total - 1e-6 * max(1.0, row.total)), None)
         out.append(Shortfall(demand=row.demand, kind=row.kind, unit=row.unit, total=row.total,
                              missing_at_deadline=round(missing, 9), full_by_hour=full,
-                             causes=causes))
+                             causes=[with_remedy(c) for c in causes]))
     return out

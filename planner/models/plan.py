@@ -84,6 +84,7 @@ class Cause(StrictModel):
     code: CauseCode
     provider: str | None = None
     detail: str
+    remedy: str | None = Field(None, description="The change that would close the gap.")
 
 
 class Shortfall(StrictModel):
