@@ -177,3 +177,8 @@ def render_command(plan_file, output):
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+
+
+from planner import cli_whatif  # noqa: E402  (registers compare, sweep, drill, readiness)
+
+cli_whatif.register(main)

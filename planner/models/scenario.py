@@ -18,6 +18,7 @@ class Scenario(StrictModel):
     deadline_hours: int | None = Field(None, ge=1, le=8760)
     exclude: list[str] = Field(default_factory=list)
     only: list[str] | None = None
+    budget: float | None = Field(None, ge=0, description="Shorthand: the one-time budget.")
     one_time_budget: float | None = Field(None, ge=0)
     monthly_budget: float | None = Field(None, ge=0)
     set: dict[str, Any] = Field(default_factory=dict)

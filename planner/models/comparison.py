@@ -1,0 +1,96 @@
+"""Comparisons of Plans: what-if scenarios side by side, sweeps, drills and readiness."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from planner.models.base import StrictModel
+
+
+class ScenarioRow(StrictModel):
+    name: str
+    description: str | None = None
+    parameter: float | str | None = Field(None, description="Swept value, for sweeps.")
+    status: str
+    gap: float | None
+    servers_at_deadline: int
+    servers_total: int
+    coverage_at_deadline: float
+    full_coverage_hour: int | None
+    one_time_cost: float
+    monthly_cost: float
+    providers_used: list[str]
+    losses_survived: int = Field(description="Largest k such that losing any k providers "
+                                 "leaves every spread group its policy's surviving share.")
+    shortfalls: list[str]
+    coverage_by_hour: list[float] = Field(description="Share of all servers serving, by hour.")
+    inputs_digest: str
+
+
+class Moved(StrictModel):
+    group: str
+    provider: str
+    servers_before: int
+    servers_after: int
+
+
+class Change(StrictModel):
+    """What changed in a row against the first row."""
+
+    name: str
+    providers_added: list[str]
+    providers_dropped: list[str]
+    moved: list[Moved]
+    coverage_delta: float
+    servers_at_deadline_delta: int
+    one_time_delta: float
+    monthly_delta: float
+
+
+class Comparison(StrictModel):
+    title: str
+    inventory: str
+    deadline_hours: int
+    currency: str
+    parameter: str | None = None
+    rows: list[ScenarioRow]
+    changes: list[Change]
+
+
+class DrillRow(StrictModel):
+    lost: list[str] = Field(description="Providers that refuse.")
+    status: str
+    servers_at_deadline: int
+    coverage_lost_at_deadline: float = Field(description="Share of all servers.")
+    recovery_hour: int | None = Field(description="First hour serving as many servers as the "
+                                      "base plan did at the deadline; None: not in the horizon.")
+    extra_one_time: float
+    extra_monthly: float
+    replacements: list[str] = Field(description="Providers used instead.")
+
+
+class Drill(StrictModel):
+    inventory: str
+    k: int
+    currency: str
+    base: ScenarioRow
+    rows: list[DrillRow]
+
+
+class ReadinessRow(StrictModel):
+    item: str
+    what: str
+    status: str
+    servers_at_deadline_gain: int
+    coverage_gain: float
+    full_coverage_hour: int | None
+    services_ready_by_deadline: list[str]
+    one_time_delta: float
+    monthly_delta: float
+
+
+class Readiness(StrictModel):
+    inventory: str
+    currency: str
+    base: ScenarioRow
+    rows: list[ReadinessRow]

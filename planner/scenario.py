@@ -1,0 +1,140 @@
+"""What-if overrides: a Scenario applied to an inventory and a catalog gives new, validated
+inputs. Pure; every path is checked, so a typo is an error, never a silent no-op.
+
+Paths are dotted: `deadline_hours`, `policy.survive_provider_losses`, `groups.web.count`
+(list items by name or id, or by index), `services.dns.current_ns_ttl_seconds`, and
+`catalog.<id>.<field>` for a provider or vendor (`catalog.hetzner-cloud.quota_servers`,
+`catalog.hetzner-cloud.offerings.cx22.price_per_month`). A bare number set on a sourced
+fact becomes a fact whose source names the scenario and which is marked as an estimate.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from planner.errors import PlannerError
+from planner.models.catalog import Catalog
+from planner.models.inventory import Inventory
+from planner.models.scenario import Scenario
+
+BASE = Scenario(name="base", description="the inputs as they are")
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """`PATH=VALUE` from the command line; VALUE is read as a YAML scalar or list."""
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise PlannerError(f"--set {text!r}: expected PATH=VALUE")
+    try:
+        return path.strip(), yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise PlannerError(f"--set {text!r}: the value is not valid YAML") from None
+
+
+def _step(node: Any, key: str, where: str) -> Any:
+    """The child of `node` named by one path segment; lists are indexed by name/id or number."""
+    if isinstance(node, dict):
+        if key not in node:
+            raise PlannerError(f"{where}: no field {key!r} here; fields: {sorted(node)}")
+        return node[key]
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict) and key in (item.get("id"), item.get("name")):
+                return item
+        if key.isdigit() and int(key) < len(node):
+            return node[int(key)]
+        names = [i.get("id") or i.get("name") for i in node if isinstance(i, dict)]
+        raise PlannerError(f"{where}: no item {key!r}; items: {names}")
+    raise PlannerError(f"{where}: {key!r} goes below a value that has no fields")
+
+
+def _assign(root: dict, path: str, value: Any, provenance: dict, prefix: str = "") -> None:
+    parts = path.split(".")
+    node = root
+    for i, key in enumerate(parts[:-1]):
+        node = _step(node, key, prefix + ".".join(parts[: i + 1]))
+    last, full = parts[-1], prefix + path
+    if isinstance(node, list):
+        target = _step(node, last, full)
+        raise PlannerError(f"{full}: names a whole item "
+                           f"({target.get('id') or target.get('name')}); set one of its fields")
+    if not isinstance(node, dict) or last not in node:
+        _step(node, last, full)  # raises, listing the fields that exist
+    old = node[last]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and isinstance(old, dict) and "value" in old and "source" in old:
+        value = {**old, "value": value, "note": None, **provenance}
+    elif number and old is None and "source" in node:  # an optional fact not set before
+        value = {"value": value, "as_of": node.get("as_of"), **provenance}
+    node[last] = value
+
+
+def _catalog_path(catalog_data: dict, path: str) -> tuple[dict, str]:
+    """`catalog.<id>.rest` -> (the entry's data, rest)."""
+    _, _, rest = path.partition(".")
+    entry_id, _, field = rest.partition(".")
+    for entry in [*catalog_data["providers"], *catalog_data["services"]]:
+        if entry["id"] == entry_id:
+            if not field:
+                raise PlannerError(f"{path}: set a field of {entry_id}, not the whole entry")
+            return entry, field
+    raise PlannerError(f"{path}: no provider or vendor {entry_id!r} in the catalog")
+
+
+def _only(catalog: Catalog, inventory_data: dict, names: list[str]) -> None:
+    """Keep, for each kind that `names` mentions, only the entries it names."""
+    entries = [*catalog.providers, *catalog.services]
+
+    def named(e) -> bool:
+        return e.id in names or (e.organization is not None and e.organization in names)
+
+    unknown = set(names) - {e.id for e in entries} - {e.organization for e in entries}
+    if unknown:
+        raise PlannerError(f"only: no provider, vendor or organization {sorted(unknown)}")
+    kinds = {e.kind for e in entries if named(e)}
+    compute = {"cloud", "bare_metal", "colocation", "self_hosted"}
+    groups = [compute if k in compute else {k} for k in kinds]
+    covered = set().union(*groups) if groups else set()
+    dropped = [e.id for e in entries if e.kind in covered and not named(e)]
+    policy = inventory_data["policy"]
+    policy["excluded_providers"] = sorted(set(policy["excluded_providers"]) | set(dropped))
+
+
+def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
+          extra_sets: dict[str, Any] | None = None) -> tuple[Inventory, Catalog]:
+    """The inputs with the scenario's shorthands, then its `set` paths, then `extra_sets`."""
+    inv = copy.deepcopy(inventory.model_dump(mode="json"))
+    cat = copy.deepcopy(catalog.model_dump(mode="json"))
+    policy = inv["policy"]
+    if scenario.deadline_hours is not None:
+        inv["deadline_hours"] = scenario.deadline_hours
+    if scenario.exclude:
+        policy["excluded_providers"] = sorted(set(policy["excluded_providers"])
+                                              | set(scenario.exclude))
+    if scenario.only is not None:
+        _only(catalog, inv, scenario.only)
+    for key, value in (("one_time_budget", scenario.budget),
+                       ("one_time_budget", scenario.one_time_budget),
+                       ("monthly_budget", scenario.monthly_budget)):
+        if value is not None:
+            policy[key] = value
+    provenance = {"source": f"what-if scenario {scenario.name!r}", "estimate": True,
+                  "note": "value set by a scenario, not a catalog fact"}
+    if inventory.decision_date:
+        provenance["as_of"] = inventory.decision_date
+    for path, value in [*scenario.set.items(), *(extra_sets or {}).items()]:
+        if path.startswith("catalog."):
+            entry, field = _catalog_path(cat, path)
+            _assign(entry, field, value, provenance, prefix=path[: -len(field)])
+        else:
+            _assign(inv, path, value, provenance)
+    try:
+        return Inventory.model_validate(inv), Catalog.model_validate(cat)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PlannerError(f"scenario {scenario.name!r}: {where}: {first['msg']}") from None

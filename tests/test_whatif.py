@@ -1,0 +1,143 @@
+"""What-if: scenarios, compare, sweep, drill, readiness."""
+
+import json
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from planner import drills, pipeline, whatif
+from planner.cli import main
+from planner.errors import PlannerError
+from planner.models.scenario import Scenario
+from planner.scenario import apply, parse_set
+from planner.verify import verify
+from tests.builders import catalog_dict, inventory_dict, small_catalog, small_inventory
+
+SETTINGS = whatif.Settings()
+
+
+def test_set_paths_reach_inventory_and_catalog_and_mark_provenance():
+    inv, cat = apply(small_inventory(decision_date="2026-11-26"), small_catalog(),
+                     Scenario(name="t", deadline_hours=48, exclude=["a"], budget=900,
+                              set={"groups.web.count": 30, "catalog.b.quota_servers": 99,
+                                   "catalog.b.offerings.ded.stock": 7}))
+    assert inv.deadline_hours == 48 and "a" in inv.policy.excluded_providers
+    assert inv.policy.one_time_budget == 900 and inv.groups[0].count == 30
+    quota = cat.provider("b").quota_servers
+    assert (quota.value, quota.estimate, quota.as_of) == (99, True, "2026-11-26")
+    assert "scenario 't'" in quota.source
+    assert cat.provider("b").offerings[1].stock.value == 7
+
+
+@pytest.mark.parametrize("path, message", [
+    ("groups.nope.count", "groups.nope: no item 'nope'"),
+    ("deadline_hour", "no field 'deadline_hour'"),
+    ("catalog.zz.quota_servers", "no provider or vendor 'zz'"),
+    ("catalog.b.quota", "catalog.b.quota: no field 'quota'"),
+    ("groups.web", "names a whole item"),
+])
+def test_a_path_that_does_not_exist_is_an_error_naming_it(path, message):
+    with pytest.raises(PlannerError, match=message.replace("(", r"\(")):
+        apply(small_inventory(), small_catalog(), Scenario(name="bad", set={path: 1}))
+
+
+def test_set_values_are_validated_and_parsed_as_yaml():
+    with pytest.raises(PlannerError, match="groups.0.count"):
+        apply(small_inventory(), small_catalog(), Scenario(name="bad",
+                                                           set={"groups.web.count": "x"}))
+    assert parse_set("policy.survive_provider_losses=2") == ("policy.survive_provider_losses", 2)
+    assert parse_set("policy.excluded_providers=[a, b]")[1] == ["a", "b"]
+    with pytest.raises(PlannerError):
+        parse_set("no-equals-sign")
+
+
+def test_only_keeps_the_named_entries_of_each_kind_it_mentions():
+    inv, _ = apply(small_inventory(), small_catalog(), Scenario(name="o", only=["b"]))
+    assert "a" in inv.policy.excluded_providers and "smsco" not in inv.policy.excluded_providers
+
+
+def _compare(workers):
+    inventory, catalog = small_inventory(horizon=60), small_catalog()
+    base = pipeline.plan(inventory, catalog).plan
+    largest = max({a.provider for a in base.assignments},
+                  key=lambda p: sum(a.count for a in base.assignments if a.provider == p))
+    scenarios = [Scenario(name="48 h", deadline_hours=48),
+                 Scenario(name=f"without {largest}", exclude=[largest])]
+    cases = whatif.scenario_cases(inventory, catalog, scenarios)
+    plans = whatif.solve_all(cases, SETTINGS, workers)
+    return plans, whatif.comparison("Comparison", cases, plans)
+
+
+def test_compare_rows_move_in_the_expected_direction_and_all_verify():
+    plans, result = _compare(workers=1)
+    assert [r.name for r in result.rows][0] == "base" and len(result.rows) == 3
+    assert all(verify(p) == [] for p in plans)
+    base, later, without = result.rows
+    assert later.servers_at_deadline >= base.servers_at_deadline  # more time never hurts
+    assert without.servers_at_deadline <= base.servers_at_deadline
+    if without.servers_at_deadline == base.servers_at_deadline:
+        assert without.one_time_cost + without.monthly_cost >= \
+            base.one_time_cost + base.monthly_cost - 1e-6
+    assert result.changes[1].providers_dropped
+
+
+def test_results_do_not_depend_on_the_number_of_workers():
+    _, one = _compare(workers=1)
+    _, two = _compare(workers=2)
+    assert one.model_dump_json() == two.model_dump_json()
+
+
+def test_sweep_values_and_rows():
+    assert whatif.parse_values("12,24") == [12, 24]
+    assert whatif.parse_values("12:36:12") == [12, 24, 36]
+    with pytest.raises(PlannerError):
+        whatif.parse_values("36:12:12")
+    path, cases = whatif.sweep_cases(small_inventory(horizon=60), small_catalog(),
+                                     "deadline_hours=12,24")
+    plans = whatif.solve_all(cases, SETTINGS, 1)
+    result = whatif.comparison("Sweep", cases, plans, parameter=path)
+    assert [r.parameter for r in result.rows] == [12, 24]
+
+
+def test_drill_lists_every_chosen_provider_worst_first():
+    inventory, catalog = small_inventory(horizon=60), small_catalog()
+    base = pipeline.plan(inventory, catalog).plan
+    cases = drills.drill_cases(inventory, catalog, base, 1)
+    result = drills.drill(base, cases, whatif.solve_all(cases, SETTINGS, 1), 1)
+    assert sorted(r.lost[0] for r in result.rows) == drills.chosen_compute(base)
+    losses = [r.coverage_lost_at_deadline for r in result.rows]
+    assert losses == sorted(losses, reverse=True)
+
+
+def test_readiness_items_never_make_things_worse():
+    inventory, catalog = small_inventory(horizon=60), small_catalog()
+    base = pipeline.plan(inventory, catalog).plan
+    cases = drills.readiness_cases(inventory, catalog)
+    result = drills.readiness(base, cases, whatif.solve_all(cases, SETTINGS, 1))
+    names = {r.item for r in result.rows}
+    assert {"accounts", "quotas", "ns-ttl", "second-dns", "sms", "email", "data"} <= names
+    assert all(r.servers_at_deadline_gain >= 0 for r in result.rows)
+    second_dns = next(r for r in result.rows if r.item == "second-dns")
+    assert "dns" in second_dns.services_ready_by_deadline
+
+
+def test_compare_command_writes_markdown_and_json(tmp_path):
+    inv, cat = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inv.write_text(yaml.safe_dump(inventory_dict(horizon=60)))
+    cat.write_text(yaml.safe_dump(catalog_dict()))
+    later = tmp_path / "later.yaml"
+    later.write_text("name: later\ndeadline_hours: 36\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(inv), "--no-default-catalog", "-c",
+                                       str(cat), "-s", str(later), "--set",
+                                       "policy.survive_provider_losses=0", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "comparison.json").read_text())
+    assert [r["name"] for r in data["rows"]] == ["base", "later"]
+    text = (out / "comparison.md").read_text()
+    assert "xychart-beta" in text and "| later |" in text
+    assert (out / "plans" / "later.json").is_file()
+    bad = CliRunner().invoke(main, ["compare", str(inv), "--no-default-catalog", "-c", str(cat),
+                                    "--set", "policy.nope=1", "-o", str(out)])
+    assert bad.exit_code == 1 and "policy.nope" in bad.output
