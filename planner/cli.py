@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner import __version__, catalog_view, loader, pipeline
+from planner import __version__, catalog_view, loader, pipeline, scenario
 from planner.errors import PlannerError
 from planner.planfile import load_plan, plan_json
 from planner.render import render_runbook
@@ -54,6 +54,10 @@ def _catalog(paths: tuple[Path, ...], no_default: bool):
 @click.option("--exclude", multiple=True, help="Provider id or organization to exclude.")
 @click.option("--max-fact-age-days", type=click.IntRange(1, 36500),
               help="Flag catalog facts older than this at the decision date.")
+@click.option("-s", "--scenario", "scenarios", multiple=True, type=click.Path(path_type=Path),
+              help="Scenario file applied to the inputs (repeatable; applied in order).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override after the scenarios (repeatable), e.g. deadline_hours=48.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0.1),
               help="Seconds for the solver, both phases together (the cost phase gets at "
@@ -66,11 +70,14 @@ def _catalog(paths: tuple[Path, ...], no_default: bool):
               show_default=True, help="Format of the summary on standard output.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclude,
-                 max_fact_age_days, solver, time_limit, gap, output, fmt, quiet):
+                 max_fact_age_days, scenarios, sets, solver, time_limit, gap, output, fmt,
+                 quiet):
     """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
     inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude,
                                   max_fact_age_days)
     catalog = _catalog(catalogs, no_default_catalog)
+    inv, catalog = scenario.compose(inv, catalog, [loader.load_scenario(p) for p in scenarios],
+                                    dict(scenario.parse_set(s) for s in sets))
     run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
     runbook = render_runbook(run.plan)
     files = [output / "plan.json", output / "runbook.md"]

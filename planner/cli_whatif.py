@@ -10,6 +10,9 @@ from pathlib import Path
 import click
 
 from planner import drills, loader, pipeline, whatif
+from planner.charts import comparison_png
+from planner.errors import PlannerError
+from planner.models.comparison import Comparison
 from planner.planfile import plan_json
 from planner.render_whatif import render_comparison, render_drill, render_readiness
 from planner.scenario import parse_set
@@ -35,6 +38,8 @@ def _options(command):
         click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
                      show_default=True, help="Folder for the report (Markdown and JSON)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary."),
+        click.option("--png", is_flag=True, help="Also write a PNG chart (needs the charts "
+                     "extra: matplotlib)."),
     ]):
         command = option(command)
     return command
@@ -56,7 +61,12 @@ def _solve(cases, solver, time_limit, gap, workers, quiet, label):
         return whatif.solve_all(cases, settings, workers, step)
 
 
-def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str]):
+def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str],
+           png: bool = False):
+    if png:
+        if not isinstance(data, Comparison):
+            raise PlannerError("--png draws comparisons and sweeps")
+        write_atomic(output / f"{stem}.png", comparison_png(data))
     write_atomic(output / f"{stem}.json", data.model_dump_json(indent=1) + "\n")
     write_atomic(output / f"{stem}.md", markdown)
     if not quiet:
@@ -77,7 +87,7 @@ def register(main: click.Group) -> None:
                   type=click.Path(path_type=Path), help="Scenario file (repeatable).")
     @click.option("--no-base", is_flag=True, help="Do not add the unchanged inputs as a row.")
     def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-                workers, output, quiet, scenarios, no_base):
+                workers, output, quiet, png, scenarios, no_base):
         """Solve INVENTORY under each scenario and compare the plans side by side."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog)
         loaded = [loader.load_scenario(path) for path in scenarios]
@@ -88,28 +98,28 @@ def register(main: click.Group) -> None:
             write_atomic(output / "plans" / f"{_slug(case.name)}.json", plan_json(plan))
         result = whatif.comparison("Comparison", cases, plans)
         _write(output, "comparison", render_comparison(result), result, quiet,
-               [_row_line(r) for r in result.rows])
+               [_row_line(r) for r in result.rows], png)
 
     @main.command("sweep")
     @_options
     @click.option("--param", required=True, metavar="PATH=VALUES",
                   help="A numeric path and its values: 12,24,36 or 12:72:12.")
     def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-              workers, output, quiet, param):
+              workers, output, quiet, png, param):
         """Solve INVENTORY for each value of one parameter."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog)
         path, cases = whatif.sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
         result = whatif.comparison(f"Sweep of {path}", cases, plans, parameter=path)
         _write(output, "sweep", render_comparison(result), result, quiet,
-               [_row_line(r) for r in result.rows])
+               [_row_line(r) for r in result.rows], png)
 
     @main.command("drill")
     @_options
     @click.option("-k", type=click.IntRange(1, 5), default=1, show_default=True,
                   help="Providers refusing together.")
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-              workers, output, quiet, k):
+              workers, output, quiet, png, k):
         """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog)
         base_case = whatif.scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
@@ -121,12 +131,12 @@ def register(main: click.Group) -> None:
         _write(output, "drill", render_drill(result), result, quiet, [
             f"  {' + '.join(r.lost)} refuses: {r.servers_at_deadline} at the deadline "
             f"(-{r.coverage_lost_at_deadline:.0%}), extra {r.extra_one_time:,.0f} one-time"
-            for r in result.rows])
+            for r in result.rows], png)
 
     @main.command("readiness")
     @_options
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-                  workers, output, quiet):
+                  workers, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog)
         base_case = whatif.scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
@@ -137,7 +147,7 @@ def register(main: click.Group) -> None:
         result = drills.readiness(base, cases, plans)
         _write(output, "readiness", render_readiness(result), result, quiet, [
             f"  {r.item}: {r.servers_at_deadline_gain:+d} servers at the deadline, ready: "
-            f"{', '.join(r.services_ready_by_deadline) or '-'}" for r in result.rows])
+            f"{', '.join(r.services_ready_by_deadline) or '-'}" for r in result.rows], png)
 
 
 def _slug(name: str) -> str:

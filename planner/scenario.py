@@ -138,3 +138,13 @@ def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PlannerError(f"scenario {scenario.name!r}: {where}: {first['msg']}") from None
+
+
+def compose(inventory: Inventory, catalog: Catalog, scenarios: list[Scenario],
+            extra_sets: dict[str, Any] | None = None) -> tuple[Inventory, Catalog]:
+    """Scenarios applied one after the other, then the extra `PATH=VALUE` overrides."""
+    for scenario in scenarios:
+        inventory, catalog = apply(inventory, catalog, scenario)
+    if extra_sets:
+        inventory, catalog = apply(inventory, catalog, Scenario(name="--set"), extra_sets)
+    return inventory, catalog

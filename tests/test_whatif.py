@@ -141,3 +141,45 @@ def test_compare_command_writes_markdown_and_json(tmp_path):
     bad = CliRunner().invoke(main, ["compare", str(inv), "--no-default-catalog", "-c", str(cat),
                                     "--set", "policy.nope=1", "-o", str(out)])
     assert bad.exit_code == 1 and "policy.nope" in bad.output
+
+
+def test_scenarios_compose_in_order_then_sets(tmp_path):
+    from planner.scenario import compose
+
+    first = Scenario(name="first", deadline_hours=36, set={"groups.web.count": 10})
+    second = Scenario(name="second", set={"groups.web.count": 12})
+    inv, _ = compose(small_inventory(horizon=60), small_catalog(), [first, second],
+                     {"groups.db.count": 2})
+    assert (inv.deadline_hours, inv.groups[0].count, inv.groups[1].count) == (36, 12, 2)
+
+
+def test_plan_command_takes_scenarios_and_sets(tmp_path):
+    inv, cat = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inv.write_text(yaml.safe_dump(inventory_dict(horizon=60)))
+    cat.write_text(yaml.safe_dump(catalog_dict()))
+    later = tmp_path / "later.yaml"
+    later.write_text("name: later\ndeadline_hours: 36\n")
+    result = CliRunner().invoke(main, ["plan", str(inv), "--no-default-catalog", "-c", str(cat),
+                                       "-s", str(later), "--set", "groups.web.count=5",
+                                       "--format", "json", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["deadline_hours"] == 36 and summary["servers_total"] == 5 + 4 + 3
+
+
+def test_sweep_command_writes_a_chart_of_the_figures_and_a_png(tmp_path):
+    inv, cat = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inv.write_text(yaml.safe_dump(inventory_dict(horizon=60)))
+    cat.write_text(yaml.safe_dump(catalog_dict()))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sweep", str(inv), "--no-default-catalog", "-c", str(cat),
+                                       "--param", "deadline_hours=12:36:12", "--png",
+                                       "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    text = (out / "sweep.md").read_text()
+    assert "## Figures against deadline_hours" in text
+    assert 'x-axis "deadline_hours" [12, 24, 36]' in text
+    assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rows = json.loads((out / "sweep.json").read_text())["rows"]
+    served = [r["servers_at_deadline"] for r in rows]
+    assert served == sorted(served)  # more time never serves fewer

@@ -10,7 +10,7 @@ from planner.models.base import StrictModel
 class ScenarioRow(StrictModel):
     name: str
     description: str | None = None
-    parameter: float | str | None = Field(None, description="Swept value, for sweeps.")
+    parameter: int | float | str | None = Field(None, description="Swept value, for sweeps.")
     status: str
     gap: float | None
     servers_at_deadline: int
