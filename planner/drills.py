@@ -26,8 +26,9 @@ def chosen_compute(plan: Plan) -> list[str]:
 
 
 def drill_cases(inventory: Inventory, catalog: Catalog, base: Plan, k: int) -> list[Case]:
+    """One case per set of k chosen providers or vendors (all of `providers_used`)."""
     cases = []
-    for lost in combinations(chosen_compute(base), k):
+    for lost in combinations(base.providers_used, k):
         inv, cat = apply(inventory, catalog, Scenario(name="drill", exclude=list(lost)))
         cases.append(Case(" + ".join(lost), inv, cat))
     return cases
@@ -42,6 +43,19 @@ def _recovery_hour(base: Plan, plan: Plan) -> int | None:
     return None
 
 
+def _later_services(base: Plan, plan: Plan) -> list[str]:
+    """Non-server demands fully served later (or never) than in the base plan."""
+    never = 10 ** 9
+    full = {r.demand: _full_hour(r) for r in base.coverage if r.kind != "group"}
+    return sorted(r.demand for r in plan.coverage if r.kind != "group"
+                  and (_full_hour(r) or never) > (full.get(r.demand) or never))
+
+
+def _full_hour(row) -> int | None:
+    tol = 1e-6 * max(1.0, row.total)
+    return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
+
+
 def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
     rows = []
     for case, plan in zip(cases, plans):
@@ -50,12 +64,13 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
             lost=lost, status=plan.status, servers_at_deadline=plan.servers_at_deadline,
             coverage_lost_at_deadline=round(base.coverage_at_deadline
                                             - plan.coverage_at_deadline, 9),
+            services_lost=_later_services(base, plan),
             recovery_hour=_recovery_hour(base, plan),
             extra_one_time=round(plan.costs.one_time_total - base.costs.one_time_total, 6),
             extra_monthly=round(plan.costs.monthly_total - base.costs.monthly_total, 6),
-            replacements=sorted(set(chosen_compute(plan)) - set(chosen_compute(base)))))
+            replacements=sorted(set(plan.providers_used) - set(base.providers_used))))
     never = 10 ** 9
-    rows.sort(key=lambda r: (-r.coverage_lost_at_deadline,
+    rows.sort(key=lambda r: (-r.coverage_lost_at_deadline, -len(r.services_lost),
                              -(r.recovery_hour if r.recovery_hour is not None else never),
                              -r.extra_one_time - r.extra_monthly, r.lost))
     return Drill(inventory=base.inventory.name, k=k, currency=base.costs.currency,

@@ -105,7 +105,9 @@ def test_drill_lists_every_chosen_provider_worst_first():
     base = pipeline.plan(inventory, catalog).plan
     cases = drills.drill_cases(inventory, catalog, base, 1)
     result = drills.drill(base, cases, whatif.solve_all(cases, SETTINGS, 1), 1)
-    assert sorted(r.lost[0] for r in result.rows) == drills.chosen_compute(base)
+    assert sorted(r.lost[0] for r in result.rows) == base.providers_used
+    dns = next(r for r in result.rows if r.lost == ["dnsco"])
+    assert dns.services_lost == ["dns"] and dns.coverage_lost_at_deadline == 0
     losses = [r.coverage_lost_at_deadline for r in result.rows]
     assert losses == sorted(losses, reverse=True)
 

@@ -62,6 +62,8 @@ class DrillRow(StrictModel):
     status: str
     servers_at_deadline: int
     coverage_lost_at_deadline: float = Field(description="Share of all servers.")
+    services_lost: list[str] = Field(default_factory=list, description="Services or object "
+                                     "storage served later than in the base plan.")
     recovery_hour: int | None = Field(description="First hour serving as many servers as the "
                                       "base plan did at the deadline; None: not in the horizon.")
     extra_one_time: float
