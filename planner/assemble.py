@@ -44,11 +44,16 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
     return sorted(rows, key=lambda r: (order[r.group], r.provider, r.offering))
 
 
-def _cumulative_to_hourly(cumulative: list[float]) -> list[float]:
-    out, previous = [0.0], 0.0
-    for c in cumulative[1:]:
-        out.append(clean(max(0.0, c - previous)))
-        previous = max(previous, c)
+def _cumulative_to_hourly(inst: Instance, cumulative: list[float]) -> list[float]:
+    """GB per hour from the cumulative GB at each hour. What arrives by a grid point t is
+    spread evenly over the hours since the previous point (t', t]; the grid puts a point
+    wherever a rate changes, so every hour of such a stretch has the same rates."""
+    out = [0.0] * len(cumulative)
+    for t in inst.grid:
+        flow = max(0.0, cumulative[t] - cumulative[inst.previous_point[t]])
+        hours = t - inst.previous_point[t]
+        for h in range(inst.previous_point[t] + 1, t + 1):
+            out[h] = clean(flow / hours)
     return out
 
 
@@ -58,12 +63,13 @@ def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
     for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
         cumulative = [clean(_value(values, model.copied(g, p, t))) for t in range(H + 1)]
         if cumulative[-1] > 0:
-            rows.append(CopyRow(demand=g, target=p, gb_by_hour=_cumulative_to_hourly(cumulative)))
+            rows.append(CopyRow(demand=g, target=p,
+                                gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
     for v in sorted({v for v, _ in model.store}):
         cumulative = [clean(_value(values, model.stored(v, t))) for t in range(H + 1)]
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand="object_storage", target=v,
-                                gb_by_hour=_cumulative_to_hourly(cumulative)))
+                                gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
     return rows
 
 
@@ -162,6 +168,10 @@ def _warnings(inst: Instance, result: SolveResult) -> list[str]:
     if not inst.inventory.decision_date and any(
             e.end_of_life for e in [*inst.catalog.providers, *inst.catalog.services]):
         out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    if not inst.grid_exact:
+        out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
+                   "that wait for data may start a few hours later than the data allows, so "
+                   "coverage can be slightly understated (never overstated)")
     phases = result.facts.phases
     if len(phases) > 1 and phases[1].status == "no_solution":
         out.append("the cost phase found no plan in time: this plan has the best coverage "
@@ -194,7 +204,10 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     return Plan(
         planner_version=__version__, inputs_digest=inputs_digest(inst.inventory, inst.catalog),
         inventory=inst.inventory, catalog=inst.catalog, deadline_hours=D, horizon_hours=H,
-        status=result.status, solver=result.facts, assignments=assignments, schedule=schedule,
+        status=result.status,
+        solver=result.facts.model_copy(update={"periods": len(inst.grid),
+                                                "time_grid_exact": inst.grid_exact}),
+        assignments=assignments, schedule=schedule,
         copies=copies, services=services, coverage=coverage, servers_total=total,
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),

@@ -133,34 +133,38 @@ def data_before_service(model: Model) -> None:
 
 
 def target_ingress(model: Model) -> None:
-    """What arrives at a provider in hour t fits its link:
-    sum_g (C[g,p,t] - C[g,p,t-1]) <= ingress_p(t); likewise S[v,t] - S[v,t-1] <= ingest_v(t)."""
+    """What arrives at a provider between grid points t' < t fits its link:
+    sum_g (C[g,p,t] - C[g,p,t']) <= sum of ingress_p over hours (t', t] (one hour when the
+    grid is hourly); likewise S[v,t] - S[v,t'] <= ingest_v over (t', t]."""
     inst = model.instance
+    before = inst.previous_point
     by_provider: dict[str, set[int]] = {}
     for g, p, t in model.copy:
         by_provider.setdefault(p, set()).add(t)
     for p, hours in sorted(by_provider.items()):
         groups = sorted({g for g, q, _ in model.copy if q == p})
         for t in sorted(hours):
-            flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, t - 1) for g in groups)
-            add_constraint(model, flow <= inst.ingress[p].values[t], "ingress")
+            flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
+                              for g in groups)
+            add_constraint(model, flow <= inst.between(inst.ingress[p], t), "ingress")
     for v, t in model.store:
-        arrived = model.stored(v, t) - model.stored(v, t - 1)
-        add_constraint(model, arrived <= inst.storage_ingest[v].values[t],
-             "ingest")
+        arrived = model.stored(v, t) - model.stored(v, before[t])
+        add_constraint(model, arrived <= inst.between(inst.storage_ingest[v], t), "ingest")
 
 
 def source_egress(model: Model) -> None:
-    """Everything copied in hour t leaves the source through its egress:
-    sum_{g,p} (C[g,p,t] - C[g,p,t-1]) + sum_v (S[v,t] - S[v,t-1]) <= egress(t)."""
+    """Everything copied between grid points t' < t leaves the source through its egress:
+    sum_{g,p} (C[g,p,t] - C[g,p,t']) + sum_v (S[v,t] - S[v,t']) <= egress over (t', t]."""
     inst = model.instance
+    before = inst.previous_point
     hours = sorted({t for *_, t in model.copy} | {t for _, t in model.store})
     pairs = sorted({(g, p) for g, p, _ in model.copy})
     vendors = sorted({v for v, _ in model.store})
     for t in hours:
-        flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, t - 1) for g, p in pairs)
-        flow += pulp.lpSum(model.stored(v, t) - model.stored(v, t - 1) for v in vendors)
-        add_constraint(model, flow <= inst.egress.values[t], "egress")
+        flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
+                          for g, p in pairs)
+        flow += pulp.lpSum(model.stored(v, t) - model.stored(v, before[t]) for v in vendors)
+        add_constraint(model, flow <= inst.between(inst.egress, t), "egress")
 
 
 def object_storage_total(model: Model) -> None:

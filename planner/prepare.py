@@ -68,6 +68,12 @@ class Instance:
     grid: list[int] = field(default_factory=list)          # hours that start a period
     period_start: list[int] = field(default_factory=list)  # hour t -> start of its period
     period_hours: dict[int, int] = field(default_factory=dict)  # period start -> length
+    previous_point: dict[int, int] = field(default_factory=dict)  # grid point -> the one before
+    grid_exact: bool = True
+
+    def between(self, curve, t: int) -> float:
+        """Sum of a per-hour curve over the hours since the previous grid point, (t', t]."""
+        return sum(curve.values[self.previous_point[t] + 1: t + 1])
 
     def offering(self, provider_id: str, offering_id: str) -> Offering:
         return next(o for o in self.providers[provider_id].offerings if o.id == offering_id)
@@ -173,13 +179,33 @@ def _compute_services(inventory, vendors, horizon):
     return out, misfits
 
 
-def time_grid(inst: Instance) -> list[int]:
-    """Hours where a period starts: hour 1, the deadline, every hour where some curve
-    changes, and every hour in which data can be copied.
+FINE_COPY_HOURS = 72    # data moves are planned hour by hour up to this hour,
+COARSE_COPY_STEPS = ((168, 6), (None, 24))  # then in 6-hour steps to hour 168, then daily
 
-    Between two such hours every right-hand side is the same, so a solution that changes
-    nothing inside a period loses nothing: the model is exact on this grid, and each period
-    counts in the objective for its length in hours.
+
+def _copy_point(t: int) -> bool:
+    if t <= FINE_COPY_HOURS:
+        return True
+    start = FINE_COPY_HOURS
+    for end, step in COARSE_COPY_STEPS:
+        if end is None or t <= end:
+            return (t - start) % step == 0
+        start = end
+    return False
+
+
+def time_grid(inst: Instance) -> tuple[list[int], bool]:
+    """Hours where a period starts, and whether the grid is exact.
+
+    Points: hour 1, the deadline, every hour where some curve changes (and the hour before
+    it, so each copy interval between two points has constant rates), and the hours in which
+    data can be copied: every one up to FINE_COPY_HOURS, then in coarser steps.
+
+    Between two points every right-hand side is the same, so a solution that changes nothing
+    inside a period loses nothing: with every copy hour a point, the model is exact on this
+    grid (each period counts in the objective for its length). Coarse copy steps make it a
+    restriction instead: servers waiting for data start at a step, never earlier than the
+    data allows, so the plan stays valid hour by hour and may only understate coverage.
     """
     H = inst.horizon_hours
     every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
@@ -187,17 +213,23 @@ def time_grid(inst: Instance) -> list[int]:
              *(sc.share for sc in inst.service_candidates)]
     points = {1, min(inst.deadline_hours, H)}
     for curve in every:
-        points.update(t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1])
+        changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
+        points.update(changes)
+        points.update(t - 1 for t in changes)
     targets = [*inst.ingress.values(), *inst.storage_ingest.values()]
-    points.update(t for t in range(1, H + 1) if inst.egress.values[t] > 0
-                  and any(c.values[t] > 0 for c in targets))
-    return sorted(points)
+    copy_hours = [t for t in range(1, H + 1) if inst.egress.values[t] > 0
+                  and any(c.values[t] > 0 for c in targets)]
+    points.update(t for t in copy_hours if _copy_point(t))
+    if copy_hours:
+        points.add(copy_hours[-1])
+    return sorted(points), all(t in points for t in copy_hours)
 
 
 def _with_grid(inst: Instance) -> Instance:
-    inst.grid = time_grid(inst)
+    inst.grid, inst.grid_exact = time_grid(inst)
     ends = inst.grid[1:] + [inst.horizon_hours + 1]
     inst.period_hours = {t: end - t for t, end in zip(inst.grid, ends)}
+    inst.previous_point = dict(zip(inst.grid, [0] + inst.grid[:-1]))
     starts, current = [0], 0
     for t in range(1, inst.horizon_hours + 1):
         current = t if t in inst.period_hours else current

@@ -40,6 +40,9 @@ class SolverFacts(StrictModel):
     variables: int
     integer_variables: int
     constraints: int
+    periods: int = Field(0, description="Periods of the time grid the model was built on.")
+    time_grid_exact: bool = Field(True, description="False when late data copies were "
+                                  "planned in coarse steps: a restriction, valid hour by hour.")
     phases: list[SolverPhase]
 
 
