@@ -20,7 +20,8 @@ from planner.models.catalog import (
 from planner.models.inventory import Inventory, WorkloadGroup
 from planner.models.plan import Exclusion
 
-TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}  # each tier outweighs ten of the next
+# Unserved hours are counted in tier-1 server-hours; each tier counts ten of the next.
+TIER_WEIGHT = {1: 1.0, 2: 0.1, 3: 0.01, 4: 0.001}
 SERVICE_KINDS = ("sms", "email", "dns")
 
 
@@ -123,21 +124,33 @@ def _cost_key(offering: Offering) -> tuple[float, float, float]:
             offering.price_per_hour.value if offering.price_per_hour else 0.0)
 
 
-def _undominated(fitting: list[Offering]) -> list[Offering]:
-    """Drop an offering when another at the same provider with the same limits (no stock
-    cap, same delivery time) costs no more in every component, ties broken by id."""
-    kept = []
-    for o in fitting:
-        limits = (o.delivery_hours.value if o.delivery_hours else None)
-        dominated = any(
-            other.id != o.id and o.stock is None and other.stock is None
-            and (other.delivery_hours.value if other.delivery_hours else None) == limits
-            and all(a <= b for a, b in zip(_cost_key(other), _cost_key(o)))
-            and (_cost_key(other), other.id) < (_cost_key(o), o.id)
-            for other in fitting)
-        if not dominated:
-            kept.append(o)
-    return kept
+def _delivery(o: Offering) -> float:
+    return o.delivery_hours.value if o.delivery_hours else 0.0
+
+
+def _capped(o: Offering, most_servers: float) -> bool:
+    """Whether the model's stock can bind: not when the provider can never run that many."""
+    return o.stock is not None and o.stock.value < most_servers
+
+
+def _dominates(a: Offering, b: Offering, most_servers: float) -> bool:
+    """For a group both fit, `a` can stand in for every server of `b`: `a`'s stock cannot
+    bind, it is delivered no later, and it costs no more in every component (ties broken by
+    id so that of two equal offerings exactly one stays)."""
+    if a.id == b.id or _capped(a, most_servers) or _delivery(a) > _delivery(b):
+        return False
+    if not all(x <= y for x, y in zip(_cost_key(a), _cost_key(b))):
+        return False
+    strictly = (_delivery(a), _cost_key(a)) != (_delivery(b), _cost_key(b)) \
+        or _capped(b, most_servers)
+    return strictly or a.id < b.id
+
+
+def _undominated(fitting: list[Offering], provider: Provider) -> list[Offering]:
+    """Offerings at one provider that no other fitting offering dominates."""
+    most = max(provider.quota_servers.value, provider.quota_raise_servers.value
+               if provider.quota_raise_servers else 0.0)
+    return [o for o in fitting if not any(_dominates(other, o, most) for other in fitting)]
 
 
 def _compute_candidates(inventory, providers):
@@ -149,7 +162,7 @@ def _compute_candidates(inventory, providers):
             for offering in provider.offerings:
                 reason = misfit(group, provider, offering)
                 (why.append(f"{offering.id}: {reason}") if reason else fitting.append(offering))
-            for offering in _undominated(fitting):
+            for offering in _undominated(fitting, provider):
                 candidates.append(Candidate(group.name, provider.id, offering.id))
             if not fitting:
                 reasons.append(f"{provider.id}: no offering fits ({'; '.join(why[:3])})")
