@@ -189,3 +189,7 @@ def render_command(plan_file, output):
 from planner import cli_whatif  # noqa: E402  (registers compare, sweep, drill, readiness)
 
 cli_whatif.register(main)
+
+from planner import cli_import  # noqa: E402  (registers import)
+
+cli_import.register(main)

@@ -1,0 +1,64 @@
+"""`aws ec2 describe-instances` output: running instances become servers; the others are
+counted and reported. vCPU, RAM and architecture come from the instance type."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from planner.importers.records import Collector, items, obj, role_of, tag_map, text
+
+
+def _instances(data: Any, col: Collector) -> Iterator[tuple[str, Any]]:
+    if isinstance(data, list):  # --query 'Reservations[].Instances[]' (or [][] nested)
+        for i, item in enumerate(data):
+            if isinstance(item, list):
+                for j, inst in enumerate(item):
+                    yield f"[{i}][{j}]", inst
+            else:
+                yield f"[{i}]", item
+        return
+    if not isinstance(data, dict):
+        raise col.error("expected a JSON object with Reservations (the output of "
+                        "`aws ec2 describe-instances`)")
+    reservations = data.get("Reservations")
+    if not isinstance(reservations, list):
+        raise col.error("expected a list", path="Reservations")
+    for r, reservation in enumerate(reservations):
+        if not isinstance(reservation, dict):
+            raise col.error("expected a reservation (a mapping)", path=f"Reservations[{r}]")
+        instances = reservation.get("Instances", [])
+        if not isinstance(instances, list):
+            raise col.error("expected a list", path=f"Reservations[{r}].Instances")
+        for i, inst in enumerate(instances):
+            yield f"Reservations[{r}].Instances[{i}]", inst
+
+
+def import_describe_instances(data: Any, col: Collector) -> None:
+    col.providers.add("aws-ec2")
+    for path, inst in _instances(data, col):
+        if not isinstance(inst, dict):
+            raise col.error("expected an instance (a mapping)", path=path)
+        itype = inst.get("InstanceType")
+        if not text(itype):
+            raise col.error("missing or not text: every instance has an InstanceType",
+                            path=f"{path}.InstanceType")
+        iid = text(inst.get("InstanceId")) or path
+        tags = tag_map(inst.get("Tags"))
+        name = tags.get("Name", "").strip() or iid
+        label = iid if name == iid else f"{iid} ({name})"
+        state = obj(inst.get("State")).get("Name", "running")
+        if state != "running":
+            col.skip(label, f"state {state if isinstance(state, str) else '?'} (only running "
+                     "instances are imported)")
+            continue
+        server = col.server(name, role_of(tags, name if name != iid else None, "server",
+                                           "nothing: no Role or Name tag"),
+                            itype, f"EC2 instance {label}", ident=iid, tags=tags,
+                            arch_hint=text(inst.get("Architecture")))
+        if server is None:
+            continue
+        volumes = len(items(inst.get("BlockDeviceMappings")))
+        server.notes.append(f"{volumes} EBS volume(s) each, sizes not in the export"
+                            if volumes else "no EBS volumes listed")
+        if inst.get("InstanceLifecycle") == "spot":
+            server.notes.append("spot instance")

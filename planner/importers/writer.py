@@ -1,0 +1,162 @@
+"""Render an import as a commented inventory YAML that `planner validate` accepts.
+
+What the files said is written as values with a comment saying where each came from; what
+they could not say is a placeholder value with a `# FILL IN:` comment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import yaml
+from pydantic import ValidationError
+
+from planner.errors import InputError
+from planner.models.inventory import Inventory
+
+if TYPE_CHECKING:
+    from planner.importers import ImportResult
+    from planner.importers.grouping import Group
+
+FILL = "# FILL IN:"
+PLACEHOLDER = {"deadline_hours": 24, "egress_gbps": 1, "tier": 2, "records_per_zone": 100,
+               "ns_ttl": 172800, "stored_tb": 1}
+
+
+def q(value: str) -> str:
+    """A double-quoted YAML scalar, whatever the text holds."""
+    return yaml.safe_dump(clean(value, 500), default_style='"', allow_unicode=True,
+                          width=10**9).strip()
+
+
+def clean(value: str, limit: int = 160) -> str:
+    """Printable text on one line (file content reaches comments and descriptions)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def num(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if float(text) == 0 and value != 0:  # keep a tiny value a YAML float (it needs a dot)
+        text = f"{value:.15f}".rstrip("0")
+    return text
+
+
+def _header(result: ImportResult) -> list[str]:
+    lines = ["# Inventory imported by `planner import` from:"]
+    for f in result.files:
+        lines.append(f"#   {clean(f.path)} ({f.description}): {f.imported} server(s) "
+                     f"imported, {f.skipped} skipped")
+    lines += [
+        "#",
+        "# The import wrote what the files say: servers, their shapes and counts, and the",
+        "# managed services they use. What the files cannot say is a placeholder marked",
+        '# "FILL IN": replace each before trusting a plan (grep -n "FILL IN" on this file).',
+        "# Memory is in GiB as providers state it, written as ram_gb. Comments above each",
+        "# group say where it came from, and each type's specs cite the source key and date",
+        "# of the shipped tables (planner/importers/instance_types/*.csv say what keys mean).",
+    ]
+    notes = [f"{clean(what)}: {clean(why)}" for what, why in result.skipped[:30]]
+    notes += [f"unknown type {clean(t, 60)} ({len(s)} server entries): give its specs with "
+              "--types FILE.csv (type,vcpu,ram_gb,arch)" for t, s in result.unknown.items()]
+    if notes:
+        lines.append("# Not imported:")
+        lines += [f"#   - {n}" for n in notes]
+        if len(result.skipped) > 30:
+            lines.append(f"#   - ... and {len(result.skipped) - 30} more")
+    return lines + [""]
+
+
+def _group(g: Group) -> list[str]:
+    files = sorted({s.file for s in g.servers})
+    lines = [f"  # {g.name}: {g.count} {g.kind}(s) from {', '.join(clean(f) for f in files)}; "
+             f"role from {clean(g.servers[0].role_from, 80)}"]
+    specs = {s.spec.describe() for s in g.servers if s.spec}
+    lines += [f"  #   {clean(spec, 200)}" for spec in sorted(specs)]
+    origins = [s.origin for s in g.servers]
+    shown = ", ".join(clean(o, 120) for o in origins[:4])
+    lines.append(f"  #   from {shown}" + (f" and {len(origins) - 4} more" if len(origins) > 4
+                                         else ""))
+    lines += [f"  #   note: {clean(n, 150)}" for n in g.notes]
+    kinds = "" if g.kind == "server" else f" ({g.kind})"
+    lines += [f"  - name: {g.name}",
+              f"    description: {q(', '.join(g.types) + kinds)}",
+              f"    count: {g.count}",
+              f"    vcpu: {num(g.vcpu)}",
+              f"    ram_gb: {num(g.ram_gb)}"]
+    if g.disk_known:
+        lines.append(f"    disk_gb: {num(g.disk_gb)}")
+    else:
+        lines.append(f"    disk_gb: {num(g.disk_gb)}  {FILL} disk per server in GB; the "
+                     "files do not give it")
+    lines.append(f"    arch: {g.arch}")
+    if g.gpu:
+        lines.append(f"    gpu_count: {g.gpu}")
+    if g.data_known:
+        lines.append(f"    data_gb: {num(g.data_gb)}  # from the files: storage to copy, "
+                     "whole group")
+    else:
+        lines.append(f"    data_gb: 0  {FILL} GB of data to copy for the whole group "
+                     "(0 = stateless)")
+    if g.tier is not None:
+        lines.append(f"    tier: {g.tier}")
+    else:
+        lines.append(f"    tier: {PLACEHOLDER['tier']}  {FILL} 1 critical, 2, 3, 4 can "
+                     "wait (placeholder)")
+    return lines + [""]
+
+
+def _services(result: ImportResult) -> list[str]:
+    lines: list[str] = []
+    if result.zones:
+        known = [n for n in result.zones.values() if n]
+        lines += ["  dns:", f"    # from {len(result.zones)} hosted zone(s) in the files",
+                  "    zones: [" + ", ".join(q(z) for z in result.zones) + "]"]
+        if known:
+            lines.append(f"    records_per_zone: {max(known)}  # records counted in the "
+                         "files (largest zone)")
+        else:
+            lines.append(f"    records_per_zone: {PLACEHOLDER['records_per_zone']}  {FILL} "
+                         "records in the largest zone")
+        lines.append(f"    current_ns_ttl_seconds: {PLACEHOLDER['ns_ttl']}  {FILL} NS TTL "
+                     "resolvers hold (172800 for .com)")
+    if result.buckets:
+        shown = ", ".join(clean(b, 60) for b in result.buckets[:6])
+        more = f" and {len(result.buckets) - 6} more" if len(result.buckets) > 6 else ""
+        lines += ["  object_storage:", f"    # replaces {shown}{more}",
+                  f"    stored_tb: {PLACEHOLDER['stored_tb']}  {FILL} TB stored in these "
+                  "buckets (the files do not say)"]
+    return (["services:"] + lines + [""]) if lines else []
+
+
+def render(result: ImportResult, name: str) -> str:
+    provider = result.provider
+    lines = _header(result) + [
+        f"name: {q(name or 'imported')}",
+        f"description: {q('Imported from ' + ', '.join(f.path for f in result.files))}",
+        "source:",
+        f"  provider: {q(provider)}  # the provider being left (catalog id, for its egress "
+        "price)" if provider else f"  provider: {q('current-provider')}  {FILL} the "
+        "provider being left (a catalog id such as aws-ec2, or a name)",
+        f"  egress_gbps: {PLACEHOLDER['egress_gbps']}  {FILL} Gbit/s data can leave it at "
+        "(placeholder)",
+        f"deadline_hours: {PLACEHOLDER['deadline_hours']}  {FILL} hours from the decision to "
+        "the cut-off (placeholder)",
+        "currency: USD",
+        "",
+        "groups:",
+    ]
+    for g in result.groups:
+        lines += _group(g)
+    lines += _services(result)
+    lines += ["policy:",
+              f"  excluded_providers: []  {FILL} providers that refused you, e.g. "
+              "[aws] to leave all of AWS", ""]
+    text = "\n".join(lines)
+    try:
+        Inventory.model_validate(yaml.safe_load(text))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InputError(f"the imported inventory would not be valid: {exc}") from None
+    return text

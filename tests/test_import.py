@@ -1,0 +1,471 @@
+"""planner import: formats and their detection, instance-type tables, grouping, the written
+inventory (it validates, plans and verifies), and errors that name the file."""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import cli_import, loader, pipeline
+from planner.errors import InputError, PlannerError
+from planner.importers import FORMATS, import_files, parse_group_by
+from planner.importers.detect import load
+from planner.importers.records import name_prefix
+from planner.importers.terraform import HANDLERS
+from planner.importers.types import TABLE_DIR, TypeTable, shipped
+from planner.verify import verify
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return loader.load_catalog(loader.shipped_catalog_paths())
+
+
+def run(*args):
+    group = click.Group()
+    cli_import.register(group)
+    return CliRunner().invoke(group, ["import", *map(str, args)])
+
+
+def groups_of(inventory):
+    return {g.name: (g.count, g.vcpu, g.ram_gb, g.arch) for g in inventory.groups}
+
+
+def plans_and_verifies(inventory, catalog):
+    plan = pipeline.plan(inventory, catalog).plan
+    assert verify(plan) == []
+    return plan
+
+
+def write_json(path, data):
+    path.write_text(json.dumps(data))
+    return path
+
+
+def instance(iid, itype, name=None, state="running", **tags):
+    tag_list = [{"Key": k, "Value": v} for k, v in ({"Name": name} | tags).items() if v]
+    return {"InstanceId": iid, "InstanceType": itype, "State": {"Name": state},
+            "Tags": tag_list}
+
+
+def state(resources, children=()):
+    return {"format_version": "1.0", "terraform_version": "1.9.5",
+            "values": {"root_module": {"resources": resources,
+                                       "child_modules": list(children)}}}
+
+
+def res(rtype, name, values, index=None):
+    address = f"{rtype}.{name}" + (f"[{json.dumps(index)}]" if index is not None else "")
+    return {"address": address, "mode": "managed", "type": rtype, "name": name,
+            "values": values, **({"index": index} if index is not None else {})}
+
+
+# --- the bars --------------------------------------------------------------------------------
+
+def test_describe_instances_130_in_8_roles_plans_and_verifies(tmp_path, catalog):
+    out = tmp_path / "inventory.yaml"
+    result = run(FIX / "describe-instances.json", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "web-41" in result.output
+    assert "state stopped" in result.output
+    inventory = loader.load_inventory(out)
+    assert groups_of(inventory) == {
+        "web": (40, 4, 16, "x86_64"), "api": (30, 8, 16, "x86_64"),
+        "worker": (20, 8, 32, "x86_64"), "cache": (12, 4, 32, "x86_64"),
+        "search": (10, 8, 64, "x86_64"), "db": (6, 16, 128, "x86_64"),
+        "queue": (6, 2, 8, "x86_64"), "monitoring": (6, 2, 8, "arm64")}
+    assert sum(g.count for g in inventory.groups) == 130
+    assert inventory.source.provider == "aws-ec2"
+    text = out.read_text()
+    assert "i-00000000000000083 (web-41): state stopped" in text  # reported in the file too
+    assert "role from tag Role=web" in text and "role from name worker-01" in text
+    assert loader.validate_file(out) == "inventory"
+    plans_and_verifies(inventory, catalog)
+
+
+def test_terraform_state_counted_module_asg_and_rds_plan_and_verify(tmp_path, catalog):
+    result = import_files([FIX / "terraform-state.json"])
+    groups = {g.name: g for g in result.groups}
+    shape = {n: (g.count, g.vcpu, g.ram_gb, g.kind) for n, g in groups.items()}
+    assert shape == {
+        "web": (4, 2, 8, "server"),                 # count = 4
+        "bastion": (1, 2, 1, "server"),
+        "worker": (6, 4, 8, "server"),              # ASG: launch template c5.xlarge x 6
+        "api": (3, 2, 8, "server"),                 # child module, for_each
+        "sidecar": (2, 2, 2, "server"),             # module inside the module
+        "redis": (2, 2, 16, "cache"),               # ElastiCache replication group
+        "queue-broker": (3, 2, 4, "queue"),         # replaces the SQS queue
+        "rds-postgres": (1, 8, 64, "database")}     # db.r5.2xlarge
+    assert groups["web"].disk_gb == 50 and groups["web"].disk_known
+    rds = groups["rds-postgres"]
+    assert (rds.data_gb, rds.disk_gb, rds.data_known) == (500, 1000, True)
+    assert groups["redis"].arch == "arm64"
+    assert result.zones == {"example.com": 3} and result.buckets == ["s3://example-media"]
+    assert [w for w, _ in result.skipped] == [
+        f"{FIX / 'terraform-state.json'}: aws_instance.legacy"]
+    assert result.ignored == {"aws_security_group": 1}
+    out = tmp_path / "tf.yaml"
+    out.write_text(result.render("from-terraform"))
+    text = out.read_text()
+    assert "aws_db_instance.main (RDS postgres, 500 GB allocated storage" in text
+    assert "launch template lt-0abc123" in text and "Multi-AZ" in text
+    inventory = loader.load_inventory(out)
+    assert inventory.services.dns.zones == ["example.com"]
+    assert inventory.services.dns.records_per_zone == 3
+    assert inventory.services.object_storage.stored_tb == 1  # placeholder, marked
+    plans_and_verifies(inventory, catalog)
+
+
+# --- formats and detection -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, fmt", [
+    ("describe-instances.json", "aws-ec2"), ("terraform-state.json", "terraform"),
+    ("azure-migrate.csv", "azure-migrate"), ("ads-import.csv", "aws-ads"),
+    ("migration-factory.csv", "aws-ads"), ("plain.csv", "csv")])
+def test_format_is_told_from_content(name, fmt):
+    assert load(FIX / name).fmt == fmt
+
+
+def test_azure_and_google_terraform_resources(tmp_path):
+    data = state([
+        *[res("azurerm_linux_virtual_machine", "app", {
+            "name": f"app-vm-{i}", "size": "Standard_D4s_v5", "tags": {"Role": "app"},
+            "os_disk": [{"disk_size_gb": 64}]}, i) for i in range(2)],
+        res("azurerm_linux_virtual_machine_scale_set", "web", {"sku": "Standard_F4s_v2",
+                                                                "instances": 5}),
+        res("azurerm_postgresql_flexible_server", "db", {
+            "name": "pg", "sku_name": "GP_Standard_D4s_v3", "storage_mb": 131072}),
+        res("azurerm_dns_zone", "main", {"name": "example.org"}),
+        res("azurerm_dns_a_record", "www", {"zone_name": "example.org", "name": "www"}),
+        res("azurerm_storage_account", "files", {"name": "examplefiles"}),
+        res("google_compute_instance", "batch", {
+            "name": "batch-1", "machine_type": "zones/europe-west1-b/machineTypes/n2-standard-4",
+            "labels": {"role": "batch"}, "boot_disk": [{"initialize_params": [{"size": 100}]}]}),
+        res("google_compute_instance", "gpu", {
+            "name": "infer-1", "machine_type": "g2-standard-8",
+            "guest_accelerator": [{"count": 1, "type": "nvidia-l4"}]}),
+        res("google_compute_instance", "off", {"name": "old-1", "machine_type": "e2-small",
+                                               "current_status": "TERMINATED"}),
+        res("google_compute_instance_template", "t", {
+            "name": "front-tpl", "self_link": "projects/p/global/instanceTemplates/front-tpl",
+            "machine_type": "e2-standard-2"}),
+        res("google_compute_instance_group_manager", "front", {
+            "name": "front", "target_size": 3, "version": [
+                {"instance_template": "projects/p/global/instanceTemplates/front-tpl"}]}),
+        res("google_sql_database_instance", "pg", {
+            "name": "pg", "database_version": "POSTGRES_15",
+            "settings": [{"tier": "db-custom-4-16384", "disk_size": 200}]}),
+        res("google_dns_managed_zone", "pub", {"name": "example-net", "dns_name": "example.net.",
+                                               "visibility": "public"}),
+        res("google_dns_managed_zone", "priv", {"name": "internal", "dns_name": "corp.internal.",
+                                                "visibility": "private"}),
+        res("google_dns_record_set", "a", {"managed_zone": "example-net", "name": "a"}),
+        res("google_storage_bucket", "b", {"name": "bucket-1"}),
+        res("google_pubsub_topic", "events", {"name": "events"}),
+        res("google_redis_instance", "r", {"memory_size_gb": 5}),
+    ])
+    result = import_files([write_json(tmp_path / "state.json", data)])
+    shape = {g.name: (g.count, g.vcpu, g.ram_gb, g.gpu, g.kind) for g in result.groups}
+    assert shape == {
+        "app": (2, 4, 16, 0, "server"), "web": (5, 4, 8, 0, "server"),
+        "batch": (1, 4, 16, 0, "server"), "infer": (1, 8, 32, 1, "server"),
+        "front": (3, 2, 8, 0, "server"), "queue-broker": (3, 2, 4, 0, "queue"),
+        "azure-postgres": (1, 4, 16, 0, "database"),
+        "cloudsql-postgres": (1, 4, 16, 0, "database")}
+    assert {g.name: g.data_gb for g in result.groups if g.kind == "database"} == {
+        "azure-postgres": 128, "cloudsql-postgres": 200}
+    assert result.zones == {"example.org": 1, "example.net": 1}
+    assert result.buckets == ["azure storage account examplefiles", "gs://bucket-1"]
+    reasons = " | ".join(why for _, why in result.skipped)
+    assert "status TERMINATED" in reasons and "private zone corp.internal." in reasons
+    assert "Memorystore" in reasons
+    assert result.provider is None  # two clouds: the source is left to fill in
+    text = result.render("mixed")
+    assert 'provider: "current-provider"  # FILL IN:' in text
+    loader_path = tmp_path / "mixed.yaml"
+    loader_path.write_text(text)
+    assert loader.validate_file(loader_path) == "inventory"
+
+
+def test_azure_migrate_csv():
+    result = import_files([FIX / "azure-migrate.csv"])
+    assert {g.name: (g.count, g.vcpu, g.ram_gb, g.disk_gb) for g in result.groups} == {
+        "web-vm": (4, 4, 16, 128), "sql": (2, 8, 64, 1536), "app": (5, 4, 8, 128)}
+    assert result.provider is None
+
+
+def test_application_discovery_and_migration_factory_csv():
+    ads = import_files([FIX / "ads-import.csv"])
+    assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in ads.groups} == {
+        "web": (5, 4, 8), "db": (2, 16, 128), "batch": (1, 8, 32)}
+    factory = import_files([FIX / "migration-factory.csv"])
+    assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in factory.groups} == {
+        "web": (3, 2, 8), "db": (1, 8, 64)}
+    assert factory.provider == "aws-ec2"
+
+
+def test_plain_csv_with_optional_columns(tmp_path):
+    result = import_files([FIX / "plain.csv"])
+    assert {g.name: (g.count, g.vcpu, g.ram_gb, g.disk_gb) for g in result.groups} == {
+        "web": (10, 4, 8, 80), "api": (6, 8, 16, 100), "database": (2, 16, 64, 1000),
+        "cache": (3, 4, 32, 50)}
+    extra = tmp_path / "extra.csv"
+    extra.write_text("# our servers\nname,count,vcpu,ram_gb,disk_gb,role,type,tier,data_gb\n"
+                     "gpu-box,2,,,,ml,g5.xlarge,1,300\nedge,1,2,4,,,,4,\n")
+    groups = {g.name: g for g in import_files([extra]).groups}
+    assert (groups["ml"].count, groups["ml"].gpu, groups["ml"].tier) == (2, 1, 1)
+    assert (groups["ml"].data_gb, groups["edge"].tier) == (300, 4)
+    assert "tier: 1\n" in import_files([extra]).render("x")
+
+
+def test_several_files_merge_and_a_server_in_two_files_counts_once(tmp_path):
+    both = write_json(tmp_path / "more.json", {"Reservations": [{"Instances": [
+        instance("i-00000000000000001", "m5.xlarge", "web-01", Role="web"),
+        instance("i-9", "m5.xlarge", "web-99", Role="web")]}]})
+    result = import_files([FIX / "describe-instances.json", both])
+    assert {g.name: g.count for g in result.groups}["web"] == 41
+    assert any("counted once" in why for _, why in result.skipped)
+
+
+# --- instance types --------------------------------------------------------------------------
+
+def test_shipped_tables_are_sourced_and_cover_the_three_clouds():
+    table = shipped()
+    assert len(table) > 1500
+    for path in TABLE_DIR.glob("*.csv"):
+        lines = path.read_text().splitlines()
+        declared = {m.group(1) for m in map(re.compile(r"# source (\S+):").match, lines) if m}
+        rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
+        assert rows and declared
+        for row in rows:
+            assert set(row["source"].split("+")) <= declared, row
+            assert re.fullmatch(r"\d{4}(-\d{2}){0,2}", row["as_of"]), row
+    types = TypeTable()
+    for name, spec in [("m5.xlarge", (4, 16, "x86_64", 0)), ("t4g.medium", (2, 4, "arm64", 0)),
+                       ("g5.12xlarge", (48, 192, "x86_64", 4)),
+                       ("c4.8xlarge", (36, 60, "x86_64", 0)),
+                       ("db.r6g.large", (2, 16, "arm64", 0)),
+                       ("cache.m5.large", (2, 8, "x86_64", 0)),
+                       ("Standard_E96s_v5", (96, 672, "x86_64", 0)),
+                       ("GP_Standard_D4s_v3", (4, 16, "x86_64", 0)),
+                       ("standard_d64ps_v5", (64, 208, "arm64", 0)),
+                       ("n1-standard-4", (4, 15, "x86_64", 0)),
+                       ("zones/us-central1-a/machineTypes/e2-medium", (1, 4, "x86_64", 0)),
+                       ("n2-custom-6-20480", (6, 20, "x86_64", 0)),
+                       ("db-custom-2-7680", (2, 7.5, "x86_64", 0)),
+                       ("a2-highgpu-2g", (24, 170, "x86_64", 2))]:
+        found = types.lookup(name)
+        assert found is not None, name
+        assert (found.vcpu, found.ram_gb, found.arch, found.gpu) == spec, name
+    assert types.lookup("x9.mega") is None
+
+
+def test_unknown_type_is_reported_and_types_file_supplies_it(tmp_path):
+    data = write_json(tmp_path / "ec2.json", {"Reservations": [{"Instances": [
+        instance("i-1", "x9.mega", "web-1"), instance("i-2", "m5.large", "web-2")]}]})
+    out = tmp_path / "inv.yaml"
+    first = run(data, "-o", out)
+    assert first.exit_code == 0, first.output
+    assert "unknown type x9.mega" in first.output and "--types" in first.output
+    assert "unknown type x9.mega" in out.read_text()
+    types = tmp_path / "types.csv"
+    types.write_text("type,vcpu,ram_gb,arch\nx9.mega,12,96,arm64\n")
+    second = run(data, "-o", out, "--types", types, "--force")
+    assert second.exit_code == 0, second.output
+    assert groups_of(loader.load_inventory(out)) == {
+        "web-x9-mega": (1, 12, 96, "arm64"), "web-m5-large": (1, 2, 8, "x86_64")}
+    merged = run(data, "-o", out, "--types", types, "--force", "--group-by", "role")
+    assert merged.exit_code == 0, merged.output
+    assert groups_of(loader.load_inventory(out)) == {"web": (2, 12, 96, "any")}
+    assert "sizes differ within the group" in out.read_text()
+
+
+# --- grouping --------------------------------------------------------------------------------
+
+def test_group_by_keys():
+    by_env = import_files([FIX / "describe-instances.json"], group_by=("tag:Env",))
+    assert [(g.count, g.arch) for g in by_env.groups] == [(130, "any")]
+    by_shape = import_files([FIX / "describe-instances.json"], group_by=("shape",))
+    # every role has its own shape here (m5.large and t4g.large differ by arch alone)
+    assert sorted(g.count for g in by_shape.groups) == [6, 6, 6, 10, 12, 20, 30, 40]
+    assert parse_group_by(" role , tag:Team ") == ("role", "tag:Team")
+    with pytest.raises(PlannerError, match="--group-by"):
+        parse_group_by("colour")
+
+
+@pytest.mark.parametrize("name, prefix", [
+    ("web-01", "web"), ("api12", "api"), ("db-primary-3", "db-primary"), ("Web_EU_1a", "web-eu"),
+    ("ip-10-0-0-1", "ip"), ("42", ""), ("", "")])
+def test_name_prefix(name, prefix):
+    assert name_prefix(name) == prefix
+
+
+# --- the written file -----------------------------------------------------------------------
+
+def test_written_inventory_marks_every_placeholder_and_has_no_stub_words(tmp_path):
+    text = import_files([FIX / "terraform-state.json"]).render("x")
+    data = yaml.safe_load(text)
+    for line in text.splitlines():
+        if re.match(r"\s*(deadline_hours|egress_gbps|tier|stored_tb|current_ns_ttl_seconds):",
+                    line):
+            assert "# FILL IN:" in line, line
+    assert data["deadline_hours"] == 24 and data["source"]["egress_gbps"] == 1
+    assert not re.search(r"\b(TODO|FIXME|XXX)\b", text)
+
+
+def test_output_is_written_atomically_and_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "inventory.yaml"
+    out.write_text("mine\n")
+    refused = run(FIX / "plain.csv", "-o", out)
+    assert refused.exit_code == 1 and "--force" in refused.output
+    assert out.read_text() == "mine\n"
+    done = run(FIX / "plain.csv", "-o", out, "--force", "-q")
+    assert done.exit_code == 0 and done.output == ""
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_registered_on_the_main_cli(tmp_path):
+    from planner.cli import main
+
+    if "import" not in main.commands:
+        cli_import.register(main)
+    out = tmp_path / "inv.yaml"
+    result = CliRunner().invoke(main, ["import", str(FIX / "plain.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, fmt, expected", [
+    ('{"Reservations": [\n  {"Instances": [}\n]}', None, r":2: not valid JSON"),
+    ('{"Reservations": [{"Instances": [{"InstanceId": "i-1", "InstanceType": 5}]}]}', None,
+     r"Reservations\[0\]\.Instances\[0\]\.InstanceType: missing or not text"),
+    ('{"Reservations": {}}', None, r"Reservations: expected a list"),
+    ('{"format_version": "1.0", "terraform_version": "1", "values": {"root_module": '
+     '{"resources": {}}}}', None, r"values\.root_module\.resources: expected a list"),
+    ('{"values": {"root_module": {"resources": [{"type": "aws_autoscaling_group", "name": "a",'
+     ' "values": {"desired_capacity": 2.5}}]}}}', None, r"desired_capacity must be a whole"),
+    ('{"hello": 1}', None, r"neither `aws ec2 describe-instances`"),
+    ("name,count,vcpu,ram_gb,disk_gb,role\nweb,two,4,8,80,web\n", None, r":2: count: count"),
+    ("name,count,vcpu,ram_gb\nweb,1,4,99999999\n", None, r":2: ram_gb: ram_gb must be in"),
+    ("Server name,Cores,Memory (In MB)\nvm1,4,\n", None, r":2: missing Memory \(In MB\)"),
+    ("colour,size\nred,2\n", None, r":1: cannot tell the format"),
+    ("name,count,vcpu,ram_gb,disk_gb,role\nweb,1,4,8,80,web\n", "azure-migrate",
+     r":1: an Azure Migrate CSV needs the column\(s\) server name; cores"),
+    ("", None, r"the file is empty"),
+])
+def test_malformed_files_give_one_clear_error_naming_the_file(tmp_path, body, fmt, expected):
+    path = tmp_path / "input.txt"
+    path.write_text(body)
+    with pytest.raises(InputError) as caught:
+        import_files([path], fmt)
+    assert str(path) in str(caught.value)
+    assert re.search(expected, str(caught.value)), str(caught.value)
+    result = run(path, "-o", tmp_path / "out.yaml", *(["--from", fmt] if fmt else []))
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert "Traceback" not in result.output and not (tmp_path / "out.yaml").exists()
+
+
+def test_binary_and_missing_files(tmp_path):
+    binary = tmp_path / "x.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(InputError, match="not UTF-8"):
+        import_files([binary])
+    result = run(tmp_path / "nope.json", "-o", tmp_path / "o.yaml")
+    assert result.exit_code == 1 and "cannot read" in result.output
+
+
+def test_nothing_importable_says_why(tmp_path):
+    path = write_json(tmp_path / "stopped.json", {"Reservations": [{"Instances": [
+        instance("i-1", "m5.large", "web-1", state="stopped")]}]})
+    with pytest.raises(InputError, match="no servers to import.*state stopped"):
+        import_files([path])
+
+
+# --- property: arbitrary input raises only PlannerError --------------------------------------
+
+KEYS = ["Reservations", "Instances", "InstanceId", "InstanceType", "State", "Name", "Tags",
+        "Key", "Value", "Architecture", "values", "planned_values", "root_module", "resources",
+        "child_modules", "type", "name", "address", "mode", "index", "instance_type",
+        "instance_state", "tags", "tag", "desired_capacity", "min_size", "launch_template",
+        "mixed_instances_policy", "override", "id", "allocated_storage", "instance_class",
+        "node_type", "num_cache_clusters", "zone_id", "vpc", "size", "sku", "instances",
+        "machine_type", "settings", "tier", "disk_size", "target_size", "version",
+        "instance_template", "root_block_device", "volume_size", "guest_accelerator", "count",
+        "storage_mb", "sku_name", "default_node_pool", "node_count", "vm_size", "labels",
+        "broker_node_group_info", "number_of_broker_nodes", "scaling_config", "desired_size",
+        "instance_types", "cluster_config", "ebs_options", "engine", "dns_name", "zone_name",
+        "managed_zone", "bucket", "format_version", "terraform_version"]
+TYPES = sorted(HANDLERS) + ["aws_launch_template", "aws_route53_zone", "aws_route53_record",
+                            "google_compute_instance_template", "aws_s3_bucket", "aws_sqs_queue",
+                            "azurerm_dns_zone", "google_dns_managed_zone"]
+SCALARS = (st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats()
+           | st.text(max_size=6) | st.sampled_from([
+               "running", "stopped", "m5.large", "db.r5.large", "Standard_D2s_v5", "e2-medium",
+               "lt-1", *TYPES]))
+JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=5), max_leaves=30)
+RESOURCE = st.fixed_dictionaries({"type": st.sampled_from(TYPES), "name": st.text(max_size=4)},
+                                 optional={"values": st.dictionaries(st.sampled_from(KEYS), JSON,
+                                                                     max_size=6), "mode": JSON})
+DOCUMENTS = JSON | st.builds(
+    lambda rs, kids: {"values": {"root_module": {"resources": rs, "child_modules": kids}}},
+    st.lists(RESOURCE, max_size=5), st.lists(st.fixed_dictionaries(
+        {"resources": st.lists(RESOURCE, max_size=3)}), max_size=2)) | st.builds(
+    lambda insts: {"Reservations": [{"Instances": insts}]},
+    st.lists(st.dictionaries(st.sampled_from(KEYS), JSON, max_size=6), max_size=4))
+
+
+def _only_planner_errors(path, fmt):
+    try:
+        result = import_files([path], fmt)
+        yaml.safe_load(result.render("fuzz"))
+    except PlannerError:
+        pass
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300), fmt=st.sampled_from([None, *FORMATS]))
+def test_arbitrary_bytes_raise_only_planner_errors(tmp_path_factory, data, fmt):
+    path = tmp_path_factory.mktemp("bytes") / "input"
+    path.write_bytes(data)
+    _only_planner_errors(path, fmt)
+
+
+@SETTINGS
+@given(doc=DOCUMENTS, fmt=st.sampled_from([None, "aws-ec2", "terraform"]))
+def test_arbitrary_json_raises_only_planner_errors(tmp_path_factory, doc, fmt):
+    path = tmp_path_factory.mktemp("json") / "input.json"
+    path.write_text(json.dumps(doc))
+    _only_planner_errors(path, fmt)
+
+
+HEADERS = ["name,count,vcpu,ram_gb,disk_gb,role,type,arch,gpu,tier,data_gb",
+           "Server name,Cores,Memory (In MB),Disk 1 size (In GB),OS architecture,Tags",
+           "ExternalId,HostName,CPU.NumberOfCores,CPU.NumberOfLogicalCores,RAM.TotalSizeInMB,Tags",
+           "server_name,instanceType,server_tier"]
+CELL = st.text(alphabet="0123456789.,-eE xnaifr;\"\n", max_size=6) | st.sampled_from(
+    ["4", "8192", "m5.large", "web", "x64", "arm64", "role:db", "1e9", "nan", "-1", "0"])
+
+
+@SETTINGS
+@given(header=st.sampled_from(HEADERS), rows=st.lists(st.lists(CELL, max_size=12), max_size=4),
+       fmt=st.sampled_from([None, "azure-migrate", "aws-ads", "csv"]))
+def test_arbitrary_csv_raises_only_planner_errors(tmp_path_factory, header, rows, fmt):
+    path = tmp_path_factory.mktemp("csv") / "input.csv"
+    with open(path, "w", newline="") as handle:
+        handle.write(header + "\n")
+        csv.writer(handle).writerows(rows)
+    _only_planner_errors(path, fmt)
