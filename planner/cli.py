@@ -10,7 +10,7 @@ import click
 from planner import __version__, catalog_view, loader, pipeline, scenario
 from planner.errors import PlannerError
 from planner.planfile import load_plan, plan_json
-from planner.render import render_runbook
+from planner.render import TEMPLATES, render_runbook
 from planner.summary import summary_json, summary_text
 from planner.verify import verify
 from planner.writers import write_atomic
@@ -176,10 +176,13 @@ def catalog_validate(files):
 
 @main.command("render")
 @click.argument("plan_file", type=click.Path(path_type=Path))
+@click.option("--template", type=click.Choice(sorted(TEMPLATES)), default="runbook",
+              show_default=True,
+              help="Document to render: the runbook, or the same plan as a documented exit plan.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
-def render_command(plan_file, output):
-    """Render a saved plan.json as a Markdown runbook."""
-    text = render_runbook(load_plan(plan_file))
+def render_command(plan_file, template, output):
+    """Render a saved plan.json as Markdown."""
+    text = render_runbook(load_plan(plan_file), template=template)
     if output:
         write_atomic(output, text)
     else:

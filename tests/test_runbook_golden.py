@@ -1,0 +1,249 @@
+"""The 2021 runbook and exit plan, rendered from a fixed plan, match their reviewed golden copies.
+
+The goldens are rendered from tests/golden/plan-parler-2021.json, a saved plan, not from the
+shipped catalog, so catalog changes do not move them; only changes to the templates,
+planner/render.py, planner/commands.py or planner/timeline.py do.
+
+To regenerate after an intended change:
+
+    UPDATE_GOLDEN=1 /tmp/venv/bin/python -m pytest -q tests/test_runbook_golden.py
+
+then READ the diff of tests/golden/*.md line by line (`git diff tests/golden`) before
+committing: a golden runbook is what an engineer will follow at 3 am, so every changed line
+must be one you meant. To refresh the saved plan itself (for example after a model change),
+run `planner plan inventories/parler-2021.yaml -o out` and copy out/plan.json over
+tests/golden/plan-parler-2021.json, then regenerate and review as above.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pymarkdown.api import PyMarkdownApi
+
+from planner.planfile import load_plan
+from planner.render import render_runbook
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+PLAN = GOLDEN / "plan-parler-2021.json"
+DOCUMENTS = {"runbook": GOLDEN / "runbook-parler-2021.md",
+             "exit-plan": GOLDEN / "exit-plan-parler-2021.md"}
+
+# Markdown rules turned off for generated documents, each with its reason. Everything else
+# pymarkdownlnt checks by default stays on.
+LINT_DISABLED = {
+    # MD013 line length: table rows, shell commands and lists of provider and group names
+    # are as long as the inputs make them; wrapping would break tables and commands.
+    "md013",
+}
+
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,})(?P<lang>[a-z]*)\n(?P<body>.*?)\n"
+                   r"(?P=indent)(?P=fence)$", re.M | re.S)
+TASK = re.compile(r"^    (?P<name>[A-Za-z0-9 ._-]+) :(?P<milestone>milestone, )?(?P<id>t\d+), "
+                  r"(?P<start>\d+), (?P<end>\d+)$")
+SECTION = re.compile(r"^    section (?P<title>[A-Za-z0-9 ._-]+)$")
+
+
+def lint(text: str) -> list[str]:
+    """pymarkdownlnt findings for `text`, with the rules above disabled."""
+    api = PyMarkdownApi()
+    for rule in sorted(LINT_DISABLED):
+        api.disable_rule_by_identifier(rule)
+    return [f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description}"
+            f"{f.extra_error_information}" for f in api.scan_string(text).scan_failures]
+
+
+def code_blocks(text: str, langs: tuple[str, ...]) -> list[str]:
+    """Bodies of the fenced blocks in these languages, with their list indentation removed."""
+    out = []
+    for m in FENCE.finditer(text):
+        if m["lang"] in langs:
+            pad = len(m["indent"])
+            out.append("\n".join(line[pad:] for line in m["body"].split("\n")))
+    return out
+
+
+def bash_syntax_errors(block: str) -> str:
+    """`bash -n` on a block: parse only, never execute. Empty when the syntax is valid."""
+    done = subprocess.run(["bash", "-n"], input=block, capture_output=True, text=True,
+                          timeout=30)
+    return "" if done.returncode == 0 else done.stderr
+
+
+def gantt_problems(text: str, horizon: int) -> list[str]:
+    """Structure of the Mermaid gantt block: what the renderer accepts, numeric hours."""
+    blocks = code_blocks(text, ("mermaid",))
+    if len(blocks) != 1:
+        return [f"expected one mermaid block, found {len(blocks)}"]
+    lines = blocks[0].split("\n")
+    problems = []
+    if lines[0] != "gantt":
+        problems.append("first line is not `gantt`")
+    for setting in ("    dateFormat x", "    axisFormat %Q"):
+        if setting not in lines:
+            problems.append(f"missing `{setting.strip()}`")
+    ids, sections = set(), 0
+    for line in lines[1:]:
+        if line.startswith(("    title ", "    dateFormat ", "    axisFormat ",
+                             "    todayMarker ")):
+            if re.search(r"[:#;]", line.split(" ", 5)[-1]):
+                problems.append(f"character Mermaid rejects in: {line!r}")
+            continue
+        if SECTION.match(line):
+            sections += 1
+            continue
+        m = TASK.match(line)
+        if not m:
+            problems.append(f"not a task line `name :id, start, end`: {line!r}")
+            continue
+        start, end = int(m["start"]), int(m["end"])
+        if m["id"] in ids:
+            problems.append(f"repeated task id {m['id']}")
+        ids.add(m["id"])
+        if not 0 <= start <= end <= horizon:
+            problems.append(f"hours out of 0..{horizon}: {line!r}")
+        if m["milestone"] and start != end:
+            problems.append(f"milestone with a length: {line!r}")
+    if sections == 0:
+        problems.append("no sections")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(PLAN)
+
+
+@pytest.fixture(scope="module")
+def rendered(plan):
+    return {name: render_runbook(plan, template=name) for name in DOCUMENTS}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_document_matches_its_golden_copy(rendered, name):
+    path = DOCUMENTS[name]
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(rendered[name], encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: regenerate it (see this module's docstring)"
+    assert rendered[name] == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs from the rendering of {PLAN.name}; if the change is intended, "
+        "regenerate and review the diff (see this module's docstring)")
+
+
+def test_rendering_the_same_plan_twice_gives_identical_text(plan, rendered):
+    for name in DOCUMENTS:
+        assert render_runbook(load_plan(PLAN), template=name) == rendered[name]
+        assert render_runbook(plan, template=name) == rendered[name]
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_documents_are_lint_clean(rendered, name):
+    assert lint(rendered[name]) == []
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_gantt_chart_is_valid_mermaid_in_hours(plan, rendered, name):
+    assert gantt_problems(rendered[name], plan.horizon_hours) == []
+
+
+def test_gantt_has_a_row_for_every_provider_and_service(plan, rendered):
+    chart = code_blocks(rendered["runbook"], ("mermaid",))[0]
+    sections = [m["title"] for line in chart.split("\n") if (m := SECTION.match(line))]
+    for provider in {a.provider for a in plan.assignments}:
+        assert provider in sections
+    for title in ("Deadline", "Data copy", "DNS", "Email", "SMS"):
+        assert title in sections
+    for row in ("Onboarding", "First servers", "All servers", "NS TTL wait", "warm-up",
+                "registration"):
+        assert row in chart
+
+
+# Each chosen provider's checklist creates its servers with the provider's own CLI, or
+# orders them in the console where the provider has no CLI for it.
+EXPECTED_COMMANDS = {
+    "linode": "linode-cli linodes create --label",
+    "ovh-public-cloud": "openstack server create --flavor b3-16",
+    "scaleway": "scw instance server create name=",
+    "upcloud": "upctl server create --hostname",
+    "vultr": "vultr-cli instance create --region",
+    "digitalocean": "doctl compute droplet create",
+    "hetzner-cloud": "hcloud server create --name",
+    "hetzner-dedicated": "**Create the servers** in the console",
+    "leaseweb": "**Create the servers** in the console",
+    "ovh-bare-metal": "ovhcloud baremetal list",
+    "skysilk": "**Create the servers** in the console",
+}
+
+
+def _provider_sections(text: str) -> dict[str, str]:
+    providers = text.split("\n## Providers\n", 1)[1].split("\n## ", 1)[0]
+    out = {}
+    for chunk in providers.split("\n### ")[1:]:
+        pid = re.search(r"\(`([a-z0-9._-]+)`\)$", chunk.split("\n", 1)[0])[1]
+        out[pid] = chunk
+    return out
+
+
+def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rendered):
+    sections = _provider_sections(rendered["runbook"])
+    assert set(sections) == {a.provider for a in plan.assignments} == set(EXPECTED_COMMANDS)
+    for pid, chunk in sections.items():
+        assert "- [ ] **Account.**" in chunk, pid
+        assert "- [ ] **Record the addresses**" in chunk, pid
+        assert EXPECTED_COMMANDS[pid] in chunk, pid
+        for a in (a for a in plan.assignments if a.provider == pid):
+            assert f"`{a.group}-" in chunk and f"`{a.offering}`" in chunk, (pid, a)
+    assert "hcloud volume create" in sections["hetzner-cloud"]  # ccx53 plus a 2,000 GB volume
+    assert "--plan 4xCPU-8GB" in sections["upcloud"]
+    assert "type=DEV1-XL" in sections["scaleway"]
+    assert "Ask for a raise to 50 servers" in sections["vultr"]
+    assert "# api-vultr: servers 11-48 (38), serving by hour 49" in sections["vultr"]
+
+
+def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
+    text = rendered["runbook"]
+    dns = text.split("\n## DNS\n", 1)[1].split("\n## ", 1)[0]
+    assert "TTL of 172,800 s" in dns and "48-hour wait" in dns
+    assert "dig @\"$OLD_NS\" parler.com AXFR > parler.com.zone" in dns
+    assert "dns_records/import" in dns and "hour 49" in dns
+    email = text.split("\n## Email\n", 1)[1].split("\n## ", 1)[0]
+    assert 'parler.com.  TXT  "v=spf1 include:mailgun.org' in email
+    assert '_dmarc.parler.com.  TXT  "v=DMARC1; p=none; rua=mailto:dmarc@parler.com"' in email
+    assert "pm-bounces.parler.com.  CNAME  pm.mtasv.net." in email
+    assert "DKIM for mailgun" in email and "PTR (reverse DNS)" in email
+    assert "| 2 | 49 | 50,000 | 2.5% |" in email  # mailgun's warm-up curve, day 2
+    assert "Bulk-sender rules" in email
+    sms = text.split("\n## SMS\n", 1)[1].split("\n## ", 1)[0]
+    assert "| plivo | `10dlc`: A2P 10DLC long code | US | 1 | 168 | 120 | 120,000 |" in sms
+    assert "Toll-free" in sms and "Fallback while registration is pending" in sms
+    assert "Email codes" in sms and "Voice codes" in sms
+
+
+def test_the_runbook_has_its_sections_in_order(rendered):
+    headings = [line[3:] for line in rendered["runbook"].split("\n") if line.startswith("## ")]
+    assert headings == ["Summary", "Decisions", "Timeline", "Providers", "Data copy", "DNS",
+                        "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
+                        "Not considered", "Solver"]
+
+
+def test_the_exit_plan_has_the_sections_regulators_ask_for(rendered):
+    headings = [line[3:] for line in rendered["exit-plan"].split("\n") if line.startswith("## ")]
+    for heading in ("Scope", "Exit triggers", "Roles and responsibilities", "Stressed exit",
+                    "Ordinary exit", "Alternative providers", "Data migration", "Timeline",
+                    "Costs", "Risks", "Testing", "Document control"):
+        assert heading in headings
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_every_shell_block_parses(rendered, name):
+    blocks = code_blocks(rendered[name], ("sh", "bash"))
+    assert name == "exit-plan" or len(blocks) > 20
+    for block in blocks:
+        assert bash_syntax_errors(block) == "", block
