@@ -35,13 +35,16 @@ def _provider_cause(inst: Instance, p: str, D: int, used: float) -> Cause | None
     if used < cap - TOL:
         return None
     if code == "quota":
-        raise_note = ""
+        kind, note = "new-account quota", ""
         if provider.quota_raise_hours is not None:
             raise_at = provider.onboarding_hours.value + provider.quota_raise_hours.value
-            raise_note = (f"; a raise to {provider.quota_raise_servers.value:g} comes at hour "
-                          f"{raise_at:g}")
+            if raise_at <= D:
+                kind = f"quota (raised at hour {raise_at:g})"
+            else:
+                note = (f"; a raise to {provider.quota_raise_servers.value:g} comes at hour "
+                        f"{raise_at:g}")
         return Cause(code="quota", provider=p, detail=(
-            f"{p}: new-account quota of {cap:g} servers is used up by hour {D}{raise_note}"))
+            f"{p}: {kind} of {cap:g} servers is used up by hour {D}{note}"))
     return Cause(code="provisioning_rate", provider=p, detail=(
         f"{p}: at {provider.provision_rate_per_hour.value:g} servers/h after onboarding, "
         f"{cap:g} can be up by hour {D} and all are used"))
