@@ -161,7 +161,7 @@ def _stale(inst: Instance, used: set[str]):
 
 
 def _warnings(inst: Instance, result: SolveResult) -> list[str]:
-    out = []
+    out = list(result.warnings)
     if not inst.inventory.decision_date:
         out.append("no decision_date in the inventory: the age of catalog facts was not "
                    "checked")

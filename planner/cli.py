@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -15,21 +16,34 @@ from planner.summary import summary_json, summary_text
 from planner.verify import verify
 from planner.writers import write_atomic
 
-EXIT_INPUT, EXIT_INTERRUPTED = 1, 130
+EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that half-written files are cleaned up."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 class _Group(click.Group):
-    """Input and plan errors end in one clear message and exit 1; Ctrl-C in exit 130."""
+    """Input and plan errors end in one clear message and exit 1; Ctrl-C in exit 130,
+    SIGTERM in 143. Outputs are written whole or not at all, so either way the previous
+    ones are intact."""
 
     def invoke(self, ctx):
+        signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing was written", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo(f"{'terminated' if terminated else 'interrupted'}: outputs not "
+                       "written; earlier ones are untouched", err=True)
+            ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,6 +93,10 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
     inv, catalog = scenario.compose(inv, catalog, [loader.load_scenario(p) for p in scenarios],
                                     dict(scenario.parse_set(s) for s in sets))
     run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
+    if run.plan.status == "no_solution":
+        said = "; ".join(f"{p.name}: {p.raw_status}" for p in run.plan.solver.phases)
+        raise PlannerError(f"no plan was found ({said}); nothing was written. Give the solver "
+                           "more time (--time-limit) or try --solver cbc")
     runbook = render_runbook(run.plan)
     files = [output / "plan.json", output / "runbook.md"]
     write_atomic(files[0], plan_json(run.plan))

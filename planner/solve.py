@@ -31,6 +31,7 @@ class SolveResult:
     values: dict[str, float]
     facts: SolverFacts
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -90,7 +91,7 @@ def _c_stdout_silenced():
 
 
 def _highs(time_limit, gap, start=None):
-    if not pulp.HiGHS().available():
+    if not highs_available():
         return None
     # HiGHS presolve off: the formulation already leaves out variables with no capacity and
     # rows that cannot bind, and on the 2021 case presolve's restarts cost more than they
@@ -190,7 +191,7 @@ def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
 def _solve(lp: pulp.LpProblem, solver, solver_name: str) -> None:
     try:
         lp.solve(solver)
-    except pulp.PulpSolverError as exc:
+    except (pulp.PulpSolverError, RuntimeError, OSError) as exc:
         raise PlannerError(f"the {solver_name} solver failed: {exc}") from None
 
 
@@ -200,11 +201,23 @@ def _snapshot(lp: pulp.LpProblem) -> dict[str, float]:
 
 def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
           gap: float = 1e-4) -> SolveResult:
-    """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values."""
-    lp, seconds = model.lp, {}
+    """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
+
+    HiGHS missing or failing is not the end: CBC takes over, and the plan says so."""
+    lp, seconds, warnings = model.lp, {}, []
+    if solver == "highs" and not highs_available():
+        solver = "cbc"
+        warnings.append("HiGHS (highspy) is not available: solved with CBC instead")
     started = time.perf_counter()
     lp.setObjective(model.unserved)
-    first = _run(lp, solver, time_limit, gap, "coverage")
+    try:
+        first = _run(lp, solver, time_limit, gap, "coverage")
+    except PlannerError as exc:
+        if solver != "highs":
+            raise
+        solver = "cbc"
+        warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
+        first = _run(lp, solver, time_limit, gap, "coverage")
     seconds["coverage"] = time.perf_counter() - started
     phases = [first]
     values = _snapshot(lp) if first.status != "no_solution" else {}
@@ -227,4 +240,11 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         variables=len(variables),
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
-    return SolveResult(values=values, facts=facts, seconds=seconds)
+    return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+def highs_available() -> bool:
+    try:
+        return pulp.HiGHS().available()
+    except Exception:  # a broken highspy install can fail in odd ways on import
+        return False
