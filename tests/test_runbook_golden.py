@@ -2,7 +2,7 @@
 
 The goldens are rendered from tests/golden/plan-parler-2021.json, a saved plan, not from the
 shipped catalog, so catalog changes do not move them; only changes to the templates,
-planner/render.py, planner/commands.py or planner/timeline.py do.
+planner/render.py, planner/commands/ or planner/timeline.py do.
 
 To regenerate after an intended change:
 
