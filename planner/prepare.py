@@ -20,8 +20,8 @@ from planner.models.catalog import (
 from planner.models.inventory import Inventory, WorkloadGroup
 from planner.models.plan import Exclusion
 
-# Unserved hours are counted in tier-1 server-hours; each tier counts ten of the next.
-TIER_WEIGHT = {1: 1.0, 2: 0.1, 3: 0.01, 4: 0.001}
+# Each tier counts ten of the next (tier 1 = 1000 per server-hour).
+TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}
 SERVICE_KINDS = ("sms", "email", "dns")
 
 

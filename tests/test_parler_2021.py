@@ -61,3 +61,27 @@ def test_a_time_limit_is_reported_as_such_with_its_gap():
     if first.status != "optimal":  # a fast machine may still prove optimality
         assert limited.status == "time_limit" and first.raw_status.startswith("Time limit")
         assert first.gap is not None and first.gap > 0 and first.bound is not None
+
+
+def test_2021_under_three_scenarios_moves_in_the_expected_direction(plan):
+    """Base, 48 hours, and the largest chosen provider refusing: more time never lowers
+    coverage, losing a provider never raises it (nor lowers cost at equal coverage), and
+    every plan verifies."""
+    from planner import whatif
+    from planner.models.scenario import Scenario
+
+    inventory = loader.load_inventory(ROOT / "inventories" / "parler-2021.yaml")
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    largest = max(plan.providers_used, key=lambda p: sum(
+        a.count for a in plan.assignments if a.provider == p))
+    cases = whatif.scenario_cases(inventory, catalog, [
+        Scenario(name="48 h", deadline_hours=48),
+        Scenario(name=f"without {largest}", exclude=[largest])])
+    plans = whatif.solve_all(cases, whatif.Settings())
+    assert all(verify(p) == [] for p in plans)
+    base, later, without = whatif.comparison("2021", cases, plans).rows
+    assert later.coverage_by_hour[48] >= base.coverage_by_hour[48]
+    assert later.servers_at_deadline >= base.servers_at_deadline
+    assert without.servers_at_deadline <= base.servers_at_deadline
+    assert all(w <= b + 1e-9 for w, b in zip(without.coverage_by_hour, base.coverage_by_hour)) \
+        or without.servers_at_deadline < base.servers_at_deadline
