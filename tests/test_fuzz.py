@@ -39,13 +39,15 @@ def _paths(node, prefix=()):
 
 
 PATHS = sorted(_paths(BASE), key=str)
+CATALOG = catalog_dict()
+CATALOG_PATHS = sorted(_paths(CATALOG), key=str)
 
 
 @st.composite
-def mutated_inventories(draw):
-    inv = copy.deepcopy(BASE)
+def mutated(draw, base, paths):
+    inv = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(PATHS))
+        path = draw(st.sampled_from(paths))
         node = inv
         try:
             for key in path[:-1]:
@@ -59,10 +61,10 @@ def mutated_inventories(draw):
     return inv
 
 
-def _run(tmp_path, text, scenario=None):
+def _run(tmp_path, text, scenario=None, catalog=None):
     inv, cat = tmp_path / "fuzzed.yaml", tmp_path / "cat.yaml"
     inv.write_text(text)
-    cat.write_text(yaml.safe_dump(catalog_dict()))
+    cat.write_text(yaml.safe_dump(catalog if catalog is not None else CATALOG))
     args = ["plan", str(inv), "--no-default-catalog", "-c", str(cat), "-o",
             str(tmp_path / "out"), "-q"]
     if scenario is not None:
@@ -78,10 +80,16 @@ def _clean(result, name):
         assert name in result.output or "scenario" in result.output
 
 
-@given(mutated_inventories())
+@given(mutated(BASE, PATHS))
 def test_fuzzed_inventories_plan_or_fail_cleanly(tmp_path_factory, inv):
     tmp_path = tmp_path_factory.mktemp("fuzz")
     _clean(_run(tmp_path, yaml.safe_dump(inv)), "fuzzed.yaml")
+
+
+@given(mutated(CATALOG, CATALOG_PATHS))
+def test_fuzzed_catalogs_plan_or_fail_cleanly(tmp_path_factory, catalog):
+    tmp_path = tmp_path_factory.mktemp("fuzz")
+    _clean(_run(tmp_path, yaml.safe_dump(BASE), catalog=catalog), "cat.yaml")
 
 
 @given(st.dictionaries(st.sampled_from(["name", "deadline_hours", "exclude", "only", "budget",

@@ -53,7 +53,7 @@ def test_hostile_file_gives_a_clean_error_or_a_verified_plan(tmp_path, name):
     started = time.perf_counter()
     result = CliRunner().invoke(main, ["plan", str(inv), "--no-default-catalog", "-c", str(cat),
                                        "-o", str(tmp_path / "out"), "-q"])
-    assert time.perf_counter() - started < 30  # a generous bound: hangs are the bug
+    assert time.perf_counter() - started < 10
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
     if result.exit_code == 1:
