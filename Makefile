@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out/parler-2021
 
-.PHONY: demo test bench fuzz clean
+.PHONY: demo test bench bench-100k fuzz clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ fuzz: $(VENV)/.test-deps
 
 bench: $(VENV)/.run-deps
 	$(BIN)/python bench/plan_2021.py
+	$(BIN)/python bench/run.py
+
+bench-100k: $(VENV)/.run-deps
+	$(BIN)/python bench/run.py --size 100000 --time-limit 300 --memory-limit-gb 16
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -1,0 +1,257 @@
+"""The benchmark generator (bench/generate.py) and the greedy baseline (planner/baseline.py).
+
+The generator is deterministic and its inputs validate; the baseline's schedule keeps every
+capacity curve (checked here from planner.curves, not through the baseline's own code); and
+on a small case the planner's plan verifies and covers at least as much at the deadline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.generate import default_shape, generate, generate_dicts, source_text, write_yaml
+from planner import curves, loader, pipeline
+from planner.assemble import _costs as plan_costs
+from planner.baseline import baseline
+from planner.models.base import Fact, Series
+from planner.models.plan import CopyRow, ScheduleRow, ServiceRow
+from planner.prepare import exclusion_reason, misfit, prepare
+from planner.verify import verify
+
+SMALL = dict(servers=60, groups=8, providers=10)
+
+
+def _facts(node):
+    """Every Fact and Series inside a model, recursively."""
+    if isinstance(node, (Fact, Series)):
+        yield node
+    if hasattr(node, "__pydantic_fields__"):
+        for name in type(node).model_fields:
+            yield from _facts(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _facts(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _facts(value)
+
+
+# ------------------------------------------------------------------------------ generator
+
+def test_generator_is_deterministic_for_a_seed():
+    a, b = generate(**SMALL, seed=7), generate(**SMALL, seed=7)
+    assert a[0].model_dump() == b[0].model_dump() and a[1].model_dump() == b[1].model_dump()
+    other = generate(**SMALL, seed=8)
+    assert other[0].model_dump() != a[0].model_dump()
+    assert other[1].model_dump() != a[1].model_dump()
+
+
+@pytest.mark.parametrize("servers,groups,providers", [(60, 8, 10), (2000, 45, 33),
+                                                      (10000, 100, 50)])
+def test_generator_sizes_and_sources(servers, groups, providers):
+    inventory, catalog = generate(servers, groups, providers, seed=3)
+    assert sum(g.count for g in inventory.groups) == servers
+    assert len(inventory.groups) == groups
+    assert len(catalog.providers) == providers + 1  # and the source being left
+    facts = list(_facts(catalog))
+    assert len(facts) > 10 * providers
+    assert all(f.source == source_text(3) and f.estimate and f.as_of for f in facts)
+    names = {g.name for g in inventory.groups}
+    assert all(set(g.depends_on) <= names for g in inventory.groups)
+
+
+def test_generator_is_realistic_in_its_ranges():
+    inventory, catalog = generate(2000, 45, 60, seed=1)
+    targets = [p for p in catalog.providers if p.id != inventory.source.provider]
+    for p in targets:
+        assert 1 <= p.onboarding_hours.value <= 48
+        assert 5 <= p.quota_servers.value <= 50
+        assert 5 <= p.provision_rate_per_hour.value <= 100
+        assert 1 <= p.ingress_gbps.value <= 25
+        if p.quota_raise_servers is not None:
+            assert 50 <= p.quota_raise_servers.value <= 2000
+            assert 24 <= p.quota_raise_hours.value <= 120
+        assert len(p.offerings) >= 2
+    offerings = [o for p in targets for o in p.offerings]
+    assert any(o.delivery_hours and o.stock for o in offerings)
+    assert any(o.arch == "arm64" for o in offerings)
+    assert any(o.gpu_count for o in offerings)
+    assert {p.kind for p in targets} >= {"cloud", "bare_metal"}
+    groups = inventory.groups
+    assert any(g.arch == "arm64" for g in groups) and any(g.gpu_count for g in groups)
+    assert any(g.depends_on for g in groups) and any(g.jurisdictions for g in groups)
+    web = [g for g in groups if g.name.endswith("-web")]
+    db = [g for g in groups if g.name.endswith("-db")]
+    assert web and all(2 <= g.vcpu <= 8 for g in web)
+    assert db and all(16 <= g.vcpu <= 64 and g.data_gb >= 200 * g.count for g in db)
+    services = inventory.services
+    assert services.sms and services.email and services.dns and services.object_storage
+    assert {v.kind for v in catalog.services} == {"sms", "email", "dns", "object_storage"}
+
+
+def test_generated_yaml_loads_back_to_the_same_inputs(tmp_path):
+    inventory_path, catalog_path = write_yaml(tmp_path, **SMALL, seed=2)
+    inventory, catalog = generate(**SMALL, seed=2)
+    assert loader.load_inventory(inventory_path) == inventory
+    assert loader.load_catalog([catalog_path]) == catalog
+
+
+def test_default_shape_grows_with_servers():
+    shapes = [default_shape(n) for n in (50, 400, 2000, 10000, 100000)]
+    assert shapes == sorted(shapes)
+    assert all(10 <= p <= 200 for _, p in shapes)
+    inventory, _ = generate_dicts(50)
+    assert len(inventory["groups"]) == default_shape(50)[0]
+
+
+# ------------------------------------------------------------------------------ baseline
+
+def _check_baseline_keeps_every_curve(inventory, catalog):
+    """The baseline's schedule against the definitions in planner.curves (own arithmetic)."""
+    b = baseline(inventory, catalog)
+    H, tol = inventory.horizon, 1e-6
+    providers = {p.id: p for p in catalog.providers}
+    vendors = {v.id: v for v in catalog.services}
+    groups = {g.name: g for g in inventory.groups}
+    assert b.horizon_hours == H
+    by_provider, by_offering, placed = {}, {}, {}
+    for row in b.servers:
+        up = row.up_by_hour
+        assert len(up) == H + 1 and up[0] == 0 and all(x >= 0 for x in up)
+        assert all(up[t] >= up[t - 1] for t in range(1, H + 1)), "servers never go down"
+        provider = providers[row.provider]
+        offering = next(o for o in provider.offerings if o.id == row.offering)
+        assert misfit(groups[row.group], provider, offering) is None
+        assert exclusion_reason(provider, inventory) is None
+        for key, into in (((row.provider,), by_provider), ((row.provider, row.offering),
+                                                           by_offering), ((row.group,), placed),
+                          ((row.group, row.provider), placed)):
+            total = into.setdefault(key, [0] * (H + 1))
+            for t in range(H + 1):
+                total[t] += up[t]
+    for (pid,), total in by_provider.items():
+        cap = curves.provider_servers(providers[pid], H).values
+        assert all(total[t] <= cap[t] for t in range(H + 1)), f"provider {pid}"
+    for (pid, oid), total in by_offering.items():
+        offering = next(o for o in providers[pid].offerings if o.id == oid)
+        curve = curves.offering_servers(providers[pid], offering, H)
+        if curve is not None:
+            assert all(total[t] <= curve.values[t] for t in range(H + 1)), f"{pid}/{oid}"
+    for name, group in groups.items():
+        assert max(placed.get((name,), [0])) <= group.count
+    # data: copies per hour within each target's ingress and, together, the source's egress
+    egress = curves.source_egress_gb(inventory, H).values
+    out_of_source = [0.0] * (H + 1)
+    into_target: dict[str, list[float]] = {}
+    for copy in b.copies:
+        assert copy.gb_by_hour[0] == 0 and all(x >= 0 for x in copy.gb_by_hour)
+        into = into_target.setdefault(copy.target, [0.0] * (H + 1))
+        for t in range(H + 1):
+            out_of_source[t] += copy.gb_by_hour[t]
+            into[t] += copy.gb_by_hour[t]
+        if copy.demand == "object_storage":
+            continue
+        group = groups[copy.demand]
+        need = placed.get((copy.demand, copy.target), [0] * (H + 1))
+        have = 0.0
+        for t in range(H + 1):
+            have += copy.gb_by_hour[t]
+            assert need[t] * group.data_gb / group.count <= have + tol * max(1, have)
+    assert all(out_of_source[t] <= egress[t] + tol * max(1, egress[t]) for t in range(H + 1))
+    for target, gb in into_target.items():
+        if target in providers:
+            p = providers[target]
+            cap = curves.ingress_gb(p.onboarding_hours.value, p.ingress_gbps.value, H).values
+        else:
+            v = vendors[target]
+            cap = curves.object_storage_ingest_gb(v, v.offerings[0], H).values
+            assert sum(gb) <= inventory.services.object_storage.stored_tb * 1000 + tol
+        assert all(gb[t] <= cap[t] + tol * max(1, cap[t]) for t in range(H + 1)), target
+    # groups with data but no copy row place nothing
+    for (name, *rest), total in placed.items():
+        if rest and groups[name].data_gb > 0:
+            assert any(c.demand == name and c.target == rest[0] for c in b.copies)
+    # services: within their curves, one demand carried at most once
+    for row in b.services:
+        vendor = vendors[row.vendor]
+        offering = next(o for o in vendor.offerings if o.id == row.offering)
+        demand = getattr(inventory.services, row.kind)
+        assert curves.service_misfit(vendor, offering, demand) is None
+        cap = curves.service_share(row.kind, vendor, offering, demand, H).values
+        assert all(0 <= row.share_by_hour[t] <= min(1.0, cap[t]) + tol for t in range(H + 1))
+    kinds = [row.kind for row in b.services]
+    assert len(kinds) == len(set(kinds))
+    # dependencies and the spread policy (on what is placed at the horizon)
+    for name, group in groups.items():
+        serving = b.serving[name]
+        assert all(s <= p for s, p in zip(serving, placed.get((name,), [0] * (H + 1))))
+        for dep in group.depends_on:
+            assert all(serving[t] * groups[dep].count <= b.serving[dep][t] * group.count
+                       for t in range(H + 1))
+    policy = inventory.policy
+    for name, group in groups.items():
+        shares = sorted((total[H] for (g, *rest), total in placed.items()
+                         if g == name and rest), reverse=True)
+        X = sum(shares)
+        if group.spread and X:
+            assert shares[0] <= policy.max_share_per_provider * X + tol
+            k = policy.survive_provider_losses
+            assert sum(shares[:k]) <= (1 - policy.min_surviving_share) * X + tol
+    # the summary agrees with the rows
+    D = inventory.deadline_hours
+    assert b.servers_at_deadline == sum(s[D] for s in b.serving.values())
+    assert math.isclose(b.coverage_at_deadline, b.servers_at_deadline / b.servers_total)
+    return b
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("servers,groups,providers", [(60, 8, 10), (400, 20, 22),
+                                                      (2000, 45, 33)])
+def test_baseline_never_exceeds_a_capacity_curve(servers, groups, providers, seed):
+    inventory, catalog = generate(servers, groups, providers, seed=seed)
+    b = _check_baseline_keeps_every_curve(inventory, catalog)
+    assert 0 < b.servers_at_deadline <= servers
+    assert b.one_time_cost > 0 and b.monthly_cost > 0
+
+
+def test_baseline_costs_are_computed_like_the_plans():
+    inventory, catalog = generate(400, 20, 22, seed=0)
+    b = baseline(inventory, catalog)
+    inst = prepare(inventory, catalog)
+    schedule = [ScheduleRow(group=r.group, provider=r.provider, offering=r.offering,
+                            up_by_hour=list(r.up_by_hour)) for r in b.servers]
+    copies = [CopyRow(demand=c.demand, target=c.target, gb_by_hour=list(c.gb_by_hour))
+              for c in b.copies]
+    services = [ServiceRow(kind=s.kind, vendor=s.vendor, offering=s.offering,
+                           share_by_hour=list(s.share_by_hour)) for s in b.services]
+    costs = plan_costs(inst, schedule, copies, services)
+    assert math.isclose(b.one_time_cost, costs.one_time_total, rel_tol=1e-6)
+    assert math.isclose(b.monthly_cost, costs.monthly_total, rel_tol=1e-6)
+
+
+def test_baseline_respects_budgets_and_is_pure():
+    inventory, catalog = generate(400, 20, 22, seed=1)
+    free = baseline(inventory, catalog)
+    assert baseline(inventory, catalog) == free
+    data = inventory.model_dump()
+    data["policy"]["one_time_budget"] = free.one_time_cost / 3
+    data["policy"]["monthly_budget"] = free.monthly_cost / 2
+    capped = baseline(type(inventory).model_validate(data), catalog)
+    assert capped.one_time_cost <= free.one_time_cost / 3 + 1e-6
+    assert capped.monthly_cost <= free.monthly_cost / 2 + 1e-6
+    assert 0 < capped.servers_at_deadline < free.servers_at_deadline
+
+
+# ------------------------------------------------------------------------------ planner vs baseline
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_planner_verifies_and_covers_at_least_the_baseline(seed):
+    inventory, catalog = generate(**SMALL, seed=seed)
+    b = baseline(inventory, catalog)
+    plan = pipeline.plan(inventory, catalog, time_limit=60).plan
+    assert verify(plan) == []
+    assert plan.solver.phases[0].status == "optimal"
+    assert plan.coverage_at_deadline >= b.coverage_at_deadline - 1e-9
+    assert plan.servers_total == b.servers_total
