@@ -59,6 +59,7 @@ class _HiGHS(pulp.HiGHS):
             super().createAndConfigureSolver(lp)
 
     start: dict[str, float] | None = None  # a known feasible point, by variable name
+    hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
 
     def buildSolverModel(self, lp):
         super().buildSolverModel(lp)
@@ -70,6 +71,15 @@ class _HiGHS(pulp.HiGHS):
             solution.col_value = [self.start.get(v.name, 0.0) for v in lp.variables()]
             solution.value_valid = True
             lp.solverModel.setSolution(solution)
+        elif self.hint:
+            import numpy as np
+
+            known = [(i, self.hint[v.name]) for i, v in enumerate(lp.variables())
+                     if v.name in self.hint]
+            if known:  # a partial solution: HiGHS tries to complete it, else ignores it
+                lp.solverModel.setSolution(len(known), np.array([i for i, _ in known],
+                                                                 dtype=np.int32),
+                                           np.array([x for _, x in known], dtype=float))
 
 
 @contextlib.contextmanager
@@ -90,7 +100,7 @@ def _c_stdout_silenced():
         os.close(devnull)
 
 
-def _highs(time_limit, gap, start=None):
+def _highs(time_limit, gap, start=None, hint=None):
     if not highs_available():
         return None
     # HiGHS presolve off: the formulation already leaves out variables with no capacity and
@@ -98,7 +108,7 @@ def _highs(time_limit, gap, start=None):
     # save (phase 1: 2.2 s with it, 1.2 s without; phase 2: 1.9 s, 1.0 s; bench/plan_2021.py).
     solver = _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0,
                     presolve="off")
-    solver.start = start
+    solver.start, solver.hint = start, hint
     return solver
 
 
@@ -172,10 +182,12 @@ def _finite(value):
 
 
 def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
-         start: dict[str, float] | None = None) -> SolverPhase:
-    """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent."""
+         start: dict[str, float] | None = None,
+         hint: dict[str, float] | None = None) -> SolverPhase:
+    """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent;
+    `hint` fixes some variables for HiGHS to complete into one."""
     if solver_name == "highs":
-        solver = _highs(time_limit, gap, start)
+        solver = _highs(time_limit, gap, start, hint)
         if solver is None:
             raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
         _solve(lp, solver, solver_name)
@@ -200,9 +212,11 @@ def _snapshot(lp: pulp.LpProblem) -> dict[str, float]:
 
 
 def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
-          gap: float = 1e-4) -> SolveResult:
+          gap: float = 1e-4, hint: dict[str, float] | None = None) -> SolveResult:
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
 
+    `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
+    so a time-limited run is never worse than the greedy plan when HiGHS can complete it.
     HiGHS missing or failing is not the end: CBC takes over, and the plan says so."""
     lp, seconds, warnings = model.lp, {}, []
     if solver == "highs" and not highs_available():
@@ -210,8 +224,10 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         warnings.append("HiGHS (highspy) is not available: solved with CBC instead")
     started = time.perf_counter()
     lp.setObjective(model.unserved)
+    start = complete(lp, hint) if hint and solver == "highs" else None
     try:
-        first = _run(lp, solver, time_limit, gap, "coverage")
+        first = _run(lp, solver, time_limit, gap, "coverage", start=start,
+                     hint=None if start else hint)
     except PlannerError as exc:
         if solver != "highs":
             raise
@@ -241,6 +257,29 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | None:
+    """A whole feasible point from the hinted integer values: every integer variable fixed
+    (hinted ones to their hint, binaries to 1, others to 0), the rest found by one LP.
+    None when the hint cannot be completed; the bounds are restored either way."""
+    saved = [(v, v.lowBound, v.upBound) for v in lp.variables()]
+    try:
+        for v, low, up in saved:
+            if v.cat == pulp.LpInteger:
+                value = hint.get(v.name, up if (low, up) == (0, 1) and v.name.startswith(
+                    ("u_", "su_")) else 0.0)
+                v.lowBound = v.upBound = value
+        solver = _HiGHS(msg=False, mip=False, presolve="off")
+        lp.solve(solver)
+        if lp.solverModel.getModelStatus() != __import__("highspy").HighsModelStatus.kOptimal:
+            return None
+        return _snapshot(lp)
+    except (pulp.PulpSolverError, RuntimeError):
+        return None
+    finally:
+        for v, low, up in saved:
+            v.lowBound, v.upBound = low, up
 
 
 def highs_available() -> bool:

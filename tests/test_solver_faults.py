@@ -31,8 +31,8 @@ def test_failing_highs_falls_back_to_cbc_with_a_warning(monkeypatch):
 def test_no_solution_in_time_exits_1_and_writes_nothing(monkeypatch, tmp_path):
     original = solve._run
 
-    def nothing(lp, name, time_limit, gap, phase, start=None):
-        result = original(lp, name, time_limit, gap, phase, start)
+    def nothing(lp, name, time_limit, gap, phase, **starts):
+        result = original(lp, name, time_limit, gap, phase, **starts)
         return result.model_copy(update={"status": "no_solution", "objective": None,
                                          "raw_status": "Time limit reached"})
 
