@@ -42,113 +42,24 @@ Pure function of the inputs; `baseline(inventory, catalog)` returns a `Baseline`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
-from planner.curves import DAYS_PER_MONTH
+from planner.baseline_services import _choose_services, _costs, _full_hour, _place_storage, _serving
+from planner.baseline_state import (
+    EPS,
+    Baseline,
+    CopyRow,
+    ServerRow,
+    ServiceRow,
+    _egress_price,
+    _State,
+    _unit_costs,
+    _within_budget,
+)
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.prepare import Candidate, Instance, prepare
 
-EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class ServerRow:
-    """Servers of a group placed (up and with their data) on one offering, by hour 0..H."""
-
-    group: str
-    provider: str
-    offering: str
-    up_by_hour: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class CopyRow:
-    """GB copied during each hour 0..H for a group (or 'object_storage') into a target."""
-
-    demand: str
-    target: str
-    gb_by_hour: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class ServiceRow:
-    kind: str
-    vendor: str
-    offering: str
-    share_by_hour: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """The baseline's outcome, in the Plan's terms, plus the schedule behind it."""
-
-    servers_total: int
-    servers_at_deadline: int           # serving (placed, data in, dependencies serving)
-    coverage_at_deadline: float        # servers_at_deadline / servers_total
-    full_coverage_hour: int | None     # first hour every group and service is fully served
-    one_time_cost: float
-    monthly_cost: float
-    currency: str
-    run_rate_months: float
-    deadline_hours: int
-    horizon_hours: int
-    one_time: dict[str, float] = field(default_factory=dict)
-    monthly: dict[str, float] = field(default_factory=dict)
-    servers: tuple[ServerRow, ...] = ()
-    copies: tuple[CopyRow, ...] = ()
-    services: tuple[ServiceRow, ...] = ()
-    serving: dict[str, tuple[int, ...]] = field(default_factory=dict)  # group -> by hour
-
-    @property
-    def cost(self) -> float:
-        """One-time cost plus run_rate_months of run-rate (the planner's phase-2 measure)."""
-        return self.one_time_cost + self.run_rate_months * self.monthly_cost
-
-
-class _State:
-    """What earlier waves hold: servers per provider and offering, GB per hour per link."""
-
-    def __init__(self, inst: Instance):
-        H = inst.horizon_hours
-        self.inst, self.H = inst, H
-        self.used_p = {p: [0] * (H + 1) for p in inst.provider_curves}
-        self.used_o = {k: [0] * (H + 1) for k in inst.offering_curves}
-        self.ingress_left = {p: list(c.values) for p, c in inst.ingress.items()}
-        self.egress_left = list(inst.egress.values)
-        self.one_time = self.monthly = 0.0
-        policy = inst.inventory.policy
-        self.one_time_budget = policy.one_time_budget
-        self.monthly_budget = policy.monthly_budget
-
-    def headroom(self, c: Candidate) -> list[float]:
-        """Servers candidate c could still have up by hour t, for a schedule that never goes
-        down: the suffix minimum of the free capacity of the provider and the offering."""
-        inst, H = self.inst, self.H
-        cap_p, used_p = inst.provider_curves[c.provider].values, self.used_p[c.provider]
-        curve_o = inst.offering_curves.get((c.provider, c.offering))
-        used_o = self.used_o.get((c.provider, c.offering))
-        out, low = [0.0] * (H + 1), math.inf
-        for t in range(H, 0, -1):
-            free = cap_p[t] - used_p[t]
-            if curve_o is not None:
-                free = min(free, curve_o.values[t] - used_o[t])
-            low = min(low, free)
-            out[t] = max(0.0, low)
-        return out
-
-    def copy_plan(self, provider: str, total_gb: float) -> list[float]:
-        """GB copied in each hour, as early as the links left over allow, up to total_gb."""
-        out, left = [0.0] * (self.H + 1), total_gb
-        ingress = self.ingress_left[provider]
-        for t in range(1, self.H + 1):
-            if left <= EPS:
-                break
-            x = min(self.egress_left[t], ingress[t], left)
-            if x > 0:
-                out[t] = x
-                left -= x
-        return out
+__all__ = ["Baseline", "CopyRow", "ServerRow", "ServiceRow", "baseline"]
 
 
 def _priority(inst: Instance) -> list[str | None]:
@@ -177,30 +88,6 @@ def _priority(inst: Instance) -> list[str | None]:
         else:
             visit(item[3])
     return order
-
-
-def _money(inst: Instance, fact, currency: str) -> float:
-    return inst.to_plan_currency(fact.value, currency) if fact is not None else 0.0
-
-
-def _egress_price(inst: Instance) -> float:
-    source = inst.catalog.provider(inst.inventory.source.provider)
-    return _money(inst, source.egress_price_per_gb, source.currency) if source else 0.0
-
-
-def _unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
-    """(one-time, monthly) of one server of candidate c, without its data."""
-    o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-    return _money(inst, o.setup_fee, cur), _money(inst, o.price_per_month, cur)
-
-
-def _within_budget(state: _State, n: int, one_time_each: float, monthly_each: float) -> int:
-    """The largest m <= n whose costs still fit both budgets."""
-    for budget, spent, each in ((state.one_time_budget, state.one_time, one_time_each),
-                                (state.monthly_budget, state.monthly, monthly_each)):
-        if budget is not None and each > 0:
-            n = min(n, max(0, math.floor((budget - spent) / each + EPS)))
-    return n
 
 
 def _share_cap(inst: Instance, group) -> int:
@@ -320,142 +207,6 @@ def _release(state: _State, c: Candidate, before, after) -> None:
         state.used_p[c.provider][t] -= before[t] - after[t]
         if used_o is not None:
             used_o[t] -= before[t] - after[t]
-
-
-def _place_storage(state: _State) -> CopyRow | None:
-    inst, H = state.inst, state.H
-    demand = inst.inventory.services.object_storage
-    vendors = [v for v in inst.storage_vendors]
-    if demand is None or not vendors:
-        return None
-
-    def rank(v: str):
-        curve = inst.storage_ingest[v].values
-        first = next((t for t in range(1, H + 1) if curve[t] > 0), math.inf)
-        o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
-        price = _money(inst, o.setup_fee, cur) + _money(inst, o.price_per_month, cur) + \
-            _money(inst, o.price_per_unit, cur) * demand.stored_tb
-        return first, price, v
-
-    first, price, v = min(rank(v) for v in vendors)
-    if first is math.inf:
-        return None
-    total_gb = demand.stored_tb * 1000
-    o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
-    per_gb = _egress_price(inst) + _money(inst, o.price_per_unit, cur) / 1000
-    fixed = _money(inst, o.setup_fee, cur) + _money(inst, o.price_per_month, cur)
-    for budget, spent in ((state.one_time_budget, state.one_time),
-                          (state.monthly_budget, state.monthly)):
-        if budget is not None:
-            if spent + fixed > budget + EPS:
-                return None
-            if per_gb > 0:
-                total_gb = min(total_gb, (budget - spent - fixed) / per_gb)
-    ingest = inst.storage_ingest[v].values
-    gb, left = [0.0] * (H + 1), total_gb
-    for t in range(1, H + 1):
-        x = min(state.egress_left[t], ingest[t], left)
-        if x > 0:
-            gb[t] = x
-            left -= x
-            state.egress_left[t] -= x
-    if not any(gb):
-        return None
-    copied = sum(gb)
-    state.one_time += _money(inst, o.setup_fee, cur) + _egress_price(inst) * copied
-    state.monthly += _money(inst, o.price_per_month, cur) + \
-        _money(inst, o.price_per_unit, cur) * copied / 1000
-    return CopyRow("object_storage", v, tuple(gb))
-
-
-def _service_volume(inst: Instance, kind: str) -> float:
-    demand = getattr(inst.inventory.services, kind)
-    return float(len(demand.zones)) if kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
-
-
-def _choose_services(state: _State) -> list[ServiceRow]:
-    inst, H = state.inst, state.H
-    rows = []
-    for kind in ("sms", "email", "dns"):
-        if getattr(inst.inventory.services, kind) is None:
-            continue
-        options = []
-        for sc in (s for s in inst.service_candidates if s.kind == kind):
-            share = sc.share.values
-            if max(share[1:], default=0.0) <= 1e-6:
-                continue  # serves nothing within the horizon
-            o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
-            one_time = _money(inst, o.setup_fee, cur)
-            monthly = _money(inst, o.price_per_month, cur) + \
-                _money(inst, o.price_per_unit, cur) * _service_volume(inst, kind) * share[H]
-            full = next((t for t in range(1, H + 1) if share[t] >= 1 - 1e-6), math.inf)
-            first = next(t for t in range(1, H + 1) if share[t] > 1e-6)
-            options.append(((full, first, one_time + monthly, sc.vendor, sc.offering),
-                            sc, one_time, monthly))
-        for _, sc, one_time, monthly in sorted(options, key=lambda x: x[0]):
-            if _within_budget(state, 1, one_time, monthly) < 1:
-                continue
-            state.one_time += one_time
-            state.monthly += monthly
-            rows.append(ServiceRow(kind, sc.vendor, sc.offering,
-                                   (0.0,) + tuple(min(1.0, s) for s in sc.share.values[1:])))
-            break
-    return rows
-
-
-def _serving(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]]:
-    """Servers of each group serving by hour: placed, capped by its dependencies' share."""
-    H = inst.horizon_hours
-    placed = {g: [0] * (H + 1) for g in inst.groups}
-    for row in rows:
-        for t in range(H + 1):
-            placed[row.group][t] += row.up_by_hour[t]
-    serving: dict[str, list[int]] = {}
-
-    def visit(g: str) -> list[int]:
-        if g not in serving:
-            group = inst.groups[g]
-            out = list(placed[g])
-            for h in group.depends_on:
-                dep, n_h = visit(h), inst.groups[h].count
-                out = [min(o, (group.count * d) // n_h) for o, d in zip(out, dep)]
-            serving[g] = out
-        return serving[g]
-
-    for g in inst.groups:
-        visit(g)
-    return serving
-
-
-def _full_hour(values, total: float) -> int | None:
-    tol = 1e-6 * max(1.0, total)
-    return next((t for t, v in enumerate(values) if v >= total - tol), None)
-
-
-def _costs(inst: Instance, rows, copies, services) -> tuple[dict, dict]:
-    """Like planner/assemble.py `_costs`, from the baseline's rows."""
-    H = inst.horizon_hours
-    setup = monthly_servers = 0.0
-    for row in rows:
-        one, month = _unit_costs(inst, Candidate(row.group, row.provider, row.offering))
-        setup += row.up_by_hour[H] * one
-        monthly_servers += row.up_by_hour[H] * month
-    egress = _egress_price(inst) * sum(sum(c.gb_by_hour) for c in copies)
-    service_setup = monthly_services = 0.0
-    for row in services:
-        o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency
-        service_setup += _money(inst, o.setup_fee, cur)
-        monthly_services += _money(inst, o.price_per_month, cur) + \
-            _money(inst, o.price_per_unit, cur) * _service_volume(inst, row.kind) \
-            * row.share_by_hour[H]
-    for row in (c for c in copies if c.demand == "object_storage"):
-        vendor = inst.vendors[row.target]
-        o = vendor.offerings[0]
-        service_setup += _money(inst, o.setup_fee, vendor.currency)
-        monthly_services += _money(inst, o.price_per_month, vendor.currency) + \
-            _money(inst, o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
-    return ({"setup_fees": setup, "source_egress": egress, "service_setup": service_setup},
-            {"servers": monthly_servers, "services": monthly_services})
 
 
 def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None = None) -> Baseline:
