@@ -82,7 +82,9 @@ def parse_json(text: str, file: str) -> Any:
         raise InputError("JSON nested too deeply", file=file) from None
 
 
-def parse_csv(text: str, file: str) -> CsvTable:
+def parse_csv(text: str, file: str, empty_message: str = "the file is empty") -> CsvTable:
+    """Rows of a CSV (delimiter sniffed from the header: `,` `;` or tab), skipping blank and
+    `#` comment lines, each with the line it starts on."""
     first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
     delimiter = max(",;\t", key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -104,7 +106,7 @@ def parse_csv(text: str, file: str) -> CsvTable:
         raise InputError(f"not a readable CSV file: {exc}", file=file,
                          line=reader.line_num) from None
     if table is None:
-        raise InputError("the file is empty", file=file)
+        raise InputError(empty_message, file=file)
     return table
 
 

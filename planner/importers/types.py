@@ -8,8 +8,6 @@ provider's GiB, written as ram_gb. Comments in the written inventory cite the ke
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.importers.detect import parse_csv
 
 TABLE_DIR = Path(__file__).parent / "instance_types"
 ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x64": "x86_64", "x86-64": "x86_64",
@@ -55,27 +54,10 @@ def _number(cell: str, what: str, file: str, line: int, integer: bool = False) -
 
 def read_table(text: str, file: str, default_source: str | None = None) -> dict[str, Spec]:
     """Parse one table; keys are lower-case type names."""
-    rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            if not row or not "".join(row).strip():
-                continue
-            if row[0].lstrip().startswith("#"):
-                continue
-            rows.append((line, [cell.strip() for cell in row]))
-    except csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", file=file,
-                         line=reader.line_num) from None
-    if not rows:
-        raise InputError("no header: expected type,vcpu,ram_gb,arch[,gpu]", file=file)
-    (head_line, header), body = rows[0], rows[1:]
-    header = [h.lower() for h in header]
+    parsed = parse_csv(text, file, empty_message="no header: expected "
+                       "type,vcpu,ram_gb,arch[,gpu]")
+    header, head_line = parsed.keys, parsed.header_line
+    body = [(line, [cell.strip() for cell in row]) for line, row in parsed.rows]
     missing = [c for c in ("type", "vcpu", "ram_gb") if c not in header]
     if missing:
         raise InputError(f"the header lacks {', '.join(missing)}: expected "
