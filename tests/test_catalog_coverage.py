@@ -11,7 +11,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 try:  # the package may not be installed in the environment running the tests
@@ -20,9 +19,10 @@ except ImportError:  # pragma: no cover - depends on how pytest is invoked
     sys.path.insert(0, str(ROOT))
 
 from planner import loader  # noqa: E402
-from planner.models.base import AS_OF_PATTERN, Fact, Series  # noqa: E402
+from planner.models.base import AS_OF_PATTERN  # noqa: E402
 from planner.models.catalog import Catalog  # noqa: E402
 from planner.prepare import prepare  # noqa: E402
+from tests.factwalk import walk_facts  # noqa: E402
 
 INVENTORY_PATH = ROOT / "inventories" / "parler-2021.yaml"
 COMPUTE_KINDS = {"cloud", "bare_metal", "colocation", "self_hosted"}
@@ -31,22 +31,6 @@ COMPUTE_KINDS = {"cloud", "bare_metal", "colocation", "self_hosted"}
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return loader.load_catalog(loader.shipped_catalog_paths())
-
-
-def walk(obj, path: str = "catalog"):
-    """Yield (path, Fact or Series) for every sourced number anywhere in a model tree."""
-    if isinstance(obj, (Fact, Series)):
-        yield path, obj
-        return
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from walk(getattr(obj, name), f"{path}.{name}")
-    elif isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from walk(value, f"{path}[{key}]")
-    elif isinstance(obj, (list, tuple)):
-        for index, value in enumerate(obj):
-            yield from walk(value, f"{path}[{getattr(value, 'id', index)}]")
 
 
 def test_more_than_one_layer_ships():
@@ -71,12 +55,12 @@ def test_service_vendor_coverage(catalog):
 def test_the_walker_sees_the_whole_catalog(catalog):
     # every provider has at least 6 required Facts and every offering 4
     minimum = sum(6 + 4 * len(p.offerings) for p in catalog.providers)
-    assert len(list(walk(catalog))) >= minimum
+    assert len(list(walk_facts(catalog))) >= minimum
 
 
 def test_every_number_has_a_source_and_a_date(catalog):
     problems = []
-    for path, fact in walk(catalog):
+    for path, fact in walk_facts(catalog):
         if not fact.source or not fact.source.strip():
             problems.append(f"{path}: empty source")
         if not AS_OF_PATTERN.match(fact.as_of):
@@ -85,7 +69,7 @@ def test_every_number_has_a_source_and_a_date(catalog):
 
 
 def test_every_estimate_says_why(catalog):
-    missing = [path for path, fact in walk(catalog)
+    missing = [path for path, fact in walk_facts(catalog)
                if fact.estimate and not (fact.note and fact.note.strip())]
     assert not missing, "estimates without a note:\n" + "\n".join(missing)
 

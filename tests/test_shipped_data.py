@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 try:  # the package may not be installed in the environment running the tests
@@ -20,9 +19,10 @@ try:  # the package may not be installed in the environment running the tests
 except ImportError:  # pragma: no cover - depends on how pytest is invoked
     sys.path.insert(0, str(ROOT))
 
-from planner.models.base import AS_OF_PATTERN, Fact, Series  # noqa: E402
+from planner.models.base import AS_OF_PATTERN  # noqa: E402
 from planner.models.catalog import Catalog  # noqa: E402
 from planner.models.inventory import Inventory  # noqa: E402
+from tests.factwalk import walk_facts  # noqa: E402
 
 CATALOG_PATH = ROOT / "planner" / "catalog" / "base.yaml"
 INVENTORY_PATH = ROOT / "inventories" / "parler-2021.yaml"
@@ -38,22 +38,6 @@ def catalog() -> Catalog:
 def inventory() -> Inventory:
     with INVENTORY_PATH.open(encoding="utf-8") as handle:
         return Inventory.model_validate(yaml.safe_load(handle))
-
-
-def walk_facts(obj, path: str = "catalog"):
-    """Yield (path, Fact or Series) for every sourced number anywhere in a model tree."""
-    if isinstance(obj, (Fact, Series)):
-        yield path, obj
-        return
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from walk_facts(getattr(obj, name), f"{path}.{name}")
-    elif isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from walk_facts(value, f"{path}[{key}]")
-    elif isinstance(obj, (list, tuple)):
-        for index, value in enumerate(obj):
-            yield from walk_facts(value, f"{path}[{getattr(value, 'id', index)}]")
 
 
 def test_catalog_has_many_facts(catalog):
