@@ -148,9 +148,14 @@ def context(plan: Plan) -> dict:
     )
 
 
-def render_runbook(plan: Plan, template: str = "runbook") -> str:
-    """The Markdown document of a Plan: "runbook" (default) or "exit-plan"."""
-    text = _environment().get_template(template_file(template)).render(**context(plan))
+def render_template(name: str, **values) -> str:
+    """Any template of templates/, tidied: no trailing spaces, at most one blank line."""
+    text = _environment().get_template(name).render(**values)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n"
+
+
+def render_runbook(plan: Plan, template: str = "runbook") -> str:
+    """The Markdown document of a Plan: "runbook" (default) or "exit-plan"."""
+    return render_template(template_file(template), **context(plan))

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from planner.models.comparison import Comparison, Drill, Readiness
-from planner.render import _environment
+from planner.render import render_template
 
 CHART_HOURS = (0, 6, 12, 24, 36, 48, 72, 96, 168)
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def _hours(horizon: int, deadline: int) -> list[int]:
@@ -20,13 +14,13 @@ def _hours(horizon: int, deadline: int) -> list[int]:
 
 def render_comparison(comparison: Comparison) -> str:
     horizon = min(len(r.coverage_by_hour) for r in comparison.rows) - 1
-    return _clean(_environment().get_template("compare.md.j2").render(
-        c=comparison, hours=_hours(horizon, comparison.deadline_hours), horizon=horizon))
+    return render_template("compare.md.j2", c=comparison,
+                           hours=_hours(horizon, comparison.deadline_hours), horizon=horizon)
 
 
 def render_drill(drill: Drill) -> str:
-    return _clean(_environment().get_template("drill.md.j2").render(d=drill))
+    return render_template("drill.md.j2", d=drill)
 
 
 def render_readiness(readiness: Readiness) -> str:
-    return _clean(_environment().get_template("readiness.md.j2").render(r=readiness))
+    return render_template("readiness.md.j2", r=readiness)
