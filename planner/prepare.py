@@ -118,10 +118,15 @@ def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str 
     return None
 
 
-def _cost_key(offering: Offering) -> tuple[float, float, float]:
-    return (offering.price_per_month.value,
-            offering.setup_fee.value if offering.setup_fee else 0.0,
-            offering.price_per_hour.value if offering.price_per_hour else 0.0)
+def _cost_key(offering: Offering, policy) -> tuple[float, ...]:
+    """What the cost phase and the budgets see of a server on `offering`: the objective
+    (setup + run_rate_months x monthly) alone when no budget splits it, else each part.
+    The hourly price enters neither, so it cannot make an offering worth keeping."""
+    setup = offering.setup_fee.value if offering.setup_fee else 0.0
+    monthly = offering.price_per_month.value
+    if policy.one_time_budget is None and policy.monthly_budget is None:
+        return (setup + policy.run_rate_months * monthly,)
+    return (setup, monthly)
 
 
 def _delivery(o: Offering) -> float:
@@ -133,24 +138,26 @@ def _capped(o: Offering, most_servers: float) -> bool:
     return o.stock is not None and o.stock.value < most_servers
 
 
-def _dominates(a: Offering, b: Offering, most_servers: float) -> bool:
+def _dominates(a: Offering, b: Offering, most_servers: float, policy) -> bool:
     """For a group both fit, `a` can stand in for every server of `b`: `a`'s stock cannot
     bind, it is delivered no later, and it costs no more in every component (ties broken by
     id so that of two equal offerings exactly one stays)."""
     if a.id == b.id or _capped(a, most_servers) or _delivery(a) > _delivery(b):
         return False
-    if not all(x <= y for x, y in zip(_cost_key(a), _cost_key(b))):
+    key_a, key_b = _cost_key(a, policy), _cost_key(b, policy)
+    if not all(x <= y for x, y in zip(key_a, key_b)):
         return False
-    strictly = (_delivery(a), _cost_key(a)) != (_delivery(b), _cost_key(b)) \
+    strictly = (_delivery(a), key_a) != (_delivery(b), key_b) \
         or _capped(b, most_servers)
     return strictly or a.id < b.id
 
 
-def _undominated(fitting: list[Offering], provider: Provider) -> list[Offering]:
+def _undominated(fitting: list[Offering], provider: Provider, policy) -> list[Offering]:
     """Offerings at one provider that no other fitting offering dominates."""
     most = max(provider.quota_servers.value, provider.quota_raise_servers.value
                if provider.quota_raise_servers else 0.0)
-    return [o for o in fitting if not any(_dominates(other, o, most) for other in fitting)]
+    return [o for o in fitting
+            if not any(_dominates(other, o, most, policy) for other in fitting)]
 
 
 def _compute_candidates(inventory, providers):
@@ -162,7 +169,7 @@ def _compute_candidates(inventory, providers):
             for offering in provider.offerings:
                 reason = misfit(group, provider, offering)
                 (why.append(f"{offering.id}: {reason}") if reason else fitting.append(offering))
-            for offering in _undominated(fitting, provider):
+            for offering in _undominated(fitting, provider, inventory.policy):
                 candidates.append(Candidate(group.name, provider.id, offering.id))
             if not fitting:
                 reasons.append(f"{provider.id}: no offering fits ({'; '.join(why[:3])})")
