@@ -228,11 +228,6 @@ def service_stays_up(model: Model) -> None:
                 add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
 
 
-def _served(model: Model, g: str, t: int):
-    return pulp.lpSum(model.r_at(ci, t) for ci, c in enumerate(model.instance.candidates)
-                      if c.group == g)
-
-
 def dependencies(model: Model) -> None:
     """A group serves at most the share its dependencies serve:
     count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
@@ -240,8 +235,8 @@ def dependencies(model: Model) -> None:
     for g, group in inst.groups.items():
         for h in group.depends_on:
             for t in period_starts(inst):
-                add_constraint(model, inst.groups[h].count * _served(model, g, t)
-                     <= group.count * _served(model, h, t), "dep")
+                add_constraint(model, inst.groups[h].count * model.served(g, t)
+                     <= group.count * model.served(h, t), "dep")
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:

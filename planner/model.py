@@ -29,6 +29,25 @@ class Model:
     one_time: Expr = field(default_factory=Expr)
     monthly: Expr = field(default_factory=Expr)
     cost: Expr = field(default_factory=Expr)
+    by_group: dict[str, list[int]] = field(default_factory=dict)  # group -> its candidates
+
+    def __post_init__(self):
+        for ci, c in enumerate(self.instance.candidates):
+            self.by_group.setdefault(c.group, []).append(ci)
+
+    def served(self, g: str, t: int) -> Expr:
+        """Servers of group g serving at hour t, over all its candidates."""
+        return pulp.lpSum(self.r_at(ci, t) for ci in self.by_group.get(g, ()))
+
+    def service_share(self, kind: str, t: int) -> Expr:
+        """Share of the `kind` demand carried at hour t, over all its vendors."""
+        return pulp.lpSum(self.share_at(si, t)
+                          for si, sc in enumerate(self.instance.service_candidates)
+                          if sc.kind == kind)
+
+    def stored_total(self, t: int) -> Expr:
+        """GB of object storage copied by hour t, over all vendors."""
+        return pulp.lpSum(self.stored(v, t) for v in sorted({v for v, _ in self.store}))
 
     def r_at(self, ci: int, t: int):
         """Servers of candidate ci serving at hour t (the value of t's period)."""

@@ -86,3 +86,50 @@ def unserved(model: Model) -> None:
         terms += [-w * length[t] / total_gb * model.stored(v, t)
                   for t in period_starts(inst) for v in vendors]
     model.unserved = pulp.lpSum(terms) + constant
+
+
+def cost_ceiling(model: Model) -> float:
+    """An upper bound on the cost: every term at its variable's upper bound,
+    sum_j |c_j| * ub_j + |constant| (all cost variables are bounded)."""
+    return sum(abs(c) * (v.upBound or 0.0) for v, c in model.cost.items()) \
+        + abs(model.cost.constant)
+
+
+def value_of(expr, values: dict[str, float]) -> float:
+    """An expression's value at a point given by variable name."""
+    return sum(c * values.get(v.name, 0.0) for v, c in expr.items()) + expr.constant
+
+
+# What a held continuous coverage may lose to the solver's own tolerances (shares are
+# fractions of a demand, storage is in GB): far below anything the cost phase could buy.
+SHARE_SLACK, STORED_SLACK_GB = 1e-7, 1e-6
+
+
+def coverage_holds(model: Model, values: dict[str, float]) -> list[tuple[object, str]]:
+    """Phase 2 keeps what phase 1 serves, demand by demand and period by period: with
+    x the phase-1 point, for every group g, service kind k and period start t,
+    served_g(t) >= round(served_g(t)(x)), sum_s a[s,t] >= its value at x - 1e-7 and
+    sum_v S[v,t] >= its value at x - 1e-6 GB. Together they hold the tier-weighted
+    unserved hours at phase 1's value (the objective is a positive sum of these), in rows
+    of a few integer terms rather than one dense row balanced on the solver's tolerance."""
+    inst = model.instance
+    holds = []
+    for g in inst.groups:
+        for t in period_starts(inst):
+            served = model.served(g, t)
+            need = round(value_of(served, values))
+            if need >= 1:
+                holds.append((served >= need, "hold"))
+    for kind in sorted({sc.kind for sc in inst.service_candidates}):
+        for t in period_starts(inst):
+            share = model.service_share(kind, t)
+            need = value_of(share, values) - SHARE_SLACK
+            if need > 0:
+                holds.append((share >= need, "hold"))
+    if model.store:
+        for t in period_starts(inst):
+            stored = model.stored_total(t)
+            need = value_of(stored, values) - STORED_SLACK_GB
+            if need > 0:
+                holds.append((stored >= need, "hold"))
+    return holds

@@ -1,8 +1,9 @@
 """Solve: run the two phases and report what the solver really proved.
 
-Phase 1 minimises tier-weighted unserved hours; phase 2 holds that value (within the gap
-tolerance) and minimises cost. Statuses come from the solver itself (HiGHS model status,
-CBC solution status), never from PuLP's "Optimal" after a time limit.
+Phase 1 minimises tier-weighted unserved hours (cost only breaking ties); phase 2 holds
+what phase 1 serves, demand by demand and hour by hour, and minimises cost. Statuses come
+from the solver itself (HiGHS model status, CBC solution status), never from PuLP's
+"Optimal" after a time limit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import pulp
 
 from planner.errors import PlannerError
 from planner.formulate import Model
+from planner.model import add_constraint
 from planner.models.plan import SolverFacts, SolverPhase
+from planner.objectives import cost_ceiling, coverage_holds, value_of
 
 STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
 
@@ -215,6 +218,13 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
           gap: float = 1e-4, hint: dict[str, float] | None = None) -> SolveResult:
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
 
+    Phase 1 minimises unserved + eps * cost, with eps * (cost ceiling) half the least
+    weighted server-hour: the cost can never buy a server-hour of coverage, but among plans
+    that serve alike, phase 1 leans to the cheaper one. Its reported objective is the
+    unserved alone and its bound is lowered by eps * ceiling, so both stay about coverage.
+    Phase 2 then holds every group's, service's and storage's coverage hour by hour
+    (objectives.coverage_holds) and minimises cost, starting from phase 1's plan.
+
     `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
     so a time-limited run is never worse than the greedy plan when HiGHS can complete it.
     HiGHS missing or failing is not the end: CBC takes over, and the plan says so."""
@@ -223,7 +233,10 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         solver = "cbc"
         warnings.append("HiGHS (highspy) is not available: solved with CBC instead")
     started = time.perf_counter()
-    lp.setObjective(model.unserved)
+    ceiling = cost_ceiling(model)
+    weights = model.instance.weights.values()
+    eps = 0.5 * min(weights, default=1.0) / ceiling if ceiling > 0 else 0.0
+    lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and solver == "highs" else None
     try:
         first = _run(lp, solver, time_limit, gap, "coverage", start=start,
@@ -235,13 +248,13 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
         first = _run(lp, solver, time_limit, gap, "coverage")
     seconds["coverage"] = time.perf_counter() - started
-    phases = [first]
     values = _snapshot(lp) if first.status != "no_solution" else {}
-    if first.status != "no_solution":
-        held = pulp.value(model.unserved)
-        # No slack beyond the solver's own feasibility tolerance: any looser hold lets the
-        # cost phase buy savings with coverage (a share of 99.997% to save a cent a month).
-        lp += model.unserved <= held, "hold_coverage"
+    if values:
+        first = _about_coverage(first, value_of(model.unserved, values), eps * ceiling)
+    phases = [first]
+    if values:
+        for constraint, family in coverage_holds(model, values):
+            add_constraint(model, constraint, family)
         lp.setObjective(model.cost)
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
         started = time.perf_counter()
@@ -257,6 +270,14 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> SolverPhase:
+    """Phase 1 as a statement about coverage alone: its plan's unserved hours, and a bound
+    lowered by the most the cost tie-break can weigh (0 <= eps * cost <= tie_break)."""
+    bound = None if phase.bound is None else phase.bound - tie_break
+    gap = None if bound is None else abs(unserved - bound) / max(abs(unserved), 1e-9)
+    return phase.model_copy(update={"objective": unserved, "bound": bound, "gap": gap})
 
 
 def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | None:

@@ -1,0 +1,91 @@
+"""The two phases: the cost tie-break in phase 1 never buys coverage, and phase 2 never gives
+back what phase 1 serves (hypothesis over small instances, plus the reported bound)."""
+
+import pulp
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import solve as solve_stage
+from planner.formulate import formulate
+from planner.models.plan import SolverPhase
+from planner.objectives import cost_ceiling, value_of
+from planner.prepare import prepare
+from tests.builders import small_catalog, small_inventory
+
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+cases = st.fixed_dictionaries({
+    "quota_a": st.integers(0, 30), "quota_b": st.integers(0, 60), "stock": st.integers(0, 8),
+}), st.fixed_dictionaries({
+    "web": st.integers(1, 40), "db": st.integers(1, 8), "survive": st.integers(0, 1),
+    "max_share": st.sampled_from([0.6, 1.0]), "egress_gbps": st.sampled_from([0.1, 1, 5]),
+    "deadline": st.integers(4, 40),
+})
+
+
+def _model(cat_knobs, inv_knobs):
+    inventory = small_inventory(horizon=60, **inv_knobs)
+    return formulate(prepare(inventory, small_catalog(**cat_knobs)))
+
+
+def _pure_coverage_optimum(cat_knobs, inv_knobs) -> float:
+    model = _model(cat_knobs, inv_knobs)
+    model.lp.setObjective(model.unserved)
+    model.lp.solve(pulp.HiGHS(msg=False, gapRel=0))
+    return pulp.value(model.unserved)
+
+
+@SETTINGS
+@given(*cases)
+def test_the_tie_break_never_buys_a_server_hour(cat_knobs, inv_knobs):
+    model = _model(cat_knobs, inv_knobs)
+    result = solve_stage.solve(model, gap=0)
+    best = _pure_coverage_optimum(cat_knobs, inv_knobs)
+    least_unit = min(model.instance.weights.values())
+    # eps * cost <= least_unit / 2: at most half the least weighted server-hour traded
+    assert result.facts.phases[0].objective <= best + least_unit / 2 + 1e-6 * abs(best)
+    assert result.facts.phases[0].bound <= best + 1e-6 * abs(best)
+
+
+@SETTINGS
+@given(*cases)
+def test_phase_two_keeps_coverage_and_never_costs_more(cat_knobs, inv_knobs):
+    model = _model(cat_knobs, inv_knobs)
+    snapshots = []
+    real_run = solve_stage._run
+
+    def spy(lp, *args, **kwargs):
+        phase = real_run(lp, *args, **kwargs)
+        snapshots.append(solve_stage._snapshot(lp))
+        return phase
+
+    solve_stage._run = spy
+    try:
+        result = solve_stage.solve(model, gap=0)
+    finally:
+        solve_stage._run = real_run
+    first, last = snapshots[0], result.values
+    tolerance = 1e-6 * max(1.0, abs(value_of(model.unserved, first)))
+    assert value_of(model.unserved, last) <= value_of(model.unserved, first) + tolerance
+    assert value_of(model.cost, last) <= value_of(model.cost, first) + 1e-6
+    for g in model.instance.groups:  # hour by hour, group by group
+        for t in model.instance.grid:
+            assert value_of(model.served(g, t), last) >= \
+                round(value_of(model.served(g, t), first)) - 1e-6
+
+
+def test_the_ceiling_bounds_every_cost():
+    model = _model({}, {})
+    result = solve_stage.solve(model)
+    assert 0 <= value_of(model.cost, result.values) <= cost_ceiling(model)
+
+
+def test_phase_one_is_reported_about_coverage_alone():
+    raw = SolverPhase(name="coverage", status="optimal", raw_status="Optimal",
+                      objective=100.4, bound=100.0, gap=0.004)
+    phase = solve_stage._about_coverage(raw, unserved=100.0, tie_break=0.5)
+    assert phase.objective == 100.0 and phase.bound == 99.5
+    assert phase.gap == pytest.approx(0.005)
+    assert phase.status == "optimal"
