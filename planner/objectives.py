@@ -1,7 +1,10 @@
 """The two objectives and the budget rows: tier-weighted unserved hours (phase 1) and
-cost (phase 2). Pure functions on a Model; no solving."""
+cost (phase 2), the cost ceiling behind phase 1's tie-break and the rows by which phase 2 holds
+phase 1's coverage. Pure functions on a Model; no solving."""
 
 from __future__ import annotations
+
+import math
 
 import pulp
 
@@ -90,9 +93,9 @@ def unserved(model: Model) -> None:
 
 def cost_ceiling(model: Model) -> float:
     """An upper bound on the cost: every term at its variable's upper bound,
-    sum_j |c_j| * ub_j + |constant| (all cost variables are bounded)."""
-    return sum(abs(c) * (v.upBound or 0.0) for v, c in model.cost.items()) \
-        + abs(model.cost.constant)
+    sum_j |c_j| * ub_j + |constant|; infinite if some cost variable had no upper bound."""
+    return sum(abs(c) * (math.inf if v.upBound is None else v.upBound)
+               for v, c in model.cost.items() if c) + abs(model.cost.constant)
 
 
 def value_of(expr, values: dict[str, float]) -> float:

@@ -235,7 +235,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     started = time.perf_counter()
     ceiling = cost_ceiling(model)
     weights = model.instance.weights.values()
-    eps = 0.5 * min(weights, default=1.0) / ceiling if ceiling > 0 else 0.0
+    # no tie-break when the cost is nil or unbounded: then nothing to lean on, or no safe eps
+    eps = 0.5 * min(weights, default=1.0) / ceiling if 0 < ceiling < math.inf else 0.0
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and solver == "highs" else None
     try:
@@ -250,7 +251,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     seconds["coverage"] = time.perf_counter() - started
     values = _snapshot(lp) if first.status != "no_solution" else {}
     if values:
-        first = _about_coverage(first, value_of(model.unserved, values), eps * ceiling)
+        first = _about_coverage(first, value_of(model.unserved, values),
+                                eps * ceiling if eps else 0.0)
     phases = [first]
     if values:
         for constraint, family in coverage_holds(model, values):
