@@ -50,10 +50,11 @@ def with_overrides(inventory: Inventory, deadline_hours: int | None = None,
 
 def greedy_hint(model, greedy) -> dict[str, float]:
     """The greedy plan's servers as values of the model's r variables (those it has), each
-    group cut to what the greedy plan says is serving (dependencies included)."""
+    group cut to what the greedy plan says is serving (dependencies included), then trimmed
+    until the spread policy holds at the horizon (the cut can unbalance a group)."""
     inst = model.instance
     index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
-    hint, left = {}, {g: list(v) for g, v in greedy.serving.items()}
+    counts, left = {}, {g: list(v) for g, v in greedy.serving.items()}
     for row in greedy.servers:
         ci = index.get((row.group, row.provider, row.offering))
         serving = left.get(row.group)
@@ -65,11 +66,35 @@ def greedy_hint(model, greedy) -> dict[str, float]:
             taken.append(take)
         for i in range(len(taken) - 2, -1, -1):  # servers stay up: no dips
             taken[i] = min(taken[i], taken[i + 1])
-        for t, take in zip(inst.grid, taken):
-            var = model.r.get((ci, t)) if ci is not None else None
-            if var is not None:
-                hint[var.name] = float(min(take, var.upBound))
-    return hint
+        if ci is not None:
+            counts[ci] = [min(take, var.upBound) if (var := model.r.get((ci, t))) else 0
+                          for t, take in zip(inst.grid, taken)]
+    _trim_to_policy(inst, counts)
+    return {model.r[(ci, t)].name: float(x) for ci, row in counts.items()
+            for t, x in zip(inst.grid, row) if (ci, t) in model.r}
+
+
+def _trim_to_policy(inst, counts: dict[int, list[float]]) -> None:
+    """Take servers off the largest holder of a spread group (at every hour, so none dips)
+    until its final placement keeps the max share and the survive-k rule."""
+    policy = inst.inventory.policy
+    k, kept = policy.survive_provider_losses, 1 - policy.min_surviving_share
+    for g, group in inst.groups.items():
+        mine = sorted(ci for ci in counts if inst.candidates[ci].group == g)
+        while group.spread and mine:
+            final: dict[str, float] = {}
+            for ci in mine:
+                p = inst.candidates[ci].provider
+                final[p] = final.get(p, 0) + counts[ci][-1]
+            total, largest = sum(final.values()), sorted(final.values(), reverse=True)
+            if total <= 0 or (largest[0] <= policy.max_share_per_provider * total + 1e-9
+                              and sum(largest[:k]) <= kept * total + 1e-9):
+                break
+            top = min(final, key=lambda p: (-final[p], p))
+            ci = max((ci for ci in mine if inst.candidates[ci].provider == top),
+                     key=lambda ci: (counts[ci][-1], -ci))
+            cap = counts[ci][-1] - 1
+            counts[ci] = [min(x, cap) for x in counts[ci]]
 
 
 def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
