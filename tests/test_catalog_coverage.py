@@ -19,10 +19,9 @@ except ImportError:  # pragma: no cover - depends on how pytest is invoked
     sys.path.insert(0, str(ROOT))
 
 from planner import loader  # noqa: E402
-from planner.models.base import AS_OF_PATTERN  # noqa: E402
 from planner.models.catalog import Catalog  # noqa: E402
 from planner.prepare import prepare  # noqa: E402
-from tests.factwalk import walk_facts  # noqa: E402
+from tests.factwalk import unexplained_estimates, unsourced, walk_facts  # noqa: E402
 
 INVENTORY_PATH = ROOT / "inventories" / "parler-2021.yaml"
 COMPUTE_KINDS = {"cloud", "bare_metal", "colocation", "self_hosted"}
@@ -59,18 +58,12 @@ def test_the_walker_sees_the_whole_catalog(catalog):
 
 
 def test_every_number_has_a_source_and_a_date(catalog):
-    problems = []
-    for path, fact in walk_facts(catalog):
-        if not fact.source or not fact.source.strip():
-            problems.append(f"{path}: empty source")
-        if not AS_OF_PATTERN.match(fact.as_of):
-            problems.append(f"{path}: bad as_of {fact.as_of!r}")
+    problems = unsourced(catalog)
     assert not problems, "\n".join(problems)
 
 
 def test_every_estimate_says_why(catalog):
-    missing = [path for path, fact in walk_facts(catalog)
-               if fact.estimate and not (fact.note and fact.note.strip())]
+    missing = unexplained_estimates(catalog)
     assert not missing, "estimates without a note:\n" + "\n".join(missing)
 
 
