@@ -67,7 +67,7 @@ def greedy_hint(model, greedy) -> dict[str, float]:
         for i in range(len(taken) - 2, -1, -1):  # servers stay up: no dips
             taken[i] = min(taken[i], taken[i + 1])
         if ci is not None:
-            counts[ci] = [min(take, var.upBound) if (var := model.r.get((ci, t))) else 0
+            counts[ci] = [min(take, model.r[(ci, t)].upBound) if (ci, t) in model.r else 0
                           for t, take in zip(inst.grid, taken)]
     _trim_to_policy(inst, counts)
     return {model.r[(ci, t)].name: float(x) for ci, row in counts.items()

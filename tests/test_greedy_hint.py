@@ -1,0 +1,72 @@
+"""The greedy plan handed to HiGHS as its first incumbent: it carries the greedy plan's
+servers, never more than what serves, and keeps the spread policy at the horizon."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import pipeline
+from planner.baseline import baseline
+from planner.formulate import formulate
+from planner.prepare import prepare
+from planner.solve import complete
+from tests.builders import small_catalog, small_inventory
+
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+cases = st.fixed_dictionaries({
+    "quota_a": st.integers(0, 30), "quota_b": st.integers(0, 60), "stock": st.integers(0, 8),
+}), st.fixed_dictionaries({
+    "web": st.integers(1, 40), "db": st.integers(1, 8), "survive": st.integers(0, 1),
+    "max_share": st.sampled_from([0.4, 0.6, 1.0]), "deadline": st.integers(4, 40),
+})
+
+
+def _hint(cat_knobs, inv_knobs):
+    inventory, catalog = small_inventory(horizon=60, **inv_knobs), small_catalog(**cat_knobs)
+    instance = prepare(inventory, catalog)
+    model = formulate(instance)
+    greedy = baseline(inventory, catalog, instance)
+    return model, greedy, pipeline.greedy_hint(model, greedy)
+
+
+def _served(model, hint, g, t):
+    return sum(hint.get(model.r[(ci, t)].name, 0) for ci in model.by_group.get(g, ())
+               if (ci, t) in model.r)
+
+
+def test_the_hint_carries_the_greedy_servers():
+    model, greedy, hint = _hint({"quota_a": 30, "quota_b": 60}, {"max_share": 1.0,
+                                                                  "survive": 0})
+    last = model.instance.grid[-1]
+    carried = sum(_served(model, hint, g, last) for g in model.instance.groups)
+    serving = sum(greedy.serving[g][last] for g in model.instance.groups)
+    assert serving > 0 and carried == serving
+
+
+@SETTINGS
+@given(*cases)
+def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_knobs):
+    model, greedy, hint = _hint(cat_knobs, inv_knobs)
+    inst, policy = model.instance, model.instance.inventory.policy
+    last = inst.grid[-1]
+    for g, group in inst.groups.items():
+        for t in inst.grid:
+            assert _served(model, hint, g, t) <= greedy.serving[g][t] + 1e-9
+        placed: dict[str, float] = {}
+        for ci in model.by_group.get(g, ()):
+            if (ci, last) in model.r:
+                p = inst.candidates[ci].provider
+                placed[p] = placed.get(p, 0) + hint.get(model.r[(ci, last)].name, 0)
+        total, largest = sum(placed.values()), sorted(placed.values(), reverse=True)
+        if group.spread and total > 0:
+            assert largest[0] <= policy.max_share_per_provider * total + 1e-9
+            k = policy.survive_provider_losses
+            assert sum(largest[:k]) <= (1 - policy.min_surviving_share) * total + 1e-9
+
+
+@SETTINGS
+@given(*cases)
+def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs):
+    model, _, hint = _hint(cat_knobs, inv_knobs)
+    model.lp.setObjective(model.unserved)
+    assert complete(model.lp, hint) is not None
