@@ -103,14 +103,22 @@ def _c_stdout_silenced():
         os.close(devnull)
 
 
-def _highs(time_limit, gap, start=None, hint=None):
+# Above this many columns the root relaxation is the wall: dual simplex did not finish it in
+# 30 s on the 400-server synthetic case (12,789 columns), the interior-point method with
+# presolve did in 4 s and reached a 0.016% gap (bench/run.py). Below it, simplex without
+# presolve is faster (2021 coverage phase, ~5,000 columns: 2.8 s against 5.1 s with IPM).
+LARGE_MODEL_COLUMNS = 10_000
+
+
+def _highs(time_limit, gap, start=None, hint=None, columns: int = 0):
     if not highs_available():
         return None
-    # HiGHS presolve off: the formulation already leaves out variables with no capacity and
-    # rows that cannot bind, and on the 2021 case presolve's restarts cost more than they
-    # save (phase 1: 2.2 s with it, 1.2 s without; phase 2: 1.9 s, 1.0 s; bench/plan_2021.py).
-    solver = _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0,
-                    presolve="off")
+    # HiGHS presolve off for small models: the formulation already leaves out variables with
+    # no capacity and rows that cannot bind, and on the 2021 case presolve's restarts cost
+    # more than they save (phase 1: 2.2 s with it, 1.2 s without; bench/plan_2021.py).
+    options = {"presolve": "on", "mip_lp_solver": "ipm"} \
+        if columns > LARGE_MODEL_COLUMNS else {"presolve": "off"}
+    solver = _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0, **options)
     solver.start, solver.hint = start, hint
     return solver
 
@@ -190,7 +198,7 @@ def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
     """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent;
     `hint` fixes some variables for HiGHS to complete into one."""
     if solver_name == "highs":
-        solver = _highs(time_limit, gap, start, hint)
+        solver = _highs(time_limit, gap, start, hint, columns=lp.numVariables())
         if solver is None:
             raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
         _solve(lp, solver, solver_name)
@@ -240,14 +248,14 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and solver == "highs" else None
     try:
-        first = _run(lp, solver, time_limit, gap, "coverage", start=start,
+        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage", start=start,
                      hint=None if start else hint)
     except PlannerError as exc:
         if solver != "highs":
             raise
         solver = "cbc"
         warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
-        first = _run(lp, solver, time_limit, gap, "coverage")
+        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage")
     seconds["coverage"] = time.perf_counter() - started
     values = _snapshot(lp) if first.status != "no_solution" else {}
     if values:
@@ -272,6 +280,16 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+# Of a time limit, the coverage phase may use this share; the cost phase has the rest (and
+# what the coverage phase did not use). With all of it, the 400-server synthetic case left
+# the cost phase 1 s and a 59% gap.
+COVERAGE_SHARE = 0.7
+
+
+def _coverage_share(time_limit: float | None) -> float | None:
+    return None if time_limit is None else COVERAGE_SHARE * time_limit
 
 
 def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> SolverPhase:
