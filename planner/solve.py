@@ -123,11 +123,11 @@ def _highs(time_limit, gap, start=None, hint=None, columns: int = 0):
     return solver
 
 
-def _cbc(time_limit, gap, log_path):
+def _cbc(time_limit, gap, log_path, warm: bool = False):
     with warnings.catch_warnings():  # bundled CBC is deprecated for PuLP 4; we pin pulp<4
         warnings.simplefilter("ignore", DeprecationWarning)
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, threads=1,
-                                 logPath=log_path,
+                                 logPath=log_path, warmStart=warm,
                                  options=["randomSeed 1", "randomCbcSeed 1"])
 
 
@@ -195,17 +195,20 @@ def _finite(value):
 def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
          start: dict[str, float] | None = None,
          hint: dict[str, float] | None = None) -> SolverPhase:
-    """One solve. `start` (HiGHS only) is a feasible point handed over as the incumbent;
-    `hint` fixes some variables for HiGHS to complete into one."""
+    """One solve. `start` is a feasible point handed over as the first incumbent (HiGHS:
+    setSolution; CBC: its MIP start); `hint` fixes some variables for HiGHS to complete."""
     if solver_name == "highs":
         solver = _highs(time_limit, gap, start, hint, columns=lp.numVariables())
         if solver is None:
             raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
         _solve(lp, solver, solver_name)
         return _highs_phase(lp, phase)
+    if start:  # CBC reads a start from the variables' initial values
+        for v in lp.variables():
+            v.setInitialValue(start.get(v.name, 0.0))
     with tempfile.TemporaryDirectory(prefix="planner-cbc-") as folder:
         log_path = os.path.join(folder, "cbc.log")
-        _solve(lp, _cbc(time_limit, gap, log_path), solver_name)
+        _solve(lp, _cbc(time_limit, gap, log_path, warm=bool(start)), solver_name)
         log = open(log_path, encoding="utf-8", errors="replace").read() \
             if os.path.exists(log_path) else ""
     return _cbc_phase(lp, phase, log)
@@ -246,7 +249,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     # no tie-break when the cost is nil or unbounded: then nothing to lean on, or no safe eps
     eps = 0.5 * min(weights, default=1.0) / ceiling if 0 < ceiling < math.inf else 0.0
     lp.setObjective(model.unserved + eps * model.cost)
-    start = complete(lp, hint) if hint and solver == "highs" else None
+    start = complete(lp, hint) if hint and highs_available() else None
     try:
         first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage", start=start,
                      hint=None if start else hint)
@@ -255,7 +258,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
             raise
         solver = "cbc"
         warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
-        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage")
+        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage", start=start)
     seconds["coverage"] = time.perf_counter() - started
     values = _snapshot(lp) if first.status != "no_solution" else {}
     if values:
@@ -263,16 +266,11 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
                                 eps * ceiling if eps else 0.0)
     phases = [first]
     if values:
-        for constraint, family in coverage_holds(model, values):
-            add_constraint(model, constraint, family)
-        lp.setObjective(model.cost)
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
         started = time.perf_counter()
-        second = _run(lp, solver, remaining, gap, "cost", start=values)
+        second, values = cost_phase(model, values, solver, remaining, gap)
         seconds["cost"] = time.perf_counter() - started
         phases.append(second)
-        if second.status != "no_solution":
-            values = _snapshot(lp)
     variables = lp.variables()
     facts = SolverFacts(
         solver=solver, time_limit_seconds=time_limit, gap_requested=gap,
@@ -280,6 +278,19 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
+               time_limit: float | None = None, gap: float = 1e-4
+               ) -> tuple[SolverPhase, dict[str, float]]:
+    """The least cost that serves at least what `values` serves, demand by demand and hour
+    by hour (objectives.coverage_holds), starting from `values` (a feasible point). Returns
+    the phase and the best values (`values` themselves when the solver found nothing)."""
+    for constraint, family in coverage_holds(model, values):
+        add_constraint(model, constraint, family)
+    model.lp.setObjective(model.cost)
+    phase = _run(model.lp, solver, time_limit, gap, "cost", start=values)
+    return phase, (_snapshot(model.lp) if phase.status != "no_solution" else values)
 
 
 # Of a time limit, the coverage phase may use this share; the cost phase has the rest (and
