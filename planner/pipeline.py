@@ -54,24 +54,52 @@ def greedy_hint(model, greedy) -> dict[str, float]:
     until the spread policy holds at the horizon (the cut can unbalance a group)."""
     inst = model.instance
     index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
-    counts, left = {}, {g: list(v) for g, v in greedy.serving.items()}
+    rows: dict[str, list[tuple[int, list[float]]]] = {}
     for row in greedy.servers:
         ci = index.get((row.group, row.provider, row.offering))
-        serving = left.get(row.group)
-        taken = []
-        for t in inst.grid:
-            take = min(row.up_by_hour[t], serving[t]) if serving else row.up_by_hour[t]
-            if serving:
-                serving[t] -= take
-            taken.append(take)
-        for i in range(len(taken) - 2, -1, -1):  # servers stay up: no dips
-            taken[i] = min(taken[i], taken[i + 1])
         if ci is not None:
-            counts[ci] = [min(take, model.r[(ci, t)].upBound) if (ci, t) in model.r else 0
-                          for t, take in zip(inst.grid, taken)]
+            up = [min(row.up_by_hour[t], model.r[(ci, t)].upBound) if (ci, t) in model.r
+                  else 0 for t in inst.grid]
+            rows.setdefault(row.group, []).append((ci, up))
+    counts = {}
+    for g, group_rows in rows.items():
+        serving = [greedy.serving[g][t] for t in inst.grid]
+        for ci, taken in zip((ci for ci, _ in group_rows), _allocate(group_rows, serving)):
+            counts[ci] = taken
     _trim_to_policy(inst, counts)
     return {model.r[(ci, t)].name: float(x) for ci, row in counts.items()
             for t, x in zip(inst.grid, row) if (ci, t) in model.r}
+
+
+def _allocate(rows: list[tuple[int, list[float]]], serving: list[float]) -> list[list[float]]:
+    """Split a group's serving count over its rows, period by period, so that no row ever
+    drops (servers stay up) and none exceeds what it has up: each period keeps the last
+    one's split and hands the increase to rows in order; a fall (rare) is taken from the
+    last rows and carried back so that no row dips."""
+    taken = [[0.0] * len(serving) for _ in rows]
+    previous = [0.0] * len(rows)
+    for i, target in enumerate(serving):
+        now = [min(x, up[i]) for x, (_, up) in zip(previous, rows)]
+        extra = target - sum(now)
+        for j, (_, up) in enumerate(rows):
+            if extra <= 0:
+                break
+            add = min(extra, up[i] - now[j])
+            now[j] += add
+            extra -= add
+        for j in range(len(rows) - 1, -1, -1):
+            if extra >= 0:
+                break
+            cut = min(-extra, now[j])
+            now[j] -= cut
+            extra += cut
+        for j in range(len(rows)):
+            taken[j][i] = now[j]
+        previous = now
+    for row in taken:  # servers stay up: no dips
+        for i in range(len(row) - 2, -1, -1):
+            row[i] = min(row[i], row[i + 1])
+    return taken
 
 
 def _trim_to_policy(inst, counts: dict[int, list[float]]) -> None:

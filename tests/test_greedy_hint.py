@@ -70,3 +70,26 @@ def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs):
     model, _, hint = _hint(cat_knobs, inv_knobs)
     model.lp.setObjective(model.unserved)
     assert complete(model.lp, hint) is not None
+
+
+def test_allocation_follows_what_serves_without_dips():
+    # row 0 comes up fast, row 1 early but slowly; the group serves 5, 6, 6, 9
+    rows = [(0, [3, 6, 6, 6]), (1, [2, 2, 3, 3])]
+    taken = pipeline._allocate(rows, [5, 6, 6, 9])
+    assert [sum(col) for col in zip(*taken)] == [5, 6, 6, 9]
+    for (_, up), row in zip(rows, taken):
+        assert all(a <= b for a, b in zip(row, row[1:]))
+        assert all(x <= u for x, u in zip(row, up))
+
+
+@given(st.lists(st.lists(st.integers(0, 5), min_size=4, max_size=4), min_size=1, max_size=4),
+       st.lists(st.integers(0, 12), min_size=4, max_size=4))
+@settings(max_examples=100, deadline=None, derandomize=True)
+def test_allocation_never_dips_nor_exceeds(increments, serving):
+    rows = [(i, [sum(inc[:t + 1]) for t in range(4)]) for i, inc in enumerate(increments)]
+    taken = pipeline._allocate(rows, serving)
+    for (_, up), row in zip(rows, taken):
+        assert all(a <= b for a, b in zip(row, row[1:]))
+        assert all(0 <= x <= u for x, u in zip(row, up))
+    for t in range(4):
+        assert sum(row[t] for row in taken) <= serving[t]
