@@ -9,9 +9,10 @@ renders the runbook, and reports its timings and its own peak memory. The parent
    from plan.solver), build (prepare + formulate), phase-1 and phase-2 solve, assemble +
    verify and render times, peak resident memory, status and gap of each phase;
 2. a table of the planner against the baseline: coverage at the deadline, hour of full
-   coverage (every group and service) and of all servers serving, and cost per server
-   serving at the horizon ("cost at equal coverage": one-time + run_rate_months x monthly,
-   divided by the servers it buys), as planner / baseline ratios.
+   coverage (every group and service) and of all servers serving, each plan's cost
+   (one-time + run_rate_months x monthly), and cost at equal coverage: the least cost the
+   planner finds serving at least what the greedy plan serves, hour by hour, against the
+   greedy plan's cost in the same model (the cost phase gets 30% of the time limit).
 
 Results are printed, never asserted. Usage:
 
