@@ -22,6 +22,7 @@ import pulp
 
 from planner.errors import PlannerError
 from planner.formulate import Model
+from planner.highs_model import pass_model
 from planner.model import add_constraint
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.objectives import cost_ceiling, coverage_holds, value_of
@@ -52,8 +53,9 @@ def worst(statuses) -> str:
 
 
 class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS leaves out the objective's constant, so HiGHS would measure its gap
-    against a shifted objective. Hand the constant over as HiGHS's objective offset."""
+    """PuLP's HiGHS with the model handed over as arrays (planner/highs_model.py), and the
+    objective's constant, which PuLP leaves out, as HiGHS's objective offset (else HiGHS
+    would measure its gap against a shifted objective)."""
 
     def createAndConfigureSolver(self, lp):
         # highspy 1.16 prints its banner from the constructor, before output_flag can be
@@ -65,7 +67,7 @@ class _HiGHS(pulp.HiGHS):
     hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
 
     def buildSolverModel(self, lp):
-        super().buildSolverModel(lp)
+        pass_model(lp, lp.solverModel, self.mip)
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
         if self.start:
             import highspy

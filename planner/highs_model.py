@@ -1,0 +1,55 @@
+"""Hand a PuLP problem to HiGHS as arrays: one call for the columns, one for the rows.
+
+PuLP's own HiGHS adapter adds each column and each row by a separate call, which took 3-5 s
+per phase at 10,000 synthetic servers (244,000 columns, 310,000 rows; bench/run.py). The
+result is the same model: same column and row order, and the `index` attributes PuLP's
+solution reader relies on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+
+
+def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
+    """Columns (cost, bounds, integrality) then rows (bounds, CSR matrix) of `lp` into the
+    empty `highs` model; sets `var.index` and `constraint.index` as PuLP does."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    variables = lp.variables()
+    sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+    objective = lp.objective if lp.objective is not None else {}
+    n = len(variables)
+    lower, upper, cost, integer = np.empty(n), np.empty(n), np.empty(n), []
+    for i, v in enumerate(variables):
+        v.index = i
+        lower[i] = -inf if v.lowBound is None else v.lowBound
+        upper[i] = inf if v.upBound is None else v.upBound
+        cost[i] = sign * objective.get(v, 0.0)
+        if mip and v.cat == pulp.LpInteger:
+            integer.append(i)
+    highs.addVars(n, lower, upper)
+    columns = np.arange(n, dtype=np.int32)
+    highs.changeColsCost(n, columns, cost)
+    if integer:
+        kinds = np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8)
+        highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kinds)
+    constraints = list(lp.constraints())
+    m = len(constraints)
+    row_lower, row_upper = np.empty(m), np.empty(m)
+    starts, indices, values = np.zeros(m, dtype=np.int32), [], []
+    for i, constraint in enumerate(constraints):
+        constraint.index = i
+        starts[i] = len(indices)
+        for v, coefficient in constraint.items():
+            if coefficient != 0:
+                indices.append(v.index)
+                values.append(coefficient)
+        low, up = constraint.getLb(), constraint.getUb()
+        row_lower[i] = -inf if low is None else low
+        row_upper[i] = inf if up is None else up
+    if m:
+        highs.addRows(m, row_lower, row_upper, len(indices), starts,
+                      np.array(indices, dtype=np.int32), np.array(values, dtype=float))
