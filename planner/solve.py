@@ -205,9 +205,12 @@ def _run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
             raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
         _solve(lp, solver, solver_name)
         return _highs_phase(lp, phase)
-    if start:  # CBC reads a start from the variables' initial values
-        for v in lp.variables():
-            v.setInitialValue(start.get(v.name, 0.0))
+    if start:  # CBC reads a start from the variables' initial values, which PuLP checks
+        for v in lp.variables():  # against the bounds: clip the solver's 1e-11 noise
+            value = start.get(v.name, 0.0)
+            value = max(v.lowBound, value) if v.lowBound is not None else value
+            value = min(v.upBound, value) if v.upBound is not None else value
+            v.setInitialValue(round(value) if v.cat == pulp.LpInteger else value)
     with tempfile.TemporaryDirectory(prefix="planner-cbc-") as folder:
         log_path = os.path.join(folder, "cbc.log")
         _solve(lp, _cbc(time_limit, gap, log_path, warm=bool(start)), solver_name)

@@ -89,3 +89,13 @@ def test_phase_one_is_reported_about_coverage_alone():
     assert phase.objective == 100.0 and phase.bound == 99.5
     assert phase.gap == pytest.approx(0.005)
     assert phase.status == "optimal"
+
+
+def test_cbc_takes_a_start_with_solver_noise():
+    model = _model({}, {})
+    result = solve_stage.solve(model)
+    noisy = {name: (value - 5e-11 if value == 0 else value)
+             for name, value in result.values.items()}
+    model.lp.setObjective(model.cost)
+    phase = solve_stage._run(model.lp, "cbc", 30, 1e-4, "cost", start=noisy)
+    assert phase.status != "no_solution"
