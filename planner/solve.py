@@ -66,6 +66,12 @@ class _HiGHS(pulp.HiGHS):
     start: dict[str, float] | None = None  # a known feasible point, by variable name
     hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
 
+    def findSolutionValues(self, lp):
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:  # a status PuLP 3 has no entry for (HiGHS's memory limit): values
+            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound  # are already read
+
     def buildSolverModel(self, lp):
         pass_model(lp, lp.solverModel, self.mip)
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))

@@ -46,3 +46,18 @@ def test_no_solution_in_time_exits_1_and_writes_nothing(monkeypatch, tmp_path):
                                        "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and "no plan was found" in result.output
     assert "Time limit reached" in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_highs_status_pulp_does_not_know_is_not_a_crash(monkeypatch):
+    """PuLP 3 maps HiGHS statuses through a table without the memory limit (KeyError)."""
+    import pulp
+
+    known = pulp.HiGHS.findSolutionValues
+
+    def unknown_status(self, lp):
+        known(self, lp)  # the values are read before PuLP looks the status up
+        raise KeyError("kMemoryLimit")
+
+    monkeypatch.setattr(pulp.HiGHS, "findSolutionValues", unknown_status)
+    plan = pipeline.plan(small_inventory(horizon=60), small_catalog()).plan
+    assert verify(plan) == []
