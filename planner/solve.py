@@ -262,14 +262,15 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     try:
-        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage", start=start,
+        first = _run(lp, solver, _coverage_share(time_limit, started), gap, "coverage", start=start,
                      hint=None if start else hint)
     except PlannerError as exc:
         if solver != "highs":
             raise
         solver = "cbc"
         warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
-        first = _run(lp, solver, _coverage_share(time_limit), gap, "coverage", start=start)
+        first = _run(lp, solver, _coverage_share(time_limit, started), gap, "coverage",
+                     start=start)
     seconds["coverage"] = time.perf_counter() - started
     values = _snapshot(lp) if first.status != "no_solution" else {}
     if values:
@@ -310,8 +311,12 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
 COVERAGE_SHARE = 0.7
 
 
-def _coverage_share(time_limit: float | None) -> float | None:
-    return None if time_limit is None else COVERAGE_SHARE * time_limit
+def _coverage_share(time_limit: float | None, started: float) -> float | None:
+    """The coverage phase's time: its share of the limit, less what completing the start
+    has already used (at least 1 s)."""
+    if time_limit is None:
+        return None
+    return max(1.0, COVERAGE_SHARE * time_limit - (time.perf_counter() - started))
 
 
 def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> SolverPhase:
