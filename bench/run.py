@@ -64,7 +64,7 @@ def _peak_mb() -> tuple[float, float]:
 
 def _instrument_pulp() -> list[tuple[str, float]]:
     """Time PuLP's hand-over to the solver, the solver run and the read-back, per call, by
-    wrapping PuLP's own methods in this process (the planner is not touched). Returns the
+    wrapping the solver adapter's methods in this process (the planner is not touched). Returns the
     list the timings are appended to, as (label, seconds) in call order."""
     events: list[tuple[str, float]] = []
 
@@ -87,9 +87,11 @@ def _instrument_pulp() -> list[tuple[str, float]]:
         from pulp.apis import coin_api, highs_api
     except ImportError:
         return events
-    wrap(highs_api.HiGHS, "buildSolverModel", "to_solver")
+    from planner import solve  # its HiGHS subclass hands the model over and reads it back
+
+    wrap(solve._HiGHS, "buildSolverModel", "to_solver")
     wrap(highs_api.HiGHS, "callSolver", "solver")
-    wrap(highs_api.HiGHS, "findSolutionValues", "from_solver")
+    wrap(solve._HiGHS, "findSolutionValues", "from_solver")
     wrap(pulp.LpProblem, "writeMPS", "to_solver")
     wrap(coin_api.COIN_CMD, "solve_CBC", "cbc_total")
     wrap(coin_api.COIN_CMD, "readsol_MPS", "from_solver")
