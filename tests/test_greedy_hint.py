@@ -1,7 +1,7 @@
 """The greedy plan handed to HiGHS as its first incumbent: it carries the greedy plan's
 servers, never more than what serves, and keeps the spread policy at the horizon."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import pipeline
@@ -10,15 +10,7 @@ from planner.formulate import formulate
 from planner.prepare import prepare
 from planner.solve import complete
 from tests.builders import small_catalog, small_inventory
-
-SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
-cases = st.fixed_dictionaries({
-    "quota_a": st.integers(0, 30), "quota_b": st.integers(0, 60), "stock": st.integers(0, 8),
-}), st.fixed_dictionaries({
-    "web": st.integers(1, 40), "db": st.integers(1, 8), "survive": st.integers(0, 1),
-    "max_share": st.sampled_from([0.4, 0.6, 1.0]), "deadline": st.integers(4, 40),
-})
+from tests.strategies import SMALL_SETTINGS, small_cases
 
 
 def _hint(cat_knobs, inv_knobs):
@@ -43,8 +35,8 @@ def test_the_hint_carries_the_greedy_servers():
     assert serving > 0 and carried == serving
 
 
-@SETTINGS
-@given(*cases)
+@SMALL_SETTINGS
+@given(*small_cases)
 def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_knobs):
     model, greedy, hint = _hint(cat_knobs, inv_knobs)
     inst, policy = model.instance, model.instance.inventory.policy
@@ -64,8 +56,8 @@ def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_
             assert sum(largest[:k]) <= (1 - policy.min_surviving_share) * total + 1e-9
 
 
-@SETTINGS
-@given(*cases)
+@SMALL_SETTINGS
+@given(*small_cases)
 def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs):
     model, _, hint = _hint(cat_knobs, inv_knobs)
     model.lp.setObjective(model.unserved)

@@ -3,8 +3,7 @@ back what phase 1 serves (hypothesis over small instances, plus the reported bou
 
 import pulp
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from planner import solve as solve_stage
 from planner.formulate import formulate
@@ -12,17 +11,7 @@ from planner.models.plan import SolverPhase
 from planner.objectives import cost_ceiling, value_of
 from planner.prepare import prepare
 from tests.builders import small_catalog, small_inventory
-
-SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
-
-cases = st.fixed_dictionaries({
-    "quota_a": st.integers(0, 30), "quota_b": st.integers(0, 60), "stock": st.integers(0, 8),
-}), st.fixed_dictionaries({
-    "web": st.integers(1, 40), "db": st.integers(1, 8), "survive": st.integers(0, 1),
-    "max_share": st.sampled_from([0.6, 1.0]), "egress_gbps": st.sampled_from([0.1, 1, 5]),
-    "deadline": st.integers(4, 40),
-})
+from tests.strategies import SMALL_SETTINGS, small_cases
 
 
 def _model(cat_knobs, inv_knobs):
@@ -37,8 +26,8 @@ def _pure_coverage_optimum(cat_knobs, inv_knobs) -> float:
     return pulp.value(model.unserved)
 
 
-@SETTINGS
-@given(*cases)
+@SMALL_SETTINGS
+@given(*small_cases)
 def test_the_tie_break_never_buys_a_server_hour(cat_knobs, inv_knobs):
     model = _model(cat_knobs, inv_knobs)
     result = solve_stage.solve(model, gap=0)
@@ -49,8 +38,8 @@ def test_the_tie_break_never_buys_a_server_hour(cat_knobs, inv_knobs):
     assert result.facts.phases[0].bound <= best + 1e-6 * abs(best)
 
 
-@SETTINGS
-@given(*cases)
+@SMALL_SETTINGS
+@given(*small_cases)
 def test_phase_two_keeps_coverage_and_never_costs_more(cat_knobs, inv_knobs):
     model = _model(cat_knobs, inv_knobs)
     snapshots = []
