@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pulp
 
-from planner.model import Expr, Model, add_constraint, period_starts
+from planner.model import GE, LE, Expr, Model, add_constraint, add_row, period_starts
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
 
@@ -40,7 +40,11 @@ def servers_stay_up(model: Model) -> None:
     previous = dict(zip(model.instance.grid[1:], model.instance.grid))
     for (ci, t), var in model.r.items():
         if (ci, previous.get(t)) in model.r:
-            add_constraint(model, var >= model.r[(ci, previous[t])], "up")
+            add_row(model, {var: 1.0, model.r[(ci, previous[t])]: -1.0}, GE, 0, "up")
+
+
+def _ones(variables) -> list:
+    return [(v, 1.0) for v in variables]
 
 
 def _by(model: Model, key) -> dict:
@@ -57,7 +61,7 @@ def group_demand(model: Model) -> None:
         for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if sum(v.upBound for v in terms) > inst.groups[g].count:
-                add_constraint(model, pulp.lpSum(terms) <= inst.groups[g].count, "demand")
+                add_row(model, _ones(terms), LE, inst.groups[g].count, "demand")
 
 
 def provider_capacity(model: Model) -> None:
@@ -67,8 +71,7 @@ def provider_capacity(model: Model) -> None:
         for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if sum(v.upBound for v in terms) > inst.provider_curves[p].values[t]:
-                add_constraint(model, pulp.lpSum(terms) <= inst.provider_curves[p].values[t],
-                     "cap")
+                add_row(model, _ones(terms), LE, inst.provider_curves[p].values[t], "cap")
 
 
 def offering_capacity(model: Model) -> None:
@@ -81,7 +84,7 @@ def offering_capacity(model: Model) -> None:
         for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if terms and sum(v.upBound for v in terms) > curve.values[t]:
-                add_constraint(model, pulp.lpSum(terms) <= curve.values[t], "stock")
+                add_row(model, _ones(terms), LE, curve.values[t], "stock")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -128,8 +131,8 @@ def data_before_service(model: Model) -> None:
         for t in period_starts(inst):
             terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
             if terms:
-                add_constraint(model, per_server * pulp.lpSum(terms) <= model.copied(g, p, t),
-                     "data")
+                add_row(model, [*((v, per_server) for v in terms), (model.copied(g, p, t), -1.0)],
+                        LE, 0, "data")
 
 
 def target_ingress(model: Model) -> None:
@@ -138,11 +141,13 @@ def target_ingress(model: Model) -> None:
     grid is hourly); likewise S[v,t] - S[v,t'] <= ingest_v over (t', t]."""
     inst = model.instance
     before = inst.previous_point
-    by_provider: dict[str, set[int]] = {}
+    hours_at: dict[str, set[int]] = {}
+    groups_at: dict[str, set[str]] = {}
     for g, p, t in model.copy:
-        by_provider.setdefault(p, set()).add(t)
-    for p, hours in sorted(by_provider.items()):
-        groups = sorted({g for g, q, _ in model.copy if q == p})
+        hours_at.setdefault(p, set()).add(t)
+        groups_at.setdefault(p, set()).add(g)
+    for p, hours in sorted(hours_at.items()):
+        groups = sorted(groups_at[p])
         for t in sorted(hours):
             flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
                               for g in groups)
@@ -234,17 +239,19 @@ def dependencies(model: Model) -> None:
     inst = model.instance
     for g, group in inst.groups.items():
         for h in group.depends_on:
+            need, have = inst.groups[h].count, group.count
             for t in period_starts(inst):
-                add_constraint(model, inst.groups[h].count * model.served(g, t)
-                     <= group.count * model.served(h, t), "dep")
+                add_row(model, [*((v, need * c) for v, c in model.served(g, t).items()),
+                                *((v, -have * c) for v, c in model.served(h, t).items())],
+                        LE, 0, "dep")
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:
     last = model.instance.grid[-1]
     out: dict[str, list] = {}
-    for ci, c in enumerate(model.instance.candidates):
-        if c.group == g and (ci, last) in model.r:
-            out.setdefault(c.provider, []).append(model.r[(ci, last)])
+    for ci in model.by_group.get(g, ()):
+        if (ci, last) in model.r:
+            out.setdefault(model.instance.candidates[ci].provider, []).append(model.r[(ci, last)])
     return {p: pulp.lpSum(v) for p, v in sorted(out.items())}
 
 

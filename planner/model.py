@@ -37,7 +37,9 @@ class Model:
 
     def served(self, g: str, t: int) -> Expr:
         """Servers of group g serving at hour t, over all its candidates."""
-        return pulp.lpSum(self.r_at(ci, t) for ci in self.by_group.get(g, ()))
+        start = self.instance.period_start[t]
+        return linear((self.r[(ci, start)], 1.0) for ci in self.by_group.get(g, ())
+                      if (ci, start) in self.r)
 
     def service_share(self, kind: str, t: int) -> Expr:
         """Share of the `kind` demand carried at hour t, over all its vendors."""
@@ -68,11 +70,36 @@ class Model:
         return self.store[(v, t)] if t >= 0 else 0
 
 
+def linear(pairs, constant: float = 0.0) -> Expr:
+    """sum of coef * var over (var, coef) pairs, repeats added, plus a constant: built as one
+    dict, where PuLP's operators would make an expression per term (quadratic at scale).
+    A number in place of a variable (a look-up before anything exists, as `copied`) adds
+    coef * number to the constant."""
+    terms: dict = {}
+    for var, coef in pairs:
+        if isinstance(var, (int, float)):
+            constant += coef * var
+        else:
+            terms[var] = terms.get(var, 0.0) + coef
+    return pulp.LpAffineExpression(terms, constant)
+
+
 def period_starts(inst: Instance) -> list[int]:
     """The hours that start a period (see prepare.time_grid); variables live only there."""
     return inst.grid
 
 
+LE, GE = pulp.LpConstraintLE, pulp.LpConstraintGE
+
+
 def add_constraint(model: Model, constraint, family: str) -> None:
     """Name constraints by family and number: inventory names never reach the solver."""
-    model.lp += constraint, f"{family}_{model.lp.numConstraints()}"
+    model.lp.addConstraint(constraint, f"{family}_{model.lp.numConstraints()}")
+
+
+def add_row(model: Model, pairs, sense: int, rhs: float, family: str) -> None:
+    """The row sum coef * var (LE: <=, GE: >=) rhs over (var, coef) pairs (or a dict of
+    distinct variables to coefficients), built directly:
+    at a million rows PuLP's operators cost more than the solve's hand-over."""
+    expr = pulp.LpAffineExpression(pairs) if isinstance(pairs, dict) else linear(pairs)
+    add_constraint(model, pulp.LpConstraint(expr, sense, rhs=rhs), family)

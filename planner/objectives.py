@@ -9,7 +9,7 @@ import math
 import pulp
 
 from planner.curves import DAYS_PER_MONTH
-from planner.model import Model, add_constraint, period_starts
+from planner.model import Model, add_constraint, linear, period_starts
 from planner.prepare import Instance
 
 
@@ -69,26 +69,27 @@ def unserved(model: Model) -> None:
                 + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
     inst = model.instance
     length = inst.period_hours
-    terms, constant = [], 0.0
-    for g, group in inst.groups.items():
-        w = inst.weights[g]
-        constant += w * group.count * inst.horizon_hours
-        terms += [-w * length[t] * var for (ci, t), var in model.r.items()
-                  if inst.candidates[ci].group == g]
+    constant = sum(inst.weights[g] * group.count * inst.horizon_hours
+                   for g, group in inst.groups.items())
+    weight = [inst.weights[c.group] for c in inst.candidates]
+    terms = [(var, -weight[ci] * length[t]) for (ci, t), var in model.r.items()]
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]
             constant += w * inst.horizon_hours
-            terms += [-w * length[t] * var for (si, t), var in model.share.items()
+            terms += [(var, -w * length[t]) for (si, t), var in model.share.items()
                       if inst.service_candidates[si].kind == kind]
     if "object_storage" in inst.weights:
         w = inst.weights["object_storage"]
         total_gb = inst.inventory.services.object_storage.stored_tb * 1000
         constant += w * inst.horizon_hours
         vendors = sorted({v for v, _ in model.store})
-        terms += [-w * length[t] / total_gb * model.stored(v, t)
-                  for t in period_starts(inst) for v in vendors]
-    model.unserved = pulp.lpSum(terms) + constant
+        for t in period_starts(inst):
+            for v in vendors:
+                stored = model.stored(v, t)
+                if isinstance(stored, pulp.LpVariable):  # else nothing stored yet: 0
+                    terms.append((stored, -w * length[t] / total_gb))
+    model.unserved = linear(terms, constant)
 
 
 def cost_ceiling(model: Model) -> float:
