@@ -466,3 +466,20 @@ def test_catalog_wide_error_names_all_layers(tmp_path):
     with pytest.raises(InputError, match="ids repeat") as exc:
         load_catalog(list(paths))
     assert exc.value.file == f"{paths[0]} + {paths[1]}" and exc.value.line is None
+
+
+def test_a_tab_is_named_as_the_problem(tmp_path):
+    with pytest.raises(InputError, match=r":2: .*tab: indent YAML with spaces"):
+        read_yaml(write(tmp_path, "tab.yaml", "a:\n\tb: 1\n"))
+
+
+def test_the_c_parser_gives_the_same_documents_and_lines(tmp_path):
+    """libyaml's events (when PyYAML has it) and PyYAML's own parser agree on the shipped
+    inputs: same data, same line for every key and item."""
+    from planner import yamlsafe
+    from planner.loader import shipped_catalog_paths
+
+    for path in [*shipped_catalog_paths(), Path("inventories/parler-2021.yaml")]:
+        fast = yamlsafe.read_yaml(path)
+        slow = yamlsafe.read_yaml(path, loader_class=yamlsafe._PureLoader)
+        assert fast[0] == slow[0] and fast[1].lines == slow[1].lines, path
