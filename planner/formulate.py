@@ -16,7 +16,16 @@ from __future__ import annotations
 
 import pulp
 
-from planner.model import GE, LE, Expr, Model, add_constraint, add_row, period_starts
+from planner.model import (
+    GE,
+    LE,
+    Expr,
+    Model,
+    Problem,
+    add_constraint,
+    add_row,
+    period_starts,
+)
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
 
@@ -288,7 +297,7 @@ FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
 
 def formulate(instance: Instance) -> Model:
     """Build the model: variables, then each constraint family, then both objectives."""
-    model = Model(lp=pulp.LpProblem("exit_plan", pulp.LpMinimize), instance=instance)
+    model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance)
     _server_variables(model)
     _copy_variables(model)
     _service_variables(model)

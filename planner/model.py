@@ -15,6 +15,29 @@ from planner.prepare import Instance
 Expr = pulp.LpAffineExpression
 
 
+class Problem(pulp.LpProblem):
+    """PuLP's problem with `variables()` answered from its register of variables. PuLP's
+    own re-registers every variable of every constraint and re-sorts them on each call
+    (18 calls per plan: 0.2 s of the 2021 case's 2 s). Same list, same name order; a
+    variable PuLP has not seen (only through addConstraint, which registers it) marks the
+    order stale."""
+
+    _in_name_order = False
+
+    def _register_variable(self, variable: pulp.LpVariable) -> None:
+        if variable.hash not in self._variable_ids:
+            super()._register_variable(variable)
+            self._in_name_order = False
+
+    def variables(self) -> list[pulp.LpVariable]:
+        if self.objective:
+            self._add_variables(self.objective.keys())
+        if not self._in_name_order:
+            self._variables.sort(key=lambda v: v.name)
+            self._in_name_order = True
+        return self._variables
+
+
 @dataclass
 class Model:
     lp: pulp.LpProblem
