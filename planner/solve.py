@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
+from planner.bounds import unserved_floor
 from planner.errors import PlannerError
 from planner.formulate import Model
 from planner.highs_model import pass_model
@@ -276,6 +277,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     if values:
         first = _about_coverage(first, value_of(model.unserved, values),
                                 eps * ceiling if eps else 0.0)
+        if first.status != "optimal":  # HiGHS may have stopped with no bound, or a weak one
+            first = _floored(first, unserved_floor(model))
     phases = [first]
     if values:
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
@@ -325,6 +328,15 @@ def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> So
     bound = None if phase.bound is None else phase.bound - tie_break
     gap = None if bound is None else abs(unserved - bound) / max(abs(unserved), 1e-9)
     return phase.model_copy(update={"objective": unserved, "bound": bound, "gap": gap})
+
+
+def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
+    """Phase 1 with the better of the solver's bound and the sorting floor (planner/bounds.py),
+    and the gap recomputed against it."""
+    if phase.bound is not None and phase.bound >= floor:
+        return phase
+    gap = abs(phase.objective - floor) / max(abs(phase.objective), 1e-9)
+    return phase.model_copy(update={"bound": floor, "gap": gap})
 
 
 def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | None:
