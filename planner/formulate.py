@@ -21,13 +21,13 @@ from planner.model import (
     LE,
     Expr,
     Model,
-    Problem,
     add_constraint,
     add_row,
     period_starts,
 )
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
+from planner.problem import Problem
 
 
 def _server_variables(model: Model) -> None:

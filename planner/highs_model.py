@@ -1,4 +1,5 @@
-"""Hand a PuLP problem to HiGHS as arrays: one call for the columns, one for the rows.
+"""Hand a PuLP problem to HiGHS as arrays: one call for the columns, one for the rows
+(PuLP's constraints, if any, then the problem's array rows: planner/problem.py).
 
 PuLP's own HiGHS adapter adds each column and each row by a separate call, which took 3-5 s
 per phase at 10,000 synthetic servers (244,000 columns, 310,000 rows; bench/run.py). The
@@ -36,10 +37,10 @@ def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
     if integer:
         kinds = np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8)
         highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kinds)
-    constraints = list(lp.constraints())
+    constraints = list(lp.constraints())  # PuLP's own: none unless materialized
     m = len(constraints)
     row_lower, row_upper = np.empty(m), np.empty(m)
-    starts, indices, values = np.zeros(m, dtype=np.int32), [], []
+    starts, indices, values = np.zeros(m, dtype=np.int64), [], []
     for i, constraint in enumerate(constraints):
         constraint.index = i
         starts[i] = len(indices)
@@ -53,3 +54,11 @@ def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
     if m:
         highs.addRows(m, row_lower, row_upper, len(indices), starts,
                       np.array(indices, dtype=np.int32), np.array(values, dtype=float))
+    rows = getattr(lp, "rows", None)
+    if rows is not None and len(rows):
+        nonzeros = len(rows.variables)
+        highs.addRows(len(rows), np.frombuffer(rows.lower), np.frombuffer(rows.upper),
+                      nonzeros, np.frombuffer(rows.starts, dtype=np.int64),
+                      np.fromiter((v.index for v in rows.variables), dtype=np.int32,
+                                  count=nonzeros),
+                      np.frombuffer(rows.values))

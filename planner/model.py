@@ -15,29 +15,6 @@ from planner.prepare import Instance
 Expr = pulp.LpAffineExpression
 
 
-class Problem(pulp.LpProblem):
-    """PuLP's problem with `variables()` answered from its register of variables. PuLP's
-    own re-registers every variable of every constraint and re-sorts them on each call
-    (18 calls per plan: 0.2 s of the 2021 case's 2 s). Same list, same name order; a
-    variable PuLP has not seen (only through addConstraint, which registers it) marks the
-    order stale."""
-
-    _in_name_order = False
-
-    def _register_variable(self, variable: pulp.LpVariable) -> None:
-        if variable.hash not in self._variable_ids:
-            super()._register_variable(variable)
-            self._in_name_order = False
-
-    def variables(self) -> list[pulp.LpVariable]:
-        if self.objective:
-            self._add_variables(self.objective.keys())
-        if not self._in_name_order:
-            self._variables.sort(key=lambda v: v.name)
-            self._in_name_order = True
-        return self._variables
-
-
 @dataclass
 class Model:
     lp: pulp.LpProblem
@@ -115,14 +92,17 @@ def period_starts(inst: Instance) -> list[int]:
 LE, GE = pulp.LpConstraintLE, pulp.LpConstraintGE
 
 
-def add_constraint(model: Model, constraint, family: str) -> None:
-    """Name constraints by family and number: inventory names never reach the solver."""
-    model.lp.addConstraint(constraint, f"{family}_{model.lp.numConstraints()}")
+def add_constraint(model: Model, constraint: pulp.LpConstraint, family: str) -> None:
+    """A constraint written with PuLP's operators, kept as a row (planner/problem.py);
+    rows are named by family and number only: inventory names never reach the solver."""
+    model.lp.rows.add(constraint, constraint.sense, -constraint.constant, family)
 
 
 def add_row(model: Model, pairs, sense: int, rhs: float, family: str) -> None:
     """The row sum coef * var (LE: <=, GE: >=) rhs over (var, coef) pairs (or a dict of
-    distinct variables to coefficients), built directly:
-    at a million rows PuLP's operators cost more than the solve's hand-over."""
-    expr = pulp.LpAffineExpression(pairs) if isinstance(pairs, dict) else linear(pairs)
-    add_constraint(model, pulp.LpConstraint(expr, sense, rhs=rhs), family)
+    distinct variables to coefficients), with no PuLP expression made on the way: at a
+    million rows PuLP's operators cost more than the solve's hand-over."""
+    if not isinstance(pairs, dict):
+        expr = linear(pairs)
+        pairs, rhs = expr, rhs - expr.constant
+    model.lp.rows.add(pairs, sense, rhs, family)

@@ -64,6 +64,7 @@ class _HiGHS(pulp.HiGHS):
         with _c_stdout_silenced():
             super().createAndConfigureSolver(lp)
 
+    takes_rows = True  # reads planner.problem.Problem's array rows (highs_model.pass_model)
     start: dict[str, float] | None = None  # a known feasible point, by variable name
     hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
 
