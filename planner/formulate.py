@@ -249,10 +249,10 @@ def dependencies(model: Model) -> None:
     for g, group in inst.groups.items():
         for h in group.depends_on:
             need, have = inst.groups[h].count, group.count
-            for t in period_starts(inst):
-                add_row(model, [*((v, need * c) for v, c in model.served(g, t).items()),
-                                *((v, -have * c) for v, c in model.served(h, t).items())],
-                        LE, 0, "dep")
+            for t in period_starts(inst):  # g != h: no variable in both sums
+                row = dict.fromkeys(model.serving(g, t), float(need))
+                row.update(dict.fromkeys(model.serving(h, t), -float(have)))
+                add_row(model, row, LE, 0, "dep")
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:

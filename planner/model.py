@@ -37,9 +37,12 @@ class Model:
 
     def served(self, g: str, t: int) -> Expr:
         """Servers of group g serving at hour t, over all its candidates."""
+        return pulp.LpAffineExpression(dict.fromkeys(self.serving(g, t), 1.0))
+
+    def serving(self, g: str, t: int) -> list[pulp.LpVariable]:
+        """The variables whose sum is `served(g, t)` (one per candidate, none repeated)."""
         start = self.instance.period_start[t]
-        return linear((self.r[(ci, start)], 1.0) for ci in self.by_group.get(g, ())
-                      if (ci, start) in self.r)
+        return [self.r[(ci, start)] for ci in self.by_group.get(g, ()) if (ci, start) in self.r]
 
     def service_share(self, kind: str, t: int) -> Expr:
         """Share of the `kind` demand carried at hour t, over all its vendors."""

@@ -1,0 +1,48 @@
+"""Rows kept as arrays (planner/problem.py) and made into PuLP constraints for other solvers
+describe the same model: HiGHS receives the same matrix, bounds and columns either way."""
+
+import highspy
+import numpy as np
+import pulp
+
+from planner.formulate import formulate
+from planner.highs_model import pass_model
+from planner.prepare import prepare
+from tests.builders import small_catalog, small_inventory
+
+
+def _handed_over(lp) -> highspy.HighsLp:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    pass_model(lp, highs, mip=True)
+    return highs.getLp()
+
+
+def _same(a: highspy.HighsLp, b: highspy.HighsLp) -> None:
+    assert (a.num_col_, a.num_row_) == (b.num_col_, b.num_row_)
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(a.a_matrix_.start_, b.a_matrix_.start_)
+    assert np.array_equal(a.a_matrix_.index_, b.a_matrix_.index_)
+    assert np.array_equal(a.a_matrix_.value_, b.a_matrix_.value_)
+
+
+def test_rows_and_materialized_constraints_are_the_same_model():
+    model = formulate(prepare(small_inventory(horizon=60, web=12, db=3, survive=1),
+                              small_catalog()))
+    model.lp.setObjective(model.unserved)
+    rows = len(model.lp.rows)
+    assert rows > 0 and model.lp.numConstraints() == rows
+    before = _handed_over(model.lp)
+    model.lp.materialize()
+    assert len(model.lp.rows) == 0 and len(model.lp.constraints()) == rows
+    assert model.lp.numConstraints() == rows
+    _same(before, _handed_over(model.lp))
+
+
+def test_a_solver_without_rows_gets_the_constraints():
+    model = formulate(prepare(small_inventory(horizon=60), small_catalog()))
+    model.lp.setObjective(model.unserved)
+    rows = len(model.lp.rows)
+    model.lp.solve(pulp.HiGHS(msg=False))
+    assert len(model.lp.constraints()) == rows and len(model.lp.rows) == 0
