@@ -85,3 +85,24 @@ def test_allocation_never_dips_nor_exceeds(increments, serving):
         assert all(0 <= x <= u for x, u in zip(row, up))
     for t in range(4):
         assert sum(row[t] for row in taken) <= serving[t]
+
+
+def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
+    from planner import loader
+
+    inventory = loader.load_inventory("inventories/parler-2021.yaml")
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    instance = prepare(inventory, catalog)
+    model = formulate(instance)
+    model.lp.setObjective(model.unserved + 1e-6 * model.cost)
+    start = complete(model.lp, pipeline.greedy_hint(model, baseline(inventory, catalog,
+                                                                     instance)))
+    uses = {**{v.name: [x for (si, _), x in model.share.items() if si == s]
+               for s, v in model.use.items()},
+            **{v.name: [x for (w, _), x in model.store.items() if w == s]
+               for s, v in model.store_use.items()}}
+    assert len(uses) >= 2
+    for name, carried in uses.items():
+        assert start[name] in (0.0, 1.0)
+        assert (start[name] == 1.0) == any(start[x.name] > 0 for x in carried), name
+    assert 0 < sum(start[name] for name in uses) < len(uses)  # measured: 3 of 5 in use
