@@ -51,7 +51,8 @@ def with_overrides(inventory: Inventory, deadline_hours: int | None = None,
 def greedy_hint(model, greedy) -> dict[str, float]:
     """The greedy plan's servers as values of the model's r variables (those it has), each
     group cut to what the greedy plan says is serving (dependencies included), then trimmed
-    until the spread policy holds at the horizon (the cut can unbalance a group)."""
+    until the spread policy holds at the horizon (the cut can unbalance a group); and its
+    data copies as values of the copy variables."""
     inst = model.instance
     index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
     rows: dict[str, list[tuple[int, list[float]]]] = {}
@@ -67,8 +68,37 @@ def greedy_hint(model, greedy) -> dict[str, float]:
         for ci, taken in zip((ci for ci, _ in group_rows), _allocate(group_rows, serving)):
             counts[ci] = taken
     _trim_to_policy(inst, counts)
-    return {model.r[(ci, t)].name: float(x) for ci, row in counts.items()
-            for t, x in zip(inst.grid, row) if (ci, t) in model.r}
+    servers = {model.r[(ci, t)].name: float(x) for ci, row in counts.items()
+               for t, x in zip(inst.grid, row) if (ci, t) in model.r}
+    final: dict[tuple[str, str], float] = {}  # (group, provider) -> servers at the horizon
+    for ci, row in counts.items():
+        c = inst.candidates[ci]
+        final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
+    return {**servers, **_greedy_copies(model, greedy, final)}
+
+
+def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict[str, float]:
+    """The greedy plan's copies of group data as values of the copy variables: GB copied by
+    each variable's hour (C[g,p,t]), within its bounds and no more than the hinted servers
+    at p need at the horizon (`final`). With them fixed, completing the
+    start is a small LP (at 500 groups, this copy schedule was most of it); object storage
+    is left to the LP, which can store more with the egress the groups leave."""
+    cumulative = {}
+    for row in greedy.copies:
+        total, by_hour = 0.0, []
+        for gb in row.gb_by_hour:
+            total += gb
+            by_hour.append(total)
+        cumulative[(row.demand, row.target)] = by_hour
+    out = {}
+    for (g, p, t), var in model.copy.items():
+        if (g, p) in cumulative:
+            group = model.instance.groups[g]
+            # no more than the hinted servers need by the horizon: capping a feasible
+            # schedule at a constant keeps it feasible and leaves egress to the storage
+            needed_gb = group.data_gb / group.count * final.get((g, p), 0.0)
+            out[var.name] = min(var.upBound, needed_gb, cumulative[(g, p)][t])
+    return out
 
 
 def _allocate(rows: list[tuple[int, list[float]]], serving: list[float]) -> list[list[float]]:
