@@ -106,3 +106,13 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
         assert start[name] in (0.0, 1.0)
         assert (start[name] == 1.0) == any(start[x.name] > 0 for x in carried), name
     assert 0 < sum(start[name] for name in uses) < len(uses)  # measured: 3 of 5 in use
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs):
+    from planner.solve import _complete
+
+    model, _, hint = _hint(cat_knobs, inv_knobs)
+    model.lp.setObjective(model.unserved)
+    assert _complete(model.lp, hint, fixed=hint) is not None
