@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out/parler-2021
 
-.PHONY: demo test bench bench-100k fuzz clean
+.PHONY: demo test bench bench-10k bench-100k fuzz clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,11 @@ bench: $(VENV)/.run-deps
 	$(BIN)/python bench/plan_2021.py
 	$(BIN)/python bench/run.py
 
+bench-10k: $(VENV)/.run-deps
+	$(BIN)/python bench/run.py --size 10000 --groups 500 --providers 60
+
 bench-100k: $(VENV)/.run-deps
-	$(BIN)/python bench/run.py --size 100000 --time-limit 300 --memory-limit-gb 16
+	$(BIN)/python bench/run.py --size 100000 --time-limit 150 --memory-limit-gb 16
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
