@@ -27,7 +27,8 @@ CauseCode = Literal[
 class SolverPhase(StrictModel):
     name: Literal["coverage", "cost"]
     status: PlanStatus
-    raw_status: str = Field(description="The solver's own status words.")
+    raw_status: str = Field(description="The solver's own status words, or why the "
+                            "solver was not run.")
     objective: float | None = None
     bound: float | None = Field(None, description="Proven bound on the objective.")
     gap: float | None = Field(None, description="Relative gap |objective-bound|/|objective|.")
