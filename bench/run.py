@@ -87,11 +87,11 @@ def _instrument_pulp() -> list[tuple[str, float]]:
         from pulp.apis import coin_api, highs_api
     except ImportError:
         return events
-    from planner import solve  # its HiGHS subclass hands the model over and reads it back
+    from planner.highs_adapter import HighsSolver  # hands the model over, reads it back
 
-    wrap(solve._HiGHS, "buildSolverModel", "to_solver")
+    wrap(HighsSolver, "buildSolverModel", "to_solver")
     wrap(highs_api.HiGHS, "callSolver", "solver")
-    wrap(solve._HiGHS, "findSolutionValues", "from_solver")
+    wrap(HighsSolver, "findSolutionValues", "from_solver")
     wrap(pulp.LpProblem, "writeMPS", "to_solver")
     wrap(coin_api.COIN_CMD, "solve_CBC", "cbc_total")
     wrap(coin_api.COIN_CMD, "readsol_MPS", "from_solver")
@@ -184,14 +184,15 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
 
 def _cost_at_greedy_coverage(inventory, catalog, base, solver, time_limit, gap) -> dict | None:
     """Cost at equal coverage, like for like: the greedy plan made a feasible point of the
-    model (pipeline.greedy_hint, solve.complete), then the least cost that serves at least
+    model (pipeline.greedy_hint, start.complete), then the least cost that serves at least
     what it serves, group by group and hour by hour (solve.cost_phase). Both costs are the
     model's cost of a point, so they differ only in the choices made."""
     from planner import pipeline
     from planner.formulate import formulate
     from planner.objectives import value_of
     from planner.prepare import prepare
-    from planner.solve import complete, cost_phase
+    from planner.solve import cost_phase
+    from planner.start import complete
 
     started = time.perf_counter()
     model = formulate(prepare(inventory, catalog))

@@ -8,11 +8,9 @@ from the solver itself (HiGHS model status, CBC solution status), never from PuL
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import re
-import sys
 import tempfile
 import time
 import warnings
@@ -23,10 +21,11 @@ import pulp
 from planner.bounds import unserved_floor
 from planner.errors import PlannerError
 from planner.formulate import Model
-from planner.highs_model import pass_model
+from planner.highs_adapter import HighsSolver, highs_available, snapshot
 from planner.model import add_constraint
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.objectives import cost_ceiling, coverage_holds, value_of
+from planner.start import complete
 
 STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
 
@@ -53,66 +52,6 @@ def worst(statuses) -> str:
     return max(statuses, key=STATUS_ORDER.index, default="no_solution")
 
 
-class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS with the model handed over as arrays (planner/highs_model.py), and the
-    objective's constant, which PuLP leaves out, as HiGHS's objective offset (else HiGHS
-    would measure its gap against a shifted objective)."""
-
-    def createAndConfigureSolver(self, lp):
-        # highspy 1.16 prints its banner from the constructor, before output_flag can be
-        # set (ERGO-Code/HiGHS#2749); the summary on stdout must stay ours alone.
-        with _c_stdout_silenced():
-            super().createAndConfigureSolver(lp)
-
-    takes_rows = True  # reads planner.problem.Problem's array rows (highs_model.pass_model)
-    start: dict[str, float] | None = None  # a known feasible point, by variable name
-    hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
-
-    def findSolutionValues(self, lp):
-        try:
-            return super().findSolutionValues(lp)
-        except KeyError:  # a status PuLP 3 has no entry for (HiGHS's memory limit): values
-            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound  # are already read
-
-    def buildSolverModel(self, lp):
-        pass_model(lp, lp.solverModel, self.mip)
-        lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
-        if self.start:
-            import highspy
-
-            solution = highspy.HighsSolution()
-            solution.col_value = [self.start.get(v.name, 0.0) for v in lp.variables()]
-            solution.value_valid = True
-            lp.solverModel.setSolution(solution)
-        elif self.hint:
-            import numpy as np
-
-            known = [(i, self.hint[v.name]) for i, v in enumerate(lp.variables())
-                     if v.name in self.hint]
-            if known:  # a partial solution: HiGHS tries to complete it, else ignores it
-                lp.solverModel.setSolution(len(known), np.array([i for i, _ in known],
-                                                                 dtype=np.int32),
-                                           np.array([x for _, x in known], dtype=float))
-
-
-@contextlib.contextmanager
-def _c_stdout_silenced():
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable stdout at all: nothing to protect
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 # Above this many columns the root relaxation is the wall: dual simplex did not finish it in
 # 30 s on the 400-server synthetic case (12,789 columns), the interior-point method with
 # presolve did in 4 s and reached a 0.016% gap (bench/run.py). Below it, simplex without
@@ -128,7 +67,7 @@ def _highs(time_limit, gap, start=None, hint=None, columns: int = 0):
     # more than they save (phase 1: 2.2 s with it, 1.2 s without; bench/plan_2021.py).
     options = {"presolve": "on", "mip_lp_solver": "ipm"} \
         if columns > LARGE_MODEL_COLUMNS else {"presolve": "off"}
-    solver = _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0, **options)
+    solver = HighsSolver(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0, **options)
     solver.start, solver.hint = start, hint
     return solver
 
@@ -234,10 +173,6 @@ def _solve(lp: pulp.LpProblem, solver, solver_name: str) -> None:
         raise PlannerError(f"the {solver_name} solver failed: {exc}") from None
 
 
-def _snapshot(lp: pulp.LpProblem) -> dict[str, float]:
-    return {v.name: (v.varValue or 0.0) for v in lp.variables()}
-
-
 def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
           gap: float = 1e-4, hint: dict[str, float] | None = None) -> SolveResult:
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
@@ -277,7 +212,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
             warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
             first = _run(lp, solver, _coverage_share(time_limit, started), gap, "coverage",
                          start=start)
-        values = _snapshot(lp) if first.status != "no_solution" else {}
+        values = snapshot(lp) if first.status != "no_solution" else {}
     seconds["coverage"] = time.perf_counter() - started
     if values:
         first = _about_coverage(first, value_of(model.unserved, values),
@@ -314,7 +249,7 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
         add_constraint(model, constraint, family)
     model.lp.setObjective(model.cost)
     phase = _run(model.lp, solver, time_limit, gap, "cost", start=values)
-    return phase, (_snapshot(model.lp) if phase.status != "no_solution" else values)
+    return phase, (snapshot(model.lp) if phase.status != "no_solution" else values)
 
 
 # Below this many seconds per column of a large model, a MIP run cannot improve on its start:
@@ -368,58 +303,3 @@ def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
         return phase
     gap = abs(phase.objective - floor) / max(abs(phase.objective), 1e-9)
     return phase.model_copy(update={"bound": floor, "gap": gap})
-
-
-# The binaries saying a service or storage vendor is used (formulate._service_variables):
-# their fixed fees are paid once the binary is 1.
-USE_PREFIXES = ("u_", "su_")
-
-
-def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | None:
-    """A whole feasible point from the hint: hinted integer variables fixed to their hint,
-    other integers to 0, the rest found by one LP in which a vendor's use binary is relaxed
-    to [0, 1] (its fees paid pro rata), then rounded up where above 0, so that the point
-    pays no fee for a vendor it does not use. Hinted continuous values (the greedy plan's
-    copies) are fixed too when that leaves a feasible LP, which is then small; else they
-    are left to the LP. None when the hint cannot be completed; the bounds are restored
-    either way."""
-    point = _complete(lp, hint, fixed=hint)
-    if point is None and any(v.cat != pulp.LpInteger and v.name in hint
-                             for v in lp.variables()):
-        point = _complete(lp, hint, fixed={})
-    return point
-
-
-def _complete(lp: pulp.LpProblem, hint: dict[str, float],
-              fixed: dict[str, float]) -> dict[str, float] | None:
-    saved = [(v, v.lowBound, v.upBound) for v in lp.variables()]
-    uses = [v for v, low, up in saved if v.cat == pulp.LpInteger and v.name not in hint
-            and (low, up) == (0, 1) and v.name.startswith(USE_PREFIXES)]
-    relaxed = {v.name for v in uses}
-    try:
-        for v, _, _ in saved:
-            if v.cat == pulp.LpInteger and v.name not in relaxed:
-                v.lowBound = v.upBound = hint.get(v.name, 0.0)
-            elif v.cat != pulp.LpInteger and v.name in fixed:
-                v.lowBound = v.upBound = fixed[v.name]
-        # presolve takes the fixed columns out, leaving the copies and shares: 10,000
-        # synthetic servers, 8.0 s -> 6.0 s; at 500 groups the unpresolved LP took 186 s
-        lp.solve(_HiGHS(msg=False, mip=False, presolve="on"))
-        if lp.solverModel.getModelStatus() != __import__("highspy").HighsModelStatus.kOptimal:
-            return None
-        values = _snapshot(lp)
-        for name in relaxed:
-            values[name] = 1.0 if values[name] > 0 else 0.0
-        return values
-    except (pulp.PulpSolverError, RuntimeError):
-        return None
-    finally:
-        for v, low, up in saved:
-            v.lowBound, v.upBound = low, up
-
-
-def highs_available() -> bool:
-    try:
-        return pulp.HiGHS().available()
-    except Exception:  # a broken highspy install can fail in odd ways on import
-        return False

@@ -8,7 +8,7 @@ from planner import pipeline
 from planner.baseline import baseline
 from planner.formulate import formulate
 from planner.prepare import prepare
-from planner.solve import complete
+from planner.start import complete
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -111,7 +111,7 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
 @SMALL_SETTINGS
 @given(*small_cases)
 def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs):
-    from planner.solve import _complete
+    from planner.start import _complete
 
     model, _, hint = _hint(cat_knobs, inv_knobs)
     model.lp.setObjective(model.unserved)

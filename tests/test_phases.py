@@ -7,6 +7,7 @@ from hypothesis import given
 
 from planner import solve as solve_stage
 from planner.formulate import formulate
+from planner.highs_adapter import snapshot
 from planner.models.plan import SolverPhase
 from planner.objectives import cost_ceiling, value_of
 from planner.prepare import prepare
@@ -47,7 +48,7 @@ def test_phase_two_keeps_coverage_and_never_costs_more(cat_knobs, inv_knobs):
 
     def spy(lp, *args, **kwargs):
         phase = real_run(lp, *args, **kwargs)
-        snapshots.append(solve_stage._snapshot(lp))
+        snapshots.append(snapshot(lp))
         return phase
 
     solve_stage._run = spy

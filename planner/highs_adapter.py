@@ -1,0 +1,85 @@
+"""HiGHS through PuLP: PuLP's adapter with the model handed over as arrays
+(planner/highs_model.py), a start or a partial hint, the objective's constant, and a
+solution read back by name. Used by the solve stage (planner/solve.py) and by completing the
+greedy start (planner/start.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+import pulp
+
+from planner.highs_model import pass_model
+
+
+class HighsSolver(pulp.HiGHS):
+    """PuLP's HiGHS with the model handed over as arrays (planner/highs_model.py), and the
+    objective's constant, which PuLP leaves out, as HiGHS's objective offset (else HiGHS
+    would measure its gap against a shifted objective)."""
+
+    def createAndConfigureSolver(self, lp):
+        # highspy 1.16 prints its banner from the constructor, before output_flag can be
+        # set (ERGO-Code/HiGHS#2749); the summary on stdout must stay ours alone.
+        with _c_stdout_silenced():
+            super().createAndConfigureSolver(lp)
+
+    takes_rows = True  # reads planner.problem.Problem's array rows (highs_model.pass_model)
+    start: dict[str, float] | None = None  # a known feasible point, by variable name
+    hint: dict[str, float] | None = None   # values for some variables: HiGHS completes them
+
+    def findSolutionValues(self, lp):
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:  # a status PuLP 3 has no entry for (HiGHS's memory limit): values
+            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound  # are already read
+
+    def buildSolverModel(self, lp):
+        pass_model(lp, lp.solverModel, self.mip)
+        lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+        if self.start:
+            import highspy
+
+            solution = highspy.HighsSolution()
+            solution.col_value = [self.start.get(v.name, 0.0) for v in lp.variables()]
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+        elif self.hint:
+            import numpy as np
+
+            known = [(i, self.hint[v.name]) for i, v in enumerate(lp.variables())
+                     if v.name in self.hint]
+            if known:  # a partial solution: HiGHS tries to complete it, else ignores it
+                lp.solverModel.setSolution(len(known), np.array([i for i, _ in known],
+                                                                 dtype=np.int32),
+                                           np.array([x for _, x in known], dtype=float))
+
+
+@contextlib.contextmanager
+def _c_stdout_silenced():
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable stdout at all: nothing to protect
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def snapshot(lp: pulp.LpProblem) -> dict[str, float]:
+    return {v.name: (v.varValue or 0.0) for v in lp.variables()}
+
+
+def highs_available() -> bool:
+    try:
+        return pulp.HiGHS().available()
+    except Exception:  # a broken highspy install can fail in odd ways on import
+        return False
