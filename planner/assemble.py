@@ -86,9 +86,12 @@ def _services(inst: Instance, model: Model, values) -> list[ServiceRow]:
 
 def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
     H, rows = inst.horizon_hours, []
+    of_group: dict[str, list[ScheduleRow]] = {}  # in schedule order, as summed before
+    for r in schedule:
+        of_group.setdefault(r.group, []).append(r)
     for g, group in inst.groups.items():
-        served = [float(sum(r.up_by_hour[t] for r in schedule if r.group == g))
-                  for t in range(H + 1)]
+        mine = of_group.get(g, [])
+        served = [float(sum(r.up_by_hour[t] for r in mine)) for t in range(H + 1)]
         rows.append(CoverageRow(demand=g, kind="group", unit="servers", total=group.count,
                                 served_by_hour=served))
     for kind in ("sms", "email", "dns"):
