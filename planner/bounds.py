@@ -32,23 +32,22 @@ def _cumulative(values) -> list[float]:
     return list(accumulate(values))
 
 
-def _pairs(model: Model) -> dict[tuple[str, str], list[int]]:
-    """(group, provider) -> its candidates, in a fixed order."""
-    out: dict[tuple[str, str], list[int]] = {}
-    for ci, c in enumerate(model.instance.candidates):
-        out.setdefault((c.group, c.provider), []).append(ci)
-    return dict(sorted(out.items()))
+def _uppers(model: Model) -> dict[int, dict[tuple[str, str], float]]:
+    """Period -> (group, provider) -> sum of the r upper bounds there, in one pass over the
+    variables (candidates in index order within each sum)."""
+    candidates = model.instance.candidates
+    out: dict[int, dict[tuple[str, str], float]] = {t: {} for t in model.instance.grid}
+    for (ci, t), var in model.r.items():
+        c, at = candidates[ci], out[t]
+        at[(c.group, c.provider)] = at.get((c.group, c.provider), 0.0) + var.upBound
+    return out
 
 
-def _servers_served_weight(model: Model, pairs, t: int, egress_gb: float,
-                           ingress_gb: dict[str, float]) -> float:
-    """Most tier-weighted servers any plan has serving in period t (the knapsack above)."""
+def _servers_served_weight(model: Model, at: dict[tuple[str, str], float], t: int,
+                           egress_gb: float, ingress_gb: dict[str, float]) -> float:
+    """Most tier-weighted servers any plan has serving in period t (the knapsack above),
+    from `at`: (group, provider) -> sum of the r upper bounds in period t."""
     inst = model.instance
-    at: dict[tuple[str, str], float] = {}  # (group, provider) -> sum of the r upper bounds
-    for pair, cis in pairs.items():
-        upper = sum(model.r[(ci, t)].upBound for ci in cis if (ci, t) in model.r)
-        if upper > 0:
-            at[pair] = upper
     reach: dict[str, float] = {}
     for (g, p), upper in sorted(at.items()):
         group = inst.groups[g]
@@ -78,12 +77,12 @@ def unserved_floor(model: Model) -> float:
     ingress = {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
     ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
     storage = inst.inventory.services.object_storage
-    pairs = _pairs(model)
+    uppers = _uppers(model)
     demand = sum(inst.weights[g] * group.count for g, group in inst.groups.items())
     floor = 0.0
     for t in inst.grid:
         missing = demand - _servers_served_weight(
-            model, pairs, t, egress[t], {p: ingress[p][t] for p in ingress})
+            model, uppers[t], t, egress[t], {p: ingress[p][t] for p in ingress})
         for kind in ("sms", "email", "dns"):
             if kind in inst.weights:
                 most = sum(var.upBound for (si, u), var in model.share.items()
