@@ -35,9 +35,16 @@ def _value(values: dict[str, float], var) -> float:
 def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
     rows = []
     order = {g: i for i, g in enumerate(inst.groups)}
+    at: dict[int, dict[int, int]] = {}  # candidate -> period start -> servers (non-zero only)
+    for (ci, t), var in model.r.items():
+        x = round(values.get(var.name, 0.0))
+        if x:
+            at.setdefault(ci, {})[t] = x
     for ci, c in enumerate(inst.candidates):
-        up = [0] + [round(_value(values, model.r_at(ci, t)))
-                    for t in range(1, inst.horizon_hours + 1)]
+        if ci not in at:
+            continue
+        mine = at[ci]
+        up = [0] + [mine.get(inst.period_start[t], 0) for t in range(1, inst.horizon_hours + 1)]
         if any(up):
             rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
                                     up_by_hour=up))
