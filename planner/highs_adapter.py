@@ -22,7 +22,7 @@ class HighsSolver(pulp.HiGHS):
     def createAndConfigureSolver(self, lp):
         # highspy 1.16 prints its banner from the constructor, before output_flag can be
         # set (ERGO-Code/HiGHS#2749); the summary on stdout must stay ours alone.
-        with _c_stdout_silenced():
+        with stdout_silenced():
             super().createAndConfigureSolver(lp)
 
     takes_rows = True  # reads planner.problem.Problem's array rows (highs_model.pass_model)
@@ -57,7 +57,7 @@ class HighsSolver(pulp.HiGHS):
 
 
 @contextlib.contextmanager
-def _c_stdout_silenced():
+def stdout_silenced():
     sys.stdout.flush()
     try:
         saved = os.dup(1)

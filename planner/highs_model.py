@@ -13,9 +13,9 @@ import numpy as np
 import pulp
 
 
-def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
-    """Columns (cost, bounds, integrality) then rows (bounds, CSR matrix) of `lp` into the
-    empty `highs` model; sets `var.index` and `constraint.index` as PuLP does."""
+def columns(lp: pulp.LpProblem) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    """`lp`'s variables with `var.index` set to their position, and their lower bounds,
+    upper bounds and objective coefficients (minimisation) as arrays."""
     import highspy
 
     inf = highspy.kHighsInf
@@ -23,17 +23,32 @@ def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
     sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
     objective = lp.objective if lp.objective is not None else {}
     n = len(variables)
-    lower, upper, cost, integer = np.empty(n), np.empty(n), np.empty(n), []
+    lower, upper, cost = np.empty(n), np.empty(n), np.empty(n)
     for i, v in enumerate(variables):
         v.index = i
         lower[i] = -inf if v.lowBound is None else v.lowBound
         upper[i] = inf if v.upBound is None else v.upBound
         cost[i] = sign * objective.get(v, 0.0)
-        if mip and v.cat == pulp.LpInteger:
-            integer.append(i)
+    return variables, lower, upper, cost
+
+
+def row_columns(rows) -> np.ndarray:
+    """The column (`var.index`, as `columns` sets it) of every nonzero of array rows."""
+    return np.fromiter((v.index for v in rows.variables), dtype=np.int32,
+                       count=len(rows.variables))
+
+
+def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
+    """Columns (cost, bounds, integrality) then rows (bounds, CSR matrix) of `lp` into the
+    empty `highs` model; sets `var.index` and `constraint.index` as PuLP does."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    variables, lower, upper, cost = columns(lp)
+    n = len(variables)
     highs.addVars(n, lower, upper)
-    columns = np.arange(n, dtype=np.int32)
-    highs.changeColsCost(n, columns, cost)
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    integer = [i for i, v in enumerate(variables) if mip and v.cat == pulp.LpInteger]
     if integer:
         kinds = np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8)
         highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kinds)
@@ -58,7 +73,5 @@ def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
     if rows is not None and len(rows):
         nonzeros = len(rows.variables)
         highs.addRows(len(rows), np.frombuffer(rows.lower), np.frombuffer(rows.upper),
-                      nonzeros, np.frombuffer(rows.starts, dtype=np.int64),
-                      np.fromiter((v.index for v in rows.variables), dtype=np.int32,
-                                  count=nonzeros),
+                      nonzeros, np.frombuffer(rows.starts, dtype=np.int64), row_columns(rows),
                       np.frombuffer(rows.values))

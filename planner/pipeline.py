@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from pydantic import ValidationError
 
@@ -83,13 +84,8 @@ def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict[s
     at p need at the horizon (`final`). With them fixed, completing the
     start is a small LP (at 500 groups, this copy schedule was most of it); object storage
     is left to the LP, which can store more with the egress the groups leave."""
-    cumulative = {}
-    for row in greedy.copies:
-        total, by_hour = 0.0, []
-        for gb in row.gb_by_hour:
-            total += gb
-            by_hour.append(total)
-        cumulative[(row.demand, row.target)] = by_hour
+    cumulative = {(row.demand, row.target): list(accumulate(row.gb_by_hour))
+                  for row in greedy.copies}
     out = {}
     for (g, p, t), var in model.copy.items():
         if (g, p) in cumulative:

@@ -48,6 +48,11 @@ class SolveResult:
         return worst(p.status for p in phases)
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """|objective - bound| / |objective|, as the plan reports every phase's gap."""
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
 def worst(statuses) -> str:
     return max(statuses, key=STATUS_ORDER.index, default="no_solution")
 
@@ -132,7 +137,7 @@ def _cbc_phase(lp: pulp.LpProblem, name: str, log: str) -> SolverPhase:
         bound = objective  # CBC prints no bound when it closed the tree exactly
     gap = None
     if objective is not None and bound is not None:
-        gap = abs(objective - bound) / max(abs(objective), 1e-9)
+        gap = relative_gap(objective, bound)
     return SolverPhase(name=name, status=ours, raw_status=raw, objective=objective,
                        bound=bound, gap=gap)
 
@@ -292,7 +297,7 @@ def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> So
     """Phase 1 as a statement about coverage alone: its plan's unserved hours, and a bound
     lowered by the most the cost tie-break can weigh (0 <= eps * cost <= tie_break)."""
     bound = None if phase.bound is None else phase.bound - tie_break
-    gap = None if bound is None else abs(unserved - bound) / max(abs(unserved), 1e-9)
+    gap = None if bound is None else relative_gap(unserved, bound)
     return phase.model_copy(update={"objective": unserved, "bound": bound, "gap": gap})
 
 
@@ -301,5 +306,5 @@ def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
     and the gap recomputed against it."""
     if phase.bound is not None and phase.bound >= floor:
         return phase
-    gap = abs(phase.objective - floor) / max(abs(phase.objective), 1e-9)
+    gap = relative_gap(phase.objective, floor)
     return phase.model_copy(update={"bound": floor, "gap": gap})

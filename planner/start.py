@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
-from planner.highs_adapter import HighsSolver, _c_stdout_silenced, snapshot
+from planner.highs_adapter import HighsSolver, snapshot, stdout_silenced
+from planner.highs_model import columns, row_columns
 
 # The binaries saying a service or storage vendor is used (formulate._service_variables):
 # their fixed fees are paid once the binary is 1.
@@ -36,12 +37,24 @@ def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | N
     return point
 
 
+def _relaxed(v: pulp.LpVariable, hint: dict[str, float]) -> bool:
+    """A vendor's use binary the hint leaves open: [0, 1] in the LP, rounded up after."""
+    return v.cat == pulp.LpInteger and v.name not in hint \
+        and (v.lowBound, v.upBound) == (0, 1) and v.name.startswith(USE_PREFIXES)
+
+
+def _rounded_up(point: dict[str, float], relaxed) -> dict[str, float]:
+    for name in relaxed:
+        point[name] = 1.0 if point[name] > 0 else 0.0
+    return point
+
+
 def _complete(lp: pulp.LpProblem, hint: dict[str, float],
               fixed: dict[str, float]) -> dict[str, float] | None:
+    import highspy  # here, not at the top: without it, CBC still plans
+
     saved = [(v, v.lowBound, v.upBound) for v in lp.variables()]
-    uses = [v for v, low, up in saved if v.cat == pulp.LpInteger and v.name not in hint
-            and (low, up) == (0, 1) and v.name.startswith(USE_PREFIXES)]
-    relaxed = {v.name for v in uses}
+    relaxed = {v.name for v in lp.variables() if _relaxed(v, hint)}
     try:
         for v, _, _ in saved:
             if v.cat == pulp.LpInteger and v.name not in relaxed:
@@ -51,12 +64,9 @@ def _complete(lp: pulp.LpProblem, hint: dict[str, float],
         # presolve takes the fixed columns out, leaving the copies and shares: 10,000
         # synthetic servers, 8.0 s -> 6.0 s; at 500 groups the unpresolved LP took 186 s
         lp.solve(HighsSolver(msg=False, mip=False, presolve="on"))
-        if lp.solverModel.getModelStatus() != __import__("highspy").HighsModelStatus.kOptimal:
+        if lp.solverModel.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        values = snapshot(lp)
-        for name in relaxed:
-            values[name] = 1.0 if values[name] > 0 else 0.0
-        return values
+        return _rounded_up(snapshot(lp), relaxed)
     except (pulp.PulpSolverError, RuntimeError):
         return None
     finally:
@@ -71,32 +81,30 @@ def _reduced(lp, hint: dict[str, float]) -> dict[str, float] | None:
     columns (services, object storage, the policy's auxiliaries, the use binaries)."""
     import highspy
 
-    rows, variables = getattr(lp, "rows", None), lp.variables()
+    rows = getattr(lp, "rows", None)
     if rows is None or not len(rows) or lp.constraints():
         return None
-    n, objective = len(variables), lp.objective or {}
+    variables, col_lower, col_upper, cost = columns(lp)
+    n = len(variables)
     x, free = np.zeros(n), np.zeros(n, dtype=bool)
     relaxed = []
     for i, v in enumerate(variables):
-        v.index = i
-        if v.cat == pulp.LpInteger and v.name not in hint and (v.lowBound, v.upBound) == (0, 1) \
-                and v.name.startswith(USE_PREFIXES):
+        if _relaxed(v, hint):
             free[i] = True
             relaxed.append(v.name)
         elif v.cat == pulp.LpInteger or v.name in hint:
             x[i] = hint.get(v.name, 0.0)
         else:
             free[i] = True
-    columns = np.fromiter((v.index for v in rows.variables), dtype=np.int64,
-                          count=len(rows.variables))
+    columns_of = row_columns(rows)
     values = np.frombuffer(rows.values)
     starts = np.frombuffer(rows.starts, dtype=np.int64)
-    row_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(columns))))
-    fixed_part = np.bincount(row_of, weights=values * x[columns] * ~free[columns],
+    row_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(columns_of))))
+    fixed_part = np.bincount(row_of, weights=values * x[columns_of] * ~free[columns_of],
                              minlength=len(starts))
     lower = np.frombuffer(rows.lower) - fixed_part
     upper = np.frombuffer(rows.upper) - fixed_part
-    has_free = np.bincount(row_of, weights=free[columns], minlength=len(starts)) > 0
+    has_free = np.bincount(row_of, weights=free[columns_of], minlength=len(starts)) > 0
     slack = 1e-6 * np.maximum(1.0, np.abs(fixed_part))
     if np.any(~has_free & ((lower > slack) | (upper < -slack))):
         return None  # a row of fixed values only does not hold: the hint is not feasible
@@ -106,30 +114,22 @@ def _reduced(lp, hint: dict[str, float]) -> dict[str, float] | None:
     new_col = np.full(n, -1)
     free_columns = np.flatnonzero(free)
     new_col[free_columns] = np.arange(len(free_columns))
-    chosen = free[columns]
+    chosen = free[columns_of]
     counts = np.bincount(new_row[row_of[chosen]], minlength=len(keep))
-    with _c_stdout_silenced():
+    with stdout_silenced():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("presolve", "on")
-    inf = highspy.kHighsInf
     k = len(free_columns)
-    h.addVars(k, np.array([-inf if variables[i].lowBound is None else variables[i].lowBound
-                           for i in free_columns], dtype=float),
-              np.array([inf if variables[i].upBound is None else variables[i].upBound
-                        for i in free_columns], dtype=float))
-    h.changeColsCost(k, np.arange(k, dtype=np.int32),
-                     np.array([objective.get(variables[i], 0.0) for i in free_columns]))
+    h.addVars(k, col_lower[free_columns], col_upper[free_columns])
+    h.changeColsCost(k, np.arange(k, dtype=np.int32), cost[free_columns])
     if len(keep):
-        h.addRows(len(keep), np.maximum(lower[keep], -inf), np.minimum(upper[keep], inf),
-                  int(chosen.sum()), np.concatenate(([0], np.cumsum(counts)[:-1])),
-                  new_col[columns[chosen]].astype(np.int32), values[chosen])
+        h.addRows(len(keep), lower[keep], upper[keep], int(chosen.sum()),
+                  np.concatenate(([0], np.cumsum(counts)[:-1])),
+                  new_col[columns_of[chosen]].astype(np.int32), values[chosen])
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solved = np.array(h.getSolution().col_value)
     x[free_columns] = solved
-    point = {v.name: float(x[i]) for i, v in enumerate(variables)}
-    for name in relaxed:
-        point[name] = 1.0 if point[name] > 0 else 0.0
-    return point
+    return _rounded_up({v.name: float(x[i]) for i, v in enumerate(variables)}, relaxed)
