@@ -14,6 +14,9 @@ Each constraint family below is one function whose docstring states it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 import pulp
 
 from planner.model import (
@@ -33,23 +36,35 @@ from planner.problem import Problem
 def _server_variables(model: Model) -> None:
     """r[c,t] in {0..min(count_g, cap_p(t), cap_o(t))}; absent where that bound is 0."""
     inst = model.instance
+    grid = period_starts(inst)
+    at_grid = {p: [curve.values[t] for t in grid] for p, curve in inst.provider_curves.items()}
+    stock_at_grid = {key: [curve.values[t] for t in grid]
+                     for key, curve in inst.offering_curves.items()}
+    names, uppers, keys = [], [], []
     for ci, c in enumerate(inst.candidates):
         count = inst.groups[c.group].count
-        offering_curve = inst.offering_curves.get((c.provider, c.offering))
-        for t in period_starts(inst):
-            ub = min(count, inst.provider_curves[c.provider].values[t])
-            if offering_curve is not None:
-                ub = min(ub, offering_curve.values[t])
+        stock = stock_at_grid.get((c.provider, c.offering))
+        caps = at_grid[c.provider] if stock is None else map(min, at_grid[c.provider], stock)
+        for t, cap in zip(grid, caps):
+            ub = min(count, cap)
             if ub >= 1:
-                model.r[(ci, t)] = model.lp.add_variable(f"r_{ci}_{t}", 0, int(ub), pulp.LpInteger)
+                names.append(f"r_{ci}_{t}")
+                uppers.append(int(ub))
+                keys.append((ci, t))
+    variables = model.lp.add_integer_variables(names, uppers)
+    model.r.update(zip(keys, variables))
 
 
 def servers_stay_up(model: Model) -> None:
     """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t."""
     previous = dict(zip(model.instance.grid[1:], model.instance.grid))
-    for (ci, t), var in model.r.items():
-        if (ci, previous.get(t)) in model.r:
-            add_row(model, {var: 1.0, model.r[(ci, previous[t])]: -1.0}, GE, 0, "up")
+    # r is made candidate by candidate, hours ascending: the variable before (c, t) in r,
+    # when it is (c, t'), is the one this row needs, with no look-up
+    before_key, before = None, None
+    for key, var in model.r.items():
+        if before_key == (key[0], previous.get(key[1])):
+            add_row(model, {var: 1.0, before: -1.0}, GE, 0, "up")
+        before_key, before = key, var
 
 
 def _ones(variables) -> list:
@@ -66,9 +81,10 @@ def _by(model: Model, key) -> dict:
 def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
-    for g, cis in _by(model, lambda c: c.group).items():
+    at = model.grouped(lambda c: c.group)
+    for g in _by(model, lambda c: c.group):
         for t in period_starts(inst):
-            terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
+            terms = at.get((g, t), [])
             if sum(v.upBound for v in terms) > inst.groups[g].count:
                 add_row(model, _ones(terms), LE, inst.groups[g].count, "demand")
 
@@ -76,9 +92,10 @@ def group_demand(model: Model) -> None:
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
-    for p, cis in _by(model, lambda c: c.provider).items():
+    at = model.grouped(lambda c: c.provider)
+    for p in _by(model, lambda c: c.provider):
         for t in period_starts(inst):
-            terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
+            terms = at.get((p, t), [])
             if sum(v.upBound for v in terms) > inst.provider_curves[p].values[t]:
                 add_row(model, _ones(terms), LE, inst.provider_curves[p].values[t], "cap")
 
@@ -86,12 +103,13 @@ def provider_capacity(model: Model) -> None:
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
     inst = model.instance
-    for (p, o), cis in _by(model, lambda c: (c.provider, c.offering)).items():
+    at = model.grouped(lambda c: (c.provider, c.offering))
+    for (p, o) in _by(model, lambda c: (c.provider, c.offering)):
         curve = inst.offering_curves.get((p, o))
         if curve is None:
             continue
         for t in period_starts(inst):
-            terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
+            terms = at.get(((p, o), t), [])
             if terms and sum(v.upBound for v in terms) > curve.values[t]:
                 add_row(model, _ones(terms), LE, curve.values[t], "stock")
 
@@ -132,13 +150,14 @@ def data_before_service(model: Model) -> None:
     """A server serves once its share of the group's data has arrived:
     (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t]."""
     inst = model.instance
-    for (g, p), cis in _by(model, lambda c: (c.group, c.provider)).items():
+    at = model.grouped(lambda c: (c.group, c.provider))
+    for (g, p) in _by(model, lambda c: (c.group, c.provider)):
         group = inst.groups[g]
         if group.data_gb <= 0:
             continue
         per_server = group.data_gb / group.count
         for t in period_starts(inst):
-            terms = [model.r[(ci, t)] for ci in cis if (ci, t) in model.r]
+            terms = at.get(((g, p), t))
             if terms:
                 add_row(model, [*((v, per_server) for v in terms), (model.copied(g, p, t), -1.0)],
                         LE, 0, "data")
@@ -297,13 +316,29 @@ FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
 
 def formulate(instance: Instance) -> Model:
     """Build the model: variables, then each constraint family, then both objectives."""
-    model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance)
-    _server_variables(model)
-    _copy_variables(model)
-    _service_variables(model)
-    for family in FAMILIES:
-        family(model)
+    with _cycle_collector_paused():
+        model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance)
+        _server_variables(model)
+        _copy_variables(model)
+        _service_variables(model)
+        for family in FAMILIES:
+            family(model)
     return model
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused():
+    """The model is millions of objects made at once and none of them in a cycle; Python's
+    cycle collector walks them again and again as they are made (10,000 synthetic servers
+    in 500 groups: formulate 28 s, 22 s without it). Reference counting still frees what
+    is dropped; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 __all__ = ["Candidate", "Model", "formulate"]

@@ -30,6 +30,7 @@ class Model:
     monthly: Expr = field(default_factory=Expr)
     cost: Expr = field(default_factory=Expr)
     by_group: dict[str, list[int]] = field(default_factory=dict)  # group -> its candidates
+    _serving: dict | None = field(default=None, repr=False)  # grouped by group, once r is made
 
     def __post_init__(self):
         for ci, c in enumerate(self.instance.candidates):
@@ -41,8 +42,19 @@ class Model:
 
     def serving(self, g: str, t: int) -> list[pulp.LpVariable]:
         """The variables whose sum is `served(g, t)` (one per candidate, none repeated)."""
-        start = self.instance.period_start[t]
-        return [self.r[(ci, start)] for ci in self.by_group.get(g, ()) if (ci, start) in self.r]
+        if self._serving is None:
+            self._serving = self.grouped(lambda c: c.group)
+        return self._serving.get((g, self.instance.period_start[t]), [])
+
+    def grouped(self, key) -> dict[tuple, list[pulp.LpVariable]]:
+        """(key(candidate), period start) -> the server variables of the candidates with
+        that key in that period, in candidate order: one pass over r, where looking each
+        candidate up in each period cost the constraint families seconds at scale."""
+        keys = [key(c) for c in self.instance.candidates]
+        out: dict[tuple, list[pulp.LpVariable]] = {}
+        for (ci, t), var in self.r.items():
+            out.setdefault((keys[ci], t), []).append(var)
+        return out
 
     def service_share(self, kind: str, t: int) -> Expr:
         """Share of the `kind` demand carried at hour t, over all its vendors."""
@@ -73,12 +85,13 @@ class Model:
         return self.store[(v, t)] if t >= 0 else 0
 
 
-def linear(pairs, constant: float = 0.0) -> Expr:
-    """sum of coef * var over (var, coef) pairs, repeats added, plus a constant: built as one
-    dict, where PuLP's operators would make an expression per term (quadratic at scale).
-    A number in place of a variable (a look-up before anything exists, as `copied`) adds
-    coef * number to the constant."""
-    terms: dict = {}
+def linear(pairs, constant: float = 0.0, terms: dict | None = None) -> Expr:
+    """sum of coef * var over (var, coef) pairs, repeats added, plus a constant (and plus
+    `terms`, a dict var -> coef taken over as it is): built as one dict, where PuLP's
+    operators would make an expression per term (quadratic at scale). A number in place of
+    a variable (a look-up before anything exists, as `copied`) adds coef * number to the
+    constant."""
+    terms = {} if terms is None else terms
     for var, coef in pairs:
         if isinstance(var, (int, float)):
             constant += coef * var

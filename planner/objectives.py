@@ -72,13 +72,15 @@ def unserved(model: Model) -> None:
     constant = sum(inst.weights[g] * group.count * inst.horizon_hours
                    for g, group in inst.groups.items())
     weight = [inst.weights[c.group] for c in inst.candidates]
-    terms = [(var, -weight[ci] * length[t]) for (ci, t), var in model.r.items()]
+    # one dict, no pair per term: the server and share variables are all distinct
+    coefficients = {var: -weight[ci] * length[t] for (ci, t), var in model.r.items()}
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]
             constant += w * inst.horizon_hours
-            terms += [(var, -w * length[t]) for (si, t), var in model.share.items()
-                      if inst.service_candidates[si].kind == kind]
+            coefficients.update((var, -w * length[t]) for (si, t), var in model.share.items()
+                                if inst.service_candidates[si].kind == kind)
+    stored_terms = []  # a storage variable stands for every hour up to the next one
     if "object_storage" in inst.weights:
         w = inst.weights["object_storage"]
         total_gb = inst.inventory.services.object_storage.stored_tb * 1000
@@ -88,8 +90,8 @@ def unserved(model: Model) -> None:
             for v in vendors:
                 stored = model.stored(v, t)
                 if isinstance(stored, pulp.LpVariable):  # else nothing stored yet: 0
-                    terms.append((stored, -w * length[t] / total_gb))
-    model.unserved = linear(terms, constant)
+                    stored_terms.append((stored, -w * length[t] / total_gb))
+    model.unserved = linear(stored_terms, constant, coefficients)
 
 
 def cost_ceiling(model: Model) -> float:

@@ -66,6 +66,27 @@ class Problem(pulp.LpProblem):
         self._register_variable(variable)
         return variable
 
+    def add_integer_variables(self, names: list[str], uppers: list[int]) -> list:
+        """Integer variables in [0, upper], as `add_variable` makes them, in one pass: at a
+        million and a half server variables (10,000 synthetic servers in 500 groups)
+        LpVariable's constructor and the register check per variable took 6.9 s of
+        formulate's 28 s; this takes 4.1 s. It sets the attributes LpVariable.__init__
+        sets (tests/test_problem.py holds it to that)."""
+        new, cls = pulp.LpVariable.__new__, pulp.LpVariable
+        trans, integer = pulp.LpElement.trans, pulp.LpInteger
+        made = []
+        for name, upper in zip(names, uppers):
+            variable = new(cls)
+            variable.__dict__.update(
+                _LpElement__name=name.translate(trans), hash=id(variable), modified=True,
+                _lowbound_original=0, lowBound=0, _upbound_original=upper, upBound=upper,
+                cat=integer, varValue=None, dj=None)
+            made.append(variable)
+        self._variables.extend(made)
+        self._variable_ids.update((v.hash, v) for v in made)
+        self._in_name_order = False
+        return made
+
     def _register_variable(self, variable: pulp.LpVariable) -> None:
         if variable.hash not in self._variable_ids:
             super()._register_variable(variable)

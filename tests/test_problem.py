@@ -8,6 +8,7 @@ import pulp
 from planner.formulate import formulate
 from planner.highs_model import pass_model
 from planner.prepare import prepare
+from planner.problem import Problem
 from tests.builders import small_catalog, small_inventory
 
 
@@ -46,3 +47,19 @@ def test_a_solver_without_rows_gets_the_constraints():
     rows = len(model.lp.rows)
     model.lp.solve(pulp.HiGHS(msg=False))
     assert len(model.lp.constraints()) == rows and len(model.lp.rows) == 0
+
+
+def test_integer_variables_made_in_one_pass_are_pulps_own():
+    """Problem.add_integer_variables sets what LpVariable.__init__ sets (so a PuLP upgrade
+    that adds an attribute fails here, not in a solve), registers each variable once, and
+    cleans names as PuLP does."""
+    lp = Problem("p", pulp.LpMinimize)
+    made = lp.add_integer_variables(["r_0_1", "r-0 2"], [3, 7])
+    reference = pulp.LpVariable("r_0_1", 0, 3, pulp.LpInteger, _skip_v4_deprecation=True)
+    strip = lambda v: {k: x for k, x in vars(v).items() if k != "hash"}  # noqa: E731
+    assert strip(made[0]) == strip(reference)
+    assert made[1].name == "r_0_2" and (made[1].lowBound, made[1].upBound) == (0, 7)
+    assert all(v.hash == id(v) for v in made)
+    assert [v.name for v in lp.variables()] == ["r_0_1", "r_0_2"]
+    lp.add_variable("a", 0, 1)
+    assert [v.name for v in lp.variables()] == ["a", "r_0_1", "r_0_2"]
