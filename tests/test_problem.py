@@ -58,6 +58,7 @@ def test_integer_variables_made_in_one_pass_are_pulps_own():
     reference = pulp.LpVariable("r_0_1", 0, 3, pulp.LpInteger, _skip_v4_deprecation=True)
     strip = lambda v: {k: x for k, x in vars(v).items() if k != "hash"}  # noqa: E731
     assert strip(made[0]) == strip(reference)
+    assert list(vars(made[0])) == list(vars(reference))  # same order: shared keys, less memory
     assert made[1].name == "r_0_2" and (made[1].lowBound, made[1].upBound) == (0, 7)
     assert all(v.hash == id(v) for v in made)
     assert [v.name for v in lp.variables()] == ["r_0_1", "r_0_2"]
