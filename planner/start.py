@@ -4,11 +4,10 @@ start so that a time-limited run is never worse than the greedy plan."""
 
 from __future__ import annotations
 
-import numpy as np
 import pulp
 
-from planner.highs_adapter import HighsSolver, snapshot, stdout_silenced
-from planner.highs_model import columns, row_columns
+from planner.highs_adapter import HighsSolver, snapshot
+from planner.restricted import restrict
 
 # The binaries saying a service or storage vendor is used (formulate._service_variables):
 # their fixed fees are paid once the binary is 1.
@@ -76,60 +75,20 @@ def _complete(lp: pulp.LpProblem, hint: dict[str, float],
 
 def _reduced(lp, hint: dict[str, float]) -> dict[str, float] | None:
     """`_complete` with the hinted values fixed, for a problem whose constraints are all
-    array rows (planner/problem.py): the fixed columns are moved into the row bounds, a row
-    left with none free must hold as it is (else None), and HiGHS solves the LP of the free
-    columns (services, object storage, the policy's auxiliaries, the use binaries)."""
+    array rows (planner/problem.py): the fixed columns are moved into the row bounds
+    (planner/restricted.py) and HiGHS solves the LP of the free columns (services, object
+    storage, the policy's auxiliaries, the use binaries)."""
     import highspy
 
-    rows = getattr(lp, "rows", None)
-    if rows is None or not len(rows) or lp.constraints():
+    variables = lp.variables()
+    relaxed = [v.name for v in variables if _relaxed(v, hint)]
+    free = {v.name for v in variables
+            if v.cat != pulp.LpInteger and v.name not in hint} | set(relaxed)
+    restriction = restrict(lp, hint, free)
+    if restriction is None:
         return None
-    variables, col_lower, col_upper, cost = columns(lp)
-    n = len(variables)
-    x, free = np.zeros(n), np.zeros(n, dtype=bool)
-    relaxed = []
-    for i, v in enumerate(variables):
-        if _relaxed(v, hint):
-            free[i] = True
-            relaxed.append(v.name)
-        elif v.cat == pulp.LpInteger or v.name in hint:
-            x[i] = hint.get(v.name, 0.0)
-        else:
-            free[i] = True
-    columns_of = row_columns(rows)
-    values = np.frombuffer(rows.values)
-    starts = np.frombuffer(rows.starts, dtype=np.int64)
-    row_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(columns_of))))
-    fixed_part = np.bincount(row_of, weights=values * x[columns_of] * ~free[columns_of],
-                             minlength=len(starts))
-    lower = np.frombuffer(rows.lower) - fixed_part
-    upper = np.frombuffer(rows.upper) - fixed_part
-    has_free = np.bincount(row_of, weights=free[columns_of], minlength=len(starts)) > 0
-    slack = 1e-6 * np.maximum(1.0, np.abs(fixed_part))
-    if np.any(~has_free & ((lower > slack) | (upper < -slack))):
-        return None  # a row of fixed values only does not hold: the hint is not feasible
-    keep = np.flatnonzero(has_free)
-    new_row = np.full(len(starts), -1)
-    new_row[keep] = np.arange(len(keep))
-    new_col = np.full(n, -1)
-    free_columns = np.flatnonzero(free)
-    new_col[free_columns] = np.arange(len(free_columns))
-    chosen = free[columns_of]
-    counts = np.bincount(new_row[row_of[chosen]], minlength=len(keep))
-    with stdout_silenced():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("presolve", "on")
-    k = len(free_columns)
-    h.addVars(k, col_lower[free_columns], col_upper[free_columns])
-    h.changeColsCost(k, np.arange(k, dtype=np.int32), cost[free_columns])
-    if len(keep):
-        h.addRows(len(keep), lower[keep], upper[keep], int(chosen.sum()),
-                  np.concatenate(([0], np.cumsum(counts)[:-1])),
-                  new_col[columns_of[chosen]].astype(np.int32), values[chosen])
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    restriction.highs.setOptionValue("presolve", "on")
+    restriction.highs.run()
+    if restriction.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    solved = np.array(h.getSolution().col_value)
-    x[free_columns] = solved
-    return _rounded_up({v.name: float(x[i]) for i, v in enumerate(variables)}, relaxed)
+    return _rounded_up(restriction.point(), relaxed)
