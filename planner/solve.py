@@ -25,6 +25,7 @@ from planner.highs_adapter import HighsSolver, highs_available, snapshot
 from planner.model import add_constraint
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.objectives import cost_ceiling, coverage_holds, value_of
+from planner.search import improve, neighbourhood
 from planner.start import complete
 
 STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
@@ -244,17 +245,39 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
                time_limit: float | None = None, gap: float = 1e-4
                ) -> tuple[SolverPhase, dict[str, float]]:
     """The least cost that serves at least what `values` serves, demand by demand and hour
-    by hour (objectives.coverage_holds), starting from `values` (a feasible point). Returns
-    the phase and the best values (`values` themselves when the solver found nothing, or
-    was not run because the time cannot be enough: `_worth_running`)."""
-    if not _worth_running(model.lp.numVariables(), time_limit):
-        phase = _not_run("cost", model.lp.numVariables(), time_limit)
-        return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
+    by hour (objectives.coverage_holds), starting from `values` (a feasible point). When
+    the whole model cannot be solved in the time (`_worth_running`), HiGHS solves it on the
+    candidates `values` uses (planner/search.py). Returns the phase and the best values
+    (`values` themselves when the solver found nothing, or was not run because even the
+    restriction cannot be solved in the time)."""
+    whole = _worth_running(model.lp.numVariables(), time_limit)
+    if not whole:
+        free, used = neighbourhood(model, values)
+        if solver != "highs" or not _worth_running(len(free), time_limit):
+            phase = _not_run("cost", model.lp.numVariables(), time_limit)
+            return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
     for constraint, family in coverage_holds(model, values):
         add_constraint(model, constraint, family)
     model.lp.setObjective(model.cost)
+    if not whole:
+        return _searched(model, values, free, used, time_limit, gap)
     phase = _run(model.lp, solver, time_limit, gap, "cost", start=values)
     return phase, (snapshot(model.lp) if phase.status != "no_solution" else values)
+
+
+def _searched(model: Model, values: dict[str, float], free: set[str], used: int,
+              time_limit: float | None, gap: float) -> tuple[SolverPhase, dict[str, float]]:
+    """The cost phase on the plan's own candidates (planner/search.py): a plan at least as
+    cheap, never proven cheapest over the whole model, so `feasible` (or `time_limit`)
+    with no bound."""
+    result = improve(model, values, free, time_limit, gap)
+    best = result.values if result.values is not None else values
+    status = "no_solution" if result.values is None else \
+        "feasible" if result.solved else "time_limit"
+    raw = (f"restricted to the {used:,} candidates the plan uses ({len(free):,} of "
+           f"{model.lp.numVariables():,} columns free): {result.raw_status}")
+    return SolverPhase(name="cost", status=status, raw_status=raw,
+                       objective=value_of(model.cost, best), bound=None, gap=None), best
 
 
 # Below this many seconds per column of a large model, a MIP run cannot improve on its start:

@@ -28,7 +28,7 @@ class SolverPhase(StrictModel):
     name: Literal["coverage", "cost"]
     status: PlanStatus
     raw_status: str = Field(description="The solver's own status words, or why the "
-                            "solver was not run.")
+                            "solver was not run, or the restriction it was run on.")
     objective: float | None = None
     bound: float | None = Field(None, description="Proven bound on the objective.")
     gap: float | None = Field(None, description="Relative gap |objective-bound|/|objective|.")
