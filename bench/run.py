@@ -392,8 +392,9 @@ def main(argv: list[str] | None = None) -> None:
     print(VS_HEADER)
     for result in results:
         print(vs_row(result))
-    print("\n\\* the cost phase did not finish (time limit or no solution): the planner's cost "
-          "is that of its best plan so far, not proven least. Cost at B's coverage: the least "
+    print("\n\\* not proven least: the cost phase stopped at its time limit, found nothing, "
+          "was not run, or ran on the candidates the plan uses only (planner/search.py); the "
+          "planner's cost is that of its best plan so far. Cost at B's coverage: the least "
           "cost the planner finds serving at least what the greedy plan serves, hour by hour, "
           "against the greedy plan's cost in the same model.")
     print("\nWhere the time goes:\n")
