@@ -24,6 +24,7 @@ class HighsSolver(pulp.HiGHS):
         # set (ERGO-Code/HiGHS#2749); the summary on stdout must stay ours alone.
         with stdout_silenced():
             super().createAndConfigureSolver(lp)
+        configure(lp.solverModel)
 
     takes_rows = True  # reads planner.problem.Problem's array rows (highs_model.pass_model)
     start: dict[str, float] | None = None  # a known feasible point, by variable name
@@ -76,6 +77,33 @@ def stdout_silenced():
 
 def snapshot(lp: pulp.LpProblem) -> dict[str, float]:
     return {v.name: (v.varValue or 0.0) for v in lp.variables()}
+
+
+# Threads per HiGHS run, when set (None: HiGHS's own choice). What-if workers run one case
+# each, side by side: with one thread per run, not two per worker on two cores, the 2021
+# drill (23 cases, 2 workers) took 53-58 s instead of 60-66 s over three pairs of runs,
+# with the same plans; a single plan is faster with HiGHS's own choice (1.8 s against 2.1).
+_threads: int | None = None
+
+
+def use_threads(count: int | None) -> None:
+    """Run HiGHS with `count` threads from now on in this process (None: HiGHS's choice).
+    HiGHS keeps one scheduler per process, started by the first run with that run's count
+    and refusing any other; it is reset here so that the next run starts it anew."""
+    global _threads
+    if count == _threads:
+        return
+    _threads = count
+    if highs_available():
+        import highspy
+
+        highspy.Highs.resetGlobalScheduler(True)
+
+
+def configure(highs) -> None:
+    """Apply this process's HiGHS settings (`use_threads`) to a new HiGHS instance."""
+    if _threads is not None:
+        highs.setOptionValue("threads", _threads)
 
 
 def highs_available() -> bool:

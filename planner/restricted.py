@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pulp
 
-from planner.highs_adapter import stdout_silenced
+from planner.highs_adapter import configure, stdout_silenced
 from planner.highs_model import columns, row_columns
 
 
@@ -73,6 +73,7 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
     with stdout_silenced():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    configure(h)
     k = len(free_columns)
     h.addVars(k, col_lower[free_columns], col_upper[free_columns])
     h.changeColsCost(k, np.arange(k, dtype=np.int32), cost[free_columns])

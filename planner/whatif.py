@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from planner import pipeline
 from planner.errors import PlannerError
+from planner.highs_adapter import use_threads
 from planner.models.catalog import Catalog
 from planner.models.comparison import Change, Comparison, Moved, ScenarioRow
 from planner.models.inventory import Inventory
@@ -39,6 +40,10 @@ class Settings:
     gap: float = 1e-4
 
 
+# HiGHS threads per case: the cases run side by side, one per core (highs_adapter.use_threads)
+CASE_THREADS = 1
+
+
 def _solve(args: tuple[Case, Settings]) -> Plan:
     case, settings = args
     return pipeline.plan(case.inventory, case.catalog, solver=settings.solver,
@@ -56,13 +61,18 @@ def solve_all(cases: list[Case], settings: Settings, workers: int | None = None,
     jobs = [(case, settings) for case in cases]
     if workers == 1 or len(cases) == 1:
         plans = []
-        for job in jobs:
-            plans.append(_solve(job))
-            progress and progress(1)
+        use_threads(CASE_THREADS)  # the same settings as in a worker: the same plans
+        try:
+            for job in jobs:
+                plans.append(_solve(job))
+                progress and progress(1)
+        finally:
+            use_threads(None)
         return plans
     # spawn, not fork: a forked child could inherit a solver's threads mid-state.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=use_threads, initargs=(CASE_THREADS,)) as pool:
         plans = []
         for plan in pool.map(_solve, jobs):
             plans.append(plan)

@@ -185,3 +185,20 @@ def test_sweep_command_writes_a_chart_of_the_figures_and_a_png(tmp_path):
     rows = json.loads((out / "sweep.json").read_text())["rows"]
     served = [r["servers_at_deadline"] for r in rows]
     assert served == sorted(served)  # more time never serves fewer
+
+
+def test_changing_highs_threads_between_solves_never_breaks_one():
+    """HiGHS refuses a run whose thread count differs from the one its process-wide
+    scheduler started with; use_threads resets it, so plans solve alike either way."""
+    from planner.highs_adapter import use_threads
+
+    inventory, catalog = small_inventory(horizon=60), small_catalog()
+    first = pipeline.plan(inventory, catalog).plan
+    try:
+        use_threads(1)
+        one = pipeline.plan(inventory, catalog).plan
+    finally:
+        use_threads(None)
+    again = pipeline.plan(inventory, catalog).plan
+    assert first.status == one.status == again.status == "optimal"
+    assert first.model_dump_json() == one.model_dump_json() == again.model_dump_json()
