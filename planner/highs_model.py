@@ -32,10 +32,18 @@ def columns(lp: pulp.LpProblem) -> tuple[list, np.ndarray, np.ndarray, np.ndarra
     return variables, lower, upper, cost
 
 
-def row_columns(rows) -> np.ndarray:
-    """The column (`var.index`, as `columns` sets it) of every nonzero of array rows."""
-    return np.fromiter((v.index for v in rows.variables), dtype=np.int32,
-                       count=len(rows.variables))
+def row_columns(rows, variables: list) -> np.ndarray:
+    """The column (the position in `variables`, as `columns` gives them) of every nonzero
+    of array rows, matched by hash with numpy: at 11 million nonzeros (10,000 synthetic
+    servers in 500 groups) a look-up per nonzero took 2.4 s."""
+    hashes = np.fromiter((v.hash for v in variables), dtype=np.int64, count=len(variables))
+    order = np.argsort(hashes, kind="stable")
+    wanted = np.frombuffer(rows.hashes, dtype=np.int64)
+    found = np.searchsorted(hashes[order], wanted)
+    found[found == len(order)] = 0
+    if len(wanted) and not np.array_equal(hashes[order][found], wanted):
+        raise ValueError("a row names a variable the problem does not have")
+    return order[found].astype(np.int32)
 
 
 def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
@@ -71,7 +79,6 @@ def pass_model(lp: pulp.LpProblem, highs, mip: bool) -> None:
                       np.array(indices, dtype=np.int32), np.array(values, dtype=float))
     rows = getattr(lp, "rows", None)
     if rows is not None and len(rows):
-        nonzeros = len(rows.variables)
         highs.addRows(len(rows), np.frombuffer(rows.lower), np.frombuffer(rows.upper),
-                      nonzeros, np.frombuffer(rows.starts, dtype=np.int64), row_columns(rows),
-                      np.frombuffer(rows.values))
+                      len(rows.hashes), np.frombuffer(rows.starts, dtype=np.int64),
+                      row_columns(rows, variables), np.frombuffer(rows.values))

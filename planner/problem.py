@@ -3,7 +3,7 @@
 PuLP keeps each constraint as an LpConstraint holding a dict of LpVariable -> coefficient. At
 the issue-7 size (10,000 servers in 500 groups: 2 million rows) those objects took GBs and
 most of formulate's time, and PuLP's HiGHS adapter walked them again for every solve. Here a
-row is three entries in flat arrays (its variables, its coefficients, its bounds), which
+row is entries in flat arrays (its variables' hashes, its coefficients, its bounds), which
 planner/highs_model.py hands to HiGHS in one call. A solver that only knows PuLP's
 constraints (CBC, or PuLP's own HiGHS adapter) gets them made from the rows first.
 """
@@ -18,10 +18,13 @@ INF = float("inf")
 
 
 class Rows:
-    """Rows lower <= sum_j value_j * x_j <= upper, in compressed sparse row form."""
+    """Rows lower <= sum_j value_j * x_j <= upper, in compressed sparse row form. A nonzero's
+    variable is kept as its PuLP hash (an int in a flat array: no object per nonzero),
+    `by_hash` gives the variable back (the problem's own register)."""
 
-    def __init__(self):
-        self.variables: list[pulp.LpVariable] = []  # one per nonzero
+    def __init__(self, by_hash: dict[int, pulp.LpVariable]):
+        self.by_hash = by_hash
+        self.hashes = array("q")  # one per nonzero
         self.values = array("d")
         self.starts = array("q")
         self.lower = array("d")
@@ -33,18 +36,19 @@ class Rows:
 
     def add(self, terms: dict, sense: int, rhs: float, family: str) -> None:
         """One row: sum of terms (variable -> coefficient, zeros left out) `sense` rhs."""
-        self.starts.append(len(self.variables))
+        self.starts.append(len(self.hashes))
         for var, coefficient in terms.items():
             if coefficient != 0:
-                self.variables.append(var)
+                self.hashes.append(var.hash)
                 self.values.append(coefficient)
         self.lower.append(rhs if sense != pulp.LpConstraintLE else -INF)
         self.upper.append(rhs if sense != pulp.LpConstraintGE else INF)
         self.families.append(family)
 
     def row(self, i: int) -> tuple[dict, float, float]:
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.variables)
-        terms = dict(zip(self.variables[self.starts[i]:end], self.values[self.starts[i]:end]))
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.hashes)
+        terms = {self.by_hash[h]: value for h, value in
+                 zip(self.hashes[self.starts[i]:end], self.values[self.starts[i]:end])}
         return terms, self.lower[i], self.upper[i]
 
 
@@ -57,7 +61,7 @@ class Problem(pulp.LpProblem):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = Rows()
+        self.rows = Rows(self._variable_ids)
 
     def add_variable(self, *args, **kwargs) -> pulp.LpVariable:
         """A variable of this problem from its creation (PuLP 3 registers a variable only
@@ -117,7 +121,7 @@ class Problem(pulp.LpProblem):
     def materialize(self) -> None:
         """Move the rows into PuLP constraints (same order, names family_number), for a
         solver that reads only those."""
-        rows, self.rows = self.rows, Rows()
+        rows, self.rows = self.rows, Rows(self._variable_ids)
         for i, family in enumerate(rows.families):
             terms, lower, upper = rows.row(i)
             expr = pulp.LpAffineExpression(terms)

@@ -50,7 +50,7 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
     free = np.fromiter((v.name in free_names for v in variables), dtype=bool, count=n)
     x = np.fromiter((0.0 if free[i] else fixed.get(v.name, 0.0)
                      for i, v in enumerate(variables)), dtype=float, count=n)
-    columns_of = row_columns(rows)
+    columns_of = row_columns(rows, variables)
     values = np.frombuffer(rows.values)
     starts = np.frombuffer(rows.starts, dtype=np.int64)
     row_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(columns_of))))

@@ -64,3 +64,21 @@ def test_integer_variables_made_in_one_pass_are_pulps_own():
     assert [v.name for v in lp.variables()] == ["r_0_1", "r_0_2"]
     lp.add_variable("a", 0, 1)
     assert [v.name for v in lp.variables()] == ["a", "r_0_1", "r_0_2"]
+
+
+def test_rows_are_matched_to_columns_by_hash_and_a_stranger_is_refused():
+    """highs_model.row_columns finds each nonzero's column with numpy; a variable the
+    problem never registered must not be matched to a neighbour's column."""
+    import pytest
+
+    from planner.highs_model import columns, row_columns
+
+    lp = Problem("p", pulp.LpMinimize)
+    a, b = lp.add_variable("a", 0, 1), lp.add_variable("b", 0, 1)
+    lp.rows.add({b: 2.0, a: 1.0}, pulp.LpConstraintLE, 1.0, "r")
+    variables = columns(lp)[0]
+    assert [variables[j].name for j in row_columns(lp.rows, variables)] == ["b", "a"]
+    stranger = pulp.LpVariable("c", 0, 1, _skip_v4_deprecation=True)
+    lp.rows.add({stranger: 1.0}, pulp.LpConstraintLE, 1.0, "r")
+    with pytest.raises(ValueError, match="does not have"):
+        row_columns(lp.rows, variables)
