@@ -20,11 +20,11 @@ import gc
 import pulp
 
 from planner.model import (
-    GE,
     LE,
     Expr,
     Model,
     add_constraint,
+    add_differences,
     add_row,
     period_starts,
 )
@@ -60,11 +60,12 @@ def servers_stay_up(model: Model) -> None:
     previous = dict(zip(model.instance.grid[1:], model.instance.grid))
     # r is made candidate by candidate, hours ascending: the variable before (c, t) in r,
     # when it is (c, t'), is the one this row needs, with no look-up
-    before_key, before = None, None
+    before_key, before, pairs = None, None, []
     for key, var in model.r.items():
         if before_key == (key[0], previous.get(key[1])):
-            add_row(model, {var: 1.0, before: -1.0}, GE, 0, "up")
+            pairs.append((var, before))
         before_key, before = key, var
+    add_differences(model, pairs, "up")
 
 
 def _ones(variables) -> list:
@@ -156,11 +157,15 @@ def data_before_service(model: Model) -> None:
         if group.data_gb <= 0:
             continue
         per_server = group.data_gb / group.count
+        copied = None  # C[g,p,t] is the last copy variable at or before t (model.copied)
         for t in period_starts(inst):
+            copied = model.copy.get((g, p, t), copied)
             terms = at.get(((g, p), t))
             if terms:
-                add_row(model, [*((v, per_server) for v in terms), (model.copied(g, p, t), -1.0)],
-                        LE, 0, "data")
+                row = dict.fromkeys(terms, per_server)
+                if copied is not None:
+                    row[copied] = -1.0
+                add_row(model, row, LE, 0, "data")
 
 
 def target_ingress(model: Model) -> None:

@@ -122,3 +122,8 @@ def add_row(model: Model, pairs, sense: int, rhs: float, family: str) -> None:
         expr = linear(pairs)
         pairs, rhs = expr, rhs - expr.constant
     model.lp.rows.add(pairs, sense, rhs, family)
+
+
+def add_differences(model: Model, pairs: list[tuple], family: str) -> None:
+    """Rows a - b >= 0 for (a, b) pairs of variables, made in bulk (planner/problem.py)."""
+    model.lp.rows.add_differences(pairs, family)

@@ -45,6 +45,17 @@ class Rows:
         self.upper.append(rhs if sense != pulp.LpConstraintGE else INF)
         self.families.append(family)
 
+    def add_differences(self, pairs: list[tuple], family: str) -> None:
+        """Rows a - b >= 0, one per (a, b) pair of variables, in one pass (what `add` makes
+        of {a: 1, b: -1}; at 1.5 million stay-up rows a call per row cost 2 s)."""
+        first, count = len(self.hashes), len(pairs)
+        self.hashes.extend(h for a, b in pairs for h in (a.hash, b.hash))
+        self.values.extend([1.0, -1.0] * count)
+        self.starts.extend(range(first, first + 2 * count, 2))
+        self.lower.extend([0.0] * count)
+        self.upper.extend([INF] * count)
+        self.families.extend([family] * count)
+
     def row(self, i: int) -> tuple[dict, float, float]:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.hashes)
         terms = {self.by_hash[h]: value for h, value in

@@ -8,7 +8,7 @@ import pulp
 from planner.formulate import formulate
 from planner.highs_model import pass_model
 from planner.prepare import prepare
-from planner.problem import Problem
+from planner.problem import Problem, Rows
 from tests.builders import small_catalog, small_inventory
 
 
@@ -82,3 +82,14 @@ def test_rows_are_matched_to_columns_by_hash_and_a_stranger_is_refused():
     lp.rows.add({stranger: 1.0}, pulp.LpConstraintLE, 1.0, "r")
     with pytest.raises(ValueError, match="does not have"):
         row_columns(lp.rows, variables)
+
+
+def test_difference_rows_in_bulk_are_the_rows_add_makes():
+    lp = Problem("p", pulp.LpMinimize)
+    a, b, c = (lp.add_variable(n, 0, 5) for n in "abc")
+    one, bulk = lp.rows, Rows(lp._variable_ids)
+    for x, y in ((a, b), (c, a)):
+        one.add({x: 1.0, y: -1.0}, pulp.LpConstraintGE, 0, "up")
+    bulk.add_differences([(a, b), (c, a)], "up")
+    for name in ("hashes", "values", "starts", "lower", "upper", "families"):
+        assert list(getattr(one, name)) == list(getattr(bulk, name)), name
