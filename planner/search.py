@@ -41,15 +41,16 @@ def neighbourhood(model: Model, point: dict[str, float]) -> tuple[set[str], int]
     """Names of the columns left free around `point`, and how many candidates that is: the
     server variables of every candidate with a server at some hour, the copies of data to
     the providers those candidates are at (copies elsewhere stay as `point` has them),
-    every other continuous column, every binary."""
-    candidates = model.instance.candidates
+    every other continuous column, and the vendors' use binaries."""
+    candidates, grid = model.instance.candidates, model.instance.grid
     used = {ci for (ci, _), var in model.r.items() if point.get(var.name, 0.0) > USED}
     pairs = {(candidates[ci].group, candidates[ci].provider) for ci in used}
-    free = {var.name for (ci, _), var in model.r.items() if ci in used}
+    free = {model.r[(ci, t)].name for ci in used for t in grid if (ci, t) in model.r}
     free.update(var.name for (g, p, _), var in model.copy.items() if (g, p) in pairs)
     copies = {var.name for var in model.copy.values()}
-    free.update(v.name for v in model.lp.variables() if v.name not in copies and (
-        v.cat != pulp.LpInteger or (v.lowBound, v.upBound) == (0, 1)))
+    free.update(v.name for v in model.lp.variables()
+                if v.cat != pulp.LpInteger and v.name not in copies)
+    free.update(v.name for v in (*model.use.values(), *model.store_use.values()))
     return free, len(used)
 
 
