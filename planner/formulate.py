@@ -68,51 +68,45 @@ def servers_stay_up(model: Model) -> None:
     add_differences(model, pairs, "up")
 
 
-def _ones(variables) -> list:
-    return [(v, 1.0) for v in variables]
-
-
-def _by(model: Model, key) -> dict:
-    out: dict = {}
-    for ci, c in enumerate(model.instance.candidates):
-        out.setdefault(key(c), []).append(ci)
-    return out
+def _keys(model: Model, key) -> list:
+    """The distinct key(candidate) values, in the order candidates first have them."""
+    return list(dict.fromkeys(key(c) for c in model.instance.candidates))
 
 
 def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
     at = model.grouped(lambda c: c.group)
-    for g in _by(model, lambda c: c.group):
+    for g in _keys(model, lambda c: c.group):
         for t in period_starts(inst):
             terms = at.get((g, t), [])
             if sum(v.upBound for v in terms) > inst.groups[g].count:
-                add_row(model, _ones(terms), LE, inst.groups[g].count, "demand")
+                add_row(model, dict.fromkeys(terms, 1.0), LE, inst.groups[g].count, "demand")
 
 
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
     at = model.grouped(lambda c: c.provider)
-    for p in _by(model, lambda c: c.provider):
+    for p in _keys(model, lambda c: c.provider):
         for t in period_starts(inst):
-            terms = at.get((p, t), [])
-            if sum(v.upBound for v in terms) > inst.provider_curves[p].values[t]:
-                add_row(model, _ones(terms), LE, inst.provider_curves[p].values[t], "cap")
+            terms, cap = at.get((p, t), []), inst.provider_curves[p].values[t]
+            if sum(v.upBound for v in terms) > cap:
+                add_row(model, dict.fromkeys(terms, 1.0), LE, cap, "cap")
 
 
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
     inst = model.instance
     at = model.grouped(lambda c: (c.provider, c.offering))
-    for (p, o) in _by(model, lambda c: (c.provider, c.offering)):
+    for (p, o) in _keys(model, lambda c: (c.provider, c.offering)):
         curve = inst.offering_curves.get((p, o))
         if curve is None:
             continue
         for t in period_starts(inst):
             terms = at.get(((p, o), t), [])
             if terms and sum(v.upBound for v in terms) > curve.values[t]:
-                add_row(model, _ones(terms), LE, curve.values[t], "stock")
+                add_row(model, dict.fromkeys(terms, 1.0), LE, curve.values[t], "stock")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -152,7 +146,7 @@ def data_before_service(model: Model) -> None:
     (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t]."""
     inst = model.instance
     at = model.grouped(lambda c: (c.group, c.provider))
-    for (g, p) in _by(model, lambda c: (c.group, c.provider)):
+    for (g, p) in _keys(model, lambda c: (c.group, c.provider)):
         group = inst.groups[g]
         if group.data_gb <= 0:
             continue

@@ -66,10 +66,6 @@ class Model:
         """GB of object storage copied by hour t, over all vendors."""
         return pulp.lpSum(self.stored(v, t) for v in sorted({v for v, _ in self.store}))
 
-    def r_at(self, ci: int, t: int):
-        """Servers of candidate ci serving at hour t (the value of t's period)."""
-        return self.r.get((ci, self.instance.period_start[t]), 0)
-
     def share_at(self, si: int, t: int):
         return self.share.get((si, self.instance.period_start[t]), 0)
 
