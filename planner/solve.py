@@ -295,11 +295,12 @@ def _worth_running(columns: int, time_limit: float | None) -> bool:
 
 def _not_run(name: str, columns: int, time_limit: float) -> SolverPhase:
     need = columns * SECONDS_PER_COLUMN
+    kept = "the start (the greedy plan, completed) is the plan" if name == "coverage" \
+        else "the coverage phase's plan is kept"
     return SolverPhase(
         name=name, status="time_limit", objective=None, bound=None, gap=None,
         raw_status=f"not run: {columns:,} columns need about {need:,.0f} s before the solver "
-                   f"can improve on its start, {time_limit:,.0f} s were left; the start (the "
-                   f"greedy plan, completed) is the plan")
+                   f"can improve on its start, {time_limit:,.0f} s were left; {kept}")
 
 
 # Of a time limit, the coverage phase may use this share; the cost phase has the rest (and
