@@ -1,11 +1,12 @@
-"""The greedy plan handed to HiGHS as its first incumbent: it carries the greedy plan's
-servers, never more than what serves, and keeps the spread policy at the horizon."""
+"""The greedy plans handed to HiGHS as its first incumbent (either placement rule): each
+carries its greedy plan's servers, never more than what serves, and keeps the spread policy
+at the horizon."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import pipeline
-from planner.baseline import baseline
+from planner.baseline import PLACEMENTS, SOONEST, baseline
 from planner.formulate import formulate
 from planner.prepare import prepare
 from planner.start import complete
@@ -13,11 +14,11 @@ from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
 
-def _hint(cat_knobs, inv_knobs):
+def _hint(cat_knobs, inv_knobs, placement=SOONEST):
     inventory, catalog = small_inventory(horizon=60, **inv_knobs), small_catalog(**cat_knobs)
     instance = prepare(inventory, catalog)
     model = formulate(instance)
-    greedy = baseline(inventory, catalog, instance)
+    greedy = baseline(inventory, catalog, instance, placement=placement)
     return model, greedy, pipeline.greedy_hint(model, greedy)
 
 
@@ -36,9 +37,9 @@ def test_the_hint_carries_the_greedy_servers():
 
 
 @SMALL_SETTINGS
-@given(*small_cases)
-def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_knobs):
-    model, greedy, hint = _hint(cat_knobs, inv_knobs)
+@given(*small_cases, st.sampled_from(PLACEMENTS))
+def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_knobs, placement):
+    model, greedy, hint = _hint(cat_knobs, inv_knobs, placement)
     inst, policy = model.instance, model.instance.inventory.policy
     last = inst.grid[-1]
     for g, group in inst.groups.items():
@@ -57,9 +58,9 @@ def test_the_hint_never_exceeds_what_serves_and_keeps_the_policy(cat_knobs, inv_
 
 
 @SMALL_SETTINGS
-@given(*small_cases)
-def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs):
-    model, _, hint = _hint(cat_knobs, inv_knobs)
+@given(*small_cases, st.sampled_from(PLACEMENTS))
+def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs, placement):
+    model, _, hint = _hint(cat_knobs, inv_knobs, placement)
     model.lp.setObjective(model.unserved)
     assert complete(model.lp, hint) is not None
 
@@ -109,11 +110,11 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
 
 
 @SMALL_SETTINGS
-@given(*small_cases)
-def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs):
+@given(*small_cases, st.sampled_from(PLACEMENTS))
+def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs, placement):
     from planner.start import _complete
 
-    model, _, hint = _hint(cat_knobs, inv_knobs)
+    model, _, hint = _hint(cat_knobs, inv_knobs, placement)
     model.lp.setObjective(model.unserved)
     assert _complete(model.lp, hint, fixed=hint) is not None
 

@@ -8,6 +8,7 @@ from hypothesis import given
 
 from bench.generate import generate
 from planner import pipeline, search, solve
+from planner.baseline import SOONEST
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -52,6 +53,9 @@ def test_the_searched_cost_phase_is_verified_and_never_dearer(cat_knobs, inv_kno
 
 
 def test_the_searched_cost_phase_finds_a_cheaper_plan(monkeypatch):
+    """From the yardstick's greedy plan, the start this test was written with; from the
+    MOST_HOURS plan the planner starts from here, the search finds 0.02% (seed 1: 0.07%)."""
+    monkeypatch.setattr(pipeline, "PLACEMENTS", (SOONEST,))
     inventory, catalog = generate(400, 20, 22, 0)
     kept, searched = _plans(monkeypatch, inventory, catalog)
     before, after = _check(kept, searched)
