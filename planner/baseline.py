@@ -48,6 +48,8 @@ Pure function of the inputs; `baseline(inventory, catalog)` returns a `Baseline`
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from itertools import accumulate
 
 from planner.baseline_services import _choose_services, _costs, _full_hour, _place_storage, _serving
 from planner.baseline_state import (
@@ -129,6 +131,16 @@ def _policy_holds(inst: Instance, group, placed: dict[str, int]) -> str | None:
     return None
 
 
+def _server_hours(room: list[float], below: list[float], want: int) -> float:
+    """sum over hours t = 1..H of min(want, room[t]), for a headroom that never falls
+    (a suffix minimum) and `below` its running sums (below[k] = room[1] + ... + room[k]):
+    the hours where it is under `want` by one bisection, want for each of the others."""
+    if want <= 0:
+        return 0.0
+    k = bisect_left(room, want, 1)  # room[1..k-1] < want <= room[k..H]
+    return below[k - 1] + want * (len(room) - k)
+
+
 def _place_group(state: _State, name: str, rows: list[ServerRow],
                  copies: dict[tuple[str, str], list[float]], placement: str) -> None:
     inst, H = state.inst, state.H
@@ -145,20 +157,19 @@ def _place_group(state: _State, name: str, rows: list[ServerRow],
         room = state.headroom(c)
         first = next((t for t in range(1, H + 1) if room[t] >= 1), math.inf)
         setup, monthly = _unit_costs(inst, c)
-        return first, setup + monthly, room
+        return first, setup + monthly, room, [0.0, *accumulate(room[1:])]
 
     def rank(c: Candidate) -> tuple:
-        first, price, room = known[c]
+        first, price, room, below = known[c]
         if placement == MOST_HOURS:
             want = min(left, cap - placed.get(c.provider, 0))
-            hours = sum(min(want, free) for free in room[1:]) if want > 0 else 0
-            return (-hours, first, price, c.provider, c.offering)
+            return (-_server_hours(room, below, want), first, price, c.provider, c.offering)
         return (first, price, c.provider, c.offering)
 
     known = {c: facts(c) for c in pending}  # only candidates at a provider just used change
     while left > 0 and pending:
         c = min(pending, key=rank)
-        first, _, room = known[c]
+        first, _, room, _ = known[c]
         pending.remove(c)
         if first is math.inf:
             break  # nobody can take a server of this group any more

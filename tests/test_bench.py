@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.generate import default_shape, generate, generate_dicts, source_text, write_yaml
 from planner import curves, loader, pipeline
@@ -281,3 +283,15 @@ def test_the_planner_starts_from_the_better_greedy_plan():
     plan = pipeline.plan(inventory, catalog, time_limit=10).plan
     assert plan.solver.phases[0].raw_status.startswith("not run")
     assert plan.solver.phases[0].objective <= unserved[MOST_HOURS] + 1e-6
+
+
+@given(st.lists(st.floats(0, 1e4, allow_nan=False), max_size=80), st.integers(-3, 12_000))
+def test_server_hours_by_bisection_is_the_sum_of_minima(free, want):
+    from itertools import accumulate
+
+    from planner.baseline import _server_hours
+
+    room = [0.0, *sorted(free)]  # a headroom never falls: hour 0, then non-decreasing
+    direct = sum(min(want, x) for x in room[1:]) if want > 0 else 0.0
+    fast = _server_hours(room, [0.0, *accumulate(room[1:])], want)
+    assert math.isclose(fast, direct, rel_tol=1e-12, abs_tol=1e-9)
