@@ -141,8 +141,9 @@ def _server_hours(room: list[float], below: list[float], want: int) -> float:
     return below[k - 1] + want * (len(room) - k)
 
 
-def _place_group(state: _State, name: str, rows: list[ServerRow],
+def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[ServerRow],
                  copies: dict[tuple[str, str], list[float]], placement: str) -> None:
+    """Place group `name` on its candidates `pending` (rules 2 to 4; the list is used up)."""
     inst, H = state.inst, state.H
     group = inst.groups[name]
     per_server = group.data_gb / group.count
@@ -151,13 +152,13 @@ def _place_group(state: _State, name: str, rows: list[ServerRow],
     left = group.count
     placed: dict[str, int] = {}
     mine: list[tuple[ServerRow, list[float]]] = []
-    pending = [c for c in inst.candidates if c.group == name]
 
     def facts(c: Candidate):
         room = state.headroom(c)
-        first = next((t for t in range(1, H + 1) if room[t] >= 1), math.inf)
+        first = bisect_left(room, 1, 1)  # it never falls: the first hour with room for one
         setup, monthly = _unit_costs(inst, c)
-        return first, setup + monthly, room, [0.0, *accumulate(room[1:])]
+        return (first if first <= H else math.inf), setup + monthly, room, \
+            [0.0, *accumulate(room[1:])]
 
     def rank(c: Candidate) -> tuple:
         first, price, room, below = known[c]
@@ -221,22 +222,15 @@ def _place_group(state: _State, name: str, rows: list[ServerRow],
 
 
 def _commit(state: _State, c: Candidate, up: list[int], gb: list[float]) -> None:
-    used_o = state.used_o.get((c.provider, c.offering))
+    state.hold(c, up)
     for t in range(state.H + 1):
-        state.used_p[c.provider][t] += up[t]
-        if used_o is not None:
-            used_o[t] += up[t]
         if gb[t]:
             state.egress_left[t] -= gb[t]
             state.ingress_left[c.provider][t] -= gb[t]
 
 
 def _release(state: _State, c: Candidate, before, after) -> None:
-    used_o = state.used_o.get((c.provider, c.offering))
-    for t in range(state.H + 1):
-        state.used_p[c.provider][t] -= before[t] - after[t]
-        if used_o is not None:
-            used_o[t] -= before[t] - after[t]
+    state.hold(c, [a - b for a, b in zip(after, before)])
 
 
 def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None = None,
@@ -249,6 +243,9 @@ def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None =
     inst = instance or prepare(inventory, catalog)
     H, D = inst.horizon_hours, inst.deadline_hours
     state = _State(inst)
+    by_group: dict[str, list[Candidate]] = {}
+    for c in inst.candidates:
+        by_group.setdefault(c.group, []).append(c)
     rows: list[ServerRow] = []
     copies: dict[tuple[str, str], list[float]] = {}
     storage_row = None
@@ -256,7 +253,7 @@ def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None =
         if name is None:
             storage_row = _place_storage(state)
         else:
-            _place_group(state, name, rows, copies, placement)
+            _place_group(state, name, by_group.pop(name, []), rows, copies, placement)
     services = _choose_services(state)
     copy_rows = [CopyRow(g, p, tuple(gb)) for (g, p), gb in copies.items()]
     if storage_row is not None:
