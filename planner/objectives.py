@@ -106,6 +106,13 @@ def value_of(expr, values: dict[str, float]) -> float:
     return sum(c * values.get(v.name, 0.0) for v, c in expr.items()) + expr.constant
 
 
+def value_at(expr, point: dict) -> float:
+    """An expression's value at a point given by variable (0 elsewhere): a look-up per
+    variable of the point, where `value_of` walks the expression (the unserved hours at
+    10,000 synthetic servers in 500 groups: 60,000 look-ups against 1.5 million terms)."""
+    return sum(expr.get(v, 0.0) * x for v, x in point.items()) + expr.constant
+
+
 # What a held continuous coverage may lose to the solver's own tolerances (shares are
 # fractions of a demand, storage is in GB): far below anything the cost phase could buy.
 SHARE_SLACK, STORED_SLACK_GB = 1e-7, 1e-6

@@ -18,7 +18,7 @@ from planner.formulate import formulate
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import Plan
-from planner.objectives import value_of
+from planner.objectives import value_at
 from planner.prepare import prepare
 from planner.solve import solve
 from planner.verify import verify_or_raise
@@ -54,7 +54,22 @@ def greedy_hint(model, greedy) -> dict[str, float]:
     """The greedy plan's servers as values of the model's r variables (those it has), each
     group cut to what the greedy plan says is serving (dependencies included), then trimmed
     until the spread policy holds at the horizon (the cut can unbalance a group); and its
-    data copies as values of the copy variables."""
+    data copies as values of the copy variables. By variable name."""
+    return {var.name: x for var, x in _greedy_point(model, greedy).items()}
+
+
+def best_hint(model, greedy_plans) -> dict[str, float]:
+    """Of the greedy plans' hints, the one with the fewest tier-weighted unserved hours in
+    the model, then the cheapest, then the first: the solver's start, and the plan when the
+    solver cannot improve on it in the time (from about 2,000 synthetic servers up)."""
+    points = [_greedy_point(model, greedy) for greedy in greedy_plans]
+    best = min(points, key=lambda point: (value_at(model.unserved, point),
+                                          value_at(model.cost, point)))
+    return {var.name: x for var, x in best.items()}
+
+
+def _greedy_point(model, greedy) -> dict:
+    """`greedy_hint` by variable."""
     inst = model.instance
     index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
     rows: dict[str, list[tuple[int, list[float]]]] = {}
@@ -70,7 +85,7 @@ def greedy_hint(model, greedy) -> dict[str, float]:
         for ci, taken in zip((ci for ci, _ in group_rows), _allocate(group_rows, serving)):
             counts[ci] = taken
     _trim_to_policy(inst, counts)
-    servers = {model.r[(ci, t)].name: float(x) for ci, row in counts.items()
+    servers = {model.r[(ci, t)]: float(x) for ci, row in counts.items()
                for t, x in zip(inst.grid, row) if (ci, t) in model.r}
     final: dict[tuple[str, str], float] = {}  # (group, provider) -> servers at the horizon
     for ci, row in counts.items():
@@ -79,16 +94,7 @@ def greedy_hint(model, greedy) -> dict[str, float]:
     return {**servers, **_greedy_copies(model, greedy, final)}
 
 
-def best_hint(model, greedy_plans) -> dict[str, float]:
-    """Of the greedy plans' hints, the one with the fewest tier-weighted unserved hours in
-    the model, then the cheapest, then the first: the solver's start, and the plan when the
-    solver cannot improve on it in the time (from about 2,000 synthetic servers up)."""
-    hints = [greedy_hint(model, greedy) for greedy in greedy_plans]
-    return min(hints, key=lambda hint: (value_of(model.unserved, hint),
-                                        value_of(model.cost, hint)))
-
-
-def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict[str, float]:
+def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict:
     """The greedy plan's copies of group data as values of the copy variables: GB copied by
     each variable's hour (C[g,p,t]), within its bounds and no more than the hinted servers
     at p need at the horizon (`final`). With them fixed, completing the
@@ -103,7 +109,7 @@ def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict[s
             # no more than the hinted servers need by the horizon: capping a feasible
             # schedule at a constant keeps it feasible and leaves egress to the storage
             needed_gb = group.data_gb / group.count * final.get((g, p), 0.0)
-            out[var.name] = min(var.upBound, needed_gb, cumulative[(g, p)][t])
+            out[var] = min(var.upBound, needed_gb, cumulative[(g, p)][t])
     return out
 
 

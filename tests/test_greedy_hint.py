@@ -135,3 +135,16 @@ def test_the_reduced_completion_is_the_same_lp(cat_knobs, inv_knobs):
         a, b = value_of(model.lp.objective, reduced), value_of(model.lp.objective, full)
         assert abs(a - b) <= 1e-6 * max(1.0, abs(b))
         assert all(reduced[name] == hint[name] for name in hint)
+
+
+@SMALL_SETTINGS
+@given(*small_cases, st.sampled_from(PLACEMENTS))
+def test_a_point_by_variable_has_the_value_of_its_hint_by_name(cat_knobs, inv_knobs, placement):
+    from planner.objectives import value_at, value_of
+
+    model, greedy, hint = _hint(cat_knobs, inv_knobs, placement)
+    point = pipeline._greedy_point(model, greedy)
+    assert {v.name: x for v, x in point.items()} == hint
+    for expr in (model.unserved, model.cost):
+        assert abs(value_at(expr, point) - value_of(expr, hint)) <= 1e-9 * max(
+            1.0, abs(value_of(expr, hint)))
