@@ -10,6 +10,7 @@ constraints (CBC, or PuLP's own HiGHS adapter) gets them made from the rows firs
 
 from __future__ import annotations
 
+import weakref
 from array import array
 
 import pulp
@@ -69,6 +70,7 @@ class Problem(pulp.LpProblem):
     re-sorts them on each of its 18 calls per plan (0.2 s of the 2021 case's 2 s)."""
 
     _in_name_order = False
+    _registered_objective = (lambda: None, 0)  # (weak reference, size) of the last one
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +116,14 @@ class Problem(pulp.LpProblem):
             self._in_name_order = False
 
     def variables(self) -> list[pulp.LpVariable]:
-        if self.objective:
-            self._add_variables(self.objective.keys())
+        objective = self.objective
+        registered, size = self._registered_objective
+        if objective and (registered() is not objective or size != len(objective)):
+            # PuLP registers the objective's variables on every call: 2 s a call at 1.5
+            # million server variables. Once per objective (held weakly: a new objective
+            # at the address of a dead one is not taken for it), again if it grows.
+            self._add_variables(objective.keys())
+            self._registered_objective = weakref.ref(objective), len(objective)
         if not self._in_name_order:
             self._variables.sort(key=lambda v: v.name)
             self._in_name_order = True

@@ -11,6 +11,7 @@ is a point of the whole model; the restriction's bound is not a bound of the who
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import pulp
@@ -25,6 +26,7 @@ class Restriction:
 
     highs: object
     variables: list
+    names: list[str]         # the variables' names, in the same order
     x: np.ndarray            # the whole point: fixed values, free ones filled after a run
     free_columns: np.ndarray
 
@@ -32,7 +34,7 @@ class Restriction:
         """The whole point with the free columns at HiGHS's solution, by variable name."""
         x = self.x.copy()
         x[self.free_columns] = np.array(self.highs.getSolution().col_value)
-        return {v.name: float(x[i]) for i, v in enumerate(self.variables)}
+        return dict(zip(self.names, x.tolist()))
 
 
 def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restriction | None:
@@ -47,9 +49,10 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
         return None
     variables, col_lower, col_upper, cost = columns(lp)
     n = len(variables)
-    free = np.fromiter((v.name in free_names for v in variables), dtype=bool, count=n)
-    x = np.fromiter((0.0 if free[i] else fixed.get(v.name, 0.0)
-                     for i, v in enumerate(variables)), dtype=float, count=n)
+    names = [v.name for v in variables]
+    free = np.fromiter(map(set(free_names).__contains__, names), dtype=bool, count=n)
+    x = np.fromiter(map(fixed.get, names, repeat(0.0)), dtype=float, count=n)
+    x[free] = 0.0
     columns_of = row_columns(rows, variables)
     values = np.frombuffer(rows.values)
     starts = np.frombuffer(rows.starts, dtype=np.int64)
@@ -83,7 +86,8 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
                   new_col[columns_of[chosen]].astype(np.int32), values[chosen])
     sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0  # `cost` is already signed
     h.changeObjectiveOffset(sign * float(lp.objective.constant) + float(cost @ x))
-    return Restriction(highs=h, variables=variables, x=x, free_columns=free_columns)
+    return Restriction(highs=h, variables=variables, names=names, x=x,
+                       free_columns=free_columns)
 
 
 def make_integer(restriction: Restriction, names) -> None:

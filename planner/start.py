@@ -38,8 +38,9 @@ def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | N
 
 def _relaxed(v: pulp.LpVariable, hint: dict[str, float]) -> bool:
     """A vendor's use binary the hint leaves open: [0, 1] in the LP, rounded up after."""
-    return v.cat == pulp.LpInteger and v.name not in hint \
-        and (v.lowBound, v.upBound) == (0, 1) and v.name.startswith(USE_PREFIXES)
+    # bounds first: they rule out nearly every server variable without reading its name
+    return v.upBound == 1 and v.lowBound == 0 and v.cat == pulp.LpInteger \
+        and v.name.startswith(USE_PREFIXES) and v.name not in hint
 
 
 def _rounded_up(point: dict[str, float], relaxed) -> dict[str, float]:

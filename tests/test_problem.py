@@ -93,3 +93,19 @@ def test_difference_rows_in_bulk_are_the_rows_add_makes():
     bulk.add_differences([(a, b), (c, a)], "up")
     for name in ("hashes", "values", "starts", "lower", "upper", "families"):
         assert list(getattr(one, name)) == list(getattr(bulk, name)), name
+
+
+def test_the_objectives_variables_are_registered_once_and_again_when_they_change():
+    lp = Problem("p", pulp.LpMinimize)
+    mine = lp.add_variable("mine", 0, 1)
+    elsewhere = Problem("q", pulp.LpMinimize)  # variables this problem has not registered
+    stranger, other, late = (elsewhere.add_variable(name, 0, 1) for name in ("b", "c", "d"))
+    lp.setObjective(mine + stranger)
+    assert lp.variables() == [stranger, mine]
+    calls = []
+    lp._add_variables = lambda variables: (calls.append(1), Problem._add_variables(lp, variables))
+    assert lp.variables() == [stranger, mine] and not calls  # the same objective: no walk
+    lp.setObjective(mine + other)  # a new objective
+    assert other in lp.variables() and len(calls) == 1
+    lp.objective[late] = 1.0  # the same objective, grown in place
+    assert late in lp.variables() and len(calls) == 2
