@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from itertools import accumulate
 
+import numpy as np
+
 from planner.model import Model
 
 
@@ -32,41 +34,65 @@ def _cumulative(values) -> list[float]:
     return list(accumulate(values))
 
 
-def _uppers(model: Model) -> dict[int, dict[tuple[str, str], float]]:
-    """Period -> (group, provider) -> sum of the r upper bounds there, in one pass over the
-    variables (candidates in index order within each sum)."""
-    candidates = model.instance.candidates
-    out: dict[int, dict[tuple[str, str], float]] = {t: {} for t in model.instance.grid}
-    for (ci, t), var in model.r.items():
-        c, at = candidates[ci], out[t]
-        at[(c.group, c.provider)] = at.get((c.group, c.provider), 0.0) + var.upBound
-    return out
+class _Pairs:
+    """The (group, provider) pairs that have server variables, in sorted order, with what
+    the servers part of the floor reads of them as arrays (one row per period for `upper`:
+    the sum of the pair's r upper bounds there, candidates in index order within each sum)."""
+
+    def __init__(self, model: Model):
+        inst = model.instance
+        self.pairs = sorted({(c.group, c.provider) for c in inst.candidates})
+        index = {pair: i for i, pair in enumerate(self.pairs)}
+        of_candidate = np.array([index[(c.group, c.provider)] for c in inst.candidates],
+                                dtype=np.int64)
+        period = {t: k for k, t in enumerate(inst.grid)}
+        n, width = len(model.r), len(self.pairs)
+        candidate = np.fromiter((ci for ci, _ in model.r), dtype=np.int64, count=n)
+        at = np.fromiter((period[t] for _, t in model.r), dtype=np.int64, count=n)
+        ub = np.fromiter((v.upBound for v in model.r.values()), dtype=float, count=n)
+        # bincount adds in the order of its input, as the per-pair sums did one by one
+        self.upper = np.bincount(at * width + of_candidate[candidate], weights=ub,
+                                 minlength=len(inst.grid) * width).reshape(len(inst.grid), width)
+        self.providers = sorted({p for _, p in self.pairs})
+        provider_index = {p: i for i, p in enumerate(self.providers)}
+        self.provider = np.array([provider_index[p] for _, p in self.pairs], dtype=np.int64)
+        self.group_names = sorted({g for g, _ in self.pairs})
+        group_index = {g: i for i, g in enumerate(self.group_names)}
+        self.group = np.array([group_index[g] for g, _ in self.pairs], dtype=np.int64)
+        groups = [inst.groups[g] for g, _ in self.pairs]
+        self.count = np.array([g.count for g in groups], dtype=float)
+        self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
 
 
-def _servers_served_weight(model: Model, at: dict[tuple[str, str], float], t: int,
-                           egress_gb: float, ingress_gb: dict[str, float]) -> float:
+def _servers_served_weight(model: Model, pairs: _Pairs, k: int, t: int, egress_gb: float,
+                           ingress_gb: dict[str, float]) -> float:
     """Most tier-weighted servers any plan has serving in period t (the knapsack above),
-    from `at`: (group, provider) -> sum of the r upper bounds in period t."""
+    period t being the k-th of the grid."""
     inst = model.instance
-    reach: dict[str, float] = {}
-    for (g, p), upper in sorted(at.items()):
-        group = inst.groups[g]
-        y = min(inst.provider_curves[p].values[t], upper)
-        if group.data_gb > 0:
-            y = min(y, ingress_gb[p] * group.count / group.data_gb)
-        reach[g] = reach.get(g, 0.0) + y
-    room = sum(inst.provider_curves[p].values[t] for p in sorted({p for _, p in at}))
+    upper = pairs.upper[k]
+    present = upper > 0  # a pair with no server variable in this period
+    caps = np.array([inst.provider_curves[p].values[t] for p in pairs.providers])
+    y = np.minimum(caps[pairs.provider], upper)
+    ingress = np.array([ingress_gb[p] for p in pairs.providers])[pairs.provider]
+    has_data = pairs.data_gb > 0
+    y[has_data] = np.minimum(y[has_data], ingress[has_data] * pairs.count[has_data]
+                             / pairs.data_gb[has_data])
+    y[~present] = 0.0
+    reach = np.bincount(pairs.group, weights=y, minlength=len(pairs.group_names))
+    room = sum(caps[i] for i in sorted(set(pairs.provider[present].tolist())))
     weighted = 0.0
-    for g in sorted(reach, key=lambda g: (-inst.weights[g], g)):
-        group = inst.groups[g]
-        x = min(group.count, reach[g], room)
+    for gi in sorted(set(pairs.group[present].tolist()),
+                     key=lambda gi: (-inst.weights[pairs.group_names[gi]],
+                                     pairs.group_names[gi])):
+        group = inst.groups[pairs.group_names[gi]]
+        x = min(group.count, reach[gi], room)
         if group.data_gb > 0:
             x = min(x, egress_gb * group.count / group.data_gb)
-        weighted += inst.weights[g] * x
+        weighted += inst.weights[pairs.group_names[gi]] * x
         room -= x
         if room <= 0:
             break
-    return weighted
+    return float(weighted)
 
 
 def unserved_floor(model: Model) -> float:
@@ -77,12 +103,12 @@ def unserved_floor(model: Model) -> float:
     ingress = {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
     ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
     storage = inst.inventory.services.object_storage
-    uppers = _uppers(model)
+    pairs = _Pairs(model)
     demand = sum(inst.weights[g] * group.count for g, group in inst.groups.items())
     floor = 0.0
-    for t in inst.grid:
+    for k, t in enumerate(inst.grid):
         missing = demand - _servers_served_weight(
-            model, uppers[t], t, egress[t], {p: ingress[p][t] for p in ingress})
+            model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
         for kind in ("sms", "email", "dns"):
             if kind in inst.weights:
                 most = sum(var.upBound for (si, u), var in model.share.items()
