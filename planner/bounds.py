@@ -70,7 +70,7 @@ def _servers_served_weight(model: Model, pairs: _Pairs, k: int, t: int, egress_g
     period t being the k-th of the grid."""
     inst = model.instance
     upper = pairs.upper[k]
-    present = upper > 0  # a pair with no server variable in this period
+    present = upper > 0  # the pairs with a server variable in this period (each has ub >= 1)
     caps = np.array([inst.provider_curves[p].values[t] for p in pairs.providers])
     y = np.minimum(caps[pairs.provider], upper)
     ingress = np.array([ingress_gb[p] for p in pairs.providers])[pairs.provider]

@@ -25,8 +25,7 @@ class Restriction:
     """HiGHS holding the free columns of `lp` (in order) and the rows that have one."""
 
     highs: object
-    variables: list
-    names: list[str]         # the variables' names, in the same order
+    names: list[str]         # every column's variable name, in `lp.variables()` order
     x: np.ndarray            # the whole point: fixed values, free ones filled after a run
     free_columns: np.ndarray
 
@@ -86,8 +85,7 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
                   new_col[columns_of[chosen]].astype(np.int32), values[chosen])
     sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0  # `cost` is already signed
     h.changeObjectiveOffset(sign * float(lp.objective.constant) + float(cost @ x))
-    return Restriction(highs=h, variables=variables, names=names, x=x,
-                       free_columns=free_columns)
+    return Restriction(highs=h, names=names, x=x, free_columns=free_columns)
 
 
 def make_integer(restriction: Restriction, names) -> None:
@@ -96,7 +94,7 @@ def make_integer(restriction: Restriction, names) -> None:
 
     named = set(names)
     integer = [j for j, i in enumerate(restriction.free_columns)
-               if restriction.variables[i].name in named]
+               if restriction.names[i] in named]
     if integer:
         kinds = np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8)
         restriction.highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32),
@@ -108,7 +106,6 @@ def set_start(restriction: Restriction, start: dict[str, float]) -> None:
     import highspy
 
     solution = highspy.HighsSolution()
-    solution.col_value = [start.get(restriction.variables[i].name, 0.0)
-                          for i in restriction.free_columns]
+    solution.col_value = [start.get(restriction.names[i], 0.0) for i in restriction.free_columns]
     solution.value_valid = True
     restriction.highs.setSolution(solution)
