@@ -34,7 +34,7 @@ def _cumulative(values) -> list[float]:
     return list(accumulate(values))
 
 
-class _Pairs:
+class Pairs:
     """The (group, provider) pairs that have server variables, in sorted order, with what
     the servers part of the floor reads of them as arrays (one row per period for `upper`:
     the sum of the pair's r upper bounds there, candidates in index order within each sum)."""
@@ -64,7 +64,7 @@ class _Pairs:
         self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
 
 
-def _servers_served_weight(model: Model, pairs: _Pairs, k: int, t: int, egress_gb: float,
+def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
                            ingress_gb: dict[str, float]) -> float:
     """Most tier-weighted servers any plan has serving in period t (the knapsack above),
     period t being the k-th of the grid."""
@@ -95,20 +95,25 @@ def _servers_served_weight(model: Model, pairs: _Pairs, k: int, t: int, egress_g
     return float(weighted)
 
 
-def unserved_floor(model: Model) -> float:
+def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> float:
     """A lower bound on the tier-weighted unserved hours of every plan of `model` (the
-    relaxation in the module docstring), summed over periods with their lengths."""
+    relaxation in the module docstring), summed over periods with their lengths.
+    `served_at_most`, one per period of the grid, is a tighter bound on the tier-weighted
+    servers serving there (planner/period_floor.py); the knapsack's is kept where lower."""
     inst = model.instance
     egress = _cumulative(inst.egress.values)
     ingress = {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
     ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
     storage = inst.inventory.services.object_storage
-    pairs = _Pairs(model)
+    pairs = Pairs(model)
     demand = sum(inst.weights[g] * group.count for g, group in inst.groups.items())
     floor = 0.0
     for k, t in enumerate(inst.grid):
-        missing = demand - _servers_served_weight(
+        served = _servers_served_weight(
             model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
+        if served_at_most is not None:
+            served = min(served, served_at_most[k])
+        missing = demand - served
         for kind in ("sms", "email", "dns"):
             if kind in inst.weights:
                 most = sum(var.upBound for (si, u), var in model.share.items()

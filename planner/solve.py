@@ -25,6 +25,7 @@ from planner.highs_adapter import HighsSolver, highs_available, snapshot
 from planner.model import add_constraint
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.objectives import cost_ceiling, coverage_holds, value_of
+from planner.period_floor import affordable, period_floor
 from planner.search import improve, neighbourhood
 from planner.start import complete
 
@@ -219,12 +220,12 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
             first = _run(lp, solver, _coverage_share(time_limit, started), gap, "coverage",
                          start=start)
         values = snapshot(lp) if first.status != "no_solution" else {}
-    seconds["coverage"] = time.perf_counter() - started
     if values:
         first = _about_coverage(first, value_of(model.unserved, values),
                                 eps * ceiling if eps else 0.0)
         if first.status != "optimal":  # HiGHS may have stopped with no bound, or a weak one
-            first = _floored(first, unserved_floor(model))
+            first = _floored(first, _floor(model, time_limit))
+    seconds["coverage"] = time.perf_counter() - started
     phases = [first]
     if values:
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
@@ -323,6 +324,19 @@ def _about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> So
     bound = None if phase.bound is None else phase.bound - tie_break
     gap = None if bound is None else relative_gap(unserved, bound)
     return phase.model_copy(update={"objective": unserved, "bound": bound, "gap": gap})
+
+
+# Of a time limit, the per-period LP floor may use this share (planner/period_floor.py).
+FLOOR_SHARE = 0.25
+
+
+def _floor(model: Model, time_limit: float | None) -> float:
+    """The sorting floor (planner/bounds.py), tightened by one LP per period when HiGHS is
+    there and those LPs fit in their share of the time limit (planner/period_floor.py)."""
+    if highs_available() and affordable(model, None if time_limit is None
+                                        else FLOOR_SHARE * time_limit):
+        return period_floor(model)
+    return unserved_floor(model)
 
 
 def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
