@@ -34,6 +34,12 @@ def _cumulative(values) -> list[float]:
     return list(accumulate(values))
 
 
+def moved_by(inst) -> tuple[list[float], dict[str, list[float]]]:
+    """GB the source can send, and each target receive, in hours 1..t, for every t."""
+    return _cumulative(inst.egress.values), \
+        {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
+
+
 class Pairs:
     """The (group, provider) pairs that have server variables, in sorted order, with what
     the servers part of the floor reads of them as arrays (one row per period for `upper`:
@@ -101,8 +107,7 @@ def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> f
     `served_at_most`, one per period of the grid, is a tighter bound on the tier-weighted
     servers serving there (planner/period_floor.py); the knapsack's is kept where lower."""
     inst = model.instance
-    egress = _cumulative(inst.egress.values)
-    ingress = {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
+    egress, ingress = moved_by(inst)
     ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
     storage = inst.inventory.services.object_storage
     pairs = Pairs(model)

@@ -106,6 +106,19 @@ def configure(highs) -> None:
         highs.setOptionValue("threads", _threads)
 
 
+def new_highs():
+    """An empty HiGHS model that prints nothing, with this process's settings: for the
+    models the solve stage hands over itself (planner/restricted.py,
+    planner/period_floor.py)."""
+    import highspy
+
+    with stdout_silenced():  # the banner comes from the constructor (see HighsSolver)
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    configure(highs)
+    return highs
+
+
 def highs_available() -> bool:
     try:
         return pulp.HiGHS().available()

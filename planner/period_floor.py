@@ -32,12 +32,10 @@ relaxation of 45.26 million; 10,000 servers in 100 groups, 267.0 -> 270.3 millio
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 import numpy as np
 
-from planner.bounds import Pairs, unserved_floor
-from planner.highs_adapter import configure, stdout_silenced
+from planner.bounds import Pairs, moved_by, unserved_floor
+from planner.highs_adapter import new_highs
 from planner.model import Model
 
 # Seconds per (pair, period) the LPs take, measured on 2 cores (2,000 synthetic servers:
@@ -65,8 +63,7 @@ def served_at_most(model: Model) -> list[float]:
     (inf where an LP did not solve to optimality: the knapsack's bound is kept there)."""
     inst = model.instance
     pairs = Pairs(model)
-    egress = list(accumulate(inst.egress.values))
-    ingress = {p: list(accumulate(curve.values)) for p, curve in inst.ingress.items()}
+    egress, ingress = moved_by(inst)
     return [_period(model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
             for k, t in enumerate(inst.grid)]
 
@@ -96,10 +93,7 @@ class _Lp:
         """The least objective, or None unless HiGHS proves it optimal."""
         import highspy
 
-        with stdout_silenced():
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        configure(h)
+        h = new_highs()
         n = len(self.upper)  # numpy's inf is HiGHS's: highspy.kHighsInf == float("inf")
         h.addVars(n, np.array(self.lower), np.array(self.upper))
         h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(self.cost))

@@ -16,7 +16,7 @@ from itertools import repeat
 import numpy as np
 import pulp
 
-from planner.highs_adapter import configure, stdout_silenced
+from planner.highs_adapter import new_highs
 from planner.highs_model import columns, row_columns
 
 
@@ -41,8 +41,6 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
     `free_names` fixed at `fixed` (0 where absent). None when a row left with no free column
     does not hold at the fixed values (the fixed part is not feasible), or when `lp` has
     PuLP constraints this does not read."""
-    import highspy
-
     rows = getattr(lp, "rows", None)
     if rows is None or not len(rows) or lp.constraints():
         return None
@@ -72,10 +70,7 @@ def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restric
     new_col[free_columns] = np.arange(len(free_columns))
     chosen = free[columns_of]
     counts = np.bincount(new_row[row_of[chosen]], minlength=len(keep))
-    with stdout_silenced():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    configure(h)
+    h = new_highs()
     k = len(free_columns)
     h.addVars(k, col_lower[free_columns], col_upper[free_columns])
     h.changeColsCost(k, np.arange(k, dtype=np.int32), cost[free_columns])

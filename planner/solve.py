@@ -340,8 +340,8 @@ def _floor(model: Model, time_limit: float | None) -> float:
 
 
 def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
-    """Phase 1 with the better of the solver's bound and the sorting floor (planner/bounds.py),
-    and the gap recomputed against it."""
+    """Phase 1 with the better of the solver's bound and `floor` (`_floor`), and the gap
+    recomputed against it."""
     if phase.bound is not None and phase.bound >= floor:
         return phase
     gap = relative_gap(phase.objective, floor)
