@@ -16,7 +16,7 @@ from planner.models.inventory import Inventory
 from planner.models.plan import Plan
 from planner.models.scenario import Scenario
 from planner.scenario import apply
-from planner.whatif import Case, row
+from planner.whatif import Case, difference, row
 
 COMPUTE = ("cloud", "bare_metal", "colocation", "self_hosted")
 
@@ -62,12 +62,12 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
         lost = case.name.split(" + ")
         rows.append(DrillRow(
             lost=lost, status=plan.status, servers_at_deadline=plan.servers_at_deadline,
-            coverage_lost_at_deadline=round(base.coverage_at_deadline
-                                            - plan.coverage_at_deadline, 9),
+            coverage_lost_at_deadline=difference(base.coverage_at_deadline,
+                                                 plan.coverage_at_deadline, 9),
             services_lost=_later_services(base, plan),
             recovery_hour=_recovery_hour(base, plan),
-            extra_one_time=round(plan.costs.one_time_total - base.costs.one_time_total, 6),
-            extra_monthly=round(plan.costs.monthly_total - base.costs.monthly_total, 6),
+            extra_one_time=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
+            extra_monthly=difference(plan.costs.monthly_total, base.costs.monthly_total, 6),
             replacements=sorted(set(plan.providers_used) - set(base.providers_used))))
     never = 10 ** 9
     rows.sort(key=lambda r: (-r.coverage_lost_at_deadline, -len(r.services_lost),
@@ -143,11 +143,11 @@ def readiness(base: Plan, cases: list[Case], plans: list[Plan]) -> Readiness:
     rows = [ReadinessRow(
         item=case.name, what=case.description or case.name, status=plan.status,
         servers_at_deadline_gain=plan.servers_at_deadline - base.servers_at_deadline,
-        coverage_gain=round(plan.coverage_at_deadline - base.coverage_at_deadline, 9),
+        coverage_gain=difference(plan.coverage_at_deadline, base.coverage_at_deadline, 9),
         full_coverage_hour=plan.full_coverage_hour,
         services_ready_by_deadline=_services_ready(plan),
-        one_time_delta=round(plan.costs.one_time_total - base.costs.one_time_total, 6),
-        monthly_delta=round(plan.costs.monthly_total - base.costs.monthly_total, 6))
+        one_time_delta=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
+        monthly_delta=difference(plan.costs.monthly_total, base.costs.monthly_total, 6))
         for case, plan in zip(cases, plans)]
     rows.sort(key=lambda r: (-r.servers_at_deadline_gain,
                              -len(r.services_ready_by_deadline), r.item))

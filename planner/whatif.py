@@ -139,10 +139,16 @@ def change(first: Plan, other: Plan, name: str) -> Change:
         providers_added=sorted(set(other.providers_used) - set(first.providers_used)),
         providers_dropped=sorted(set(first.providers_used) - set(other.providers_used)),
         moved=moved,
-        coverage_delta=round(other.coverage_at_deadline - first.coverage_at_deadline, 9),
+        coverage_delta=difference(other.coverage_at_deadline, first.coverage_at_deadline, 9),
         servers_at_deadline_delta=other.servers_at_deadline - first.servers_at_deadline,
-        one_time_delta=round(other.costs.one_time_total - first.costs.one_time_total, 6),
-        monthly_delta=round(other.costs.monthly_total - first.costs.monthly_total, 6))
+        one_time_delta=difference(other.costs.one_time_total, first.costs.one_time_total, 6),
+        monthly_delta=difference(other.costs.monthly_total, first.costs.monthly_total, 6))
+
+
+def difference(new: float, old: float, digits: int) -> float:
+    """new - old rounded to `digits`, never -0.0: a plan that costs a rounding error less
+    must read 0.00, not -0.00."""
+    return round(new - old, digits) + 0.0
 
 
 def scenario_cases(inventory: Inventory, catalog: Catalog, scenarios: list,

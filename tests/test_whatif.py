@@ -1,10 +1,13 @@
 """What-if: scenarios, compare, sweep, drill, readiness."""
 
 import json
+import math
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner import drills, pipeline, whatif
 from planner.cli import main
@@ -110,6 +113,13 @@ def test_drill_lists_every_chosen_provider_worst_first():
     assert dns.services_lost == ["dns"] and dns.coverage_lost_at_deadline == 0
     losses = [r.coverage_lost_at_deadline for r in result.rows]
     assert losses == sorted(losses, reverse=True)
+
+
+@given(st.floats(-1e9, 1e9), st.floats(-1e-6, 1e-6), st.integers(0, 9))
+def test_a_difference_is_rounded_and_never_negative_zero(old, change, digits):
+    value = whatif.difference(old + change, old, digits)
+    assert value == round((old + change) - old, digits)
+    assert value != 0 or math.copysign(1.0, value) == 1.0  # the report never says -0.00
 
 
 def test_readiness_items_never_make_things_worse():
