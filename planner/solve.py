@@ -65,15 +65,22 @@ def worst(statuses) -> str:
 # presolve is faster (2021 coverage phase, ~5,000 columns: 2.8 s against 5.1 s with IPM).
 LARGE_MODEL_COLUMNS = 10_000
 
+# HiGHS settings below LARGE_MODEL_COLUMNS. Presolve off: the formulation already leaves out
+# variables with no capacity and rows that cannot bind, and on the 2021 case presolve's
+# restarts cost more than they save (phase 1: 2.2 s with it, 1.2 s without). The root
+# reduced-cost heuristic off: its sub-MIP is where the 2021 drill's coverage phases spent
+# their time, their root LP being within 3e-6 of the optimum ("leaseweb refuses": 7.8 s
+# with it, 2.9 s without). 50 what-ifs of the 2021 case (bench/whatif_2021.py): 93 s -> 63 s.
+# The 2021 plan is the same; 8 of the 23 drill plans hold another phase-1 point as good
+# (within 1.4e-6) and so cost otherwise in phase 2 (-457 to +951 a month, -582 in all).
+SMALL_MODEL_OPTIONS = {"presolve": "off", "mip_heuristic_run_root_reduced_cost": False}
+
 
 def _highs(time_limit, gap, start=None, hint=None, columns: int = 0):
     if not highs_available():
         return None
-    # HiGHS presolve off for small models: the formulation already leaves out variables with
-    # no capacity and rows that cannot bind, and on the 2021 case presolve's restarts cost
-    # more than they save (phase 1: 2.2 s with it, 1.2 s without; bench/plan_2021.py).
     options = {"presolve": "on", "mip_lp_solver": "ipm"} \
-        if columns > LARGE_MODEL_COLUMNS else {"presolve": "off"}
+        if columns > LARGE_MODEL_COLUMNS else SMALL_MODEL_OPTIONS
     solver = HighsSolver(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0, **options)
     solver.start, solver.hint = start, hint
     return solver

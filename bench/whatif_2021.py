@@ -1,0 +1,46 @@
+"""Benchmark: 50 what-if scenarios of the 2021 case, as `planner drill` and `planner sweep`
+run them: each provider the base plan uses refuses (23 cases), and the deadline from 8 to 60
+hours in steps of 2 (27 cases). Prints the wall time (base plan included), the time per
+scenario and worker, the statuses and the worst coverage gap; figures are printed, never
+asserted.
+
+Run: `python bench/whatif_2021.py [--workers N]` (default: one per core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from planner import drills, loader, pipeline, whatif
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "inventories" / "parler-2021.yaml"
+DEADLINES = "deadline_hours=8:60:2"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    inventory = loader.load_inventory(INVENTORY)
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    base = pipeline.plan(inventory, catalog).plan
+    cases = drills.drill_cases(inventory, catalog, base, 1)
+    cases += whatif.sweep_cases(inventory, catalog, DEADLINES)[1]
+    plans = whatif.solve_all(cases, whatif.Settings(), args.workers)
+    wall = time.perf_counter() - started
+    workers = args.workers or whatif.default_workers(len(cases))
+    gaps = [p.solver.phases[0].gap or 0.0 for p in plans]
+    statuses = sorted({p.status for p in plans})
+    print("| scenarios | workers | wall s (base plan included) | s per scenario per worker "
+          "| statuses | worst phase-1 gap |")
+    print("| ---: | ---: | ---: | ---: | --- | ---: |")
+    print(f"| {len(cases)} | {workers} | {wall:.1f} | {wall * workers / len(cases):.2f} "
+          f"| {', '.join(statuses)} | {max(gaps):.1e} |")
+
+
+if __name__ == "__main__":
+    main()
