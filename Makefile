@@ -29,6 +29,7 @@ fuzz: $(VENV)/.test-deps
 
 bench: $(VENV)/.run-deps
 	$(BIN)/python bench/plan_2021.py
+	$(BIN)/python bench/whatif_2021.py
 	$(BIN)/python bench/run.py
 
 bench-10k: $(VENV)/.run-deps
