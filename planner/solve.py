@@ -260,9 +260,13 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
     restriction cannot be solved in the time)."""
     whole = _worth_running(model.lp.numVariables(), time_limit)
     if not whole:
-        free, used = neighbourhood(model, values)
-        if solver != "highs" or not _worth_running(len(free), time_limit):
+        if solver != "highs":  # the search on the plan's candidates is HiGHS's alone
             phase = _not_run("cost", model.lp.numVariables(), time_limit)
+            return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
+        free, used = neighbourhood(model, values)
+        if not _worth_running(len(free), time_limit):
+            phase = _not_run("cost", len(free), time_limit,
+                             f"restricted to the {used:,} candidates the plan uses, ")
             return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
     for constraint, family in coverage_holds(model, values):
         add_constraint(model, constraint, family)
@@ -301,14 +305,17 @@ def _worth_running(columns: int, time_limit: float | None) -> bool:
         or time_limit >= columns * SECONDS_PER_COLUMN
 
 
-def _not_run(name: str, columns: int, time_limit: float) -> SolverPhase:
+def _not_run(name: str, columns: int, time_limit: float, scope: str = "") -> SolverPhase:
+    """A phase not handed to the solver: its `columns` (the whole model's, or those free in
+    the `scope` named) would need more than `time_limit`."""
     need = columns * SECONDS_PER_COLUMN
     kept = "the start (the greedy plan, completed) is the plan" if name == "coverage" \
         else "the coverage phase's plan is kept"
     return SolverPhase(
         name=name, status="time_limit", objective=None, bound=None, gap=None,
-        raw_status=f"not run: {columns:,} columns need about {need:,.0f} s before the solver "
-                   f"can improve on its start, {time_limit:,.0f} s were left; {kept}")
+        raw_status=f"not run: {scope}{columns:,} columns need about {need:,.0f} s before "
+                   f"the solver can improve on its start, {time_limit:,.0f} s were left; "
+                   f"{kept}")
 
 
 # Of a time limit, the coverage phase may use this share; the cost phase has the rest (and
