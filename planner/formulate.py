@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 
+import numpy as np
 import pulp
 
 from planner.model import (
@@ -76,37 +77,46 @@ def _keys(model: Model, key) -> list:
 def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
-    at = model.grouped(lambda c: c.group)
-    for g in _keys(model, lambda c: c.group):
-        for t in period_starts(inst):
-            terms = at.get((g, t), [])
-            if sum(v.upBound for v in terms) > inst.groups[g].count:
-                add_row(model, dict.fromkeys(terms, 1.0), LE, inst.groups[g].count, "demand")
+    _capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "demand")
 
 
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
-    at = model.grouped(lambda c: c.provider)
-    for p in _keys(model, lambda c: c.provider):
-        for t in period_starts(inst):
-            terms, cap = at.get((p, t), []), inst.provider_curves[p].values[t]
-            if sum(v.upBound for v in terms) > cap:
-                add_row(model, dict.fromkeys(terms, 1.0), LE, cap, "cap")
+    _capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
+                 "cap")
 
 
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
-    inst = model.instance
-    at = model.grouped(lambda c: (c.provider, c.offering))
-    for (p, o) in _keys(model, lambda c: (c.provider, c.offering)):
-        curve = inst.offering_curves.get((p, o))
-        if curve is None:
-            continue
-        for t in period_starts(inst):
-            terms = at.get(((p, o), t), [])
-            if terms and sum(v.upBound for v in terms) > curve.values[t]:
-                add_row(model, dict.fromkeys(terms, 1.0), LE, curve.values[t], "stock")
+    curves = model.instance.offering_curves
+    _capped_sums(model, lambda c: (c.provider, c.offering),
+                 lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
+
+
+INF = float("inf")
+
+
+def _capped_sums(model: Model, key, cap, family: str) -> None:
+    """Rows sum_{c: key(c) = k} r[c,t] <= cap(k, t), key by key (in the order candidates
+    first have them) and period by period, each row's variables in r's order; only where
+    some variable is and their upper bounds add up to more than the cap (else the row
+    cannot bind). With numpy: a dict and a call per row took 2-3 s of formulate at 10,000
+    synthetic servers in 500 groups."""
+    grid = period_starts(model.instance)
+    keys = _keys(model, key)
+    key_id = {k: i for i, k in enumerate(keys)}
+    of_candidate = np.array([key_id[key(c)] for c in model.instance.candidates],
+                            dtype=np.int64)
+    candidate, period, upper, hashes = model.server_arrays()
+    row = of_candidate[candidate] * len(grid) + period
+    size = len(keys) * len(grid)
+    caps = np.array([cap(k, t) for k in keys for t in grid], dtype=float)
+    present = np.bincount(row, minlength=size)
+    written = (present > 0) & (np.bincount(row, weights=upper, minlength=size) > caps)
+    order = np.argsort(row, kind="stable")
+    chosen = order[written[row[order]]]
+    model.lp.rows.add_sums(hashes[chosen], present[written], caps[written], family)
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:

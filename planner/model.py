@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pulp
 
 from planner.prepare import Instance
@@ -31,6 +32,7 @@ class Model:
     cost: Expr = field(default_factory=Expr)
     by_group: dict[str, list[int]] = field(default_factory=dict)  # group -> its candidates
     _serving: dict | None = field(default=None, repr=False)  # grouped by group, once r is made
+    _server_arrays: tuple | None = field(default=None, repr=False)  # server_arrays(), once
 
     def __post_init__(self):
         for ci, c in enumerate(self.instance.candidates):
@@ -55,6 +57,19 @@ class Model:
         for (ci, t), var in self.r.items():
             out.setdefault((keys[ci], t), []).append(var)
         return out
+
+    def server_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """r as arrays, in its order: each variable's candidate, period (position in the
+        grid), upper bound and PuLP hash; made once, after r is complete."""
+        if self._server_arrays is None:
+            position = {t: i for i, t in enumerate(self.instance.grid)}
+            n = len(self.r)
+            self._server_arrays = (
+                np.fromiter((ci for ci, _ in self.r), dtype=np.int64, count=n),
+                np.fromiter((position[t] for _, t in self.r), dtype=np.int64, count=n),
+                np.fromiter((v.upBound for v in self.r.values()), dtype=float, count=n),
+                np.fromiter((v.hash for v in self.r.values()), dtype=np.int64, count=n))
+        return self._server_arrays
 
     def service_share(self, kind: str, t: int) -> Expr:
         """Share of the `kind` demand carried at hour t, over all its vendors."""

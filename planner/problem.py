@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from array import array
 
+import numpy as np
 import pulp
 
 INF = float("inf")
@@ -55,6 +56,19 @@ class Rows:
         self.starts.extend(range(first, first + 2 * count, 2))
         self.lower.extend([0.0] * count)
         self.upper.extend([INF] * count)
+        self.families.extend([family] * count)
+
+    def add_sums(self, hashes, counts, upper, family: str) -> None:
+        """Rows sum_j x_j <= upper_i, one per entry of `counts` (how many of `hashes`, in
+        order, row i sums), in one pass (numpy arrays: what `add` makes of one
+        dict.fromkeys(variables, 1.0) per row, without a call per row and nonzero)."""
+        first, count = len(self.hashes), len(counts)
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1])) if count else np.zeros(0)
+        self.hashes.frombytes(np.asarray(hashes, dtype=np.int64).tobytes())
+        self.values.frombytes(np.ones(len(hashes)).tobytes())
+        self.starts.frombytes((first + offsets).astype(np.int64).tobytes())
+        self.lower.frombytes(np.full(count, -INF).tobytes())
+        self.upper.frombytes(np.asarray(upper, dtype=float).tobytes())
         self.families.extend([family] * count)
 
     def row(self, i: int) -> tuple[dict, float, float]:

@@ -4,12 +4,14 @@ describe the same model: HiGHS receives the same matrix, bounds and columns eith
 import highspy
 import numpy as np
 import pulp
+from hypothesis import given
 
 from planner.formulate import formulate
 from planner.highs_model import pass_model
 from planner.prepare import prepare
 from planner.problem import Problem, Rows
 from tests.builders import small_catalog, small_inventory
+from tests.strategies import SMALL_SETTINGS, small_cases
 
 
 def _handed_over(lp) -> highspy.HighsLp:
@@ -109,3 +111,61 @@ def test_the_objectives_variables_are_registered_once_and_again_when_they_change
     assert other in lp.variables() and len(calls) == 1
     lp.objective[late] = 1.0  # the same objective, grown in place
     assert late in lp.variables() and len(calls) == 2
+
+
+def test_sum_rows_in_bulk_are_the_rows_add_makes():
+    lp = Problem("p", pulp.LpMinimize)
+    a, b, c = (lp.add_variable(n, 0, 5) for n in "abc")
+    one, bulk = lp.rows, Rows(lp._variable_ids)
+    for variables, cap in (((a, b), 4.0), ((c,), 2.0), ((b, c, a), 7.0)):
+        one.add(dict.fromkeys(variables, 1.0), pulp.LpConstraintLE, cap, "cap")
+    bulk.add_sums(np.array([v.hash for v in (a, b, c, b, c, a)]), np.array([2, 1, 3]),
+                  np.array([4.0, 2.0, 7.0]), "cap")
+    bulk.add_sums(np.array([], dtype=np.int64), np.array([], dtype=np.int64),
+                  np.array([]), "cap")  # no row at all is no change
+    for name in ("hashes", "values", "starts", "lower", "upper", "families"):
+        assert list(getattr(one, name)) == list(getattr(bulk, name)), name
+
+
+def _rows_of(lp, family: str) -> list:
+    rows = lp.rows
+    out = []
+    for i, name in enumerate(rows.families):
+        if name == family:
+            terms, lower, upper = rows.row(i)
+            out.append(([v.name for v in terms], list(terms.values()), lower, upper))
+    return out
+
+
+def _capped_by_hand(model, key, cap) -> list:
+    """The rows sum r <= cap as the families made them one by one before numpy: keys in
+    the order candidates first have them, periods ascending, variables in r's order, a row
+    only where some variable is and their upper bounds exceed the cap."""
+    out, keys = [], list(dict.fromkeys(key(c) for c in model.instance.candidates))
+    for k in keys:
+        for t in model.instance.grid:
+            terms = [v for (ci, s), v in model.r.items()
+                     if s == t and key(model.instance.candidates[ci]) == k]
+            limit = cap(k, t)
+            if terms and sum(v.upBound for v in terms) > limit:
+                out.append(([v.name for v in terms], [1.0] * len(terms), -np.inf,
+                            float(limit)))
+    return out
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_capped_sums_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
+    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+    model = formulate(inst)
+    curves = inst.offering_curves
+    expected = {
+        "demand": _capped_by_hand(model, lambda c: c.group,
+                                  lambda g, t: inst.groups[g].count),
+        "cap": _capped_by_hand(model, lambda c: c.provider,
+                               lambda p, t: inst.provider_curves[p].values[t]),
+        "stock": _capped_by_hand(model, lambda c: (c.provider, c.offering),
+                                 lambda k, t: curves[k].values[t] if k in curves
+                                 else np.inf)}
+    for family, rows in expected.items():
+        assert _rows_of(model.lp, family) == rows, family
