@@ -104,19 +104,33 @@ def _capped_sums(model: Model, key, cap, family: str) -> None:
     cannot bind). With numpy: a dict and a call per row took 2-3 s of formulate at 10,000
     synthetic servers in 500 groups."""
     grid = period_starts(model.instance)
+    keys, row = _server_rows(model, key)
+    size = len(keys) * len(grid)
+    caps = np.array([cap(k, t) for k in keys for t in grid], dtype=float)
+    present = np.bincount(row, minlength=size)
+    upper = model.server_arrays()[2]
+    written = (present > 0) & (np.bincount(row, weights=upper, minlength=size) > caps)
+    chosen = _in_rows(row, written)
+    model.lp.rows.add_block(model.server_arrays()[3][chosen], np.ones(len(chosen)),
+                            present[written], -INF, caps[written], family)
+
+
+def _server_rows(model: Model, key) -> tuple[list, np.ndarray]:
+    """The distinct key(candidate) values (`_keys`), and for each server variable, in r's
+    order, its row: key position * periods + period position."""
     keys = _keys(model, key)
     key_id = {k: i for i, k in enumerate(keys)}
     of_candidate = np.array([key_id[key(c)] for c in model.instance.candidates],
                             dtype=np.int64)
-    candidate, period, upper, hashes = model.server_arrays()
-    row = of_candidate[candidate] * len(grid) + period
-    size = len(keys) * len(grid)
-    caps = np.array([cap(k, t) for k in keys for t in grid], dtype=float)
-    present = np.bincount(row, minlength=size)
-    written = (present > 0) & (np.bincount(row, weights=upper, minlength=size) > caps)
+    candidate, period = model.server_arrays()[:2]
+    return keys, of_candidate[candidate] * len(model.instance.grid) + period
+
+
+def _in_rows(row: np.ndarray, written: np.ndarray) -> np.ndarray:
+    """The server variables (positions in r) of the `written` rows, row after row and in
+    r's order within a row."""
     order = np.argsort(row, kind="stable")
-    chosen = order[written[row[order]]]
-    model.lp.rows.add_sums(hashes[chosen], present[written], caps[written], family)
+    return order[written[row[order]]]
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -153,23 +167,46 @@ def _copy_variables(model: Model) -> None:
 
 def data_before_service(model: Model) -> None:
     """A server serves once its share of the group's data has arrived:
-    (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t]."""
+    (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t] (the last copy variable at or
+    before t; none yet: 0)."""
     inst = model.instance
-    at = model.grouped(lambda c: (c.group, c.provider))
-    for (g, p) in _keys(model, lambda c: (c.group, c.provider)):
-        group = inst.groups[g]
-        if group.data_gb <= 0:
-            continue
-        per_server = group.data_gb / group.count
-        copied = None  # C[g,p,t] is the last copy variable at or before t (model.copied)
-        for t in period_starts(inst):
-            copied = model.copy.get((g, p, t), copied)
-            terms = at.get(((g, p), t))
-            if terms:
-                row = dict.fromkeys(terms, per_server)
-                if copied is not None:
-                    row[copied] = -1.0
-                add_row(model, row, LE, 0, "data")
+    periods = len(period_starts(inst))
+    keys, row = _server_rows(model, lambda c: (c.group, c.provider))
+    per_server = np.array([inst.groups[g].data_gb / inst.groups[g].count
+                           if inst.groups[g].data_gb > 0 else 0.0 for g, _ in keys])
+    present = np.bincount(row, minlength=len(keys) * periods)
+    written = (present > 0) & np.repeat(per_server > 0, periods)
+    chosen = _in_rows(row, written)
+    codes = np.flatnonzero(written)
+    copy_hash = _last_copy(model, keys, codes)
+    terms, has_copy = present[written], copy_hash != 0
+    counts = terms + has_copy
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    hashes, values = np.empty(counts.sum(), dtype=np.int64), np.empty(counts.sum())
+    of_row = np.repeat(np.arange(len(codes)), terms)
+    rank = np.arange(len(chosen)) - np.repeat(np.cumsum(terms) - terms, terms)
+    hashes[starts[of_row] + rank] = model.server_arrays()[3][chosen]
+    values[starts[of_row] + rank] = per_server[codes // periods][of_row]
+    tail = (starts + terms)[has_copy]
+    hashes[tail], values[tail] = copy_hash[has_copy], -1.0
+    model.lp.rows.add_block(hashes, values, counts, -INF, 0.0, "data")
+
+
+def _last_copy(model: Model, keys: list, codes: np.ndarray) -> np.ndarray:
+    """For each row code (key position * periods + period position, keys (group,
+    provider)), the PuLP hash of C[g,p,t'] for the last t' <= t that has one, else 0."""
+    periods = len(period_starts(model.instance))
+    key_id = {k: i for i, k in enumerate(keys)}
+    position = {t: i for i, t in enumerate(period_starts(model.instance))}
+    found = sorted((key_id[(g, p)] * periods + position[t], var.hash)
+                   for (g, p, t), var in model.copy.items() if (g, p) in key_id)
+    if not found:
+        return np.zeros(len(codes), dtype=np.int64)
+    copy_codes = np.array([c for c, _ in found], dtype=np.int64)
+    copy_hashes = np.array([h for _, h in found], dtype=np.int64)
+    at = np.maximum(np.searchsorted(copy_codes, codes, side="right") - 1, 0)
+    same_key = copy_codes[at] // periods == codes // periods  # and at or before t
+    return np.where(same_key & (copy_codes[at] <= codes), copy_hashes[at], 0)
 
 
 def target_ingress(model: Model) -> None:

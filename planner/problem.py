@@ -58,17 +58,18 @@ class Rows:
         self.upper.extend([INF] * count)
         self.families.extend([family] * count)
 
-    def add_sums(self, hashes, counts, upper, family: str) -> None:
-        """Rows sum_j x_j <= upper_i, one per entry of `counts` (how many of `hashes`, in
-        order, row i sums), in one pass (numpy arrays: what `add` makes of one
-        dict.fromkeys(variables, 1.0) per row, without a call per row and nonzero)."""
+    def add_block(self, hashes, values, counts, lower, upper, family: str) -> None:
+        """Rows lower_i <= sum_j values_j * x_j <= upper_i, one per entry of `counts` (how
+        many of `hashes` and `values`, in order, row i has), in one pass from numpy arrays:
+        what `add` makes row by row, without a call per row and nonzero. Zero values are
+        kept: the caller leaves them out, as `add` does."""
         first, count = len(self.hashes), len(counts)
         offsets = np.concatenate(([0], np.cumsum(counts)[:-1])) if count else np.zeros(0)
         self.hashes.frombytes(np.asarray(hashes, dtype=np.int64).tobytes())
-        self.values.frombytes(np.ones(len(hashes)).tobytes())
+        self.values.frombytes(np.asarray(values, dtype=float).tobytes())
         self.starts.frombytes((first + offsets).astype(np.int64).tobytes())
-        self.lower.frombytes(np.full(count, -INF).tobytes())
-        self.upper.frombytes(np.asarray(upper, dtype=float).tobytes())
+        self.lower.frombytes(np.broadcast_to(np.asarray(lower, dtype=float), count).tobytes())
+        self.upper.frombytes(np.broadcast_to(np.asarray(upper, dtype=float), count).tobytes())
         self.families.extend([family] * count)
 
     def row(self, i: int) -> tuple[dict, float, float]:

@@ -113,16 +113,16 @@ def test_the_objectives_variables_are_registered_once_and_again_when_they_change
     assert late in lp.variables() and len(calls) == 2
 
 
-def test_sum_rows_in_bulk_are_the_rows_add_makes():
+def test_rows_in_a_block_are_the_rows_add_makes():
     lp = Problem("p", pulp.LpMinimize)
     a, b, c = (lp.add_variable(n, 0, 5) for n in "abc")
     one, bulk = lp.rows, Rows(lp._variable_ids)
     for variables, cap in (((a, b), 4.0), ((c,), 2.0), ((b, c, a), 7.0)):
         one.add(dict.fromkeys(variables, 1.0), pulp.LpConstraintLE, cap, "cap")
-    bulk.add_sums(np.array([v.hash for v in (a, b, c, b, c, a)]), np.array([2, 1, 3]),
-                  np.array([4.0, 2.0, 7.0]), "cap")
-    bulk.add_sums(np.array([], dtype=np.int64), np.array([], dtype=np.int64),
-                  np.array([]), "cap")  # no row at all is no change
+    bulk.add_block(np.array([v.hash for v in (a, b, c, b, c, a)]), np.ones(6),
+                   np.array([2, 1, 3]), -np.inf, np.array([4.0, 2.0, 7.0]), "cap")
+    bulk.add_block(np.array([], dtype=np.int64), np.array([]), np.array([], dtype=np.int64),
+                   -np.inf, np.array([]), "cap")  # no row at all is no change
     for name in ("hashes", "values", "starts", "lower", "upper", "families"):
         assert list(getattr(one, name)) == list(getattr(bulk, name)), name
 
@@ -169,3 +169,31 @@ def test_capped_sums_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs
                                  else np.inf)}
     for family, rows in expected.items():
         assert _rows_of(model.lp, family) == rows, family
+
+
+def _data_rows_by_hand(model) -> list:
+    """data_before_service's rows as it made them one by one before numpy."""
+    inst, out = model.instance, []
+    for g, p in dict.fromkeys((c.group, c.provider) for c in inst.candidates):
+        group = inst.groups[g]
+        if group.data_gb <= 0:
+            continue
+        copied = None
+        for t in inst.grid:
+            copied = model.copy.get((g, p, t), copied)
+            terms = [v for (ci, s), v in model.r.items() if s == t
+                     and (inst.candidates[ci].group, inst.candidates[ci].provider) == (g, p)]
+            if terms:
+                names = [v.name for v in terms] + ([copied.name] if copied is not None else [])
+                values = [group.data_gb / group.count] * len(terms) \
+                    + ([-1.0] if copied is not None else [])
+                out.append((names, values, -np.inf, 0.0))
+    return out
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_data_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
+    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+    model = formulate(inst)
+    assert _rows_of(model.lp, "data") == _data_rows_by_hand(model)
