@@ -21,12 +21,10 @@ import numpy as np
 import pulp
 
 from planner.model import (
-    LE,
     Expr,
     Model,
     add_constraint,
     add_differences,
-    add_row,
     period_starts,
 )
 from planner.objectives import budgets, costs, unserved
@@ -184,7 +182,7 @@ def data_before_service(model: Model) -> None:
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     hashes, values = np.empty(counts.sum(), dtype=np.int64), np.empty(counts.sum())
     of_row = np.repeat(np.arange(len(codes)), terms)
-    rank = np.arange(len(chosen)) - np.repeat(np.cumsum(terms) - terms, terms)
+    rank = np.arange(len(chosen)) - np.repeat(np.cumsum(terms) - terms, terms)  # in its row
     hashes[starts[of_row] + rank] = model.server_arrays()[3][chosen]
     values[starts[of_row] + rank] = per_server[codes // periods][of_row]
     tail = (starts + terms)[has_copy]
@@ -311,13 +309,43 @@ def dependencies(model: Model) -> None:
     """A group serves at most the share its dependencies serve:
     count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
     inst = model.instance
-    for g, group in inst.groups.items():
+    periods = len(period_starts(inst))
+    keys, row = _server_rows(model, lambda c: c.group)
+    key_id = {g: i for i, g in enumerate(keys)}
+    order = np.argsort(row, kind="stable")  # each row's variables together, in r's order
+    size = len(keys) * periods
+    present = np.bincount(row, minlength=size)
+    first = np.concatenate(([0], np.cumsum(present)[:-1]))
+    starts, counts, coefficients = [], [], []
+    for g, group in inst.groups.items():  # g != h: no variable in both sums
         for h in group.depends_on:
-            need, have = inst.groups[h].count, group.count
-            for t in period_starts(inst):  # g != h: no variable in both sums
-                row = dict.fromkeys(model.serving(g, t), float(need))
-                row.update(dict.fromkeys(model.serving(h, t), -float(have)))
-                add_row(model, row, LE, 0, "dep")
+            for side, coefficient in ((g, float(inst.groups[h].count)),
+                                      (h, -float(group.count))):
+                if side in key_id:
+                    codes = key_id[side] * periods + np.arange(periods)
+                    starts.append(first[codes])
+                    counts.append(present[codes])
+                else:  # a group with no candidate serves nothing
+                    starts.append(np.zeros(periods, dtype=np.int64))
+                    counts.append(np.zeros(periods, dtype=np.int64))
+                coefficients.append(coefficient)
+    if not starts:
+        return
+    # segments period by period: g's variables then h's, for each pair in turn
+    seg_starts = np.stack(starts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
+    seg_counts = np.stack(counts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
+    seg_values = np.repeat(np.array(coefficients).reshape(-1, 2), periods, axis=0).ravel()
+    taken = order[_ragged(seg_starts, seg_counts)]
+    model.lp.rows.add_block(model.server_arrays()[3][taken], np.repeat(seg_values, seg_counts),
+                            seg_counts.reshape(-1, 2).sum(axis=1), -INF, 0.0, "dep")
+
+
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """starts[0], ..., starts[0] + counts[0] - 1, starts[1], ...: the positions of
+    consecutive segments, in one array."""
+    total = int(counts.sum())
+    return np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) \
+        + np.arange(total)
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:

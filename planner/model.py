@@ -125,16 +125,6 @@ def add_constraint(model: Model, constraint: pulp.LpConstraint, family: str) -> 
     model.lp.rows.add(constraint, constraint.sense, -constraint.constant, family)
 
 
-def add_row(model: Model, pairs, sense: int, rhs: float, family: str) -> None:
-    """The row sum coef * var (LE: <=, GE: >=) rhs over (var, coef) pairs (or a dict of
-    distinct variables to coefficients), with no PuLP expression made on the way: at a
-    million rows PuLP's operators cost more than the solve's hand-over."""
-    if not isinstance(pairs, dict):
-        expr = linear(pairs)
-        pairs, rhs = expr, rhs - expr.constant
-    model.lp.rows.add(pairs, sense, rhs, family)
-
-
 def add_differences(model: Model, pairs: list[tuple], family: str) -> None:
     """Rows a - b >= 0 for (a, b) pairs of variables, made in bulk (planner/problem.py)."""
     model.lp.rows.add_differences(pairs, family)

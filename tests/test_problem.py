@@ -197,3 +197,28 @@ def test_data_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
     inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
     model = formulate(inst)
     assert _rows_of(model.lp, "data") == _data_rows_by_hand(model)
+
+
+def _dependency_rows_by_hand(model) -> list:
+    """dependencies' rows as it made them one by one before numpy."""
+    inst, out = model.instance, []
+    for g, group in inst.groups.items():
+        for h in group.depends_on:
+            for t in inst.grid:
+                ours = [v for (ci, s), v in model.r.items()
+                        if s == t and inst.candidates[ci].group == g]
+                theirs = [v for (ci, s), v in model.r.items()
+                          if s == t and inst.candidates[ci].group == h]
+                out.append(([v.name for v in ours + theirs],
+                            [float(inst.groups[h].count)] * len(ours)
+                            + [-float(group.count)] * len(theirs), -np.inf, 0.0))
+    return out
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_dependency_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
+    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+    model = formulate(inst)
+    rows = _rows_of(model.lp, "dep")
+    assert rows and rows == _dependency_rows_by_hand(model)
