@@ -24,7 +24,6 @@ from planner.model import (
     Expr,
     Model,
     add_constraint,
-    add_differences,
     period_starts,
 )
 from planner.objectives import budgets, costs, unserved
@@ -56,15 +55,14 @@ def _server_variables(model: Model) -> None:
 
 def servers_stay_up(model: Model) -> None:
     """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t."""
-    previous = dict(zip(model.instance.grid[1:], model.instance.grid))
     # r is made candidate by candidate, hours ascending: the variable before (c, t) in r,
     # when it is (c, t'), is the one this row needs, with no look-up
-    before_key, before, pairs = None, None, []
-    for key, var in model.r.items():
-        if before_key == (key[0], previous.get(key[1])):
-            pairs.append((var, before))
-        before_key, before = key, var
-    add_differences(model, pairs, "up")
+    candidate, period, _, hashes = model.server_arrays()
+    later = np.flatnonzero((candidate[1:] == candidate[:-1]) & (period[1:] == period[:-1] + 1))
+    pairs = np.column_stack((hashes[later + 1], hashes[later])).ravel()
+    count = len(later)
+    model.lp.rows.add_block(pairs, np.tile([1.0, -1.0], count), np.full(count, 2), 0.0, INF,
+                            "up")
 
 
 def _keys(model: Model, key) -> list:

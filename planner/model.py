@@ -123,8 +123,3 @@ def add_constraint(model: Model, constraint: pulp.LpConstraint, family: str) -> 
     """A constraint written with PuLP's operators, kept as a row (planner/problem.py);
     rows are named by family and number only: inventory names never reach the solver."""
     model.lp.rows.add(constraint, constraint.sense, -constraint.constant, family)
-
-
-def add_differences(model: Model, pairs: list[tuple], family: str) -> None:
-    """Rows a - b >= 0 for (a, b) pairs of variables, made in bulk (planner/problem.py)."""
-    model.lp.rows.add_differences(pairs, family)

@@ -47,17 +47,6 @@ class Rows:
         self.upper.append(rhs if sense != pulp.LpConstraintGE else INF)
         self.families.append(family)
 
-    def add_differences(self, pairs: list[tuple], family: str) -> None:
-        """Rows a - b >= 0, one per (a, b) pair of variables, in one pass (what `add` makes
-        of {a: 1, b: -1}; at 1.5 million stay-up rows a call per row cost 2 s)."""
-        first, count = len(self.hashes), len(pairs)
-        self.hashes.extend(h for a, b in pairs for h in (a.hash, b.hash))
-        self.values.extend([1.0, -1.0] * count)
-        self.starts.extend(range(first, first + 2 * count, 2))
-        self.lower.extend([0.0] * count)
-        self.upper.extend([INF] * count)
-        self.families.extend([family] * count)
-
     def add_block(self, hashes, values, counts, lower, upper, family: str) -> None:
         """Rows lower_i <= sum_j values_j * x_j <= upper_i, one per entry of `counts` (how
         many of `hashes` and `values`, in order, row i has), in one pass from numpy arrays:

@@ -86,17 +86,6 @@ def test_rows_are_matched_to_columns_by_hash_and_a_stranger_is_refused():
         row_columns(lp.rows, variables)
 
 
-def test_difference_rows_in_bulk_are_the_rows_add_makes():
-    lp = Problem("p", pulp.LpMinimize)
-    a, b, c = (lp.add_variable(n, 0, 5) for n in "abc")
-    one, bulk = lp.rows, Rows(lp._variable_ids)
-    for x, y in ((a, b), (c, a)):
-        one.add({x: 1.0, y: -1.0}, pulp.LpConstraintGE, 0, "up")
-    bulk.add_differences([(a, b), (c, a)], "up")
-    for name in ("hashes", "values", "starts", "lower", "upper", "families"):
-        assert list(getattr(one, name)) == list(getattr(bulk, name)), name
-
-
 def test_the_objectives_variables_are_registered_once_and_again_when_they_change():
     lp = Problem("p", pulp.LpMinimize)
     mine = lp.add_variable("mine", 0, 1)
@@ -222,3 +211,20 @@ def test_dependency_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_k
     model = formulate(inst)
     rows = _rows_of(model.lp, "dep")
     assert rows and rows == _dependency_rows_by_hand(model)
+
+
+def _stay_up_rows_by_hand(model) -> list:
+    """servers_stay_up's rows as it made them one by one: r[c,t] - r[c,t'] >= 0 for t' the
+    period before t, where both exist, in r's order."""
+    previous = dict(zip(model.instance.grid[1:], model.instance.grid))
+    return [([v.name, model.r[(ci, previous[t])].name], [1.0, -1.0], 0.0, np.inf)
+            for (ci, t), v in model.r.items() if (ci, previous.get(t)) in model.r]
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_stay_up_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
+    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+    model = formulate(inst)
+    rows = _rows_of(model.lp, "up")
+    assert rows and rows == _stay_up_rows_by_hand(model)
