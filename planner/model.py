@@ -108,7 +108,11 @@ def linear(pairs, constant: float = 0.0, terms: dict | None = None) -> Expr:
             constant += coef * var
         else:
             terms[var] = terms.get(var, 0.0) + coef
-    return pulp.LpAffineExpression(terms, constant)
+    expr = pulp.LpAffineExpression(constant=constant)
+    # a dict merged into a dict keeps its keys' hashes: PuLP's constructor hashes every
+    # variable again (0.85 s for the 1.5 million terms of 10,000 servers in 500 groups)
+    dict.update(expr, terms)
+    return expr
 
 
 def period_starts(inst: Instance) -> list[int]:

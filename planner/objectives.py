@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pulp
 
 from planner.curves import DAYS_PER_MONTH
@@ -71,9 +72,12 @@ def unserved(model: Model) -> None:
     length = inst.period_hours
     constant = sum(inst.weights[g] * group.count * inst.horizon_hours
                    for g, group in inst.groups.items())
-    weight = [inst.weights[c.group] for c in inst.candidates]
-    # one dict, no pair per term: the server and share variables are all distinct
-    coefficients = {var: -weight[ci] * length[t] for (ci, t), var in model.r.items()}
+    weight = np.array([inst.weights[c.group] for c in inst.candidates], dtype=float)
+    hours = np.array([length[t] for t in period_starts(inst)], dtype=float)
+    candidate, period = model.server_arrays()[:2]
+    # one dict, no pair per term: the server and share variables are all distinct; the
+    # products with numpy (a comprehension over 1.5 million terms took 1.2 s)
+    coefficients = dict(zip(model.r.values(), (-weight[candidate] * hours[period]).tolist()))
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]

@@ -228,3 +228,14 @@ def test_stay_up_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knob
     model = formulate(inst)
     rows = _rows_of(model.lp, "up")
     assert rows and rows == _stay_up_rows_by_hand(model)
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_the_unserved_hours_weigh_each_server_by_its_tier_and_period(catalog_knobs,
+                                                                     inventory_knobs):
+    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+    model = formulate(inst)
+    servers = [(v, c) for v, c in model.unserved.items() if v.name.startswith("r_")]
+    assert servers == [(v, -inst.weights[inst.candidates[ci].group] * inst.period_hours[t])
+                       for (ci, t), v in model.r.items()]
