@@ -395,6 +395,7 @@ def formulate(instance: Instance) -> Model:
         _service_variables(model)
         for family in FAMILIES:
             family(model)
+        model.drop_server_arrays()  # 8 bytes x 4 per server variable, of no use from here
     return model
 
 

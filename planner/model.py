@@ -71,6 +71,9 @@ class Model:
                 np.fromiter((v.hash for v in self.r.values()), dtype=np.int64, count=n))
         return self._server_arrays
 
+    def drop_server_arrays(self) -> None:
+        self._server_arrays = None
+
     def service_share(self, kind: str, t: int) -> Expr:
         """Share of the `kind` demand carried at hour t, over all its vendors."""
         return pulp.lpSum(self.share_at(si, t)
