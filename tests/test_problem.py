@@ -4,14 +4,12 @@ describe the same model: HiGHS receives the same matrix, bounds and columns eith
 import highspy
 import numpy as np
 import pulp
-from hypothesis import given
 
 from planner.formulate import formulate
 from planner.highs_model import pass_model
 from planner.prepare import prepare
 from planner.problem import Problem, Rows
 from tests.builders import small_catalog, small_inventory
-from tests.strategies import SMALL_SETTINGS, small_cases
 
 
 def _handed_over(lp) -> highspy.HighsLp:
@@ -114,128 +112,3 @@ def test_rows_in_a_block_are_the_rows_add_makes():
                    -np.inf, np.array([]), "cap")  # no row at all is no change
     for name in ("hashes", "values", "starts", "lower", "upper", "families"):
         assert list(getattr(one, name)) == list(getattr(bulk, name)), name
-
-
-def _rows_of(lp, family: str) -> list:
-    rows = lp.rows
-    out = []
-    for i, name in enumerate(rows.families):
-        if name == family:
-            terms, lower, upper = rows.row(i)
-            out.append(([v.name for v in terms], list(terms.values()), lower, upper))
-    return out
-
-
-def _capped_by_hand(model, key, cap) -> list:
-    """The rows sum r <= cap as the families made them one by one before numpy: keys in
-    the order candidates first have them, periods ascending, variables in r's order, a row
-    only where some variable is and their upper bounds exceed the cap."""
-    out, keys = [], list(dict.fromkeys(key(c) for c in model.instance.candidates))
-    for k in keys:
-        for t in model.instance.grid:
-            terms = [v for (ci, s), v in model.r.items()
-                     if s == t and key(model.instance.candidates[ci]) == k]
-            limit = cap(k, t)
-            if terms and sum(v.upBound for v in terms) > limit:
-                out.append(([v.name for v in terms], [1.0] * len(terms), -np.inf,
-                            float(limit)))
-    return out
-
-
-@SMALL_SETTINGS
-@given(*small_cases)
-def test_capped_sums_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
-    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
-    model = formulate(inst)
-    curves = inst.offering_curves
-    expected = {
-        "demand": _capped_by_hand(model, lambda c: c.group,
-                                  lambda g, t: inst.groups[g].count),
-        "cap": _capped_by_hand(model, lambda c: c.provider,
-                               lambda p, t: inst.provider_curves[p].values[t]),
-        "stock": _capped_by_hand(model, lambda c: (c.provider, c.offering),
-                                 lambda k, t: curves[k].values[t] if k in curves
-                                 else np.inf)}
-    for family, rows in expected.items():
-        assert _rows_of(model.lp, family) == rows, family
-
-
-def _data_rows_by_hand(model) -> list:
-    """data_before_service's rows as it made them one by one before numpy."""
-    inst, out = model.instance, []
-    for g, p in dict.fromkeys((c.group, c.provider) for c in inst.candidates):
-        group = inst.groups[g]
-        if group.data_gb <= 0:
-            continue
-        copied = None
-        for t in inst.grid:
-            copied = model.copy.get((g, p, t), copied)
-            terms = [v for (ci, s), v in model.r.items() if s == t
-                     and (inst.candidates[ci].group, inst.candidates[ci].provider) == (g, p)]
-            if terms:
-                names = [v.name for v in terms] + ([copied.name] if copied is not None else [])
-                values = [group.data_gb / group.count] * len(terms) \
-                    + ([-1.0] if copied is not None else [])
-                out.append((names, values, -np.inf, 0.0))
-    return out
-
-
-@SMALL_SETTINGS
-@given(*small_cases)
-def test_data_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
-    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
-    model = formulate(inst)
-    assert _rows_of(model.lp, "data") == _data_rows_by_hand(model)
-
-
-def _dependency_rows_by_hand(model) -> list:
-    """dependencies' rows as it made them one by one before numpy."""
-    inst, out = model.instance, []
-    for g, group in inst.groups.items():
-        for h in group.depends_on:
-            for t in inst.grid:
-                ours = [v for (ci, s), v in model.r.items()
-                        if s == t and inst.candidates[ci].group == g]
-                theirs = [v for (ci, s), v in model.r.items()
-                          if s == t and inst.candidates[ci].group == h]
-                out.append(([v.name for v in ours + theirs],
-                            [float(inst.groups[h].count)] * len(ours)
-                            + [-float(group.count)] * len(theirs), -np.inf, 0.0))
-    return out
-
-
-@SMALL_SETTINGS
-@given(*small_cases)
-def test_dependency_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
-    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
-    model = formulate(inst)
-    rows = _rows_of(model.lp, "dep")
-    assert rows and rows == _dependency_rows_by_hand(model)
-
-
-def _stay_up_rows_by_hand(model) -> list:
-    """servers_stay_up's rows as it made them one by one: r[c,t] - r[c,t'] >= 0 for t' the
-    period before t, where both exist, in r's order."""
-    previous = dict(zip(model.instance.grid[1:], model.instance.grid))
-    return [([v.name, model.r[(ci, previous[t])].name], [1.0, -1.0], 0.0, np.inf)
-            for (ci, t), v in model.r.items() if (ci, previous.get(t)) in model.r]
-
-
-@SMALL_SETTINGS
-@given(*small_cases)
-def test_stay_up_rows_are_the_rows_made_one_by_one(catalog_knobs, inventory_knobs):
-    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
-    model = formulate(inst)
-    rows = _rows_of(model.lp, "up")
-    assert rows and rows == _stay_up_rows_by_hand(model)
-
-
-@SMALL_SETTINGS
-@given(*small_cases)
-def test_the_unserved_hours_weigh_each_server_by_its_tier_and_period(catalog_knobs,
-                                                                     inventory_knobs):
-    inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
-    model = formulate(inst)
-    servers = [(v, c) for v, c in model.unserved.items() if v.name.startswith("r_")]
-    assert servers == [(v, -inst.weights[inst.candidates[ci].group] * inst.period_hours[t])
-                       for (ci, t), v in model.r.items()]
