@@ -29,6 +29,14 @@ from planner.model import (
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
 from planner.problem import Problem
+from planner.server_rows import (
+    INF,
+    capped_sums,
+    in_rows,
+    last_copy,
+    ragged,
+    server_rows,
+)
 
 
 def _server_variables(model: Model) -> None:
@@ -65,68 +73,24 @@ def servers_stay_up(model: Model) -> None:
                             "up")
 
 
-def _keys(model: Model, key) -> list:
-    """The distinct key(candidate) values, in the order candidates first have them."""
-    return list(dict.fromkeys(key(c) for c in model.instance.candidates))
-
-
 def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
-    _capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "demand")
+    capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "demand")
 
 
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
-    _capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
+    capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
                  "cap")
 
 
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
     curves = model.instance.offering_curves
-    _capped_sums(model, lambda c: (c.provider, c.offering),
+    capped_sums(model, lambda c: (c.provider, c.offering),
                  lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
-
-
-INF = float("inf")
-
-
-def _capped_sums(model: Model, key, cap, family: str) -> None:
-    """Rows sum_{c: key(c) = k} r[c,t] <= cap(k, t), key by key (in the order candidates
-    first have them) and period by period, each row's variables in r's order; only where
-    some variable is and their upper bounds add up to more than the cap (else the row
-    cannot bind). With numpy: a dict and a call per row took 2-3 s of formulate at 10,000
-    synthetic servers in 500 groups."""
-    grid = period_starts(model.instance)
-    keys, row = _server_rows(model, key)
-    size = len(keys) * len(grid)
-    caps = np.array([cap(k, t) for k in keys for t in grid], dtype=float)
-    present = np.bincount(row, minlength=size)
-    upper = model.server_arrays()[2]
-    written = (present > 0) & (np.bincount(row, weights=upper, minlength=size) > caps)
-    chosen = _in_rows(row, written)
-    model.lp.rows.add_block(model.server_arrays()[3][chosen], np.ones(len(chosen)),
-                            present[written], -INF, caps[written], family)
-
-
-def _server_rows(model: Model, key) -> tuple[list, np.ndarray]:
-    """The distinct key(candidate) values (`_keys`), and for each server variable, in r's
-    order, its row: key position * periods + period position."""
-    keys = _keys(model, key)
-    key_id = {k: i for i, k in enumerate(keys)}
-    of_candidate = np.array([key_id[key(c)] for c in model.instance.candidates],
-                            dtype=np.int64)
-    candidate, period = model.server_arrays()[:2]
-    return keys, of_candidate[candidate] * len(model.instance.grid) + period
-
-
-def _in_rows(row: np.ndarray, written: np.ndarray) -> np.ndarray:
-    """The server variables (positions in r) of the `written` rows, row after row and in
-    r's order within a row."""
-    order = np.argsort(row, kind="stable")
-    return order[written[row[order]]]
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -167,14 +131,14 @@ def data_before_service(model: Model) -> None:
     before t; none yet: 0)."""
     inst = model.instance
     periods = len(period_starts(inst))
-    keys, row = _server_rows(model, lambda c: (c.group, c.provider))
+    keys, row = server_rows(model, lambda c: (c.group, c.provider))
     per_server = np.array([inst.groups[g].data_gb / inst.groups[g].count
                            if inst.groups[g].data_gb > 0 else 0.0 for g, _ in keys])
     present = np.bincount(row, minlength=len(keys) * periods)
     written = (present > 0) & np.repeat(per_server > 0, periods)
-    chosen = _in_rows(row, written)
+    chosen = in_rows(row, written)
     codes = np.flatnonzero(written)
-    copy_hash = _last_copy(model, keys, codes)
+    copy_hash = last_copy(model, keys, codes)
     terms, has_copy = present[written], copy_hash != 0
     counts = terms + has_copy
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
@@ -186,23 +150,6 @@ def data_before_service(model: Model) -> None:
     tail = (starts + terms)[has_copy]
     hashes[tail], values[tail] = copy_hash[has_copy], -1.0
     model.lp.rows.add_block(hashes, values, counts, -INF, 0.0, "data")
-
-
-def _last_copy(model: Model, keys: list, codes: np.ndarray) -> np.ndarray:
-    """For each row code (key position * periods + period position, keys (group,
-    provider)), the PuLP hash of C[g,p,t'] for the last t' <= t that has one, else 0."""
-    periods = len(period_starts(model.instance))
-    key_id = {k: i for i, k in enumerate(keys)}
-    position = {t: i for i, t in enumerate(period_starts(model.instance))}
-    found = sorted((key_id[(g, p)] * periods + position[t], var.hash)
-                   for (g, p, t), var in model.copy.items() if (g, p) in key_id)
-    if not found:
-        return np.zeros(len(codes), dtype=np.int64)
-    copy_codes = np.array([c for c, _ in found], dtype=np.int64)
-    copy_hashes = np.array([h for _, h in found], dtype=np.int64)
-    at = np.maximum(np.searchsorted(copy_codes, codes, side="right") - 1, 0)
-    same_key = copy_codes[at] // periods == codes // periods  # and at or before t
-    return np.where(same_key & (copy_codes[at] <= codes), copy_hashes[at], 0)
 
 
 def target_ingress(model: Model) -> None:
@@ -308,7 +255,7 @@ def dependencies(model: Model) -> None:
     count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
     inst = model.instance
     periods = len(period_starts(inst))
-    keys, row = _server_rows(model, lambda c: c.group)
+    keys, row = server_rows(model, lambda c: c.group)
     key_id = {g: i for i, g in enumerate(keys)}
     order = np.argsort(row, kind="stable")  # each row's variables together, in r's order
     size = len(keys) * periods
@@ -333,17 +280,9 @@ def dependencies(model: Model) -> None:
     seg_starts = np.stack(starts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
     seg_counts = np.stack(counts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
     seg_values = np.repeat(np.array(coefficients).reshape(-1, 2), periods, axis=0).ravel()
-    taken = order[_ragged(seg_starts, seg_counts)]
+    taken = order[ragged(seg_starts, seg_counts)]
     model.lp.rows.add_block(model.server_arrays()[3][taken], np.repeat(seg_values, seg_counts),
                             seg_counts.reshape(-1, 2).sum(axis=1), -INF, 0.0, "dep")
-
-
-def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """starts[0], ..., starts[0] + counts[0] - 1, starts[1], ...: the positions of
-    consecutive segments, in one array."""
-    total = int(counts.sum())
-    return np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) \
-        + np.arange(total)
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:
