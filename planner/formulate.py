@@ -29,14 +29,7 @@ from planner.model import (
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
 from planner.problem import Problem
-from planner.server_rows import (
-    INF,
-    capped_sums,
-    in_rows,
-    last_copy,
-    ragged,
-    server_rows,
-)
+from planner.server_rows import INF, add_rows, capped_sums, last_copy, server_rows
 
 
 def _server_variables(model: Model) -> None:
@@ -135,21 +128,9 @@ def data_before_service(model: Model) -> None:
     per_server = np.array([inst.groups[g].data_gb / inst.groups[g].count
                            if inst.groups[g].data_gb > 0 else 0.0 for g, _ in keys])
     present = np.bincount(row, minlength=len(keys) * periods)
-    written = (present > 0) & np.repeat(per_server > 0, periods)
-    chosen = in_rows(row, written)
-    codes = np.flatnonzero(written)
-    copy_hash = last_copy(model, keys, codes)
-    terms, has_copy = present[written], copy_hash != 0
-    counts = terms + has_copy
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    hashes, values = np.empty(counts.sum(), dtype=np.int64), np.empty(counts.sum())
-    of_row = np.repeat(np.arange(len(codes)), terms)
-    rank = np.arange(len(chosen)) - np.repeat(np.cumsum(terms) - terms, terms)  # in its row
-    hashes[starts[of_row] + rank] = model.server_arrays()[3][chosen]
-    values[starts[of_row] + rank] = per_server[codes // periods][of_row]
-    tail = (starts + terms)[has_copy]
-    hashes[tail], values[tail] = copy_hash[has_copy], -1.0
-    model.lp.rows.add_block(hashes, values, counts, -INF, 0.0, "data")
+    codes = np.flatnonzero((present > 0) & np.repeat(per_server > 0, periods))
+    add_rows(model, row, codes[:, None], per_server[codes // periods][:, None], -INF, 0.0,
+             "data", tails=last_copy(model, keys, codes), tail_coefficient=-1.0)
 
 
 def target_ingress(model: Model) -> None:
@@ -256,33 +237,17 @@ def dependencies(model: Model) -> None:
     inst = model.instance
     periods = len(period_starts(inst))
     keys, row = server_rows(model, lambda c: c.group)
-    key_id = {g: i for i, g in enumerate(keys)}
-    order = np.argsort(row, kind="stable")  # each row's variables together, in r's order
-    size = len(keys) * periods
-    present = np.bincount(row, minlength=size)
-    first = np.concatenate(([0], np.cumsum(present)[:-1]))
-    starts, counts, coefficients = [], [], []
+    position = {g: i * periods for i, g in enumerate(keys)}  # a group with no candidate
+    codes, coefficients = [], []                               # serves nothing: code -1
     for g, group in inst.groups.items():  # g != h: no variable in both sums
         for h in group.depends_on:
-            for side, coefficient in ((g, float(inst.groups[h].count)),
-                                      (h, -float(group.count))):
-                if side in key_id:
-                    codes = key_id[side] * periods + np.arange(periods)
-                    starts.append(first[codes])
-                    counts.append(present[codes])
-                else:  # a group with no candidate serves nothing
-                    starts.append(np.zeros(periods, dtype=np.int64))
-                    counts.append(np.zeros(periods, dtype=np.int64))
-                coefficients.append(coefficient)
-    if not starts:
-        return
-    # segments period by period: g's variables then h's, for each pair in turn
-    seg_starts = np.stack(starts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
-    seg_counts = np.stack(counts).reshape(-1, 2, periods).transpose(0, 2, 1).ravel()
-    seg_values = np.repeat(np.array(coefficients).reshape(-1, 2), periods, axis=0).ravel()
-    taken = order[ragged(seg_starts, seg_counts)]
-    model.lp.rows.add_block(model.server_arrays()[3][taken], np.repeat(seg_values, seg_counts),
-                            seg_counts.reshape(-1, 2).sum(axis=1), -INF, 0.0, "dep")
+            for t in range(periods):
+                codes.append([position[g] + t if g in position else -1,
+                              position[h] + t if h in position else -1])
+                coefficients.append([float(inst.groups[h].count), -float(group.count)])
+    if codes:
+        add_rows(model, row, np.array(codes, dtype=np.int64), np.array(coefficients), -INF,
+                 0.0, "dep")
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:

@@ -53,7 +53,7 @@ class Rows:
         what `add` makes row by row, without a call per row and nonzero. Zero values are
         kept: the caller leaves them out, as `add` does."""
         first, count = len(self.hashes), len(counts)
-        offsets = np.concatenate(([0], np.cumsum(counts)[:-1])) if count else np.zeros(0)
+        offsets = np.cumsum(counts) - counts
         self.hashes.frombytes(np.asarray(hashes, dtype=np.int64).tobytes())
         self.values.frombytes(np.asarray(values, dtype=float).tobytes())
         self.starts.frombytes((first + offsets).astype(np.int64).tobytes())

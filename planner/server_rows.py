@@ -1,7 +1,7 @@
 """Rows over the server variables r, made with numpy in one pass per constraint family
 (planner/formulate.py states each family; this is how their rows are assembled). At
 10,000 synthetic servers in 500 groups, a dict and a call per row took formulate 16.6 s;
-with these, 9.8 s, for the same rows in the same order (tests/test_formulate_rows.py).
+with these, 9.2-9.8 s, for the same rows in the same order (tests/test_formulate_rows.py).
 
 A row code numbers a (key, period) pair: key position * periods + period position, keys
 in the order candidates first have them (`distinct_keys`), so that codes ascending are
@@ -34,9 +34,35 @@ def capped_sums(model: Model, key, cap, family: str) -> None:
     present = np.bincount(row, minlength=size)
     upper = model.server_arrays()[2]
     written = (present > 0) & (np.bincount(row, weights=upper, minlength=size) > caps)
-    chosen = in_rows(row, written)
-    model.lp.rows.add_block(model.server_arrays()[3][chosen], np.ones(len(chosen)),
-                            present[written], -INF, caps[written], family)
+    codes = np.flatnonzero(written)[:, None]
+    add_rows(model, row, codes, np.ones(codes.shape), -INF, caps[written], family)
+
+
+def add_rows(model: Model, row: np.ndarray, codes: np.ndarray, coefficients: np.ndarray,
+             lower, upper, family: str, tails: np.ndarray | None = None,
+             tail_coefficient: float = 0.0) -> None:
+    """Row i: sum_j coefficients[i, j] * (the server variables of row code codes[i, j],
+    in r's order; none for code -1), then tail_coefficient * the variable of PuLP hash
+    tails[i] where that is not 0; lower <= row i <= upper. `row`: each server variable's
+    row code (`server_rows`)."""
+    order = np.argsort(row, kind="stable")  # each code's variables together, in r's order
+    present = np.bincount(row, minlength=max(int(codes.max(initial=-1)) + 1, 1))
+    first = np.cumsum(present) - present
+    valid = codes >= 0
+    seg_starts = np.where(valid, first[np.maximum(codes, 0)], 0).ravel()
+    seg_counts = np.where(valid, present[np.maximum(codes, 0)], 0).ravel()
+    terms = seg_counts.reshape(codes.shape).sum(axis=1)
+    has_tail = np.zeros(len(codes), dtype=bool) if tails is None else tails != 0
+    counts = terms + has_tail
+    starts = (np.cumsum(counts) - counts).astype(np.int64)
+    hashes, values = np.empty(counts.sum(), dtype=np.int64), np.empty(counts.sum())
+    at = ragged(starts, terms)  # where each row's server terms go
+    hashes[at] = model.server_arrays()[3][order[ragged(seg_starts, seg_counts)]]
+    values[at] = np.repeat(coefficients.ravel(), seg_counts)
+    if tails is not None:
+        tail = (starts + terms)[has_tail]
+        hashes[tail], values[tail] = tails[has_tail], tail_coefficient
+    model.lp.rows.add_block(hashes, values, counts, lower, upper, family)
 
 
 def server_rows(model: Model, key) -> tuple[list, np.ndarray]:
@@ -48,13 +74,6 @@ def server_rows(model: Model, key) -> tuple[list, np.ndarray]:
                             dtype=np.int64)
     candidate, period = model.server_arrays()[:2]
     return keys, of_candidate[candidate] * len(model.instance.grid) + period
-
-
-def in_rows(row: np.ndarray, written: np.ndarray) -> np.ndarray:
-    """The server variables (positions in r) of the `written` rows, row after row and in
-    r's order within a row."""
-    order = np.argsort(row, kind="stable")
-    return order[written[row[order]]]
 
 
 def last_copy(model: Model, keys: list, codes: np.ndarray) -> np.ndarray:
@@ -78,5 +97,4 @@ def ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """starts[0], ..., starts[0] + counts[0] - 1, starts[1], ...: the positions of
     consecutive segments, in one array."""
     total = int(counts.sum())
-    return np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) \
-        + np.arange(total)
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
