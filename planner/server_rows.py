@@ -1,7 +1,7 @@
 """Rows over the server variables r, made with numpy in one pass per constraint family
 (planner/formulate.py states each family; this is how their rows are assembled). At
 10,000 synthetic servers in 500 groups, a dict and a call per row took formulate 16.6 s;
-with these, 9.2-9.8 s, for the same rows in the same order (tests/test_formulate_rows.py).
+with these, 9.2-10.1 s, for the same rows in the same order (tests/test_formulate_rows.py).
 
 A row code numbers a (key, period) pair: key position * periods + period position, keys
 in the order candidates first have them (`distinct_keys`), so that codes ascending are
