@@ -28,8 +28,8 @@ from planner.model import (
 )
 from planner.objectives import budgets, costs, unserved
 from planner.prepare import Candidate, Instance
-from planner.problem import Problem
-from planner.server_rows import INF, add_rows, capped_sums, last_copy, server_rows
+from planner.problem import INF, Problem
+from planner.server_rows import add_rows, capped_sums, last_copy, server_rows
 
 
 def _server_variables(model: Model) -> None:

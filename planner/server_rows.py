@@ -13,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.model import Model, period_starts
-
-INF = float("inf")
+from planner.problem import INF
 
 
 def distinct_keys(model: Model, key) -> list:
