@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from planner import loader, pipeline
-from planner.render import render_runbook
+from planner import pipeline
+from planner.inputs import loader
+from planner.report.render import render_runbook
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "inventories" / "parler-2021.yaml"

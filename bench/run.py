@@ -1,7 +1,7 @@
 """Benchmark: the planner on synthetic inventories of growing size, against the baseline.
 
 For each case (servers, groups, providers, solver) a fresh subprocess generates the inputs
-(bench/generate.py), runs the greedy baseline (planner/baseline.py) and the planner
+(bench/generate.py), runs the greedy baseline (planner/baseline/waves.py) and the planner
 (`pipeline.plan`, which prepares, formulates, solves both phases, assembles and verifies),
 renders the runbook, and reports its timings and its own peak memory. The parent prints:
 
@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 MARKER = "BENCH-RESULT "
-COVERAGE_SHARE = 0.7  # as planner.solve gives the coverage phase; the cost phase the rest
+COVERAGE_SHARE = 0.7  # as planner.solver.phases gives the coverage phase; the cost phase the rest
 # (servers, groups, providers, solvers): groups and providers as bench.generate.default_shape
 # gives them. CBC only where it finishes in reasonable time.
 STANDARD = [
@@ -89,7 +89,7 @@ def _instrument_pulp() -> list[tuple[str, float]]:
         from pulp.apis import coin_api, highs_api
     except ImportError:
         return events
-    from planner.highs_adapter import HighsSolver  # hands the model over, reads it back
+    from planner.solver.highs import HighsSolver  # hands the model over, reads it back
 
     wrap(HighsSolver, "buildSolverModel", "to_solver")
     wrap(highs_api.HiGHS, "callSolver", "solver")
@@ -121,9 +121,9 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
     """Generate, baseline, plan, render; timings in seconds. Runs in the current process."""
     from bench.generate import generate
     from planner import pipeline
-    from planner.baseline import baseline
-    from planner.prepare import prepare
-    from planner.render import render_runbook
+    from planner.baseline.waves import baseline
+    from planner.formulation.instance import prepare
+    from planner.report.render import render_runbook
 
     out: dict = {"servers": servers, "groups": groups, "providers": providers,
                  "solver": solver, "seed": seed, "time_limit": time_limit, "gap": gap}
@@ -192,11 +192,11 @@ def _cost_at_greedy_coverage(inventory, catalog, base, solver, time_limit, gap) 
     tier-weighted unserved hours, completed with the services and storage that serve the
     most, as the planner completes its own start (phase 1's objective, like for like)."""
     from planner import pipeline
-    from planner.formulate import formulate
-    from planner.objectives import value_of
-    from planner.prepare import prepare
-    from planner.solve import cost_phase
-    from planner.start import complete
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.formulation.objectives import value_of
+    from planner.solver.phases import cost_phase
+    from planner.solver.start import complete
 
     started = time.perf_counter()
     model = formulate(prepare(inventory, catalog))
@@ -401,12 +401,13 @@ def main(argv: list[str] | None = None) -> None:
             result = run_in_subprocess(case, hard)
             results.append(result)
             print(perf_row(result), flush=True)
-    print("\nPlanner (P) against the greedy baseline (B, planner/baseline.py):\n")
+    print("\nPlanner (P) against the greedy baseline (B, planner/baseline/waves.py):\n")
     print(VS_HEADER)
     for result in results:
         print(vs_row(result))
     print("\n\\* not proven least: the cost phase stopped at its time limit, found nothing, "
-          "was not run, or ran on the candidates the plan uses only (planner/search.py); the "
+          "was not run, or ran on the candidates the plan uses only (planner/solver/search.py); "
+          "the "
           "planner's cost is that of its best plan so far. Cost at B's coverage: the least "
           "cost the planner finds serving at least what the greedy plan serves, hour by hour, "
           "against the greedy plan's cost in the same model.")

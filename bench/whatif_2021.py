@@ -15,7 +15,11 @@ import argparse
 import time
 from pathlib import Path
 
-from planner import drills, loader, pipeline, whatif
+from planner import pipeline
+from planner.inputs import loader
+from planner.whatif import drills
+from planner.whatif.cases import sweep_cases
+from planner.whatif.runs import Settings, default_workers, solve_all
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "inventories" / "parler-2021.yaml"
@@ -31,10 +35,10 @@ def main() -> None:
     catalog = loader.load_catalog(loader.shipped_catalog_paths())
     base = pipeline.plan(inventory, catalog).plan
     cases = drills.drill_cases(inventory, catalog, base, 1)
-    cases += whatif.sweep_cases(inventory, catalog, DEADLINES)[1]
-    plans = whatif.solve_all(cases, whatif.Settings(), args.workers)
+    cases += sweep_cases(inventory, catalog, DEADLINES)[1]
+    plans = solve_all(cases, Settings(), args.workers)
     wall = time.perf_counter() - started
-    workers = args.workers or whatif.default_workers(len(cases))
+    workers = args.workers or default_workers(len(cases))
     gaps = [p.solver.phases[0].gap or 0.0 for p in plans]
     statuses = sorted({p.status for p in plans})
     servers = sum(p.servers_at_deadline for p in plans)

@@ -11,16 +11,16 @@ from itertools import accumulate
 
 from pydantic import ValidationError
 
-from planner.assemble import build_plan
-from planner.baseline import PLACEMENTS, baseline
+from planner.baseline.waves import PLACEMENTS, baseline
 from planner.errors import PlannerError
-from planner.formulate import formulate
+from planner.formulation.families import formulate
+from planner.formulation.instance import prepare
+from planner.formulation.objectives import value_at
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import Plan
-from planner.objectives import value_at
-from planner.prepare import prepare
-from planner.solve import solve
+from planner.results.assemble import build_plan
+from planner.solver.phases import solve
 from planner.verify import verify_or_raise
 
 

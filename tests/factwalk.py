@@ -1,4 +1,4 @@
-"""A walker over sourced numbers for the data tests, written apart from planner.facts so
+"""A walker over sourced numbers for the data tests, written apart from planner.domain.facts so
 the tests do not trust the code they check."""
 
 from pydantic import BaseModel

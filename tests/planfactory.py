@@ -31,7 +31,7 @@ Schedule:
 
 from __future__ import annotations
 
-from planner.digest import inputs_digest
+from planner.domain.digest import inputs_digest
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import (

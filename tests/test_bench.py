@@ -1,7 +1,7 @@
-"""The benchmark generator (bench/generate.py) and the greedy baseline (planner/baseline.py).
+"""The benchmark generator (bench/generate.py) and the greedy baseline (planner/baseline/waves.py).
 
 The generator is deterministic and its inputs validate; the baseline's schedule keeps every
-capacity curve (checked here from planner.curves, not through the baseline's own code); and
+capacity curve (checked here from planner.domain.curves, not through the baseline's own code); and
 on a small case the planner's plan verifies and covers at least as much at the deadline.
 """
 
@@ -14,14 +14,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.generate import default_shape, generate, generate_dicts, source_text, write_yaml
-from planner import curves, loader, pipeline
-from planner.assemble import _costs as plan_costs
-from planner.baseline import MOST_HOURS, PLACEMENTS, SOONEST, baseline
-from planner.formulate import formulate
+from planner import pipeline
+from planner.baseline.waves import MOST_HOURS, PLACEMENTS, SOONEST, baseline
+from planner.domain import curves
+from planner.formulation.families import formulate
+from planner.formulation.instance import exclusion_reason, misfit, prepare
+from planner.formulation.objectives import value_of
+from planner.inputs import loader
 from planner.models.base import Fact, Series
 from planner.models.plan import CopyRow, ScheduleRow, ServiceRow
-from planner.objectives import value_of
-from planner.prepare import exclusion_reason, misfit, prepare
+from planner.results.assemble import _costs as plan_costs
 from planner.verify import verify
 
 SMALL = dict(servers=60, groups=8, providers=10)
@@ -113,7 +115,7 @@ def test_default_shape_grows_with_servers():
 # ------------------------------------------------------------------------------ baseline
 
 def _check_baseline_keeps_every_curve(inventory, catalog, placement=SOONEST):
-    """The baseline's schedule against the definitions in planner.curves (own arithmetic)."""
+    """The baseline's schedule against the definitions in planner.domain.curves (own arithmetic)."""
     b = baseline(inventory, catalog, placement=placement)
     H, tol = inventory.horizon, 1e-6
     providers = {p.id: p for p in catalog.providers}
@@ -289,7 +291,7 @@ def test_the_planner_starts_from_the_better_greedy_plan():
 def test_server_hours_by_bisection_is_the_sum_of_minima(free, want):
     from itertools import accumulate
 
-    from planner.baseline import _server_hours
+    from planner.baseline.waves import _server_hours
 
     room = [0.0, *sorted(free)]  # a headroom never falls: hour 0, then non-decreasing
     direct = sum(min(want, x) for x in room[1:]) if want > 0 else 0.0

@@ -1,15 +1,15 @@
-"""The sorting floor under phase 1 (planner/bounds.py): never above what a plan can reach,
+"""The sorting floor under phase 1 (planner/solver/bounds.py): never above what a plan can reach,
 close on the 2021 case, and used by solve only where it beats the solver's own bound."""
 
 import pulp
 from hypothesis import given
 
-from planner import loader
-from planner.bounds import unserved_floor
-from planner.formulate import formulate
+from planner.formulation.families import formulate
+from planner.formulation.instance import prepare
+from planner.inputs import loader
 from planner.models.plan import SolverPhase
-from planner.prepare import prepare
-from planner.solve import _floored
+from planner.solver.bounds import unserved_floor
+from planner.solver.phases import _floored
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -53,7 +53,7 @@ def test_the_floor_replaces_a_missing_or_weaker_bound_only():
 @SMALL_SETTINGS
 @given(*small_cases)
 def test_the_period_floor_is_between_the_sorting_floor_and_the_optimum(cat_knobs, inv_knobs):
-    from planner.period_floor import period_floor
+    from planner.solver.period_floor import period_floor
 
     model = formulate(prepare(small_inventory(horizon=60, **inv_knobs),
                               small_catalog(**cat_knobs)))

@@ -6,8 +6,8 @@ import yaml
 from click.testing import CliRunner
 
 from planner import pipeline
-from planner.cli import main
-from planner.facts import latest_day, stale_facts, walk_facts
+from planner.cli.main import main
+from planner.domain.facts import latest_day, stale_facts, walk_facts
 from planner.models import Catalog
 from tests.builders import catalog_dict, inventory_dict, small_catalog, small_inventory
 

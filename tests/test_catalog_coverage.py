@@ -1,4 +1,5 @@
-"""The whole shipped catalog (every layer in planner/catalog/, merged as the planner loads it)
+"""The whole shipped catalog (every layer in planner/inputs/catalog/, merged as the planner
+loads it)
 covers enough providers and vendors, and every number in it is sourced.
 
 test_shipped_data.py checks base.yaml alone; this checks what users actually get.
@@ -18,9 +19,9 @@ try:  # the package may not be installed in the environment running the tests
 except ImportError:  # pragma: no cover - depends on how pytest is invoked
     sys.path.insert(0, str(ROOT))
 
-from planner import loader  # noqa: E402
+from planner.formulation.instance import prepare  # noqa: E402
+from planner.inputs import loader  # noqa: E402
 from planner.models.catalog import Catalog  # noqa: E402
-from planner.prepare import prepare  # noqa: E402
 from tests.factwalk import unexplained_estimates, unsourced, walk_facts  # noqa: E402
 
 INVENTORY_PATH = ROOT / "inventories" / "parler-2021.yaml"

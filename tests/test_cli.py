@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from planner import __version__
-from planner.cli import main
+from planner.cli.main import main
 from tests.builders import catalog_dict, inventory_dict
 
 

@@ -1,6 +1,6 @@
 """Capacity curves: each real-world limit as a curve over hours."""
 
-from planner import curves
+from planner.domain import curves
 from planner.models import Catalog
 from tests.builders import small_catalog, small_inventory
 

@@ -1,8 +1,8 @@
 """Dominance in prepare: an offering is dropped only when another at the same provider can
 always stand in for it at no more cost, as the objective and the budgets see cost."""
 
+from planner.formulation.instance import prepare
 from planner.models import Catalog
-from planner.prepare import prepare
 from tests.builders import catalog_dict, offering, provider, small_inventory
 
 

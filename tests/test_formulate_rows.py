@@ -6,8 +6,8 @@ gets the same model, and the same plans come out)."""
 import numpy as np
 from hypothesis import given
 
-from planner.formulate import formulate
-from planner.prepare import prepare
+from planner.formulation.families import formulate
+from planner.formulation.instance import prepare
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 

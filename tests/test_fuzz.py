@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.cli import main
+from planner.cli.main import main
 from tests.builders import catalog_dict, inventory_dict
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,

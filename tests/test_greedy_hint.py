@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import pipeline
-from planner.baseline import PLACEMENTS, SOONEST, baseline
-from planner.formulate import formulate
-from planner.prepare import prepare
-from planner.start import complete
+from planner.baseline.waves import PLACEMENTS, SOONEST, baseline
+from planner.formulation.families import formulate
+from planner.formulation.instance import prepare
+from planner.solver.start import complete
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -89,7 +89,7 @@ def test_allocation_never_dips_nor_exceeds(increments, serving):
 
 
 def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
-    from planner import loader
+    from planner.inputs import loader
 
     inventory = loader.load_inventory("inventories/parler-2021.yaml")
     catalog = loader.load_catalog(loader.shipped_catalog_paths())
@@ -112,7 +112,7 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
 @SMALL_SETTINGS
 @given(*small_cases, st.sampled_from(PLACEMENTS))
 def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs, placement):
-    from planner.start import _complete
+    from planner.solver.start import _complete
 
     model, _, hint = _hint(cat_knobs, inv_knobs, placement)
     model.lp.setObjective(model.unserved)
@@ -124,8 +124,8 @@ def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs, p
 def test_the_reduced_completion_is_the_same_lp(cat_knobs, inv_knobs):
     """Fixed columns taken out with numpy (start._reduced, used on large models) leave the
     same LP as fixing their bounds in PuLP: both find a point or neither, at the same value."""
-    from planner.objectives import value_of
-    from planner.start import _complete, _reduced
+    from planner.formulation.objectives import value_of
+    from planner.solver.start import _complete, _reduced
 
     model, _, hint = _hint(cat_knobs, inv_knobs)
     model.lp.setObjective(model.unserved + 1e-6 * model.cost)
@@ -140,7 +140,7 @@ def test_the_reduced_completion_is_the_same_lp(cat_knobs, inv_knobs):
 @SMALL_SETTINGS
 @given(*small_cases, st.sampled_from(PLACEMENTS))
 def test_a_point_by_variable_has_the_value_of_its_hint_by_name(cat_knobs, inv_knobs, placement):
-    from planner.objectives import value_at, value_of
+    from planner.formulation.objectives import value_at, value_of
 
     model, greedy, hint = _hint(cat_knobs, inv_knobs, placement)
     point = pipeline._greedy_point(model, greedy)

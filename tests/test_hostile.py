@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from planner.cli import main
+from planner.cli.main import main
 from tests.builders import catalog_dict, inventory_dict
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

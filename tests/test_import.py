@@ -13,13 +13,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import cli_import, loader, pipeline
+from planner import pipeline
+from planner.cli import imports as cli_import
 from planner.errors import InputError, PlannerError
 from planner.importers import FORMATS, import_files, parse_group_by
 from planner.importers.detect import load
 from planner.importers.records import name_prefix
 from planner.importers.terraform import HANDLERS
 from planner.importers.types import TABLE_DIR, TypeTable, shipped
+from planner.inputs import loader
 from planner.verify import verify
 
 FIX = Path(__file__).parent / "fixtures" / "import"
@@ -336,7 +338,7 @@ def test_output_is_written_atomically_and_not_overwritten_without_force(tmp_path
 
 
 def test_registered_on_the_main_cli(tmp_path):
-    from planner.cli import main
+    from planner.cli.main import main
 
     if "import" not in main.commands:
         cli_import.register(main)

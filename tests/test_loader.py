@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.errors import InputError, InputErrorItem, PlannerError
-from planner.loader import (
+from planner.inputs.loader import (
     detect_kind,
     load_catalog,
     load_inventory,
@@ -476,8 +476,8 @@ def test_a_tab_is_named_as_the_problem(tmp_path):
 def test_the_c_parser_gives_the_same_documents_and_lines(tmp_path):
     """libyaml's events (when PyYAML has it) and PyYAML's own parser agree on the shipped
     inputs: same data, same line for every key and item."""
-    from planner import yamlsafe
-    from planner.loader import shipped_catalog_paths
+    from planner.inputs import yamlsafe
+    from planner.inputs.loader import shipped_catalog_paths
 
     for path in [*shipped_catalog_paths(), Path("inventories/parler-2021.yaml")]:
         fast = yamlsafe.read_yaml(path)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from planner import loader, pipeline
-from planner.summary import summary_data
+from planner import pipeline
+from planner.inputs import loader
+from planner.report.summary import summary_data
 from planner.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,19 +68,21 @@ def test_2021_under_three_scenarios_moves_in_the_expected_direction(plan):
     """Base, 48 hours, and the largest chosen provider refusing: more time never lowers
     coverage, losing a provider never raises it (nor lowers cost at equal coverage), and
     every plan verifies."""
-    from planner import whatif
     from planner.models.scenario import Scenario
+    from planner.whatif.cases import scenario_cases
+    from planner.whatif.compare import comparison
+    from planner.whatif.runs import Settings, solve_all
 
     inventory = loader.load_inventory(ROOT / "inventories" / "parler-2021.yaml")
     catalog = loader.load_catalog(loader.shipped_catalog_paths())
     largest = max(plan.providers_used, key=lambda p: sum(
         a.count for a in plan.assignments if a.provider == p))
-    cases = whatif.scenario_cases(inventory, catalog, [
+    cases = scenario_cases(inventory, catalog, [
         Scenario(name="48 h", deadline_hours=48),
         Scenario(name=f"without {largest}", exclude=[largest])])
-    plans = whatif.solve_all(cases, whatif.Settings())
+    plans = solve_all(cases, Settings())
     assert all(verify(p) == [] for p in plans)
-    base, later, without = whatif.comparison("2021", cases, plans).rows
+    base, later, without = comparison("2021", cases, plans).rows
     assert later.coverage_by_hour[48] >= base.coverage_by_hour[48]
     assert later.servers_at_deadline >= base.servers_at_deadline
     assert without.servers_at_deadline <= base.servers_at_deadline

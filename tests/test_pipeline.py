@@ -3,8 +3,8 @@
 import pytest
 
 from planner import pipeline
+from planner.inputs.planfile import plan_json
 from planner.models import Catalog, Plan
-from planner.planfile import plan_json
 from planner.verify import verify
 from tests.builders import (
     catalog_dict,

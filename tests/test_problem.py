@@ -1,14 +1,15 @@
-"""Rows kept as arrays (planner/problem.py) and made into PuLP constraints for other solvers
+"""Rows kept as arrays (planner/formulation/problem.py) and made into PuLP constraints for other
+solvers
 describe the same model: HiGHS receives the same matrix, bounds and columns either way."""
 
 import highspy
 import numpy as np
 import pulp
 
-from planner.formulate import formulate
-from planner.highs_model import pass_model
-from planner.prepare import prepare
-from planner.problem import Problem, Rows
+from planner.formulation.families import formulate
+from planner.formulation.instance import prepare
+from planner.formulation.problem import Problem, Rows
+from planner.solver.highs_arrays import pass_model
 from tests.builders import small_catalog, small_inventory
 
 
@@ -67,11 +68,11 @@ def test_integer_variables_made_in_one_pass_are_pulps_own():
 
 
 def test_rows_are_matched_to_columns_by_hash_and_a_stranger_is_refused():
-    """highs_model.row_columns finds each nonzero's column with numpy; a variable the
+    """highs_arrays.row_columns finds each nonzero's column with numpy; a variable the
     problem never registered must not be matched to a neighbour's column."""
     import pytest
 
-    from planner.highs_model import columns, row_columns
+    from planner.solver.highs_arrays import columns, row_columns
 
     lp = Problem("p", pulp.LpMinimize)
     a, b = lp.add_variable("a", 0, 1), lp.add_variable("b", 0, 1)

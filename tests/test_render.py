@@ -6,11 +6,12 @@ import shutil
 
 import pytest
 
-from planner import commands, pipeline, timeline
+from planner import pipeline
 from planner.models import Catalog, Inventory
 from planner.models.catalog import Offering, Provider
 from planner.models.plan import Plan
-from planner.render import (
+from planner.report import shell, timeline
+from planner.report.render import (
     TEMPLATES,
     code_span,
     fenced,
@@ -79,9 +80,9 @@ def test_gantt_names_keep_only_what_mermaid_accepts():
 
 
 def test_offering_ids_become_each_cli_spelling():
-    assert commands.split_volume("ccx53-volume-2000gb") == ("ccx53", 2000)
-    assert commands.split_volume("cx22") == ("cx22", None)
-    assert commands._upcloud_plan("4xcpu-8gb") == "4xCPU-8GB"
+    assert shell.split_volume("ccx53-volume-2000gb") == ("ccx53", 2000)
+    assert shell.split_volume("cx22") == ("cx22", None)
+    assert shell._upcloud_plan("4xcpu-8gb") == "4xCPU-8GB"
 
 
 def test_types_named_only_in_descriptions_are_read_or_left_to_the_console():
@@ -89,18 +90,18 @@ def test_types_named_only_in_descriptions_are_read_or_left_to_the_console():
         return Offering.model_validate({"id": oid, "description": description, "vcpu": 8,
                                         "ram_gb": ram, "disk_gb": 100, "price_per_month": 1,
                                         **SRC})
-    assert commands.azure_size(off("d4s-v5-p10", "Standard_D4s_v5 (4 vCPU) with a P10")) == \
+    assert shell.azure_size(off("d4s-v5-p10", "Standard_D4s_v5 (4 vCPU) with a P10")) == \
         "Standard_D4s_v5"
-    assert commands.azure_size(off("d4s-v5", "general purpose")) is None
-    assert commands.oci_shape(off("e4", "VM.Standard.E4.Flex, 4 OCPU (8 vCPU), 32 GB")) == \
+    assert shell.azure_size(off("d4s-v5", "general purpose")) is None
+    assert shell.oci_shape(off("e4", "VM.Standard.E4.Flex, 4 OCPU (8 vCPU), 32 GB")) == \
         ("VM.Standard.E4.Flex", {"ocpus": 4, "memoryInGBs": 32})
-    assert commands.oci_shape(off("e4", "VM.Standard.E4.Flex without a count")) is None
-    assert commands.ionos_type(off("d", "Dedicated Core server")) == "ENTERPRISE"
-    assert commands.ionos_type(off("v", "vCPU server with SSD")) == "VCPU"
+    assert shell.oci_shape(off("e4", "VM.Standard.E4.Flex without a count")) is None
+    assert shell.ionos_type(off("d", "Dedicated Core server")) == "ENTERPRISE"
+    assert shell.ionos_type(off("v", "vCPU server with SSD")) == "VCPU"
     az = Provider.model_validate(provider("az1", cli="az"))
-    rows = [commands.Row("web", "web-az1", off("d4s", "no size here"), 1, 1, 1, 1, 1,
-                         (commands.Batch(1, 1, 1),))]
-    steps = commands.tool_steps(az, rows)
+    rows = [shell.Row("web", "web-az1", off("d4s", "no size here"), 1, 1, 1, 1, 1,
+                         (shell.Batch(1, 1, 1),))]
+    steps = shell.tool_steps(az, rows)
     assert steps.tool is None and steps.create == [] and "console" in steps.notes[0]
 
 

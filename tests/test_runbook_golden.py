@@ -2,7 +2,7 @@
 
 The goldens are rendered from tests/golden/plan-parler-2021.json, a saved plan, not from the
 shipped catalog, so catalog changes do not move them; only changes to the templates,
-planner/render.py, planner/commands/ or planner/timeline.py do.
+planner/report/render.py, planner/report/shell/ or planner/report/timeline.py do.
 
 To regenerate after an intended change:
 
@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from pymarkdown.api import PyMarkdownApi
 
-from planner.planfile import load_plan
-from planner.render import render_runbook
+from planner.inputs.planfile import load_plan
+from planner.report.render import render_runbook
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -1,4 +1,4 @@
-"""The cost phase on the plan's own candidates (planner/search.py), used when the whole model
+"""The cost phase on the plan's own candidates (planner/solver/search.py), used when the whole model
 cannot be solved in the time left: its plan passes the independent verifier, serves what the
 coverage phase serves, never costs more than the plan it started from, and says that it ran
 on a restriction, with no bound."""
@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 
 from bench.generate import generate
-from planner import pipeline, search, solve
-from planner.baseline import SOONEST
+from planner import pipeline
+from planner.baseline.waves import SOONEST
+from planner.solver import phases, search
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -17,7 +18,7 @@ def _plans(monkeypatch, inventory, catalog):
     """The plan with no phase run on the whole model, first with the cost phase not run at
     all, then with it run on the plan's candidates: the large-model regime, made to happen
     on a small model by calling every model too large until the restriction is made."""
-    monkeypatch.setattr(solve, "_worth_running", lambda columns, limit: False)
+    monkeypatch.setattr(phases, "_worth_running", lambda columns, limit: False)
     kept = pipeline.plan(inventory, catalog, time_limit=30.0)
     made = []
 
@@ -25,8 +26,8 @@ def _plans(monkeypatch, inventory, catalog):
         made.append(True)
         return search.neighbourhood(model, values)
 
-    monkeypatch.setattr(solve, "neighbourhood", neighbourhood)
-    monkeypatch.setattr(solve, "_worth_running", lambda columns, limit: bool(made))
+    monkeypatch.setattr(phases, "neighbourhood", neighbourhood)
+    monkeypatch.setattr(phases, "_worth_running", lambda columns, limit: bool(made))
     searched = pipeline.plan(inventory, catalog, time_limit=30.0)  # verified, or it raises
     return kept.plan, searched.plan
 

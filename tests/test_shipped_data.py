@@ -23,7 +23,7 @@ from planner.models.catalog import Catalog  # noqa: E402
 from planner.models.inventory import Inventory  # noqa: E402
 from tests.factwalk import unexplained_estimates, unsourced, walk_facts  # noqa: E402
 
-CATALOG_PATH = ROOT / "planner" / "catalog" / "base.yaml"
+CATALOG_PATH = ROOT / "planner" / "inputs" / "catalog" / "base.yaml"
 INVENTORY_PATH = ROOT / "inventories" / "parler-2021.yaml"
 
 

@@ -4,7 +4,7 @@ cost then searched on its own candidates only)."""
 
 from bench.generate import generate
 from planner import pipeline
-from planner.solve import LARGE_MODEL_COLUMNS, SECONDS_PER_COLUMN, _worth_running
+from planner.solver.phases import LARGE_MODEL_COLUMNS, SECONDS_PER_COLUMN, _worth_running
 
 
 def test_worth_running_only_with_time_for_the_set_up():

@@ -9,15 +9,19 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner import drills, pipeline, whatif
-from planner.cli import main
+from planner import pipeline
+from planner.cli.main import main
 from planner.errors import PlannerError
+from planner.inputs.overrides import apply, parse_set
 from planner.models.scenario import Scenario
-from planner.scenario import apply, parse_set
 from planner.verify import verify
+from planner.whatif import drills
+from planner.whatif.cases import parse_values, scenario_cases, sweep_cases
+from planner.whatif.compare import comparison, difference
+from planner.whatif.runs import Settings, solve_all
 from tests.builders import catalog_dict, inventory_dict, small_catalog, small_inventory
 
-SETTINGS = whatif.Settings()
+SETTINGS = Settings()
 
 
 def test_set_paths_reach_inventory_and_catalog_and_mark_provenance():
@@ -67,9 +71,9 @@ def _compare(workers):
                   key=lambda p: sum(a.count for a in base.assignments if a.provider == p))
     scenarios = [Scenario(name="48 h", deadline_hours=48),
                  Scenario(name=f"without {largest}", exclude=[largest])]
-    cases = whatif.scenario_cases(inventory, catalog, scenarios)
-    plans = whatif.solve_all(cases, SETTINGS, workers)
-    return plans, whatif.comparison("Comparison", cases, plans)
+    cases = scenario_cases(inventory, catalog, scenarios)
+    plans = solve_all(cases, SETTINGS, workers)
+    return plans, comparison("Comparison", cases, plans)
 
 
 def test_compare_rows_move_in_the_expected_direction_and_all_verify():
@@ -92,14 +96,14 @@ def test_results_do_not_depend_on_the_number_of_workers():
 
 
 def test_sweep_values_and_rows():
-    assert whatif.parse_values("12,24") == [12, 24]
-    assert whatif.parse_values("12:36:12") == [12, 24, 36]
+    assert parse_values("12,24") == [12, 24]
+    assert parse_values("12:36:12") == [12, 24, 36]
     with pytest.raises(PlannerError):
-        whatif.parse_values("36:12:12")
-    path, cases = whatif.sweep_cases(small_inventory(horizon=60), small_catalog(),
+        parse_values("36:12:12")
+    path, cases = sweep_cases(small_inventory(horizon=60), small_catalog(),
                                      "deadline_hours=12,24")
-    plans = whatif.solve_all(cases, SETTINGS, 1)
-    result = whatif.comparison("Sweep", cases, plans, parameter=path)
+    plans = solve_all(cases, SETTINGS, 1)
+    result = comparison("Sweep", cases, plans, parameter=path)
     assert [r.parameter for r in result.rows] == [12, 24]
 
 
@@ -107,7 +111,7 @@ def test_drill_lists_every_chosen_provider_worst_first():
     inventory, catalog = small_inventory(horizon=60), small_catalog()
     base = pipeline.plan(inventory, catalog).plan
     cases = drills.drill_cases(inventory, catalog, base, 1)
-    result = drills.drill(base, cases, whatif.solve_all(cases, SETTINGS, 1), 1)
+    result = drills.drill(base, cases, solve_all(cases, SETTINGS, 1), 1)
     assert sorted(r.lost[0] for r in result.rows) == base.providers_used
     dns = next(r for r in result.rows if r.lost == ["dnsco"])
     assert dns.services_lost == ["dns"] and dns.coverage_lost_at_deadline == 0
@@ -117,7 +121,7 @@ def test_drill_lists_every_chosen_provider_worst_first():
 
 @given(st.floats(-1e9, 1e9), st.floats(-1e-6, 1e-6), st.integers(0, 9))
 def test_a_difference_is_rounded_and_never_negative_zero(old, change, digits):
-    value = whatif.difference(old + change, old, digits)
+    value = difference(old + change, old, digits)
     assert value == round((old + change) - old, digits)
     assert value != 0 or math.copysign(1.0, value) == 1.0  # the report never says -0.00
 
@@ -126,7 +130,7 @@ def test_readiness_items_never_make_things_worse():
     inventory, catalog = small_inventory(horizon=60), small_catalog()
     base = pipeline.plan(inventory, catalog).plan
     cases = drills.readiness_cases(inventory, catalog)
-    result = drills.readiness(base, cases, whatif.solve_all(cases, SETTINGS, 1))
+    result = drills.readiness(base, cases, solve_all(cases, SETTINGS, 1))
     names = {r.item for r in result.rows}
     assert {"accounts", "quotas", "ns-ttl", "second-dns", "sms", "email", "data"} <= names
     assert all(r.servers_at_deadline_gain >= 0 for r in result.rows)
@@ -156,7 +160,7 @@ def test_compare_command_writes_markdown_and_json(tmp_path):
 
 
 def test_scenarios_compose_in_order_then_sets(tmp_path):
-    from planner.scenario import compose
+    from planner.inputs.overrides import compose
 
     first = Scenario(name="first", deadline_hours=36, set={"groups.web.count": 10})
     second = Scenario(name="second", set={"groups.web.count": 12})
@@ -200,7 +204,7 @@ def test_sweep_command_writes_a_chart_of_the_figures_and_a_png(tmp_path):
 def test_changing_highs_threads_between_solves_never_breaks_one():
     """HiGHS refuses a run whose thread count differs from the one its process-wide
     scheduler started with; use_threads resets it, so plans solve alike either way."""
-    from planner.highs_adapter import use_threads
+    from planner.solver.highs import use_threads
 
     inventory, catalog = small_inventory(horizon=60), small_catalog()
     first = pipeline.plan(inventory, catalog).plan

@@ -3,7 +3,7 @@
 Factory and plain CSV files, turned into a commented inventory with placeholders.
 
 `import_files` reads and groups; `ImportResult.render` writes the YAML text; the CLI
-(planner.cli_import) writes the file and prints `ImportResult.summary()`.
+(planner.cli.imports) writes the file and prints `ImportResult.summary()`.
 """
 
 from __future__ import annotations

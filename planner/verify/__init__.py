@@ -1,7 +1,7 @@
 """Independent verifier: recompute every constraint of a Plan from the Plan alone.
 
 The Plan embeds the resolved inventory and catalog, so `verify(plan)` needs nothing else and
-never touches the solver or the formulation: capacity comes from planner/curves.py (the
+never touches the solver or the formulation: capacity comes from planner/domain/curves.py (the
 definition of each limit), costs from planner/verify/costs.py. An empty list means the plan is
 valid; a non-empty one means a bug upstream, never a result to show.
 
@@ -9,7 +9,8 @@ Floats compare with a tolerance of 1e-6 x max(1, |value|); server counts compare
 Per-hour rules report the first hour that breaks them and how many more hours do.
 
 The package stays independent of the code it checks: no module in it imports pulp, highspy,
-planner.formulate or planner.prepare. Layout: context.py (the plan's lookups and tolerance
+planner.formulation.families or planner.formulation.instance. Layout: context.py (the plan's
+lookups and tolerance
 helpers), structure.py (rules 1-7), flows.py (8-14), summary.py (15-20), costs.py (the cost
 arithmetic); this module holds the public API and the order of the checks.
 """

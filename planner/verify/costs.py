@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner import curves
+from planner.domain import curves
 from planner.models.base import Fact
 from planner.models.plan import Plan
 

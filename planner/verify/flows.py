@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from planner import curves
+from planner.domain import curves
 from planner.verify.context import (
     SERVICE_KINDS,
     Violation,

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 
-from planner import curves, digest
+from planner.domain import curves, digest
 from planner.models.plan import Plan
 from planner.verify.context import Violation, _breach, _Context, _n, _sum_lists, _v
 

@@ -1,0 +1,161 @@
+"""The greedy baseline's rows, result, working state and money (see planner/baseline/waves.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from planner.formulation.instance import Candidate, Instance
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class ServerRow:
+    """Servers of a group placed (up and with their data) on one offering, by hour 0..H."""
+
+    group: str
+    provider: str
+    offering: str
+    up_by_hour: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """GB copied during each hour 0..H for a group (or 'object_storage') into a target."""
+
+    demand: str
+    target: str
+    gb_by_hour: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    kind: str
+    vendor: str
+    offering: str
+    share_by_hour: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The baseline's outcome, in the Plan's terms, plus the schedule behind it."""
+
+    servers_total: int
+    servers_at_deadline: int           # serving (placed, data in, dependencies serving)
+    coverage_at_deadline: float        # servers_at_deadline / servers_total
+    full_coverage_hour: int | None     # first hour every group and service is fully served
+    one_time_cost: float
+    monthly_cost: float
+    currency: str
+    run_rate_months: float
+    deadline_hours: int
+    horizon_hours: int
+    one_time: dict[str, float] = field(default_factory=dict)
+    monthly: dict[str, float] = field(default_factory=dict)
+    servers: tuple[ServerRow, ...] = ()
+    copies: tuple[CopyRow, ...] = ()
+    services: tuple[ServiceRow, ...] = ()
+    serving: dict[str, tuple[int, ...]] = field(default_factory=dict)  # group -> by hour
+
+    @property
+    def cost(self) -> float:
+        """One-time cost plus run_rate_months of run-rate (the planner's phase-2 measure)."""
+        return self.one_time_cost + self.run_rate_months * self.monthly_cost
+
+
+class _State:
+    """What earlier waves hold: servers per provider and offering, GB per hour per link."""
+
+    def __init__(self, inst: Instance):
+        H = inst.horizon_hours
+        self.inst, self.H = inst, H
+        self.used_p = {p: [0] * (H + 1) for p in inst.provider_curves}
+        self.used_o = {k: [0] * (H + 1) for k in inst.offering_curves}
+        # headroom by (provider, offering with a curve of its own or None), valid until the
+        # provider's next hold changes: candidates of one provider share it, and most
+        # groups place nothing at most providers (10,000 synthetic servers in 500 groups:
+        # 35,000 look-ups, about 1,500 changes)
+        self._rooms: dict[tuple[str, str | None], list[float]] = {}
+        self.ingress_left = {p: list(c.values) for p, c in inst.ingress.items()}
+        self.egress_left = list(inst.egress.values)
+        self.one_time = self.monthly = 0.0
+        policy = inst.inventory.policy
+        self.one_time_budget = policy.one_time_budget
+        self.monthly_budget = policy.monthly_budget
+
+    def headroom(self, c: Candidate) -> list[float]:
+        """Servers candidate c could still have up by hour t, for a schedule that never goes
+        down: the suffix minimum of the free capacity of the provider and the offering (so
+        it never falls). Shared between calls: read it, do not change it."""
+        key = (c.provider, c.offering if (c.provider, c.offering) in self.used_o else None)
+        room = self._rooms.get(key)
+        if room is None:
+            room = self._rooms[key] = self._headroom(c)
+        return room
+
+    def _headroom(self, c: Candidate) -> list[float]:
+        inst, H = self.inst, self.H
+        cap_p, used_p = inst.provider_curves[c.provider].values, self.used_p[c.provider]
+        curve_o = inst.offering_curves.get((c.provider, c.offering))
+        used_o = self.used_o.get((c.provider, c.offering))
+        out, low = [0.0] * (H + 1), math.inf
+        for t in range(H, 0, -1):
+            free = cap_p[t] - used_p[t]
+            if curve_o is not None:
+                free = min(free, curve_o.values[t] - used_o[t])
+            low = min(low, free)
+            out[t] = max(0.0, low)
+        return out
+
+    def hold(self, c: Candidate, change: list[int]) -> None:
+        """Add `change` (servers by hour, negative to give back) to what c's provider and
+        offering hold."""
+        used_p, used_o = self.used_p[c.provider], self.used_o.get((c.provider, c.offering))
+        for t, x in enumerate(change):
+            used_p[t] += x
+            if used_o is not None:
+                used_o[t] += x
+        for key in [k for k in self._rooms if k[0] == c.provider]:
+            del self._rooms[key]
+
+    def copy_plan(self, provider: str, total_gb: float) -> list[float]:
+        """GB copied in each hour, as early as the links left over allow, up to total_gb."""
+        out, left = [0.0] * (self.H + 1), total_gb
+        ingress = self.ingress_left[provider]
+        for t in range(1, self.H + 1):
+            if left <= EPS:
+                break
+            x = min(self.egress_left[t], ingress[t], left)
+            if x > 0:
+                out[t] = x
+                left -= x
+        return out
+
+
+
+
+def _money(inst: Instance, fact, currency: str) -> float:
+    return inst.to_plan_currency(fact.value, currency) if fact is not None else 0.0
+
+
+def _egress_price(inst: Instance) -> float:
+    source = inst.catalog.provider(inst.inventory.source.provider)
+    return _money(inst, source.egress_price_per_gb, source.currency) if source else 0.0
+
+
+def _unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
+    """(one-time, monthly) of one server of candidate c, without its data."""
+    o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
+    return _money(inst, o.setup_fee, cur), _money(inst, o.price_per_month, cur)
+
+
+def _within_budget(state: _State, n: int, one_time_each: float, monthly_each: float) -> int:
+    """The largest m <= n whose costs still fit both budgets."""
+    for budget, spent, each in ((state.one_time_budget, state.one_time, one_time_each),
+                                (state.monthly_budget, state.monthly, monthly_each)):
+        if budget is not None and each > 0:
+            n = min(n, max(0, math.floor((budget - spent) / each + EPS)))
+    return n
+
+

@@ -1,0 +1,287 @@
+"""Baseline: what a team does without this tool. Greedy first-fit wave planning, no solver.
+
+It is the yardstick the benchmarks hold the planner against (bench/run.py), built from the
+same eligibility and the same capacity curves (planner.formulation.instance, read only), and costed
+the
+way the Plan is (planner/results/assemble.py `_costs`), so the comparison is like for like.
+
+The rules, in order:
+
+1. Waves. Groups go one at a time in priority order: tier, then size (largest first), with
+   each group's dependencies moved ahead of it (a team moves the database before the web
+   servers that need it). Object storage is one more wave, after the groups of its tier.
+2. Where a group goes. Among the group's eligible candidates (prepare(): exclusions,
+   jurisdictions, arch, GPU and size fit, dominated offerings dropped), the one that can take
+   a server soonest given what earlier waves already hold, ties broken by the cheapest
+   (setup fee + one month); it takes as many servers as it can, the rest go to the next
+   candidate, and so on. That is `SOONEST`, the yardstick. The planner also starts from
+   `MOST_HOURS`: the candidate that could serve the most server-hours of what is left of
+   the group within the horizon (sum over hours of min(servers wanted, headroom)), ties
+   broken as above. A provider that can take a few servers now and the rest only after a
+   quota raise ranks first under SOONEST and behind one that takes them all a little later
+   under MOST_HOURS (2,000 synthetic servers: 10% fewer tier-weighted unserved hours).
+   Each provider holds at most min(max_share_per_provider, (1 - min_surviving_share) /
+   survive_provider_losses) of a spread group, the team's reading of the spread policy;
+   a group that lands only partly is then trimmed until the policy holds on what landed
+   (as the verifier checks it at the horizon).
+3. Hour by hour, first come first served. Servers of a candidate come up as fast as the
+   provider's server curve (onboarding, rate, quota and its raise) and the offering's curve
+   (delivery, stock) allow, after what earlier waves took. Its data is copied from hour 1
+   as fast as the source's egress and the target's ingress left over by earlier waves
+   allow; a server counts once its share of the data has arrived. Nothing is re-planned.
+4. Dependencies. A group serves at most the share its dependencies serve (the same rule the
+   planner has); servers placed but waiting for a dependency cost money but do not serve.
+5. Services. Each of SMS, email and DNS goes whole to the one offering whose curve reaches
+   full service soonest (then first serves at all, then is cheapest); none when no offering
+   serves within the horizon. Object storage goes to the vendor whose ingest starts
+   soonest (then cheapest), copied with the egress left after the groups of higher tiers.
+6. Budgets, when set: an allocation is cut to the servers that still fit both budgets;
+   a service or the storage copy that would break one is left out.
+
+Costs: setup fees and monthly prices of the servers *placed* at the horizon (a team pays
+for a server waiting on a dependency), source egress at the source's price for every GB
+copied, service setup and monthly fees and per-unit prices at the share carried at the
+horizon, object storage at its price per TB; in the inventory currency.
+
+Pure function of the inputs; `baseline(inventory, catalog)` returns a `Baseline`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from itertools import accumulate
+
+from planner.baseline.services import _choose_services, _costs, _full_hour, _place_storage, _serving
+from planner.baseline.state import (
+    EPS,
+    Baseline,
+    CopyRow,
+    ServerRow,
+    ServiceRow,
+    _egress_price,
+    _State,
+    _unit_costs,
+    _within_budget,
+)
+from planner.formulation.instance import Candidate, Instance, prepare
+from planner.models.catalog import Catalog
+from planner.models.inventory import Inventory
+
+__all__ = ["MOST_HOURS", "PLACEMENTS", "SOONEST", "Baseline", "CopyRow", "ServerRow",
+           "ServiceRow", "baseline"]
+
+# Rule 2's choice of candidate for a group (module docstring).
+SOONEST, MOST_HOURS = "soonest", "most_hours"
+PLACEMENTS = (SOONEST, MOST_HOURS)
+
+
+def _priority(inst: Instance) -> list[str | None]:
+    """Group names in wave order (tier, size, dependencies first); None stands for the
+    object-storage wave, after the groups of its tier."""
+    key = {g.name: (g.tier, 0, -g.count, g.name) for g in inst.groups.values()}
+    items = sorted(key.values())
+    storage = inst.inventory.services.object_storage
+    if storage is not None:
+        at = next((i for i, k in enumerate(items) if k[0] > storage.tier), len(items))
+        items.insert(at, None)
+    order: list[str | None] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for dep in sorted(inst.groups[name].depends_on, key=key.__getitem__):
+            visit(dep)
+        order.append(name)
+
+    for item in items:
+        if item is None:
+            order.append(None)
+        else:
+            visit(item[3])
+    return order
+
+
+def _share_cap(inst: Instance, group) -> int:
+    """Servers of a spread group any one provider may hold (the team's reading)."""
+    if not group.spread:
+        return group.count
+    policy = inst.inventory.policy
+    share = policy.max_share_per_provider
+    if policy.survive_provider_losses > 0:
+        share = min(share, (1 - policy.min_surviving_share) / policy.survive_provider_losses)
+    return math.floor(share * group.count + EPS)
+
+
+def _policy_holds(inst: Instance, group, placed: dict[str, int]) -> str | None:
+    """The provider to trim one server from, or None when the spread policy holds."""
+    if not group.spread:
+        return None
+    X = sum(placed.values())
+    if X == 0:
+        return None
+    policy = inst.inventory.policy
+    ranked = sorted(placed.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked[0][1] > policy.max_share_per_provider * X + EPS:
+        return ranked[0][0]
+    k = policy.survive_provider_losses
+    if k > 0 and sum(n for _, n in ranked[:k]) > (1 - policy.min_surviving_share) * X + EPS:
+        return ranked[0][0]
+    return None
+
+
+def _server_hours(room: list[float], below: list[float], want: int) -> float:
+    """sum over hours t = 1..H of min(want, room[t]), for a headroom that never falls
+    (a suffix minimum) and `below` its running sums (below[k] = room[1] + ... + room[k]):
+    the hours where it is under `want` by one bisection, want for each of the others."""
+    if want <= 0:
+        return 0.0
+    k = bisect_left(room, want, 1)  # room[1..k-1] < want <= room[k..H]
+    return below[k - 1] + want * (len(room) - k)
+
+
+def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[ServerRow],
+                 copies: dict[tuple[str, str], list[float]], placement: str) -> None:
+    """Place group `name` on its candidates `pending` (rules 2 to 4; the list is used up)."""
+    inst, H = state.inst, state.H
+    group = inst.groups[name]
+    per_server = group.data_gb / group.count
+    egress_price = _egress_price(inst)
+    cap = _share_cap(inst, group)
+    left = group.count
+    placed: dict[str, int] = {}
+    mine: list[tuple[ServerRow, list[float]]] = []
+
+    def facts(c: Candidate):
+        room = state.headroom(c)
+        first = bisect_left(room, 1, 1)  # it never falls: the first hour with room for one
+        setup, monthly = _unit_costs(inst, c)
+        return (first if first <= H else math.inf), setup + monthly, room, \
+            [0.0, *accumulate(room[1:])]
+
+    def rank(c: Candidate) -> tuple:
+        first, price, room, below = known[c]
+        if placement == MOST_HOURS:
+            want = min(left, cap - placed.get(c.provider, 0))
+            return (-_server_hours(room, below, want), first, price, c.provider, c.offering)
+        return (first, price, c.provider, c.offering)
+
+    known = {c: facts(c) for c in pending}  # only candidates at a provider just used change
+    while left > 0 and pending:
+        c = min(pending, key=rank)
+        first, _, room, _ = known[c]
+        pending.remove(c)
+        if first is math.inf:
+            break  # nobody can take a server of this group any more
+        n = min(left, cap - placed.get(c.provider, 0))
+        setup, monthly = _unit_costs(inst, c)
+        n = _within_budget(state, n, setup + per_server * egress_price, monthly)
+        if n <= 0:
+            continue
+        up = [0] + [int(min(n, math.floor(room[t] + EPS))) for t in range(1, H + 1)]
+        gb = [0.0] * (H + 1)
+        if per_server > 0:
+            gb = state.copy_plan(c.provider, up[H] * per_server)
+            copied = 0.0
+            for t in range(1, H + 1):
+                copied += gb[t]
+                up[t] = min(up[t], math.floor(copied / per_server + EPS))
+            gb = state.copy_plan(c.provider, up[H] * per_server)  # copy only what serves
+        if up[H] == 0:
+            continue
+        _commit(state, c, up, gb)
+        known.update((d, facts(d)) for d in pending if d.provider == c.provider)
+        state.one_time += up[H] * (setup + per_server * egress_price)
+        state.monthly += up[H] * monthly
+        row = ServerRow(name, c.provider, c.offering, tuple(up))
+        mine.append((row, gb))
+        placed[c.provider] = placed.get(c.provider, 0) + up[H]
+        left -= up[H]
+    # A group that landed only partly: trim the largest holder until the policy holds.
+    while (victim := _policy_holds(inst, group, placed)) is not None:
+        i = max(i for i, (r, _) in enumerate(mine)
+                if r.provider == victim and r.up_by_hour[H] > 0)
+        row, gb = mine[i]
+        new_total = row.up_by_hour[H] - 1
+        up = tuple(min(u, new_total) for u in row.up_by_hour)
+        c = Candidate(name, row.provider, row.offering)
+        _release(state, c, row.up_by_hour, up)
+        setup, monthly = _unit_costs(inst, c)
+        state.one_time -= setup
+        state.monthly -= monthly
+        placed[victim] -= 1
+        mine[i] = (ServerRow(name, row.provider, row.offering, up), gb)
+    for row, gb in mine:
+        if row.up_by_hour[H] > 0:
+            rows.append(row)
+        if any(gb):  # data copied for a trimmed server stays copied (and paid)
+            into = copies.setdefault((name, row.provider), [0.0] * (H + 1))
+            for t in range(H + 1):
+                into[t] += gb[t]
+
+
+def _commit(state: _State, c: Candidate, up: list[int], gb: list[float]) -> None:
+    state.hold(c, up)
+    for t in range(state.H + 1):
+        if gb[t]:
+            state.egress_left[t] -= gb[t]
+            state.ingress_left[c.provider][t] -= gb[t]
+
+
+def _release(state: _State, c: Candidate, before, after) -> None:
+    state.hold(c, [a - b for a, b in zip(after, before)])
+
+
+def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None = None,
+             placement: str = SOONEST) -> Baseline:
+    """Greedy first-fit wave plan of `inventory` onto `catalog` (see the module docstring).
+    `instance` may pass an already prepared Instance of the same inputs; `placement` is
+    rule 2's choice of candidate (SOONEST, the yardstick, or MOST_HOURS)."""
+    if placement not in PLACEMENTS:
+        raise ValueError(f"unknown placement {placement!r}")
+    inst = instance or prepare(inventory, catalog)
+    H, D = inst.horizon_hours, inst.deadline_hours
+    state = _State(inst)
+    by_group: dict[str, list[Candidate]] = {}
+    for c in inst.candidates:
+        by_group.setdefault(c.group, []).append(c)
+    rows: list[ServerRow] = []
+    copies: dict[tuple[str, str], list[float]] = {}
+    storage_row = None
+    for name in _priority(inst):
+        if name is None:
+            storage_row = _place_storage(state)
+        else:
+            _place_group(state, name, by_group.pop(name, []), rows, copies, placement)
+    services = _choose_services(state)
+    copy_rows = [CopyRow(g, p, tuple(gb)) for (g, p), gb in copies.items()]
+    if storage_row is not None:
+        copy_rows.append(storage_row)
+    serving = _serving(inst, rows)
+    total = sum(g.count for g in inst.groups.values())
+    at_deadline = sum(s[D] for s in serving.values())
+    fulls = [_full_hour(s, inst.groups[g].count) for g, s in serving.items()]
+    for kind in ("sms", "email", "dns"):
+        if getattr(inventory.services, kind) is not None:
+            shares = [sum(r.share_by_hour[t] for r in services if r.kind == kind)
+                      for t in range(H + 1)]
+            fulls.append(_full_hour(shares, 1.0))
+    if inventory.services.object_storage is not None:
+        tb, running = [], 0.0
+        for t in range(H + 1):
+            running += storage_row.gb_by_hour[t] if storage_row else 0.0
+            tb.append(running / 1000)
+        fulls.append(_full_hour(tb, inventory.services.object_storage.stored_tb))
+    one_time, monthly = _costs(inst, rows, copy_rows, services)
+    return Baseline(
+        servers_total=total, servers_at_deadline=at_deadline,
+        coverage_at_deadline=at_deadline / total,
+        full_coverage_hour=None if None in fulls else max(fulls, default=0),
+        one_time_cost=sum(one_time.values()), monthly_cost=sum(monthly.values()),
+        currency=inventory.currency, run_rate_months=inventory.policy.run_rate_months,
+        deadline_hours=D, horizon_hours=H, one_time=one_time, monthly=monthly,
+        servers=tuple(rows), copies=tuple(copy_rows), services=tuple(services),
+        serving={g: tuple(s) for g, s in serving.items()})
+

@@ -1,0 +1,218 @@
+"""The command line: reading inputs, running the pipeline, writing outputs. I/O lives here."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from planner import __version__, pipeline
+from planner.cli.writers import write_atomic
+from planner.errors import PlannerError
+from planner.inputs import loader, overrides
+from planner.inputs.planfile import load_plan, plan_json
+from planner.report.catalog import KINDS, entries, list_json, list_table, show_text
+from planner.report.render import TEMPLATES, render_runbook
+from planner.report.summary import summary_json, summary_text
+from planner.verify import verify
+
+EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that half-written files are cleaned up."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+class _Group(click.Group):
+    """Input and plan errors end in one clear message and exit 1; Ctrl-C in exit 130,
+    SIGTERM in 143. Outputs are written whole or not at all, so either way the previous
+    ones are intact."""
+
+    def invoke(self, ctx):
+        signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            return super().invoke(ctx)
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo(f"{'terminated' if terminated else 'interrupted'}: outputs not "
+                       "written; earlier ones are untouched", err=True)
+            ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planner")
+def main():
+    """Plan an emergency exit from a cloud provider, hour by hour."""
+
+
+def _catalog(paths: tuple[Path, ...], no_default: bool):
+    layers = ([] if no_default else loader.shipped_catalog_paths()) + list(paths)
+    if not layers:
+        raise PlannerError("no catalog: give -c FILE or drop --no-default-catalog")
+    return loader.load_catalog(layers)
+
+
+@main.command("plan")
+@click.argument("inventory", type=click.Path(path_type=Path))
+@click.option("-c", "--catalog", "catalogs", multiple=True, type=click.Path(path_type=Path),
+              help="Catalog layer over the shipped one (repeatable; later wins).")
+@click.option("--no-default-catalog", is_flag=True, help="Use only the -c layers.")
+@click.option("--deadline-hours", type=click.IntRange(1, 8760), help="Override the deadline.")
+@click.option("--exclude", multiple=True, help="Provider id or organization to exclude.")
+@click.option("--max-fact-age-days", type=click.IntRange(1, 36500),
+              help="Flag catalog facts older than this at the decision date.")
+@click.option("-s", "--scenario", "scenarios", multiple=True, type=click.Path(path_type=Path),
+              help="Scenario file applied to the inputs (repeatable; applied in order).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override after the scenarios (repeatable), e.g. deadline_hours=48.")
+@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0.1),
+              help="Seconds for the solver, both phases together (the cost phase gets at "
+              "least 1 s); the best plan found is returned with its gap.")
+@click.option("--gap", type=click.FloatRange(0, 1), default=1e-4, show_default=True,
+              help="Relative optimality gap to stop at.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for plan.json and runbook.md.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Format of the summary on standard output.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclude,
+                 max_fact_age_days, scenarios, sets, solver, time_limit, gap, output, fmt,
+                 quiet):
+    """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
+    inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude,
+                                  max_fact_age_days)
+    catalog = _catalog(catalogs, no_default_catalog)
+    inv, catalog = overrides.compose(inv, catalog, [loader.load_scenario(p) for p in scenarios],
+                                    dict(overrides.parse_set(s) for s in sets))
+    run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
+    if run.plan.status == "no_solution":
+        said = "; ".join(f"{p.name}: {p.raw_status}" for p in run.plan.solver.phases)
+        raise PlannerError(f"no plan was found ({said}); nothing was written. Give the solver "
+                           "more time (--time-limit) or try --solver cbc")
+    runbook = render_runbook(run.plan)
+    files = [output / "plan.json", output / "runbook.md"]
+    write_atomic(files[0], plan_json(run.plan))
+    write_atomic(files[1], runbook)
+    if not quiet:
+        click.echo(summary_json(run.plan, run.seconds) if fmt == "json"
+                   else summary_text(run.plan, [str(f) for f in files], run.seconds))
+
+
+@main.command("verify")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+def verify_command(plan_file):
+    """Check a saved plan against its inputs, without the solver."""
+    violations = verify(load_plan(plan_file))
+    if violations:
+        for v in violations:
+            click.echo(f"violated: {v.constraint}: {v.detail}", err=True)
+        raise PlannerError(f"{plan_file}: {len(violations)} constraint(s) violated")
+    click.echo(f"{plan_file}: valid")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_command(files):
+    """Check inventories, catalogs and scenario files without solving."""
+    failed = []
+    for path in files:
+        try:
+            click.echo(f"{path}: valid {loader.validate_file(path)}")
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed.append(path)
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.group("catalog")
+def catalog_group():
+    """Browse and check the provider catalog (shipped, with your layers over it)."""
+
+
+def _catalog_options(command):
+    command = click.option("--no-default-catalog", is_flag=True,
+                           help="Use only the -c layers.")(command)
+    return click.option("-c", "--catalog", "catalogs", multiple=True,
+                        type=click.Path(path_type=Path),
+                        help="Catalog layer over the shipped one (repeatable).")(command)
+
+
+@catalog_group.command("list")
+@_catalog_options
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def catalog_list(catalogs, no_default_catalog, kind, fmt):
+    """List providers and vendors with the facts that decide a fast exit."""
+    catalog = _catalog(catalogs, no_default_catalog)
+    click.echo(list_json(catalog, kind) if fmt == "json"
+               else list_table(catalog, kind))
+
+
+@catalog_group.command("show")
+@_catalog_options
+@click.argument("entry_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def catalog_show(catalogs, no_default_catalog, entry_id, fmt):
+    """Every fact of one provider or vendor, with its source and date."""
+    catalog = _catalog(catalogs, no_default_catalog)
+    entry = catalog.provider(entry_id) or catalog.vendor(entry_id)
+    if entry is None:
+        known = ", ".join(e.id for e in entries(catalog))
+        raise PlannerError(f"no provider or vendor {entry_id!r} in the catalog; known: {known}")
+    click.echo(entry.model_dump_json(indent=2) if fmt == "json"
+               else show_text(entry))
+
+
+@catalog_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def catalog_validate(files):
+    """Check catalog files, each as a layer over the shipped catalog."""
+    failed = False
+    for path in files:
+        try:
+            kind = loader.validate_file(path)
+            if kind != "catalog":
+                raise PlannerError(f"{path}: this is an {kind} file, not a catalog")
+            click.echo(f"{path}: valid catalog")
+        except PlannerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command("render")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@click.option("--template", type=click.Choice(sorted(TEMPLATES)), default="runbook",
+              show_default=True,
+              help="Document to render: the runbook, or the same plan as a documented exit plan.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
+def render_command(plan_file, template, output):
+    """Render a saved plan.json as Markdown."""
+    text = render_runbook(load_plan(plan_file), template=template)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+from planner.cli import whatif as cli_whatif  # noqa: E402  (registers compare, sweep, drill, readiness)
+
+cli_whatif.register(main)
+
+from planner.cli import imports as cli_import  # noqa: E402  (registers import)
+
+cli_import.register(main)

@@ -1,0 +1,161 @@
+"""Command line for what-ifs: compare, sweep, drill, readiness. I/O only; the work is in
+planner.whatif.cases and planner.whatif.drills."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from planner import pipeline
+from planner.cli.writers import write_atomic
+from planner.errors import PlannerError
+from planner.inputs import loader
+from planner.inputs.overrides import parse_set
+from planner.inputs.planfile import plan_json
+from planner.models.comparison import Comparison
+from planner.report.charts import comparison_png
+from planner.report.whatif import render_comparison, render_drill, render_readiness
+from planner.whatif import drills
+from planner.whatif.cases import scenario_cases, sweep_cases
+from planner.whatif.compare import comparison
+from planner.whatif.runs import Settings, solve_all
+
+
+def _options(command):
+    """Options every what-if command shares."""
+    for option in reversed([
+        click.argument("inventory", type=click.Path(path_type=Path)),
+        click.option("-c", "--catalog", "catalogs", multiple=True,
+                     type=click.Path(path_type=Path), help="Catalog layer (repeatable)."),
+        click.option("--no-default-catalog", is_flag=True, help="Use only the -c layers."),
+        click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+                     help="Override applied to every scenario (repeatable, after the files)."),
+        click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs",
+                     show_default=True),
+        click.option("--time-limit", type=click.FloatRange(min=0.1),
+                     help="Seconds per scenario for the solver."),
+        click.option("--gap", type=click.FloatRange(0, 1), default=1e-4, show_default=True),
+        click.option("--workers", type=click.IntRange(1, 64),
+                     help="Scenarios solved at once (default: one per core)."),
+        click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
+                     show_default=True, help="Folder for the report (Markdown and JSON)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary."),
+        click.option("--png", is_flag=True, help="Also write a PNG chart (needs the charts "
+                     "extra: matplotlib)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _inputs(inventory, catalogs, no_default_catalog):
+    from planner.cli.main import _catalog
+
+    return loader.load_inventory(inventory), _catalog(catalogs, no_default_catalog)
+
+
+def _solve(cases, solver, time_limit, gap, workers, quiet, label):
+    settings = Settings(solver=solver, time_limit=time_limit, gap=gap)
+    show = not quiet and sys.stderr.isatty()
+    bar = click.progressbar(length=len(cases), label=label, file=sys.stderr) if show \
+        else contextlib.nullcontext()
+    with bar as progress:
+        step = progress.update if show else None
+        return solve_all(cases, settings, workers, step)
+
+
+def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str],
+           png: bool = False):
+    if png:
+        if not isinstance(data, Comparison):
+            raise PlannerError("--png draws comparisons and sweeps")
+        write_atomic(output / f"{stem}.png", comparison_png(data))
+    write_atomic(output / f"{stem}.json", data.model_dump_json(indent=1) + "\n")
+    write_atomic(output / f"{stem}.md", markdown)
+    if not quiet:
+        click.echo("\n".join(lines + [f"  wrote {output / stem}.md and {stem}.json"]))
+
+
+def _row_line(r) -> str:
+    full = r.full_coverage_hour if r.full_coverage_hour is not None else "-"
+    return (f"  {r.name}: {r.status}, {r.servers_at_deadline}/{r.servers_total} at the "
+            f"deadline, all by {full}, {r.one_time_cost:,.0f} one-time, "
+            f"{r.monthly_cost:,.0f}/month, survives {r.losses_survived} loss(es)")
+
+
+def register(main: click.Group) -> None:
+    @main.command("compare")
+    @_options
+    @click.option("-s", "--scenario", "scenarios", multiple=True,
+                  type=click.Path(path_type=Path), help="Scenario file (repeatable).")
+    @click.option("--no-base", is_flag=True, help="Do not add the unchanged inputs as a row.")
+    def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
+                workers, output, quiet, png, scenarios, no_base):
+        """Solve INVENTORY under each scenario and compare the plans side by side."""
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        loaded = [loader.load_scenario(path) for path in scenarios]
+        extra = dict(parse_set(s) for s in sets)
+        cases = scenario_cases(inv, cat, loaded, extra, include_base=not no_base)
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "scenarios")
+        for case, plan in zip(cases, plans):
+            write_atomic(output / "plans" / f"{_slug(case.name)}.json", plan_json(plan))
+        result = comparison("Comparison", cases, plans)
+        _write(output, "comparison", render_comparison(result), result, quiet,
+               [_row_line(r) for r in result.rows], png)
+
+    @main.command("sweep")
+    @_options
+    @click.option("--param", required=True, metavar="PATH=VALUES",
+                  help="A numeric path and its values: 12,24,36 or 12:72:12.")
+    def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
+              workers, output, quiet, png, param):
+        """Solve INVENTORY for each value of one parameter."""
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        path, cases = sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
+        result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
+        _write(output, "sweep", render_comparison(result), result, quiet,
+               [_row_line(r) for r in result.rows], png)
+
+    @main.command("drill")
+    @_options
+    @click.option("-k", type=click.IntRange(1, 5), default=1, show_default=True,
+                  help="Providers refusing together.")
+    def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
+              workers, output, quiet, png, k):
+        """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
+        base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
+                             time_limit=time_limit, gap=gap).plan
+        cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k)
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals")
+        result = drills.drill(base, cases, plans, k)
+        _write(output, "drill", render_drill(result), result, quiet, [
+            f"  {' + '.join(r.lost)} refuses: {r.servers_at_deadline} at the deadline "
+            f"(-{r.coverage_lost_at_deadline:.0%}), extra {r.extra_one_time:,.0f} one-time"
+            for r in result.rows], png)
+
+    @main.command("readiness")
+    @_options
+    def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
+                  workers, output, quiet, png):
+        """What each thing arranged before a crisis buys, each measured as a what-if."""
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
+        base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
+                             time_limit=time_limit, gap=gap).plan
+        cases = drills.readiness_cases(base_case.inventory, base_case.catalog)
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness")
+        result = drills.readiness(base, cases, plans)
+        _write(output, "readiness", render_readiness(result), result, quiet, [
+            f"  {r.item}: {r.servers_at_deadline_gain:+d} servers at the deadline, ready: "
+            f"{', '.join(r.services_ready_by_deadline) or '-'}" for r in result.rows], png)
+
+
+def _slug(name: str) -> str:
+    from planner.report.render import hostname
+
+    return hostname(name)

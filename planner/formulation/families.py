@@ -1,0 +1,321 @@
+"""Formulate: the time-indexed MILP, built from an Instance. No I/O, no solving.
+
+Indices: candidates c = (group g, provider p, offering o); hours t = 1..H (hour 0 is the
+decision, when nothing new serves). Variables, all created only where their curve is > 0:
+
+  r[c,t]   integer  servers of g on o at p serving by hour t
+  C[g,p,t] >= 0     GB of g's data copied to p by hour t (cumulative)
+  S[v,t]   >= 0     GB of object storage copied to vendor v by hour t (cumulative)
+  a[s,t]   in [0,1] share of a service demand carried by service candidate s by hour t
+  u[s]     binary   service candidate s is used (only where it has fixed fees)
+
+Each constraint family below is one function whose docstring states it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+import numpy as np
+import pulp
+
+from planner.formulation.instance import Candidate, Instance
+from planner.formulation.model import (
+    Expr,
+    Model,
+    add_constraint,
+    period_starts,
+)
+from planner.formulation.objectives import budgets, costs, unserved
+from planner.formulation.problem import INF, Problem
+from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
+
+
+def _server_variables(model: Model) -> None:
+    """r[c,t] in {0..min(count_g, cap_p(t), cap_o(t))}; absent where that bound is 0."""
+    inst = model.instance
+    grid = period_starts(inst)
+    at_grid = {p: [curve.values[t] for t in grid] for p, curve in inst.provider_curves.items()}
+    stock_at_grid = {key: [curve.values[t] for t in grid]
+                     for key, curve in inst.offering_curves.items()}
+    names, uppers, keys = [], [], []
+    for ci, c in enumerate(inst.candidates):
+        count = inst.groups[c.group].count
+        stock = stock_at_grid.get((c.provider, c.offering))
+        caps = at_grid[c.provider] if stock is None else map(min, at_grid[c.provider], stock)
+        for t, cap in zip(grid, caps):
+            ub = min(count, cap)
+            if ub >= 1:
+                names.append(f"r_{ci}_{t}")
+                uppers.append(int(ub))
+                keys.append((ci, t))
+    variables = model.lp.add_integer_variables(names, uppers)
+    model.r.update(zip(keys, variables))
+
+
+def servers_stay_up(model: Model) -> None:
+    """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t."""
+    # r is made candidate by candidate, hours ascending: the variable before (c, t) in r,
+    # when it is (c, t'), is the one this row needs, with no look-up
+    candidate, period, _, hashes = model.server_arrays()
+    later = np.flatnonzero((candidate[1:] == candidate[:-1]) & (period[1:] == period[:-1] + 1))
+    pairs = np.column_stack((hashes[later + 1], hashes[later])).ravel()
+    count = len(later)
+    model.lp.rows.add_block(pairs, np.tile([1.0, -1.0], count), np.full(count, 2), 0.0, INF,
+                            "up")
+
+
+def group_demand(model: Model) -> None:
+    """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
+    inst = model.instance
+    capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "demand")
+
+
+def provider_capacity(model: Model) -> None:
+    """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
+    inst = model.instance
+    capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
+                 "cap")
+
+
+def offering_capacity(model: Model) -> None:
+    """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
+    curves = model.instance.offering_curves
+    capped_sums(model, lambda c: (c.provider, c.offering),
+                 lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
+
+
+def _copy_window(inst: Instance, ingress) -> list[int]:
+    return [t for t in period_starts(inst) if ingress.values[t] > 0 and inst.egress.values[t] > 0]
+
+
+def _copy_variables(model: Model) -> None:
+    """C[g,p,t] cumulative GB, for hours when both the source and the target can move data;
+    0 <= C <= data_gb_g and C[g,p,t] >= C[g,p,t-1] (copies are not undone)."""
+    inst = model.instance
+    pairs = sorted({(c.group, c.provider) for c in inst.candidates
+                    if inst.groups[c.group].data_gb > 0})
+    for g, p in pairs:
+        previous = None
+        for t in _copy_window(inst, inst.ingress[p]):
+            var = model.lp.add_variable(f"C_{len(model.copy)}", 0, inst.groups[g].data_gb)
+            model.copy[(g, p, t)] = var
+            if previous is not None:
+                add_constraint(model, var >= previous, "copymono")
+            previous = var
+    for v in inst.storage_vendors:
+        previous = None
+        total_gb = inst.inventory.services.object_storage.stored_tb * 1000 \
+            if inst.inventory.services.object_storage else 0
+        if total_gb <= 0:
+            continue
+        for t in _copy_window(inst, inst.storage_ingest[v]):
+            var = model.lp.add_variable(f"S_{len(model.store)}", 0, total_gb)
+            model.store[(v, t)] = var
+            if previous is not None:
+                add_constraint(model, var >= previous, "storemono")
+            previous = var
+
+
+def data_before_service(model: Model) -> None:
+    """A server serves once its share of the group's data has arrived:
+    (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t] (the last copy variable at or
+    before t; none yet: 0)."""
+    inst = model.instance
+    periods = len(period_starts(inst))
+    keys, row = server_rows(model, lambda c: (c.group, c.provider))
+    per_server = np.array([inst.groups[g].data_gb / inst.groups[g].count
+                           if inst.groups[g].data_gb > 0 else 0.0 for g, _ in keys])
+    present = np.bincount(row, minlength=len(keys) * periods)
+    codes = np.flatnonzero((present > 0) & np.repeat(per_server > 0, periods))
+    add_rows(model, row, codes[:, None], per_server[codes // periods][:, None], -INF, 0.0,
+             "data", tails=last_copy(model, keys, codes), tail_coefficient=-1.0)
+
+
+def target_ingress(model: Model) -> None:
+    """What arrives at a provider between grid points t' < t fits its link:
+    sum_g (C[g,p,t] - C[g,p,t']) <= sum of ingress_p over hours (t', t] (one hour when the
+    grid is hourly); likewise S[v,t] - S[v,t'] <= ingest_v over (t', t]."""
+    inst = model.instance
+    before = inst.previous_point
+    hours_at: dict[str, set[int]] = {}
+    groups_at: dict[str, set[str]] = {}
+    for g, p, t in model.copy:
+        hours_at.setdefault(p, set()).add(t)
+        groups_at.setdefault(p, set()).add(g)
+    for p, hours in sorted(hours_at.items()):
+        groups = sorted(groups_at[p])
+        for t in sorted(hours):
+            flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
+                              for g in groups)
+            add_constraint(model, flow <= inst.between(inst.ingress[p], t), "ingress")
+    for v, t in model.store:
+        arrived = model.stored(v, t) - model.stored(v, before[t])
+        add_constraint(model, arrived <= inst.between(inst.storage_ingest[v], t), "ingest")
+
+
+def source_egress(model: Model) -> None:
+    """Everything copied between grid points t' < t leaves the source through its egress:
+    sum_{g,p} (C[g,p,t] - C[g,p,t']) + sum_v (S[v,t] - S[v,t']) <= egress over (t', t]."""
+    inst = model.instance
+    before = inst.previous_point
+    hours = sorted({t for *_, t in model.copy} | {t for _, t in model.store})
+    pairs = sorted({(g, p) for g, p, _ in model.copy})
+    vendors = sorted({v for v, _ in model.store})
+    for t in hours:
+        flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
+                          for g, p in pairs)
+        flow += pulp.lpSum(model.stored(v, t) - model.stored(v, before[t]) for v in vendors)
+        add_constraint(model, flow <= inst.between(inst.egress, t), "egress")
+
+
+def object_storage_total(model: Model) -> None:
+    """No more than what is stored is copied: sum_v S[v,H] <= stored_gb."""
+    os_demand = model.instance.inventory.services.object_storage
+    vendors = sorted({v for v, _ in model.store})
+    if os_demand and len(vendors) > 1:
+        H = model.instance.horizon_hours
+        total_gb = pulp.lpSum(model.stored(v, H) for v in vendors)
+        add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
+             "store_total")
+
+
+def _service_variables(model: Model) -> None:
+    """a[s,t] in [0, share_s(t)]; with fixed fees, a[s,t] <= share_s(t) * u[s]."""
+    inst = model.instance
+    for si, sc in enumerate(inst.service_candidates):
+        if sc.fixed_fees:
+            model.use[si] = model.lp.add_variable(f"u_{si}", 0, 1, pulp.LpInteger)
+        for t in period_starts(inst):
+            cap = sc.share.values[t]
+            if cap > 0:
+                var = model.lp.add_variable(f"a_{si}_{t}", 0, min(1.0, cap))
+                model.share[(si, t)] = var
+                if sc.fixed_fees:
+                    add_constraint(model, var <= min(1.0, cap) * model.use[si], "use")
+    os_demand = inst.inventory.services.object_storage
+    for v in sorted({v for v, _ in model.store}):
+        offering = inst.vendors[v].offerings[0]
+        fees = (offering.price_per_month, offering.setup_fee)
+        if any(f is not None and f.value > 0 for f in fees):
+            model.store_use[v] = use = model.lp.add_variable(f"su_{v}", 0, 1, pulp.LpInteger)
+            for t in (t for w, t in model.store if w == v):
+                add_constraint(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
+                     "storeuse")
+
+
+def service_demand(model: Model) -> None:
+    """A demand is carried at most once: sum_s of kind k a[s,t] <= 1."""
+    inst = model.instance
+    kinds = sorted({sc.kind for sc in inst.service_candidates})
+    for kind in kinds:
+        for t in period_starts(inst):
+            terms = [model.share[(si, t)] for si, sc in enumerate(inst.service_candidates)
+                     if sc.kind == kind and (si, t) in model.share]
+            if sum(v.upBound for v in terms) > 1:
+                add_constraint(model, pulp.lpSum(terms) <= 1, "service")
+
+
+def service_stays_up(model: Model) -> None:
+    """Service coverage never drops: sum_s of kind k a[s,t] >= sum_s a[s,t'] for t' the
+    period before t (vendors may hand over to one another, coverage may not fall)."""
+    inst = model.instance
+    previous = dict(zip(inst.grid[1:], inst.grid))
+    for kind in sorted({sc.kind for sc in inst.service_candidates}):
+        members = [si for si, sc in enumerate(inst.service_candidates) if sc.kind == kind]
+        for t, before in previous.items():
+            now = [model.share[(si, t)] for si in members if (si, t) in model.share]
+            then = [model.share[(si, before)] for si in members if (si, before) in model.share]
+            if then:
+                add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
+
+
+def dependencies(model: Model) -> None:
+    """A group serves at most the share its dependencies serve:
+    count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
+    inst = model.instance
+    periods = len(period_starts(inst))
+    keys, row = server_rows(model, lambda c: c.group)
+    position = {g: i * periods for i, g in enumerate(keys)}  # a group with no candidate
+    codes, coefficients = [], []                               # serves nothing: code -1
+    for g, group in inst.groups.items():  # g != h: no variable in both sums
+        for h in group.depends_on:
+            for t in range(periods):
+                codes.append([position[g] + t if g in position else -1,
+                              position[h] + t if h in position else -1])
+                coefficients.append([float(inst.groups[h].count), -float(group.count)])
+    if codes:
+        add_rows(model, row, np.array(codes, dtype=np.int64), np.array(coefficients), -INF,
+                 0.0, "dep")
+
+
+def _placed(model: Model, g: str) -> dict[str, Expr]:
+    last = model.instance.grid[-1]
+    out: dict[str, list] = {}
+    for ci in model.by_group.get(g, ()):
+        if (ci, last) in model.r:
+            out.setdefault(model.instance.candidates[ci].provider, []).append(model.r[(ci, last)])
+    return {p: pulp.lpSum(v) for p, v in sorted(out.items())}
+
+
+def policy_share(model: Model) -> None:
+    """Once placed (hour H), with x_p = servers of g at p and X = sum_p x_p:
+    x_p <= max_share * X; and to survive losing any k providers, the k largest x_p stay
+    <= (1 - min_surviving_share) * X, written k*lambda + sum_p mu_p <= (1 - s) * X with
+    mu_p >= x_p - lambda, mu_p >= 0."""
+    inst = model.instance
+    policy = inst.inventory.policy
+    k = policy.survive_provider_losses
+    for gi, (g, group) in enumerate(inst.groups.items()):
+        if not group.spread:
+            continue
+        placed = _placed(model, g)
+        total = pulp.lpSum(placed.values())
+        if policy.max_share_per_provider < 1:
+            for pi, x in enumerate(placed.values()):
+                add_constraint(model, x <= policy.max_share_per_provider * total, "share")
+        if k > 0:
+            lam = model.lp.add_variable(f"lambda_{gi}", 0)
+            mus = [model.lp.add_variable(f"mu_{gi}_{pi}", 0) for pi in range(len(placed))]
+            for pi, (mu, x) in enumerate(zip(mus, placed.values())):
+                add_constraint(model, mu >= x - lam, "mu")
+            kept = 1 - policy.min_surviving_share
+            add_constraint(model, k * lam + pulp.lpSum(mus) <= kept * total,
+                 "survive")
+
+
+FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
+            data_before_service, target_ingress, source_egress, object_storage_total,
+            service_demand, service_stays_up, dependencies, policy_share, costs, budgets, unserved)
+
+
+def formulate(instance: Instance) -> Model:
+    """Build the model: variables, then each constraint family, then both objectives."""
+    with _cycle_collector_paused():
+        model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance)
+        _server_variables(model)
+        _copy_variables(model)
+        _service_variables(model)
+        for family in FAMILIES:
+            family(model)
+        model.drop_server_arrays()  # 8 bytes x 4 per server variable, of no use from here
+    return model
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused():
+    """The model is millions of objects made at once and none of them in a cycle; Python's
+    cycle collector walks them again and again as they are made (10,000 synthetic servers
+    in 500 groups: formulate 28 s, 22 s without it). Reference counting still frees what
+    is dropped; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["Candidate", "Model", "formulate"]

@@ -1,0 +1,304 @@
+"""First half of formulate: from validated inputs to the constants the model is built on.
+
+Decides who is eligible (exclusions, end of life, the source itself), which offerings fit
+which group, drops dominated offerings, and precomputes every capacity curve. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.domain import curves
+from planner.domain.curves import Curve
+from planner.models.catalog import (
+    Catalog,
+    Offering,
+    Provider,
+    ServiceOffering,
+    ServiceVendor,
+)
+from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.plan import Exclusion
+
+# Each tier counts ten of the next (tier 1 = 1000 per server-hour).
+TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}
+SERVICE_KINDS = ("sms", "email", "dns")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Servers of `group` may go on `offering` of `provider`."""
+
+    group: str
+    provider: str
+    offering: str
+
+
+@dataclass(frozen=True)
+class ServiceCandidate:
+    kind: str
+    vendor: str
+    offering: str
+    share: Curve
+    fixed_fees: bool
+
+
+@dataclass
+class Instance:
+    """Everything the formulation, the diagnosis and the Plan need, computed once."""
+
+    inventory: Inventory
+    catalog: Catalog
+    horizon_hours: int
+    deadline_hours: int
+    exclusions: list[Exclusion]
+    providers: dict[str, Provider]          # eligible compute providers
+    vendors: dict[str, ServiceVendor]       # eligible service vendors
+    groups: dict[str, WorkloadGroup]
+    candidates: list[Candidate]
+    misfits: dict[str, list[str]]           # group -> why eligible providers cannot take it
+    provider_curves: dict[str, Curve]
+    offering_curves: dict[tuple[str, str], Curve]
+    ingress: dict[str, Curve]
+    egress: Curve
+    service_candidates: list[ServiceCandidate]
+    service_misfits: dict[str, list[str]]
+    storage_vendors: list[str]              # object-storage vendors (first offering used)
+    storage_ingest: dict[str, Curve]
+    weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
+    grid: list[int] = field(default_factory=list)          # hours that start a period
+    period_start: list[int] = field(default_factory=list)  # hour t -> start of its period
+    period_hours: dict[int, int] = field(default_factory=dict)  # period start -> length
+    previous_point: dict[int, int] = field(default_factory=dict)  # grid point -> the one before
+    grid_exact: bool = True
+
+    def between(self, curve, t: int) -> float:
+        """Sum of a per-hour curve over the hours since the previous grid point, (t', t]."""
+        return sum(curve.values[self.previous_point[t] + 1: t + 1])
+
+    def offering(self, provider_id: str, offering_id: str) -> Offering:
+        return next(o for o in self.providers[provider_id].offerings if o.id == offering_id)
+
+    def service_offering(self, vendor_id: str, offering_id: str) -> ServiceOffering:
+        return next(o for o in self.vendors[vendor_id].offerings if o.id == offering_id)
+
+    def to_plan_currency(self, amount: float, currency: str) -> float:
+        return amount * self.catalog.usd_per(currency) / self.catalog.usd_per(
+            self.inventory.currency)
+
+
+def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> str | None:
+    """Why a catalog entry may not be used at all, or None."""
+    names = {entry.id} | ({entry.organization} if entry.organization else set())
+    if inventory.source.provider in names:
+        return "it is the provider being left"
+    hit = sorted(names & set(inventory.policy.excluded_providers))
+    if hit:
+        return f"excluded by policy ({', '.join(hit)})"
+    decided = inventory.decision_date
+    if entry.end_of_life and decided and entry.end_of_life <= decided:
+        return f"end of life on {entry.end_of_life}, before the decision date " \
+               f"{inventory.decision_date}"
+    return None
+
+
+def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str | None:
+    """Why one server of `group` cannot run on one server of `offering`, or None."""
+    if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
+        return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
+    if group.arch != "any" and offering.arch != group.arch:
+        return f"arch {offering.arch}"
+    gpus = offering.gpu_count.value if offering.gpu_count else 0
+    for name, have, need in (("vCPU", offering.vcpu.value, group.vcpu),
+                             ("GB RAM", offering.ram_gb.value, group.ram_gb),
+                             ("GB disk", offering.disk_gb.value, group.disk_gb),
+                             ("GPU", gpus, group.gpu_count)):
+        if have < need:
+            return f"{have:g} {name} < {need:g}"
+    return None
+
+
+def _cost_key(offering: Offering, policy) -> tuple[float, ...]:
+    """What the cost phase and the budgets see of a server on `offering`: the objective
+    (setup + run_rate_months x monthly) alone when no budget splits it, else each part.
+    The hourly price enters neither, so it cannot make an offering worth keeping."""
+    setup = offering.setup_fee.value if offering.setup_fee else 0.0
+    monthly = offering.price_per_month.value
+    if policy.one_time_budget is None and policy.monthly_budget is None:
+        return (setup + policy.run_rate_months * monthly,)
+    return (setup, monthly)
+
+
+def _delivery(o: Offering) -> float:
+    return o.delivery_hours.value if o.delivery_hours else 0.0
+
+
+def _capped(o: Offering, most_servers: float) -> bool:
+    """Whether the model's stock can bind: not when the provider can never run that many."""
+    return o.stock is not None and o.stock.value < most_servers
+
+
+def _dominates(a: Offering, b: Offering, most_servers: float, policy) -> bool:
+    """For a group both fit, `a` can stand in for every server of `b`: `a`'s stock cannot
+    bind, it is delivered no later, and it costs no more in every component (ties broken by
+    id so that of two equal offerings exactly one stays)."""
+    if a.id == b.id or _capped(a, most_servers) or _delivery(a) > _delivery(b):
+        return False
+    key_a, key_b = _cost_key(a, policy), _cost_key(b, policy)
+    if not all(x <= y for x, y in zip(key_a, key_b)):
+        return False
+    strictly = (_delivery(a), key_a) != (_delivery(b), key_b) \
+        or _capped(b, most_servers)
+    return strictly or a.id < b.id
+
+
+def _undominated(fitting: list[Offering], provider: Provider, policy) -> list[Offering]:
+    """Offerings at one provider that no other fitting offering dominates."""
+    most = max(provider.quota_servers.value, provider.quota_raise_servers.value
+               if provider.quota_raise_servers else 0.0)
+    return [o for o in fitting
+            if not any(_dominates(other, o, most, policy) for other in fitting)]
+
+
+def _compute_candidates(inventory, providers):
+    candidates, misfits = [], {}
+    for group in inventory.groups:
+        reasons = []
+        for provider in providers.values():
+            fitting, why = [], []
+            for offering in provider.offerings:
+                reason = misfit(group, provider, offering)
+                (why.append(f"{offering.id}: {reason}") if reason else fitting.append(offering))
+            for offering in _undominated(fitting, provider, inventory.policy):
+                candidates.append(Candidate(group.name, provider.id, offering.id))
+            if not fitting:
+                reasons.append(f"{provider.id}: no offering fits ({'; '.join(why[:3])})")
+        misfits[group.name] = reasons
+    return candidates, misfits
+
+
+def _service_demands(inventory: Inventory) -> dict[str, object]:
+    services = inventory.services
+    return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
+
+
+def _compute_services(inventory, vendors, horizon):
+    out, misfits = [], {}
+    for kind, demand in _service_demands(inventory).items():
+        misfits[kind] = []
+        for vendor in (v for v in vendors.values() if v.kind == kind):
+            for offering in vendor.offerings:
+                reason = curves.service_misfit(vendor, offering, demand)
+                if reason:
+                    misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
+                    continue
+                share = curves.service_share(kind, vendor, offering, demand, horizon)
+                fees = any(f is not None and f.value > 0
+                           for f in (offering.price_per_month, offering.setup_fee))
+                out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
+    return out, misfits
+
+
+FINE_COPY_HOURS = 72    # data moves are planned hour by hour up to this hour,
+COARSE_COPY_STEPS = ((168, 6), (None, 24))  # then in 6-hour steps to hour 168, then daily
+
+
+def _copy_point(t: int) -> bool:
+    if t <= FINE_COPY_HOURS:
+        return True
+    start = FINE_COPY_HOURS
+    for end, step in COARSE_COPY_STEPS:
+        if end is None or t <= end:
+            return (t - start) % step == 0
+        start = end
+    return False
+
+
+def time_grid(inst: Instance) -> tuple[list[int], bool]:
+    """Hours where a period starts, and whether the grid is exact.
+
+    Points: hour 1, the deadline, every hour where some curve changes (and the hour before
+    it, so each copy interval between two points has constant rates), and the hours in which
+    data can be copied: every one up to FINE_COPY_HOURS, then in coarser steps.
+
+    Between two points every right-hand side is the same, so a solution that changes nothing
+    inside a period loses nothing: with every copy hour a point, the model is exact on this
+    grid (each period counts in the objective for its length). Coarse copy steps make it a
+    restriction instead: servers waiting for data start at a step, never earlier than the
+    data allows, so the plan stays valid hour by hour and may only understate coverage.
+    """
+    H = inst.horizon_hours
+    every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
+             *inst.ingress.values(), *inst.storage_ingest.values(), inst.egress,
+             *(sc.share for sc in inst.service_candidates)]
+    points = {1, min(inst.deadline_hours, H)}
+    for curve in every:
+        changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
+        points.update(changes)
+        points.update(t - 1 for t in changes)
+    targets = [*inst.ingress.values(), *inst.storage_ingest.values()]
+    copy_hours = [t for t in range(1, H + 1) if inst.egress.values[t] > 0
+                  and any(c.values[t] > 0 for c in targets)]
+    points.update(t for t in copy_hours if _copy_point(t))
+    if copy_hours:
+        points.add(copy_hours[-1])
+    return sorted(points), all(t in points for t in copy_hours)
+
+
+def _with_grid(inst: Instance) -> Instance:
+    inst.grid, inst.grid_exact = time_grid(inst)
+    ends = inst.grid[1:] + [inst.horizon_hours + 1]
+    inst.period_hours = {t: end - t for t, end in zip(inst.grid, ends)}
+    inst.previous_point = dict(zip(inst.grid, [0] + inst.grid[:-1]))
+    starts, current = [0], 0
+    for t in range(1, inst.horizon_hours + 1):
+        current = t if t in inst.period_hours else current
+        starts.append(current)
+    inst.period_start = starts
+    return inst
+
+
+def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
+    """Eligibility, fit, dominance and curves for one planning run."""
+    horizon = inventory.horizon
+    exclusions, providers, vendors = [], {}, {}
+    for entry in [*catalog.providers, *catalog.services]:
+        reason = exclusion_reason(entry, inventory)
+        if reason:
+            exclusions.append(Exclusion(id=entry.id, reason=reason))
+        elif isinstance(entry, Provider):
+            providers[entry.id] = entry
+        else:
+            vendors[entry.id] = entry
+    candidates, misfits = _compute_candidates(inventory, providers)
+    used = {c.provider for c in candidates}
+    service_candidates, service_misfits = _compute_services(inventory, vendors, horizon)
+    storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
+    groups = {g.name: g for g in inventory.groups}
+    mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)
+    weights = {g.name: TIER_WEIGHT[g.tier] for g in inventory.groups}
+    for kind, demand in _service_demands(inventory).items():
+        weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
+    if inventory.services.object_storage:
+        weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
+    return _with_grid(Instance(
+        inventory=inventory, catalog=catalog, horizon_hours=horizon,
+        deadline_hours=inventory.deadline_hours, exclusions=exclusions,
+        providers=providers, vendors=vendors, groups=groups,
+        candidates=candidates, misfits=misfits,
+        provider_curves={p: curves.provider_servers(providers[p], horizon) for p in sorted(used)},
+        offering_curves={
+            (c.provider, c.offering): curve for c in candidates
+            if (curve := curves.offering_servers(providers[c.provider],
+                                                 next(o for o in providers[c.provider].offerings
+                                                      if o.id == c.offering), horizon))},
+        ingress={p: curves.ingress_gb(providers[p].onboarding_hours.value,
+                                      providers[p].ingress_gbps.value, horizon)
+                 for p in sorted(used)},
+        egress=curves.source_egress_gb(inventory, horizon),
+        service_candidates=service_candidates, service_misfits=service_misfits,
+        storage_vendors=storage,
+        storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
+                                                          horizon) for v in storage},
+        weights=weights,
+    ))

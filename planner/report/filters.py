@@ -1,0 +1,127 @@
+"""Jinja2 filters of the runbook templates (see `planner.report.render._environment`): shell
+quoting, hostname labels, money, shares, counts and Markdown-safe text.
+
+`planner.report.render` re-exports every name here, so `from planner.report.render import pct`
+still works.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shlex
+
+HOSTNAME_OK = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+CAUSE_TITLE = {"no_fit": "No fit", "dns_ttl": "DNS TTL", "source_cutoff": "Source cut-off",
+               "warm_up": "Warm-up", "end_of_life": "End of life"}
+
+
+def shell_quote(value) -> str:
+    """Quote any value that reaches a shell command in a runbook."""
+    return shlex.quote(str(value))
+
+
+def hostname(value: str) -> str:
+    """A deterministic hostname label for a name that may not be one."""
+    label = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:63].strip("-")
+    return label or "group"
+
+
+def money(value: float, currency: str = "") -> str:
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    return f"{text} {currency}".strip()
+
+
+def pct(value: float) -> str:
+    """A share as a percentage that never rounds a shortfall away (99.6% is not 100%)."""
+    if 0.995 <= value < 1 - 1e-9:
+        return f"{math.floor(1000 * value) / 10:.1f}%"
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{100 * value:.0f}%"
+
+
+def num(value: float) -> str:
+    """A count or size: thousands separated, no decimals unless it is small."""
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):,}"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2g}"
+
+
+MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~])")
+MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def md_text(value) -> str:
+    """Plain text safe in Markdown prose: one line, markup characters escaped."""
+    text = " ".join(str(value).split())
+    text = MD_SPECIAL.sub(r"\\\1", text)
+    text = MD_UNDERSCORE.sub(r"\\_", text)
+    return re.sub(r"^([#+=-])", r"\\\1", text)
+
+
+def md_cell(value) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def code_span(value) -> str:
+    """A name shown verbatim as inline code, whatever backticks it holds."""
+    text = " ".join(str(value).split())
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def code_cell(value) -> str:
+    """A code span inside a table cell (GitHub needs the pipes escaped even there)."""
+    return code_span(value).replace("|", "\\|")
+
+
+def fenced(body: str, lang: str = "", indent: int = 0) -> str:
+    """A fenced code block longer than any backtick run inside it, optionally indented."""
+    body = body.strip("\n")
+    run = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, run + 1)
+    pad = " " * indent
+    lines = [f"{fence}{lang}"] + body.split("\n") + [fence]
+    return "\n".join((pad + line) if line else "" for line in lines)
+
+
+def capacity(offering, measure: str) -> str:
+    """The last value of a service offering's capacity curve, or "-" without one."""
+    curve = offering.capacity.get(measure)
+    return num(curve.values[-1]) if curve else "-"
+
+
+def hours_text(value: float) -> str:
+    """Hours from a catalog fact: whole when whole, thousands separated."""
+    return f"{value:,g}"
+
+
+def share(value: float) -> str:
+    """A small share with one decimal, so 0.5% does not read as 0%."""
+    if 0 < value < 0.001:
+        return "<0.1%"
+    if 0 < value < 0.1:
+        return f"{100 * value:.1f}%"
+    return pct(value)
+
+
+def sentence(value) -> str:
+    """Planner wording as a sentence: escaped, first letter upper case, one final stop."""
+    text = md_text(value).rstrip(".")
+    return (text[:1].upper() + text[1:] + ".") if text else ""
+
+
+def cause_title(code: str) -> str:
+    return CAUSE_TITLE.get(code, code.replace("_", " ").capitalize())
+
+
+def hour_span(first: int, last: int) -> str:
+    return f"hour {first}" if first == last else f"hours {first} to {last}"
+
+
+def _hour(hour: int | None) -> str:
+    return "not within the horizon" if hour is None else f"hour {hour}"

@@ -1,0 +1,247 @@
+"""What the server, data-copy, risk and summary sections show, read off the Plan.
+
+Each provider's rows with their creation batches and commands (`planner.report.shell`), the data
+copies, the causes of shortfalls, serving checkpoints, per-group risk and concentration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.models.catalog import Provider
+from planner.models.plan import Plan
+from planner.report import shell, timeline
+from planner.report.filters import hours_text, num
+from planner.report.names import NameMap
+
+
+@dataclass
+class ProviderView:
+    provider: Provider
+    rows: list[shell.Row]
+    steps: shell.ToolSteps
+    placed: int
+    first_hour: int
+    ready_hour: int
+    needs_raise: bool
+
+    @property
+    def offerings(self) -> list:
+        """Each offering once, in the order of the rows."""
+        seen: dict[str, object] = {}
+        for row in self.rows:
+            seen.setdefault(row.offering.id, row.offering)
+        return list(seen.values())
+
+
+def _provider_views(plan: Plan, names: NameMap) -> list[ProviderView]:
+    providers = {p.id: p for p in plan.catalog.providers}
+    schedule = {(s.group, s.provider, s.offering): s.up_by_hour for s in plan.schedule}
+    order: list[str] = []
+    for a in plan.assignments:
+        if a.provider not in order:
+            order.append(a.provider)
+    views = []
+    for pid in order:
+        provider = providers[pid]
+        offerings = {o.id: o for o in provider.offerings}
+        next_index: dict[str, int] = {}
+        rows = []
+        for a in (a for a in plan.assignments if a.provider == pid):
+            start = next_index.get(a.group, 1)
+            next_index[a.group] = start + a.count
+            steps = timeline.batches(schedule.get((a.group, pid, a.offering), []))
+            if not steps or steps[-1][1] < a.count:
+                steps.append((a.ready_hour, a.count))
+            made, batches = 0, []
+            for hour, total in steps:
+                total = min(total, a.count)
+                if total > made:
+                    batches.append(shell.Batch(hour, start + made, start + total - 1))
+                    made = total
+            rows.append(shell.Row(
+                group=a.group, label=names.prefix(a.group, pid), offering=offerings[a.offering],
+                count=a.count, first_index=start, last_index=start + a.count - 1,
+                first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches)))
+        placed = sum(r.count for r in rows)
+        views.append(ProviderView(
+            provider=provider, rows=rows, steps=shell.tool_steps(provider, rows),
+            placed=placed, first_hour=min(r.first_hour for r in rows),
+            ready_hour=max(r.ready_hour for r in rows),
+            needs_raise=placed > provider.quota_servers.value))
+    return views
+
+
+@dataclass
+class CopyView:
+    demand: str
+    is_group: bool
+    target: str
+    gb: float
+    first_hour: int
+    last_hour: int
+    active_hours: int
+    peak_gb: float
+    peak_gbps: float
+    servers: int = 0
+    per_server_gb: float = 0.0
+    label: str = ""
+    lines: list[str] = field(default_factory=list)
+    verify: list[str] = field(default_factory=list)
+
+
+def _copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
+    groups = {g.name: g for g in plan.inventory.groups}
+    views = []
+    for c in plan.copies:
+        hours = [h for h, gb in enumerate(c.gb_by_hour) if gb > 0]
+        if not hours:
+            continue
+        peak = max(c.gb_by_hour)
+        view = CopyView(demand=c.demand, is_group=c.demand in groups, target=c.target,
+                        gb=sum(c.gb_by_hour), first_hour=hours[0], last_hour=hours[-1],
+                        active_hours=len(hours), peak_gb=peak, peak_gbps=peak * 8 / 3600)
+        if view.is_group:
+            group = groups[c.demand]
+            view.servers = sum(a.count for a in plan.assignments
+                               if a.group == c.demand and a.provider == c.target)
+            view.per_server_gb = group.data_gb / group.count
+            view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
+            view.lines = shell.rsync_copy(view.label, 1, max(view.servers, 1))
+            view.verify = shell.rsync_verify(view.label, 1, max(view.servers, 1))
+        else:
+            view.lines = shell.rclone_copy(c.target)
+        views.append(view)
+    return views
+
+
+@dataclass
+class CauseItem:
+    detail: str
+    remedy: str | None
+    demands: list[str]
+
+
+@dataclass
+class CauseGroup:
+    code: str
+    items: list[CauseItem]
+
+    @property
+    def common_remedy(self) -> str | None:
+        """The remedy, when every item of the group has the same one."""
+        remedies = {i.remedy for i in self.items}
+        return remedies.pop() if len(remedies) == 1 else None
+
+
+def _cause_groups(plan: Plan) -> list[CauseGroup]:
+    """Causes of all shortfalls, each detail once, with the demands it holds back."""
+    groups: dict[str, CauseGroup] = {}
+    for s in plan.shortfalls:
+        for c in s.causes:
+            group = groups.setdefault(c.code, CauseGroup(c.code, []))
+            item = next((i for i in group.items
+                         if i.detail == c.detail and i.remedy == c.remedy), None)
+            if item is None:
+                group.items.append(CauseItem(c.detail, c.remedy, [s.demand]))
+            elif s.demand not in item.demands:
+                item.demands.append(s.demand)
+    return list(groups.values())
+
+
+@dataclass
+class Checkpoint:
+    hour: int
+    serving: int
+    share: float
+
+
+def _checkpoints(plan: Plan) -> list[Checkpoint]:
+    """Hours at which the number of serving servers changes, plus the deadline."""
+    rows = [c.served_by_hour for c in plan.coverage if c.kind == "group"]
+    totals = [round(sum(r[h] for r in rows)) for h in range(plan.horizon_hours + 1)]
+    out, last = [], 0
+    for hour, total in enumerate(totals):
+        if total != last or hour == plan.deadline_hours:
+            out.append(Checkpoint(hour, total, total / max(plan.servers_total, 1)))
+            last = total
+    return out
+
+
+@dataclass
+class GroupRisk:
+    group: str
+    total: int
+    placed: int
+    largest: list[tuple[str, int]]  # the k largest holders (provider, servers)
+    left: int
+    share_left: float
+    share_left_placed: float
+    top_provider: str
+    top_share: float
+
+
+def _group_risks(plan: Plan) -> list[GroupRisk]:
+    k = plan.inventory.policy.survive_provider_losses
+    out = []
+    for g in plan.inventory.groups:
+        holders: dict[str, int] = {}
+        for a in plan.assignments:
+            if a.group == g.name:
+                holders[a.provider] = holders.get(a.provider, 0) + a.count
+        ranked = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))
+        placed = sum(holders.values())
+        lost = ranked[:k]
+        left = placed - sum(n for _, n in lost)
+        top = ranked[0] if ranked else ("-", 0)
+        out.append(GroupRisk(g.name, g.count, placed, lost, left, left / g.count,
+                             left / placed if placed else 0.0, top[0], top[1] / g.count))
+    return out
+
+
+@dataclass
+class Concentration:
+    provider: str
+    servers: int
+    share: float
+
+
+def _concentration(views: list[ProviderView], placed_total: int) -> list[Concentration]:
+    rows = [Concentration(v.provider.id, v.placed, v.placed / max(placed_total, 1))
+            for v in views]
+    return sorted(rows, key=lambda r: (-r.servers, r.provider))
+
+
+def _alternatives(plan: Plan, used: set[str]) -> list:
+    """Compute providers in the catalog that were eligible but not chosen."""
+    excluded = {e.id for e in plan.excluded}
+    return [p for p in plan.catalog.providers if p.id not in used and p.id not in excluded]
+
+
+def _summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dict:
+    return dict(
+        service_coverage=[(c.kind, c.served_by_hour[plan.deadline_hours] / c.total)
+                          for c in plan.coverage if c.kind != "group" and c.total > 0],
+        accounts_by_onboarding=[
+            f"{e.id} ({hours_text(e.onboarding_hours.value)} h)"
+            for e in sorted((entries[i] for i in plan.providers_used if i in entries),
+                            key=lambda e: (-e.onboarding_hours.value, e.id))],
+        quota_raises=[f"{v.provider.id} (to {num(v.provider.quota_raise_servers.value)} servers)"
+                      for v in views if v.needs_raise and v.provider.quota_raise_servers],
+        causes=_cause_groups(plan), checkpoints=_checkpoints(plan))
+
+
+def _copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:
+    targets = sorted({c.target for c in copies if not c.is_group})
+    return dict(
+        copies=copies, copy_gb=sum(c.gb for c in copies),
+        copy_start=min((c.first_hour - 1 for c in copies), default=0),
+        storage_split=[f"{c.target} ({num(c.gb)} GB)" for c in copies if not c.is_group],
+        storage_targets=[f"{t} (<{vendors[t].website}>)" if t in vendors and vendors[t].website
+                         else t for t in targets],
+        rclone_setup=shell.rclone_setup(source.cli if source else None, targets)
+        if targets else [],
+        rclone_source=shell.RCLONE_SOURCE,
+        rclone_checks=[shell.rclone_check(t) for t in targets],
+        rsync_checks=shell.rsync_verify_all(
+            [(c.label, c.servers) for c in copies if c.is_group]))

@@ -1,0 +1,79 @@
+"""The short terminal summary of a Plan (text or JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from planner.models.plan import Plan
+from planner.report.render import money, pct
+
+
+def summary_data(plan: Plan) -> dict:
+    coverage_phase = plan.solver.phases[0]
+    return {
+        "inventory": plan.inventory.name,
+        "status": plan.status,
+        "gap": coverage_phase.gap,
+        "deadline_hours": plan.deadline_hours,
+        "servers_at_deadline": plan.servers_at_deadline,
+        "servers_total": plan.servers_total,
+        "coverage_at_deadline": plan.coverage_at_deadline,
+        "full_coverage_hour": plan.full_coverage_hour,
+        "one_time_cost": plan.costs.one_time_total,
+        "monthly_cost": plan.costs.monthly_total,
+        "currency": plan.costs.currency,
+        "providers_used": plan.providers_used,
+        "warnings": plan.warnings,
+        "shortfalls": [{"demand": s.demand, "missing_at_deadline": s.missing_at_deadline,
+                        "unit": s.unit, "full_by_hour": s.full_by_hour,
+                        "causes": [c.detail for c in s.causes]} for s in plan.shortfalls],
+    }
+
+
+def _brief(causes) -> str:
+    """Cause codes in order of first appearance, with a count where one repeats."""
+    counts: dict[str, int] = {}
+    for cause in causes:
+        counts[cause.code] = counts.get(cause.code, 0) + 1
+    return ", ".join(code.replace("_", " ") + (f" x{n}" if n > 1 else "")
+                     for code, n in counts.items()) or "cause unknown"
+
+
+def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None) -> str:
+    cur = plan.costs.currency
+    gaps = ", ".join(f"{p.name} gap {p.gap:.2g}" for p in plan.solver.phases if p.gap is not None)
+    full = plan.full_coverage_hour
+    lines = [
+        f"{plan.inventory.name}: {plan.status}" + (f" ({gaps})" if gaps else ""),
+        f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
+        f"servers serving ({pct(plan.coverage_at_deadline)})",
+        "  everything served by: " + (f"hour {full}" if full is not None else
+                                       f"not within {plan.horizon_hours} hours"),
+        f"  cost: {money(plan.costs.one_time_total, cur)} one-time, "
+        f"{money(plan.costs.monthly_total, cur)} per month",
+        f"  providers: {', '.join(plan.providers_used) or 'none'}",
+    ]
+    for s in plan.shortfalls:
+        if s.unit == "share":
+            amount = f"{pct(s.missing_at_deadline)} of it"
+        else:
+            unit = s.unit[:-1] if s.unit.endswith("s") and s.missing_at_deadline == 1 else s.unit
+            amount = f"{s.missing_at_deadline:g} {unit}"
+        when = f"all by hour {s.full_by_hour}" if s.full_by_hour is not None else \
+            "not all within the horizon"
+        lines.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
+                     f"{_brief(s.causes)}")
+    lines += [f"  warning: {w}" for w in plan.warnings]
+    if seconds:
+        lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
+    for f in files:
+        lines.append(f"  wrote {f}")
+    return "\n".join(lines)
+
+
+def summary_json(plan: Plan, seconds: dict | None = None) -> str:
+    """The summary as JSON; wall-clock `seconds` only when given (they vary run to run)."""
+    data = summary_data(plan)
+    if seconds:
+        data["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    return json.dumps(data, indent=2, sort_keys=True)

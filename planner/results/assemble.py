@@ -1,0 +1,227 @@
+"""Plan: turn solver values into a plain, self-contained Plan (no solver objects inside)."""
+
+from __future__ import annotations
+
+from planner import __version__
+from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
+from planner.domain.digest import inputs_digest
+from planner.domain.facts import stale_facts
+from planner.formulation.families import Model
+from planner.formulation.instance import Instance
+from planner.models.plan import (
+    Assignment,
+    CopyRow,
+    Costs,
+    CoverageRow,
+    Plan,
+    ScheduleRow,
+    ServiceRow,
+)
+from planner.results.diagnose import shortfalls
+from planner.solver.phases import SolveResult
+
+TINY = 1e-9
+
+
+def clean(x: float) -> float:
+    """Drop solver noise so the JSON is stable and readable."""
+    return 0.0 if abs(x) < TINY else round(x, 9)
+
+
+def _value(values: dict[str, float], var) -> float:
+    return values.get(var.name, 0.0) if hasattr(var, "name") else float(var)
+
+
+def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
+    rows = []
+    order = {g: i for i, g in enumerate(inst.groups)}
+    at: dict[int, dict[int, int]] = {}  # candidate -> period start -> servers (non-zero only)
+    for (ci, t), var in model.r.items():
+        x = round(values.get(var.name, 0.0))
+        if x:
+            at.setdefault(ci, {})[t] = x
+    for ci, c in enumerate(inst.candidates):
+        if ci not in at:
+            continue
+        mine = at[ci]
+        up = [0] + [mine.get(inst.period_start[t], 0) for t in range(1, inst.horizon_hours + 1)]
+        if any(up):
+            rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
+                                    up_by_hour=up))
+    return sorted(rows, key=lambda r: (order[r.group], r.provider, r.offering))
+
+
+def _cumulative_to_hourly(inst: Instance, cumulative: list[float]) -> list[float]:
+    """GB per hour from the cumulative GB at each hour. What arrives by a grid point t is
+    spread evenly over the hours since the previous point (t', t]; the grid puts a point
+    wherever a rate changes, so every hour of such a stretch has the same rates."""
+    out = [0.0] * len(cumulative)
+    for t in inst.grid:
+        flow = max(0.0, cumulative[t] - cumulative[inst.previous_point[t]])
+        hours = t - inst.previous_point[t]
+        for h in range(inst.previous_point[t] + 1, t + 1):
+            out[h] = clean(flow / hours)
+    return out
+
+
+def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
+    H, rows = inst.horizon_hours, []
+    order = {g: i for i, g in enumerate(inst.groups)}
+    for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
+        cumulative = [clean(_value(values, model.copied(g, p, t))) for t in range(H + 1)]
+        if cumulative[-1] > 0:
+            rows.append(CopyRow(demand=g, target=p,
+                                gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
+    for v in sorted({v for v, _ in model.store}):
+        cumulative = [clean(_value(values, model.stored(v, t))) for t in range(H + 1)]
+        if cumulative[-1] > 0:
+            rows.append(CopyRow(demand="object_storage", target=v,
+                                gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
+    return rows
+
+
+def _services(inst: Instance, model: Model, values) -> list[ServiceRow]:
+    rows = []
+    for si, sc in enumerate(inst.service_candidates):
+        shares = [0.0] + [clean(_value(values, model.share_at(si, t)))
+                          for t in range(1, inst.horizon_hours + 1)]
+        if max(shares) > 1e-6:
+            rows.append(ServiceRow(kind=sc.kind, vendor=sc.vendor, offering=sc.offering,
+                                   share_by_hour=shares))
+    return rows
+
+
+def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
+    H, rows = inst.horizon_hours, []
+    of_group: dict[str, list[ScheduleRow]] = {}  # in schedule order, as summed before
+    for r in schedule:
+        of_group.setdefault(r.group, []).append(r)
+    for g, group in inst.groups.items():
+        mine = of_group.get(g, [])
+        served = [float(sum(r.up_by_hour[t] for r in mine)) for t in range(H + 1)]
+        rows.append(CoverageRow(demand=g, kind="group", unit="servers", total=group.count,
+                                served_by_hour=served))
+    for kind in ("sms", "email", "dns"):
+        if getattr(inst.inventory.services, kind) is not None:
+            served = [clean(sum(r.share_by_hour[t] for r in services if r.kind == kind))
+                      for t in range(H + 1)]
+            rows.append(CoverageRow(demand=kind, kind=kind, unit="share", total=1.0,
+                                    served_by_hour=served))
+    storage = inst.inventory.services.object_storage
+    if storage is not None:
+        running, served = 0.0, []
+        for t in range(H + 1):
+            running += sum(c.gb_by_hour[t] for c in copies if c.demand == "object_storage")
+            served.append(clean(running / 1000))
+        rows.append(CoverageRow(demand="object_storage", kind="object_storage", unit="TB",
+                                total=storage.stored_tb, served_by_hour=served))
+    return rows
+
+
+def full_hour(row: CoverageRow) -> int | None:
+    tol = 1e-6 * max(1.0, row.total)
+    return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
+
+
+def _costs(inst: Instance, schedule, copies, services) -> Costs:
+    """Costs recomputed from the Plan's rows (not from the solver's objective)."""
+    H, money = inst.horizon_hours, inst.to_plan_currency
+
+    def fee(fact, currency):
+        return money(fact.value, currency) if fact is not None else 0.0
+
+    setup = monthly_servers = 0.0
+    for row in schedule:
+        o, cur = inst.offering(row.provider, row.offering), inst.providers[row.provider].currency
+        setup += row.up_by_hour[H] * fee(o.setup_fee, cur)
+        monthly_servers += row.up_by_hour[H] * fee(o.price_per_month, cur)
+    source = inst.catalog.provider(inst.inventory.source.provider)
+    egress_price = fee(source.egress_price_per_gb, source.currency) if source else 0.0
+    egress = egress_price * sum(sum(c.gb_by_hour) for c in copies)
+    service_setup = monthly_services = 0.0
+    for row in services:
+        o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency
+        demand = getattr(inst.inventory.services, row.kind)
+        volume = (len(demand.zones) if row.kind == "dns"
+                  else demand.messages_per_day * DAYS_PER_MONTH)
+        service_setup += fee(o.setup_fee, cur)
+        monthly_services += fee(o.price_per_month, cur) + fee(o.price_per_unit, cur) * volume \
+            * row.share_by_hour[H]
+    for row in (c for c in copies if c.demand == "object_storage"):
+        vendor = inst.vendors[row.target]
+        o = vendor.offerings[0]
+        service_setup += fee(o.setup_fee, vendor.currency)
+        monthly_services += fee(o.price_per_month, vendor.currency) + \
+            fee(o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
+    one_time = {"setup_fees": clean(setup), "source_egress": clean(egress),
+                "service_setup": clean(service_setup)}
+    monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
+    monthly_total = clean(sum(monthly.values()))
+    return Costs(currency=inst.inventory.currency, one_time=one_time, monthly=monthly,
+                 one_time_total=clean(sum(one_time.values())), monthly_total=monthly_total,
+                 hourly_run_rate=clean(monthly_total / HOURS_PER_MONTH))
+
+
+def _stale(inst: Instance, used: set[str]):
+    decided = inst.inventory.decision_date
+    if decided is None:
+        return []
+    entries = [e for e in [*inst.catalog.providers, *inst.catalog.services] if e.id in used]
+    return stale_facts(entries, decided, inst.inventory.policy.max_fact_age_days)
+
+
+def _warnings(inst: Instance, result: SolveResult) -> list[str]:
+    out = list(result.warnings)
+    if not inst.inventory.decision_date:
+        out.append("no decision_date in the inventory: the age of catalog facts was not "
+                   "checked")
+    if not inst.inventory.decision_date and any(
+            e.end_of_life for e in [*inst.catalog.providers, *inst.catalog.services]):
+        out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    if not inst.grid_exact:
+        out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
+                   "that wait for data may start a few hours later than the data allows, so "
+                   "coverage can be slightly understated (never overstated)")
+    phases = result.facts.phases
+    if len(phases) > 1 and phases[1].status == "no_solution":
+        out.append("the cost phase found no plan in time: this plan has the best coverage "
+                   "found, but its cost is not minimised")
+    for phase in phases:
+        if phase.status == "time_limit":
+            out.append(f"the {phase.name} phase stopped at its time limit with a gap of "
+                       f"{phase.gap:.2%}" if phase.gap is not None else
+                       f"the {phase.name} phase stopped at its time limit")
+    return out
+
+
+def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
+    values, H, D = result.values, inst.horizon_hours, inst.deadline_hours
+    schedule = _schedule(inst, model, values)
+    copies = _copies(inst, model, values)
+    services = _services(inst, model, values)
+    coverage = _coverage(inst, schedule, copies, services)
+    assignments = [
+        Assignment(group=r.group, provider=r.provider, offering=r.offering,
+                   count=r.up_by_hour[H],
+                   first_hour=next(t for t, u in enumerate(r.up_by_hour) if u),
+                   ready_hour=r.up_by_hour.index(r.up_by_hour[H]))
+        for r in schedule if r.up_by_hour[H] > 0]
+    total = sum(g.count for g in inst.groups.values())
+    at_deadline = int(sum(r.up_by_hour[D] for r in schedule))
+    fulls = [full_hour(row) for row in coverage]
+    used = {a.provider for a in assignments} | {r.vendor for r in services} | \
+        {c.target for c in copies if c.demand == "object_storage"}
+    return Plan(
+        planner_version=__version__, inputs_digest=inputs_digest(inst.inventory, inst.catalog),
+        inventory=inst.inventory, catalog=inst.catalog, deadline_hours=D, horizon_hours=H,
+        status=result.status,
+        solver=result.facts.model_copy(update={"periods": len(inst.grid),
+                                                "time_grid_exact": inst.grid_exact}),
+        assignments=assignments, schedule=schedule,
+        copies=copies, services=services, coverage=coverage, servers_total=total,
+        servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
+        full_coverage_hour=None if None in fulls else max(fulls, default=0),
+        providers_used=sorted(used), costs=_costs(inst, schedule, copies, services),
+        shortfalls=shortfalls(inst, schedule, copies, services, coverage),
+        excluded=inst.exclusions, stale_facts=_stale(inst, used),
+        warnings=_warnings(inst, result))

@@ -1,0 +1,134 @@
+"""A proven floor under phase 1's objective that needs no solver.
+
+When HiGHS stops at its time limit before its root relaxation is solved (from about 2,000
+synthetic servers up) it has no bound, and a plan would come with no gap at all. This floor
+is the optimum of a relaxation that is solved by sorting, so it costs milliseconds at any size
+and holds for every plan the model allows: the gap it gives is pessimistic, never flattering.
+
+For each period t (length L_t) the model's unserved hours are
+    L_t [ sum_g w_g (n_g - served_g(t)) + sum_k w_k (1 - share_k(t)) + w_os (1 - stored(t) / D) ]
+and each term is bounded from its own relaxation:
+
+- servers: drop the dependencies, the spread policy, monotony and every coupling between
+  groups except the total capacity. Group g alone serves at most
+      x_g <= min(n_g, egress_gb(<=t) / d_g, sum_p y_gp),
+      y_gp = min(cap_p(t), sum_{c of g at p} ub(r[c,t]), ingress_p_gb(<=t) / d_g),
+  (d_g its data per server, the data terms only when d_g > 0; egress_gb(<=t) and
+  ingress_p_gb(<=t) the GB the source can send and p receive in hours 1..t), and all groups
+  together at most sum_p cap_p(t). Maximising sum_g w_g x_g under these bounds is a
+  fractional knapsack with unit sizes: fill the highest weights first.
+- services: share_k(t) <= min(1, sum_s ub(a[s,t])).
+- object storage: stored(t) <= min(D, egress_gb(<=t), sum_v ingest_v_gb(<=t)).
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+import numpy as np
+
+from planner.formulation.model import Model
+
+
+def _cumulative(values) -> list[float]:
+    return list(accumulate(values))
+
+
+def moved_by(inst) -> tuple[list[float], dict[str, list[float]]]:
+    """GB the source can send, and each target receive, in hours 1..t, for every t."""
+    return _cumulative(inst.egress.values), \
+        {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
+
+
+class Pairs:
+    """The (group, provider) pairs that have server variables, in sorted order, with what
+    the servers part of the floor reads of them as arrays (one row per period for `upper`:
+    the sum of the pair's r upper bounds there, candidates in index order within each sum)."""
+
+    def __init__(self, model: Model):
+        inst = model.instance
+        self.pairs = sorted({(c.group, c.provider) for c in inst.candidates})
+        index = {pair: i for i, pair in enumerate(self.pairs)}
+        of_candidate = np.array([index[(c.group, c.provider)] for c in inst.candidates],
+                                dtype=np.int64)
+        period = {t: k for k, t in enumerate(inst.grid)}
+        n, width = len(model.r), len(self.pairs)
+        candidate = np.fromiter((ci for ci, _ in model.r), dtype=np.int64, count=n)
+        at = np.fromiter((period[t] for _, t in model.r), dtype=np.int64, count=n)
+        ub = np.fromiter((v.upBound for v in model.r.values()), dtype=float, count=n)
+        # bincount adds in the order of its input, as the per-pair sums did one by one
+        self.upper = np.bincount(at * width + of_candidate[candidate], weights=ub,
+                                 minlength=len(inst.grid) * width).reshape(len(inst.grid), width)
+        self.providers = sorted({p for _, p in self.pairs})
+        provider_index = {p: i for i, p in enumerate(self.providers)}
+        self.provider = np.array([provider_index[p] for _, p in self.pairs], dtype=np.int64)
+        self.group_names = sorted({g for g, _ in self.pairs})
+        group_index = {g: i for i, g in enumerate(self.group_names)}
+        self.group = np.array([group_index[g] for g, _ in self.pairs], dtype=np.int64)
+        groups = [inst.groups[g] for g, _ in self.pairs]
+        self.count = np.array([g.count for g in groups], dtype=float)
+        self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
+
+
+def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
+                           ingress_gb: dict[str, float]) -> float:
+    """Most tier-weighted servers any plan has serving in period t (the knapsack above),
+    period t being the k-th of the grid."""
+    inst = model.instance
+    upper = pairs.upper[k]
+    present = upper > 0  # the pairs with a server variable in this period (each has ub >= 1)
+    caps = np.array([inst.provider_curves[p].values[t] for p in pairs.providers])
+    y = np.minimum(caps[pairs.provider], upper)
+    ingress = np.array([ingress_gb[p] for p in pairs.providers])[pairs.provider]
+    has_data = pairs.data_gb > 0
+    y[has_data] = np.minimum(y[has_data], ingress[has_data] * pairs.count[has_data]
+                             / pairs.data_gb[has_data])
+    y[~present] = 0.0
+    reach = np.bincount(pairs.group, weights=y, minlength=len(pairs.group_names))
+    room = sum(caps[i] for i in sorted(set(pairs.provider[present].tolist())))
+    weighted = 0.0
+    for gi in sorted(set(pairs.group[present].tolist()),
+                     key=lambda gi: (-inst.weights[pairs.group_names[gi]],
+                                     pairs.group_names[gi])):
+        group = inst.groups[pairs.group_names[gi]]
+        x = min(group.count, reach[gi], room)
+        if group.data_gb > 0:
+            x = min(x, egress_gb * group.count / group.data_gb)
+        weighted += inst.weights[pairs.group_names[gi]] * x
+        room -= x
+        if room <= 0:
+            break
+    return float(weighted)
+
+
+def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> float:
+    """A lower bound on the tier-weighted unserved hours of every plan of `model` (the
+    relaxation in the module docstring), summed over periods with their lengths.
+    `served_at_most`, one per period of the grid, is a tighter bound on the tier-weighted
+    servers serving there (planner/solver/period_floor.py); the knapsack's is kept where lower."""
+    inst = model.instance
+    egress, ingress = moved_by(inst)
+    ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
+    storage = inst.inventory.services.object_storage
+    pairs = Pairs(model)
+    demand = sum(inst.weights[g] * group.count for g, group in inst.groups.items())
+    floor = 0.0
+    for k, t in enumerate(inst.grid):
+        served = _servers_served_weight(
+            model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
+        if served_at_most is not None:
+            served = min(served, served_at_most[k])
+        missing = demand - served
+        for kind in ("sms", "email", "dns"):
+            if kind in inst.weights:
+                most = sum(var.upBound for (si, u), var in model.share.items()
+                           if u == t and inst.service_candidates[si].kind == kind)
+                missing += inst.weights[kind] * (1 - min(1.0, most))
+        if "object_storage" in inst.weights:
+            total_gb = storage.stored_tb * 1000
+            vendors = sorted({v for v, _ in model.store})
+            most_gb = min(total_gb, egress[t], sum(ingest[v][t] for v in vendors))
+            missing += inst.weights["object_storage"] * (
+                1 - most_gb / total_gb if total_gb > 0 else 1)
+        floor += inst.period_hours[t] * max(0.0, missing)
+    return floor

@@ -1,0 +1,156 @@
+"""Drills and readiness: what-ifs built from a base plan.
+
+A drill asks "what if a provider we chose refuses us?": each chosen compute provider (or
+each set of k) is excluded and the exit re-planned; the rows say what is lost at the
+deadline, when that much is back, and what it costs, worst first. Readiness asks "what does
+arranging X before any crisis buy?": each item is a what-if measured against the base.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from planner.inputs.overrides import apply
+from planner.models.catalog import Catalog
+from planner.models.comparison import Drill, DrillRow, Readiness, ReadinessRow
+from planner.models.inventory import Inventory
+from planner.models.plan import Plan
+from planner.models.scenario import Scenario
+from planner.whatif.cases import Case
+from planner.whatif.compare import difference, row
+
+COMPUTE = ("cloud", "bare_metal", "colocation", "self_hosted")
+
+
+def chosen_compute(plan: Plan) -> list[str]:
+    return sorted({a.provider for a in plan.assignments})
+
+
+def drill_cases(inventory: Inventory, catalog: Catalog, base: Plan, k: int) -> list[Case]:
+    """One case per set of k chosen providers or vendors (all of `providers_used`)."""
+    cases = []
+    for lost in combinations(base.providers_used, k):
+        inv, cat = apply(inventory, catalog, Scenario(name="drill", exclude=list(lost)))
+        cases.append(Case(" + ".join(lost), inv, cat))
+    return cases
+
+
+def _recovery_hour(base: Plan, plan: Plan) -> int | None:
+    """First hour `plan` serves as many servers as `base` did at the deadline."""
+    target = base.servers_at_deadline
+    for t in range(plan.horizon_hours + 1):
+        if sum(r.up_by_hour[t] for r in plan.schedule) >= target:
+            return t
+    return None
+
+
+def _later_services(base: Plan, plan: Plan) -> list[str]:
+    """Non-server demands fully served later (or never) than in the base plan."""
+    never = 10 ** 9
+    full = {r.demand: _full_hour(r) for r in base.coverage if r.kind != "group"}
+    return sorted(r.demand for r in plan.coverage if r.kind != "group"
+                  and (_full_hour(r) or never) > (full.get(r.demand) or never))
+
+
+def _full_hour(row) -> int | None:
+    tol = 1e-6 * max(1.0, row.total)
+    return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
+
+
+def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
+    rows = []
+    for case, plan in zip(cases, plans):
+        lost = case.name.split(" + ")
+        rows.append(DrillRow(
+            lost=lost, status=plan.status, servers_at_deadline=plan.servers_at_deadline,
+            coverage_lost_at_deadline=difference(base.coverage_at_deadline,
+                                                 plan.coverage_at_deadline, 9),
+            services_lost=_later_services(base, plan),
+            recovery_hour=_recovery_hour(base, plan),
+            extra_one_time=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
+            extra_monthly=difference(plan.costs.monthly_total, base.costs.monthly_total, 6),
+            replacements=sorted(set(plan.providers_used) - set(base.providers_used))))
+    never = 10 ** 9
+    rows.sort(key=lambda r: (-r.coverage_lost_at_deadline, -len(r.services_lost),
+                             -(r.recovery_hour if r.recovery_hour is not None else never),
+                             -r.extra_one_time - r.extra_monthly, r.lost))
+    return Drill(inventory=base.inventory.name, k=k, currency=base.costs.currency,
+                 base=row(base, "base"), rows=rows)
+
+
+def readiness_items(inventory: Inventory, catalog: Catalog) -> list[tuple[str, str, Scenario]]:
+    """(item, what it means, the what-if) for each thing a team can arrange in advance."""
+    excluded = set(inventory.policy.excluded_providers) | {inventory.source.provider}
+
+    def eligible(entries):
+        return [e for e in entries if e.id not in excluded
+                and (e.organization is None or e.organization not in excluded)]
+
+    compute = eligible(catalog.providers)
+    vendors = eligible(catalog.services)
+    items = [
+        ("accounts", "accounts opened, verified and funded in advance at every eligible "
+         "compute provider", {f"catalog.{p.id}.onboarding_hours": 0 for p in compute}),
+        ("quotas", "quota raises approved in advance wherever a provider grants them",
+         {f"catalog.{p.id}.quota_servers": p.quota_raise_servers.value
+          for p in compute if p.quota_raise_servers is not None}),
+        ("data", "data already copied out of the source (replicas or backups elsewhere)",
+         {f"groups.{g.name}.data_gb": 0 for g in inventory.groups if g.data_gb > 0}),
+    ]
+    services = inventory.services
+    if services.dns is not None:
+        items.append(("ns-ttl", "NS TTL lowered to 300 s in advance",
+                      {"services.dns.current_ns_ttl_seconds": 300}))
+        items.append(("second-dns", "a second DNS provider already delegated (NS at both)",
+                      {"services.dns.current_ns_ttl_seconds": 0,
+                       **{f"catalog.{v.id}.onboarding_hours": 0
+                          for v in vendors if v.kind == "dns"}}))
+    if services.sms is not None:
+        items.append(("sms", "SMS sender registered in advance with a second vendor",
+                      {f"catalog.{v.id}.offerings.{o.id}.lead_hours": 0
+                       for v in vendors if v.kind == "sms" for o in v.offerings
+                       if o.lead_hours is not None}
+                      | {f"catalog.{v.id}.onboarding_hours": 0
+                         for v in vendors if v.kind == "sms"}))
+    if services.email is not None:
+        items.append(("email", "sending IPs already warm at a second email vendor",
+                      {f"catalog.{v.id}.offerings.{o.id}.capacity.messages_per_day.values":
+                       [max(o.capacity["messages_per_day"].values)]
+                       for v in vendors if v.kind == "email" for o in v.offerings
+                       if "messages_per_day" in o.capacity}
+                      | {f"catalog.{v.id}.offerings.{o.id}.lead_hours": 0
+                         for v in vendors if v.kind == "email" for o in v.offerings
+                         if o.lead_hours is not None}
+                      | {f"catalog.{v.id}.onboarding_hours": 0
+                         for v in vendors if v.kind == "email"}))
+    return [(name, what, Scenario(name=name, description=what, set=sets))
+            for name, what, sets in items if sets]
+
+
+def readiness_cases(inventory: Inventory, catalog: Catalog) -> list[Case]:
+    cases = []
+    for name, what, scenario in readiness_items(inventory, catalog):
+        inv, cat = apply(inventory, catalog, scenario)
+        cases.append(Case(name, inv, cat, what))
+    return cases
+
+
+def _services_ready(plan: Plan) -> list[str]:
+    return sorted(r.demand for r in plan.coverage if r.kind != "group"
+                  and r.served_by_hour[plan.deadline_hours] >= r.total - 1e-6 * max(1, r.total))
+
+
+def readiness(base: Plan, cases: list[Case], plans: list[Plan]) -> Readiness:
+    rows = [ReadinessRow(
+        item=case.name, what=case.description or case.name, status=plan.status,
+        servers_at_deadline_gain=plan.servers_at_deadline - base.servers_at_deadline,
+        coverage_gain=difference(plan.coverage_at_deadline, base.coverage_at_deadline, 9),
+        full_coverage_hour=plan.full_coverage_hour,
+        services_ready_by_deadline=_services_ready(plan),
+        one_time_delta=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
+        monthly_delta=difference(plan.costs.monthly_total, base.costs.monthly_total, 6))
+        for case, plan in zip(cases, plans)]
+    rows.sort(key=lambda r: (-r.servers_at_deadline_gain,
+                             -len(r.services_ready_by_deadline), r.item))
+    return Readiness(inventory=base.inventory.name, currency=base.costs.currency,
+                     base=row(base, "base"), rows=rows)
