@@ -22,6 +22,7 @@ demo: $(VENV)/.run-deps
 	$(BIN)/planner verify $(OUT)/plan.json
 
 test: $(VENV)/.test-deps
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 fuzz: $(VENV)/.test-deps

@@ -23,7 +23,7 @@ from planner.formulation.objectives import value_of
 from planner.inputs import loader
 from planner.models.base import Fact, Series
 from planner.models.plan import CopyRow, ScheduleRow, ServiceRow
-from planner.results.assemble import _costs as plan_costs
+from planner.results.assemble import plan_costs
 from planner.verify import verify
 
 SMALL = dict(servers=60, groups=8, providers=10)
@@ -291,9 +291,9 @@ def test_the_planner_starts_from_the_better_greedy_plan():
 def test_server_hours_by_bisection_is_the_sum_of_minima(free, want):
     from itertools import accumulate
 
-    from planner.baseline.waves import _server_hours
+    from planner.baseline.waves import server_hours
 
     room = [0.0, *sorted(free)]  # a headroom never falls: hour 0, then non-decreasing
     direct = sum(min(want, x) for x in room[1:]) if want > 0 else 0.0
-    fast = _server_hours(room, [0.0, *accumulate(room[1:])], want)
+    fast = server_hours(room, [0.0, *accumulate(room[1:])], want)
     assert math.isclose(fast, direct, rel_tol=1e-12, abs_tol=1e-9)

@@ -9,7 +9,7 @@ from planner.formulation.instance import prepare
 from planner.inputs import loader
 from planner.models.plan import SolverPhase
 from planner.solver.bounds import unserved_floor
-from planner.solver.phases import _floored
+from planner.solver.phases import floored
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
@@ -44,10 +44,10 @@ def _phase(bound):
 
 
 def test_the_floor_replaces_a_missing_or_weaker_bound_only():
-    assert _floored(_phase(None), 900.0).bound == 900.0
-    assert _floored(_phase(None), 900.0).gap == 0.1
-    assert _floored(_phase(800.0), 900.0).bound == 900.0
-    assert _floored(_phase(950.0), 900.0).bound == 950.0
+    assert floored(_phase(None), 900.0).bound == 900.0
+    assert floored(_phase(None), 900.0).gap == 0.1
+    assert floored(_phase(800.0), 900.0).bound == 900.0
+    assert floored(_phase(950.0), 900.0).bound == 950.0
 
 
 @SMALL_SETTINGS

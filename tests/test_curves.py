@@ -75,7 +75,7 @@ def test_series_holds_its_last_value():
         "id": "x", "name": "X", "kind": "email", "jurisdiction": "US", "source": "s",
         "as_of": "2026", "onboarding_hours": 0, "refusal_risk": 0,
         "offerings": [{"id": "o", "capacity": {"messages_per_day": {"every_hours": 24,
-                                                                      "values": [1, 2]}}}]}]})
+                                                                    "values": [1, 2]}}}]}]})
     series = cat.services[0].offerings[0].capacity["messages_per_day"]
     assert (series.at(-1), series.at(0), series.at(23.9), series.at(24), series.at(1000)) == \
         (0, 1, 1, 2, 2)

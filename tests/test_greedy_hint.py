@@ -29,7 +29,7 @@ def _served(model, hint, g, t):
 
 def test_the_hint_carries_the_greedy_servers():
     model, greedy, hint = _hint({"quota_a": 30, "quota_b": 60}, {"max_share": 1.0,
-                                                                  "survive": 0})
+                                                                 "survive": 0})
     last = model.instance.grid[-1]
     carried = sum(_served(model, hint, g, last) for g in model.instance.groups)
     serving = sum(greedy.serving[g][last] for g in model.instance.groups)
@@ -97,7 +97,7 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
     model = formulate(instance)
     model.lp.setObjective(model.unserved + 1e-6 * model.cost)
     start = complete(model.lp, pipeline.greedy_hint(model, baseline(inventory, catalog,
-                                                                     instance)))
+                                                                    instance)))
     uses = {**{v.name: [x for (si, _), x in model.share.items() if si == s]
                for s, v in model.use.items()},
             **{v.name: [x for (w, _), x in model.store.items() if w == s]
@@ -112,24 +112,24 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
 @SMALL_SETTINGS
 @given(*small_cases, st.sampled_from(PLACEMENTS))
 def test_the_greedy_copies_complete_without_the_fallback(cat_knobs, inv_knobs, placement):
-    from planner.solver.start import _complete
+    from planner.solver.start import complete_point
 
     model, _, hint = _hint(cat_knobs, inv_knobs, placement)
     model.lp.setObjective(model.unserved)
-    assert _complete(model.lp, hint, fixed=hint) is not None
+    assert complete_point(model.lp, hint, fixed=hint) is not None
 
 
 @SMALL_SETTINGS
 @given(*small_cases)
 def test_the_reduced_completion_is_the_same_lp(cat_knobs, inv_knobs):
-    """Fixed columns taken out with numpy (start._reduced, used on large models) leave the
-    same LP as fixing their bounds in PuLP: both find a point or neither, at the same value."""
+    """Fixed columns taken out with numpy (start.complete_restricted, used on large models) leave
+    the same LP as fixing their bounds in PuLP: both find a point or neither, at the same value."""
     from planner.formulation.objectives import value_of
-    from planner.solver.start import _complete, _reduced
+    from planner.solver.start import complete_point, complete_restricted
 
     model, _, hint = _hint(cat_knobs, inv_knobs)
     model.lp.setObjective(model.unserved + 1e-6 * model.cost)
-    reduced, full = _reduced(model.lp, hint), _complete(model.lp, hint, fixed=hint)
+    reduced, full = complete_restricted(model.lp, hint), complete_point(model.lp, hint, fixed=hint)
     assert (reduced is None) == (full is None)
     if full is not None:
         a, b = value_of(model.lp.objective, reduced), value_of(model.lp.objective, full)

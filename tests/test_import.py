@@ -14,13 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import pipeline
-from planner.cli import imports as cli_import
+from planner.cli import imports as cli_imports
 from planner.errors import InputError, PlannerError
-from planner.importers import FORMATS, import_files, parse_group_by
-from planner.importers.detect import load
+from planner.importers.detect import FORMATS, load
+from planner.importers.files import import_files
+from planner.importers.grouping import parse_group_by
 from planner.importers.records import name_prefix
 from planner.importers.terraform import HANDLERS
 from planner.importers.types import TABLE_DIR, TypeTable, shipped
+from planner.importers.writer import render
 from planner.inputs import loader
 from planner.verify import verify
 
@@ -36,7 +38,7 @@ def catalog():
 
 def run(*args):
     group = click.Group()
-    cli_import.register(group)
+    cli_imports.register(group)
     return CliRunner().invoke(group, ["import", *map(str, args)])
 
 
@@ -118,7 +120,7 @@ def test_terraform_state_counted_module_asg_and_rds_plan_and_verify(tmp_path, ca
         f"{FIX / 'terraform-state.json'}: aws_instance.legacy"]
     assert result.ignored == {"aws_security_group": 1}
     out = tmp_path / "tf.yaml"
-    out.write_text(result.render("from-terraform"))
+    out.write_text(render(result, "from-terraform"))
     text = out.read_text()
     assert "aws_db_instance.main (RDS postgres, 500 GB allocated storage" in text
     assert "launch template lt-0abc123" in text and "Multi-AZ" in text
@@ -145,7 +147,7 @@ def test_azure_and_google_terraform_resources(tmp_path):
             "name": f"app-vm-{i}", "size": "Standard_D4s_v5", "tags": {"Role": "app"},
             "os_disk": [{"disk_size_gb": 64}]}, i) for i in range(2)],
         res("azurerm_linux_virtual_machine_scale_set", "web", {"sku": "Standard_F4s_v2",
-                                                                "instances": 5}),
+                                                               "instances": 5}),
         res("azurerm_postgresql_flexible_server", "db", {
             "name": "pg", "sku_name": "GP_Standard_D4s_v3", "storage_mb": 131072}),
         res("azurerm_dns_zone", "main", {"name": "example.org"}),
@@ -193,7 +195,7 @@ def test_azure_and_google_terraform_resources(tmp_path):
     assert "status TERMINATED" in reasons and "private zone corp.internal." in reasons
     assert "Memorystore" in reasons
     assert result.provider is None  # two clouds: the source is left to fill in
-    text = result.render("mixed")
+    text = render(result, "mixed")
     assert 'provider: "current-provider"  # FILL IN:' in text
     loader_path = tmp_path / "mixed.yaml"
     loader_path.write_text(text)
@@ -228,7 +230,7 @@ def test_plain_csv_with_optional_columns(tmp_path):
     groups = {g.name: g for g in import_files([extra]).groups}
     assert (groups["ml"].count, groups["ml"].gpu, groups["ml"].tier) == (2, 1, 1)
     assert (groups["ml"].data_gb, groups["edge"].tier) == (300, 4)
-    assert "tier: 1\n" in import_files([extra]).render("x")
+    assert "tier: 1\n" in render(import_files([extra]), "x")
 
 
 def test_several_files_merge_and_a_server_in_two_files_counts_once(tmp_path):
@@ -316,7 +318,7 @@ def test_name_prefix(name, prefix):
 # --- the written file -----------------------------------------------------------------------
 
 def test_written_inventory_marks_every_placeholder_and_has_no_stub_words(tmp_path):
-    text = import_files([FIX / "terraform-state.json"]).render("x")
+    text = render(import_files([FIX / "terraform-state.json"]), "x")
     data = yaml.safe_load(text)
     for line in text.splitlines():
         if re.match(r"\s*(deadline_hours|egress_gbps|tier|stored_tb|current_ns_ttl_seconds):",
@@ -341,7 +343,7 @@ def test_registered_on_the_main_cli(tmp_path):
     from planner.cli.main import main
 
     if "import" not in main.commands:
-        cli_import.register(main)
+        cli_imports.register(main)
     out = tmp_path / "inv.yaml"
     result = CliRunner().invoke(main, ["import", str(FIX / "plain.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -433,7 +435,7 @@ DOCUMENTS = JSON | st.builds(
 def _only_planner_errors(path, fmt):
     try:
         result = import_files([path], fmt)
-        yaml.safe_load(result.render("fuzz"))
+        yaml.safe_load(render(result, "fuzz"))
     except PlannerError:
         pass
 

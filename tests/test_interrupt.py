@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"),
-                                              (signal.SIGTERM, 143, "terminated")])
+                                             (signal.SIGTERM, 143, "terminated")])
 def test_a_signal_mid_run_keeps_the_previous_outputs(tmp_path, sig, code, word):
     out = tmp_path / "out"
     out.mkdir()

@@ -10,21 +10,22 @@ from planner import pipeline
 from planner.models import Catalog, Inventory
 from planner.models.catalog import Offering, Provider
 from planner.models.plan import Plan
-from planner.report import shell, timeline
-from planner.report.render import (
-    TEMPLATES,
+from planner.report import timeline
+from planner.report.filters import (
     code_span,
     fenced,
     hostname,
     md_cell,
     md_text,
-    name_map,
     pct,
-    render_runbook,
     share,
     shell_quote,
-    template_file,
 )
+from planner.report.names import name_map
+from planner.report.render import TEMPLATES, render_runbook, template_file
+from planner.report.shell.base import Batch, Row, split_volume
+from planner.report.shell.compute import tool_steps, upcloud_plan
+from planner.report.shell.compute_described import azure_size, ionos_type, oci_shape
 from tests.builders import SRC, catalog_dict, inventory_dict, offering, provider, small_catalog
 from tests.test_runbook_golden import bash_syntax_errors, code_blocks, gantt_problems, lint
 
@@ -80,9 +81,9 @@ def test_gantt_names_keep_only_what_mermaid_accepts():
 
 
 def test_offering_ids_become_each_cli_spelling():
-    assert shell.split_volume("ccx53-volume-2000gb") == ("ccx53", 2000)
-    assert shell.split_volume("cx22") == ("cx22", None)
-    assert shell._upcloud_plan("4xcpu-8gb") == "4xCPU-8GB"
+    assert split_volume("ccx53-volume-2000gb") == ("ccx53", 2000)
+    assert split_volume("cx22") == ("cx22", None)
+    assert upcloud_plan("4xcpu-8gb") == "4xCPU-8GB"
 
 
 def test_types_named_only_in_descriptions_are_read_or_left_to_the_console():
@@ -90,18 +91,18 @@ def test_types_named_only_in_descriptions_are_read_or_left_to_the_console():
         return Offering.model_validate({"id": oid, "description": description, "vcpu": 8,
                                         "ram_gb": ram, "disk_gb": 100, "price_per_month": 1,
                                         **SRC})
-    assert shell.azure_size(off("d4s-v5-p10", "Standard_D4s_v5 (4 vCPU) with a P10")) == \
+    assert azure_size(off("d4s-v5-p10", "Standard_D4s_v5 (4 vCPU) with a P10")) == \
         "Standard_D4s_v5"
-    assert shell.azure_size(off("d4s-v5", "general purpose")) is None
-    assert shell.oci_shape(off("e4", "VM.Standard.E4.Flex, 4 OCPU (8 vCPU), 32 GB")) == \
+    assert azure_size(off("d4s-v5", "general purpose")) is None
+    assert oci_shape(off("e4", "VM.Standard.E4.Flex, 4 OCPU (8 vCPU), 32 GB")) == \
         ("VM.Standard.E4.Flex", {"ocpus": 4, "memoryInGBs": 32})
-    assert shell.oci_shape(off("e4", "VM.Standard.E4.Flex without a count")) is None
-    assert shell.ionos_type(off("d", "Dedicated Core server")) == "ENTERPRISE"
-    assert shell.ionos_type(off("v", "vCPU server with SSD")) == "VCPU"
+    assert oci_shape(off("e4", "VM.Standard.E4.Flex without a count")) is None
+    assert ionos_type(off("d", "Dedicated Core server")) == "ENTERPRISE"
+    assert ionos_type(off("v", "vCPU server with SSD")) == "VCPU"
     az = Provider.model_validate(provider("az1", cli="az"))
-    rows = [shell.Row("web", "web-az1", off("d4s", "no size here"), 1, 1, 1, 1, 1,
-                         (shell.Batch(1, 1, 1),))]
-    steps = shell.tool_steps(az, rows)
+    rows = [Row("web", "web-az1", off("d4s", "no size here"), 1, 1, 1, 1, 1,
+                      (Batch(1, 1, 1),))]
+    steps = tool_steps(az, rows)
     assert steps.tool is None and steps.create == [] and "console" in steps.notes[0]
 
 

@@ -91,7 +91,7 @@ def gantt_problems(text: str, horizon: int) -> list[str]:
     ids, sections = set(), 0
     for line in lines[1:]:
         if line.startswith(("    title ", "    dateFormat ", "    axisFormat ",
-                             "    todayMarker ")):
+                            "    todayMarker ")):
             if re.search(r"[:#;]", line.split(" ", 5)[-1]):
                 problems.append(f"character Mermaid rejects in: {line!r}")
             continue

@@ -18,7 +18,7 @@ def _plans(monkeypatch, inventory, catalog):
     """The plan with no phase run on the whole model, first with the cost phase not run at
     all, then with it run on the plan's candidates: the large-model regime, made to happen
     on a small model by calling every model too large until the restriction is made."""
-    monkeypatch.setattr(phases, "_worth_running", lambda columns, limit: False)
+    monkeypatch.setattr(phases, "worth_running", lambda columns, limit: False)
     kept = pipeline.plan(inventory, catalog, time_limit=30.0)
     made = []
 
@@ -27,7 +27,7 @@ def _plans(monkeypatch, inventory, catalog):
         return search.neighbourhood(model, values)
 
     monkeypatch.setattr(phases, "neighbourhood", neighbourhood)
-    monkeypatch.setattr(phases, "_worth_running", lambda columns, limit: bool(made))
+    monkeypatch.setattr(phases, "worth_running", lambda columns, limit: bool(made))
     searched = pipeline.plan(inventory, catalog, time_limit=30.0)  # verified, or it raises
     return kept.plan, searched.plan
 

@@ -64,7 +64,7 @@ def test_catalog_has_sourced_facts_not_only_estimates(catalog):
 
 def test_catalog_coverage(catalog):
     compute = [p for p in catalog.providers if p.kind in {"cloud", "bare_metal", "colocation",
-                                                           "self_hosted"}]
+                                                          "self_hosted"}]
     assert len(compute) >= 12
     services = Counter(vendor.kind for vendor in catalog.services)
     assert services["sms"] >= 4

@@ -4,15 +4,15 @@ cost then searched on its own candidates only)."""
 
 from bench.generate import generate
 from planner import pipeline
-from planner.solver.phases import LARGE_MODEL_COLUMNS, SECONDS_PER_COLUMN, _worth_running
+from planner.solver.phases import LARGE_MODEL_COLUMNS, SECONDS_PER_COLUMN, worth_running
 
 
 def test_worth_running_only_with_time_for_the_set_up():
     big = 4 * LARGE_MODEL_COLUMNS
-    assert _worth_running(big, None)  # no limit: always run
-    assert _worth_running(LARGE_MODEL_COLUMNS, 0.01)  # small models always run
-    assert _worth_running(big, big * SECONDS_PER_COLUMN)
-    assert not _worth_running(big, 0.99 * big * SECONDS_PER_COLUMN)
+    assert worth_running(big, None)  # no limit: always run
+    assert worth_running(LARGE_MODEL_COLUMNS, 0.01)  # small models always run
+    assert worth_running(big, big * SECONDS_PER_COLUMN)
+    assert not worth_running(big, 0.99 * big * SECONDS_PER_COLUMN)
 
 
 def test_a_model_too_large_for_its_limit_returns_the_verified_start():

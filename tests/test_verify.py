@@ -197,7 +197,7 @@ def test_schedule_decreasing_and_hour_zero():
     assert "schedule" in names(build_plan(schedule=[rows[0], rows[1].model_copy(
         update={"up_by_hour": down}), rows[2]]))
     plan = with_row(valid_plan(), "schedule", 0, up_by_hour=bumped(rows[0].up_by_hour, 0, 1,
-                                                                     suffix=False))
+                                                                   suffix=False))
     assert "schedule" in names(plan)
 
 
@@ -364,7 +364,7 @@ def test_policy_max_share():
 
 def test_policy_survive_losses():
     policy = make_inventory().policy.model_dump() | {"max_share_per_provider": 1.0,
-                                                      "survive_provider_losses": 2}
+                                                     "survive_provider_losses": 2}
     found = verify(build_plan(inventory=make_inventory(policy=policy)))
     assert any(v.constraint == "policy_share" and "2 largest" in v.detail for v in found)
 
@@ -413,7 +413,7 @@ def test_costs_unused_service_costs_nothing():
 
 def test_budget():
     policy = make_inventory().policy.model_dump() | {"monthly_budget": 3000.0,
-                                                      "one_time_budget": 200.0}
+                                                     "one_time_budget": 200.0}
     found = [v for v in verify(build_plan(inventory=make_inventory(policy=policy)))
              if v.constraint == "budget"]
     assert len(found) == 2
@@ -596,9 +596,9 @@ def test_status_is_the_worst_phase():
     solver = plan.solver.model_copy(update={"phases": limited})
     assert "status" in names(plan.model_copy(update={"solver": solver}))
     assert "status" not in names(plan.model_copy(update={"solver": solver,
-                                                          "status": "time_limit"}))
+                                                         "status": "time_limit"}))
     if len(phases) > 1:
         failed = [phases[0], phases[1].model_copy(update={"status": "no_solution"})]
         solver = plan.solver.model_copy(update={"phases": failed})
         assert "status" not in names(plan.model_copy(update={"solver": solver,
-                                                              "status": "feasible"}))
+                                                             "status": "feasible"}))

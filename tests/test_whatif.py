@@ -101,7 +101,7 @@ def test_sweep_values_and_rows():
     with pytest.raises(PlannerError):
         parse_values("36:12:12")
     path, cases = sweep_cases(small_inventory(horizon=60), small_catalog(),
-                                     "deadline_hours=12,24")
+                              "deadline_hours=12,24")
     plans = solve_all(cases, SETTINGS, 1)
     result = comparison("Sweep", cases, plans, parameter=path)
     assert [r.parameter for r in result.rows] == [12, 24]

@@ -10,17 +10,17 @@ from planner.baseline.state import (
     CopyRow,
     ServerRow,
     ServiceRow,
-    _egress_price,
-    _money,
-    _State,
-    _unit_costs,
-    _within_budget,
+    State,
+    egress_price_of,
+    to_money,
+    unit_costs,
+    within_budget,
 )
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Candidate, Instance
 
 
-def _place_storage(state: _State) -> CopyRow | None:
+def place_storage(state: State) -> CopyRow | None:
     inst, H = state.inst, state.H
     demand = inst.inventory.services.object_storage
     vendors = [v for v in inst.storage_vendors]
@@ -31,8 +31,8 @@ def _place_storage(state: _State) -> CopyRow | None:
         curve = inst.storage_ingest[v].values
         first = next((t for t in range(1, H + 1) if curve[t] > 0), math.inf)
         o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
-        price = _money(inst, o.setup_fee, cur) + _money(inst, o.price_per_month, cur) + \
-            _money(inst, o.price_per_unit, cur) * demand.stored_tb
+        price = to_money(inst, o.setup_fee, cur) + to_money(inst, o.price_per_month, cur) + \
+            to_money(inst, o.price_per_unit, cur) * demand.stored_tb
         return first, price, v
 
     first, price, v = min(rank(v) for v in vendors)
@@ -40,8 +40,8 @@ def _place_storage(state: _State) -> CopyRow | None:
         return None
     total_gb = demand.stored_tb * 1000
     o, cur = inst.vendors[v].offerings[0], inst.vendors[v].currency
-    per_gb = _egress_price(inst) + _money(inst, o.price_per_unit, cur) / 1000
-    fixed = _money(inst, o.setup_fee, cur) + _money(inst, o.price_per_month, cur)
+    per_gb = egress_price_of(inst) + to_money(inst, o.price_per_unit, cur) / 1000
+    fixed = to_money(inst, o.setup_fee, cur) + to_money(inst, o.price_per_month, cur)
     for budget, spent in ((state.one_time_budget, state.one_time),
                           (state.monthly_budget, state.monthly)):
         if budget is not None:
@@ -60,9 +60,9 @@ def _place_storage(state: _State) -> CopyRow | None:
     if not any(gb):
         return None
     copied = sum(gb)
-    state.one_time += _money(inst, o.setup_fee, cur) + _egress_price(inst) * copied
-    state.monthly += _money(inst, o.price_per_month, cur) + \
-        _money(inst, o.price_per_unit, cur) * copied / 1000
+    state.one_time += to_money(inst, o.setup_fee, cur) + egress_price_of(inst) * copied
+    state.monthly += to_money(inst, o.price_per_month, cur) + \
+        to_money(inst, o.price_per_unit, cur) * copied / 1000
     return CopyRow("object_storage", v, tuple(gb))
 
 
@@ -71,7 +71,7 @@ def _service_volume(inst: Instance, kind: str) -> float:
     return float(len(demand.zones)) if kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
 
 
-def _choose_services(state: _State) -> list[ServiceRow]:
+def choose_services(state: State) -> list[ServiceRow]:
     inst, H = state.inst, state.H
     rows = []
     for kind in ("sms", "email", "dns"):
@@ -83,15 +83,15 @@ def _choose_services(state: _State) -> list[ServiceRow]:
             if max(share[1:], default=0.0) <= 1e-6:
                 continue  # serves nothing within the horizon
             o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
-            one_time = _money(inst, o.setup_fee, cur)
-            monthly = _money(inst, o.price_per_month, cur) + \
-                _money(inst, o.price_per_unit, cur) * _service_volume(inst, kind) * share[H]
+            one_time = to_money(inst, o.setup_fee, cur)
+            monthly = to_money(inst, o.price_per_month, cur) + \
+                to_money(inst, o.price_per_unit, cur) * _service_volume(inst, kind) * share[H]
             full = next((t for t in range(1, H + 1) if share[t] >= 1 - 1e-6), math.inf)
             first = next(t for t in range(1, H + 1) if share[t] > 1e-6)
             options.append(((full, first, one_time + monthly, sc.vendor, sc.offering),
                             sc, one_time, monthly))
         for _, sc, one_time, monthly in sorted(options, key=lambda x: x[0]):
-            if _within_budget(state, 1, one_time, monthly) < 1:
+            if within_budget(state, 1, one_time, monthly) < 1:
                 continue
             state.one_time += one_time
             state.monthly += monthly
@@ -101,7 +101,7 @@ def _choose_services(state: _State) -> list[ServiceRow]:
     return rows
 
 
-def _serving(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]]:
+def serving_counts(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]]:
     """Servers of each group serving by hour: placed, capped by its dependencies' share."""
     H = inst.horizon_hours
     placed = {g: [0] * (H + 1) for g in inst.groups}
@@ -125,33 +125,33 @@ def _serving(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]]:
     return serving
 
 
-def _full_hour(values, total: float) -> int | None:
+def full_hour(values, total: float) -> int | None:
     tol = 1e-6 * max(1.0, total)
     return next((t for t, v in enumerate(values) if v >= total - tol), None)
 
 
-def _costs(inst: Instance, rows, copies, services) -> tuple[dict, dict]:
-    """Like planner/results/assemble.py `_costs`, from the baseline's rows."""
+def baseline_costs(inst: Instance, rows, copies, services) -> tuple[dict, dict]:
+    """Like planner/results/assemble.py `baseline_costs`, from the baseline's rows."""
     H = inst.horizon_hours
     setup = monthly_servers = 0.0
     for row in rows:
-        one, month = _unit_costs(inst, Candidate(row.group, row.provider, row.offering))
+        one, month = unit_costs(inst, Candidate(row.group, row.provider, row.offering))
         setup += row.up_by_hour[H] * one
         monthly_servers += row.up_by_hour[H] * month
-    egress = _egress_price(inst) * sum(sum(c.gb_by_hour) for c in copies)
+    egress = egress_price_of(inst) * sum(sum(c.gb_by_hour) for c in copies)
     service_setup = monthly_services = 0.0
     for row in services:
         o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency
-        service_setup += _money(inst, o.setup_fee, cur)
-        monthly_services += _money(inst, o.price_per_month, cur) + \
-            _money(inst, o.price_per_unit, cur) * _service_volume(inst, row.kind) \
+        service_setup += to_money(inst, o.setup_fee, cur)
+        monthly_services += to_money(inst, o.price_per_month, cur) + \
+            to_money(inst, o.price_per_unit, cur) * _service_volume(inst, row.kind) \
             * row.share_by_hour[H]
     for row in (c for c in copies if c.demand == "object_storage"):
         vendor = inst.vendors[row.target]
         o = vendor.offerings[0]
-        service_setup += _money(inst, o.setup_fee, vendor.currency)
-        monthly_services += _money(inst, o.price_per_month, vendor.currency) + \
-            _money(inst, o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
+        service_setup += to_money(inst, o.setup_fee, vendor.currency)
+        monthly_services += to_money(inst, o.price_per_month, vendor.currency) + \
+            to_money(inst, o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
     return ({"setup_fees": setup, "source_egress": egress, "service_setup": service_setup},
             {"servers": monthly_servers, "services": monthly_services})
 

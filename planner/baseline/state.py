@@ -64,7 +64,7 @@ class Baseline:
         return self.one_time_cost + self.run_rate_months * self.monthly_cost
 
 
-class _State:
+class State:
     """What earlier waves hold: servers per provider and offering, GB per hour per link."""
 
     def __init__(self, inst: Instance):
@@ -135,22 +135,22 @@ class _State:
 
 
 
-def _money(inst: Instance, fact, currency: str) -> float:
+def to_money(inst: Instance, fact, currency: str) -> float:
     return inst.to_plan_currency(fact.value, currency) if fact is not None else 0.0
 
 
-def _egress_price(inst: Instance) -> float:
+def egress_price_of(inst: Instance) -> float:
     source = inst.catalog.provider(inst.inventory.source.provider)
-    return _money(inst, source.egress_price_per_gb, source.currency) if source else 0.0
+    return to_money(inst, source.egress_price_per_gb, source.currency) if source else 0.0
 
 
-def _unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
+def unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
     """(one-time, monthly) of one server of candidate c, without its data."""
     o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-    return _money(inst, o.setup_fee, cur), _money(inst, o.price_per_month, cur)
+    return to_money(inst, o.setup_fee, cur), to_money(inst, o.price_per_month, cur)
 
 
-def _within_budget(state: _State, n: int, one_time_each: float, monthly_each: float) -> int:
+def within_budget(state: State, n: int, one_time_each: float, monthly_each: float) -> int:
     """The largest m <= n whose costs still fit both budgets."""
     for budget, spent, each in ((state.one_time_budget, state.one_time, one_time_each),
                                 (state.monthly_budget, state.monthly, monthly_each)):

@@ -3,7 +3,7 @@
 It is the yardstick the benchmarks hold the planner against (bench/run.py), built from the
 same eligibility and the same capacity curves (planner.formulation.instance, read only), and costed
 the
-way the Plan is (planner/results/assemble.py `_costs`), so the comparison is like for like.
+way the Plan is (planner/results/assemble.py `baseline_costs`), so the comparison is like for like.
 
 The rules, in order:
 
@@ -52,17 +52,23 @@ import math
 from bisect import bisect_left
 from itertools import accumulate
 
-from planner.baseline.services import _choose_services, _costs, _full_hour, _place_storage, _serving
+from planner.baseline.services import (
+    baseline_costs,
+    choose_services,
+    full_hour,
+    place_storage,
+    serving_counts,
+)
 from planner.baseline.state import (
     EPS,
     Baseline,
     CopyRow,
     ServerRow,
     ServiceRow,
-    _egress_price,
-    _State,
-    _unit_costs,
-    _within_budget,
+    State,
+    egress_price_of,
+    unit_costs,
+    within_budget,
 )
 from planner.formulation.instance import Candidate, Instance, prepare
 from planner.models.catalog import Catalog
@@ -132,7 +138,7 @@ def _policy_holds(inst: Instance, group, placed: dict[str, int]) -> str | None:
     return None
 
 
-def _server_hours(room: list[float], below: list[float], want: int) -> float:
+def server_hours(room: list[float], below: list[float], want: int) -> float:
     """sum over hours t = 1..H of min(want, room[t]), for a headroom that never falls
     (a suffix minimum) and `below` its running sums (below[k] = room[1] + ... + room[k]):
     the hours where it is under `want` by one bisection, want for each of the others."""
@@ -142,13 +148,13 @@ def _server_hours(room: list[float], below: list[float], want: int) -> float:
     return below[k - 1] + want * (len(room) - k)
 
 
-def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[ServerRow],
+def _place_group(state: State, name: str, pending: list[Candidate], rows: list[ServerRow],
                  copies: dict[tuple[str, str], list[float]], placement: str) -> None:
     """Place group `name` on its candidates `pending` (rules 2 to 4; the list is used up)."""
     inst, H = state.inst, state.H
     group = inst.groups[name]
     per_server = group.data_gb / group.count
-    egress_price = _egress_price(inst)
+    egress_price = egress_price_of(inst)
     cap = _share_cap(inst, group)
     left = group.count
     placed: dict[str, int] = {}
@@ -157,7 +163,7 @@ def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[
     def facts(c: Candidate):
         room = state.headroom(c)
         first = bisect_left(room, 1, 1)  # it never falls: the first hour with room for one
-        setup, monthly = _unit_costs(inst, c)
+        setup, monthly = unit_costs(inst, c)
         return (first if first <= H else math.inf), setup + monthly, room, \
             [0.0, *accumulate(room[1:])]
 
@@ -165,7 +171,7 @@ def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[
         first, price, room, below = known[c]
         if placement == MOST_HOURS:
             want = min(left, cap - placed.get(c.provider, 0))
-            return (-_server_hours(room, below, want), first, price, c.provider, c.offering)
+            return (-server_hours(room, below, want), first, price, c.provider, c.offering)
         return (first, price, c.provider, c.offering)
 
     known = {c: facts(c) for c in pending}  # only candidates at a provider just used change
@@ -176,8 +182,8 @@ def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[
         if first is math.inf:
             break  # nobody can take a server of this group any more
         n = min(left, cap - placed.get(c.provider, 0))
-        setup, monthly = _unit_costs(inst, c)
-        n = _within_budget(state, n, setup + per_server * egress_price, monthly)
+        setup, monthly = unit_costs(inst, c)
+        n = within_budget(state, n, setup + per_server * egress_price, monthly)
         if n <= 0:
             continue
         up = [0] + [int(min(n, math.floor(room[t] + EPS))) for t in range(1, H + 1)]
@@ -208,7 +214,7 @@ def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[
         up = tuple(min(u, new_total) for u in row.up_by_hour)
         c = Candidate(name, row.provider, row.offering)
         _release(state, c, row.up_by_hour, up)
-        setup, monthly = _unit_costs(inst, c)
+        setup, monthly = unit_costs(inst, c)
         state.one_time -= setup
         state.monthly -= monthly
         placed[victim] -= 1
@@ -222,7 +228,7 @@ def _place_group(state: _State, name: str, pending: list[Candidate], rows: list[
                 into[t] += gb[t]
 
 
-def _commit(state: _State, c: Candidate, up: list[int], gb: list[float]) -> None:
+def _commit(state: State, c: Candidate, up: list[int], gb: list[float]) -> None:
     state.hold(c, up)
     for t in range(state.H + 1):
         if gb[t]:
@@ -230,7 +236,7 @@ def _commit(state: _State, c: Candidate, up: list[int], gb: list[float]) -> None
             state.ingress_left[c.provider][t] -= gb[t]
 
 
-def _release(state: _State, c: Candidate, before, after) -> None:
+def _release(state: State, c: Candidate, before, after) -> None:
     state.hold(c, [a - b for a, b in zip(after, before)])
 
 
@@ -243,7 +249,7 @@ def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None =
         raise ValueError(f"unknown placement {placement!r}")
     inst = instance or prepare(inventory, catalog)
     H, D = inst.horizon_hours, inst.deadline_hours
-    state = _State(inst)
+    state = State(inst)
     by_group: dict[str, list[Candidate]] = {}
     for c in inst.candidates:
         by_group.setdefault(c.group, []).append(c)
@@ -252,29 +258,29 @@ def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None =
     storage_row = None
     for name in _priority(inst):
         if name is None:
-            storage_row = _place_storage(state)
+            storage_row = place_storage(state)
         else:
             _place_group(state, name, by_group.pop(name, []), rows, copies, placement)
-    services = _choose_services(state)
+    services = choose_services(state)
     copy_rows = [CopyRow(g, p, tuple(gb)) for (g, p), gb in copies.items()]
     if storage_row is not None:
         copy_rows.append(storage_row)
-    serving = _serving(inst, rows)
+    serving = serving_counts(inst, rows)
     total = sum(g.count for g in inst.groups.values())
     at_deadline = sum(s[D] for s in serving.values())
-    fulls = [_full_hour(s, inst.groups[g].count) for g, s in serving.items()]
+    fulls = [full_hour(s, inst.groups[g].count) for g, s in serving.items()]
     for kind in ("sms", "email", "dns"):
         if getattr(inventory.services, kind) is not None:
             shares = [sum(r.share_by_hour[t] for r in services if r.kind == kind)
                       for t in range(H + 1)]
-            fulls.append(_full_hour(shares, 1.0))
+            fulls.append(full_hour(shares, 1.0))
     if inventory.services.object_storage is not None:
         tb, running = [], 0.0
         for t in range(H + 1):
             running += storage_row.gb_by_hour[t] if storage_row else 0.0
             tb.append(running / 1000)
-        fulls.append(_full_hour(tb, inventory.services.object_storage.stored_tb))
-    one_time, monthly = _costs(inst, rows, copy_rows, services)
+        fulls.append(full_hour(tb, inventory.services.object_storage.stored_tb))
+    one_time, monthly = baseline_costs(inst, rows, copy_rows, services)
     return Baseline(
         servers_total=total, servers_at_deadline=at_deadline,
         coverage_at_deadline=at_deadline / total,

@@ -9,7 +9,10 @@ import click
 
 from planner.cli.writers import write_atomic
 from planner.errors import PlannerError
-from planner.importers import FORMATS, import_files, parse_group_by
+from planner.importers.detect import FORMATS
+from planner.importers.files import import_files
+from planner.importers.grouping import parse_group_by
+from planner.importers.writer import render
 
 EXIT_INPUT = 1
 
@@ -43,7 +46,7 @@ def register(main: click.Group) -> None:
                 raise PlannerError(f"{output} exists: give --force to overwrite it, or "
                                    "another -o")
             result = import_files(list(files), fmt, group_by=keys, types=tuple(types))
-            text = result.render(name or output.stem)
+            text = render(result, name or output.stem)
             write_atomic(output, text)
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)

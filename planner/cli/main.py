@@ -9,6 +9,9 @@ from pathlib import Path
 import click
 
 from planner import __version__, pipeline
+from planner.cli import imports as cli_imports
+from planner.cli import whatif as cli_whatif
+from planner.cli.common import load_catalog
 from planner.cli.writers import write_atomic
 from planner.errors import PlannerError
 from planner.inputs import loader, overrides
@@ -54,13 +57,6 @@ def main():
     """Plan an emergency exit from a cloud provider, hour by hour."""
 
 
-def _catalog(paths: tuple[Path, ...], no_default: bool):
-    layers = ([] if no_default else loader.shipped_catalog_paths()) + list(paths)
-    if not layers:
-        raise PlannerError("no catalog: give -c FILE or drop --no-default-catalog")
-    return loader.load_catalog(layers)
-
-
 @main.command("plan")
 @click.argument("inventory", type=click.Path(path_type=Path))
 @click.option("-c", "--catalog", "catalogs", multiple=True, type=click.Path(path_type=Path),
@@ -91,9 +87,9 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
     """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
     inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude,
                                   max_fact_age_days)
-    catalog = _catalog(catalogs, no_default_catalog)
+    catalog = load_catalog(catalogs, no_default_catalog)
     inv, catalog = overrides.compose(inv, catalog, [loader.load_scenario(p) for p in scenarios],
-                                    dict(overrides.parse_set(s) for s in sets))
+                                     dict(overrides.parse_set(s) for s in sets))
     run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
     if run.plan.status == "no_solution":
         said = "; ".join(f"{p.name}: {p.raw_status}" for p in run.plan.solver.phases)
@@ -155,7 +151,7 @@ def _catalog_options(command):
               show_default=True)
 def catalog_list(catalogs, no_default_catalog, kind, fmt):
     """List providers and vendors with the facts that decide a fast exit."""
-    catalog = _catalog(catalogs, no_default_catalog)
+    catalog = load_catalog(catalogs, no_default_catalog)
     click.echo(list_json(catalog, kind) if fmt == "json"
                else list_table(catalog, kind))
 
@@ -167,7 +163,7 @@ def catalog_list(catalogs, no_default_catalog, kind, fmt):
               show_default=True)
 def catalog_show(catalogs, no_default_catalog, entry_id, fmt):
     """Every fact of one provider or vendor, with its source and date."""
-    catalog = _catalog(catalogs, no_default_catalog)
+    catalog = load_catalog(catalogs, no_default_catalog)
     entry = catalog.provider(entry_id) or catalog.vendor(entry_id)
     if entry is None:
         known = ", ".join(e.id for e in entries(catalog))
@@ -209,10 +205,5 @@ def render_command(plan_file, template, output):
         click.echo(text, nl=False)
 
 
-from planner.cli import whatif as cli_whatif  # noqa: E402  (registers compare, sweep, drill, readiness)
-
 cli_whatif.register(main)
-
-from planner.cli import imports as cli_import  # noqa: E402  (registers import)
-
-cli_import.register(main)
+cli_imports.register(main)

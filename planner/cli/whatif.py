@@ -1,5 +1,5 @@
 """Command line for what-ifs: compare, sweep, drill, readiness. I/O only; the work is in
-planner.whatif.cases and planner.whatif.drills."""
+planner.whatif (cases, runs, compare, drills)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from planner import pipeline
+from planner.cli.common import load_catalog
 from planner.cli.writers import write_atomic
 from planner.errors import PlannerError
 from planner.inputs import loader
@@ -51,9 +52,7 @@ def _options(command):
 
 
 def _inputs(inventory, catalogs, no_default_catalog):
-    from planner.cli.main import _catalog
-
-    return loader.load_inventory(inventory), _catalog(catalogs, no_default_catalog)
+    return loader.load_inventory(inventory), load_catalog(catalogs, no_default_catalog)
 
 
 def _solve(cases, solver, time_limit, gap, workers, quiet, label):
@@ -156,6 +155,6 @@ def register(main: click.Group) -> None:
 
 
 def _slug(name: str) -> str:
-    from planner.report.render import hostname
+    from planner.report.filters import hostname
 
     return hostname(name)

@@ -76,14 +76,14 @@ def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
     capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
-                 "cap")
+                "cap")
 
 
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
     curves = model.instance.offering_curves
     capped_sums(model, lambda c: (c.provider, c.offering),
-                 lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
+                lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -178,7 +178,7 @@ def object_storage_total(model: Model) -> None:
         H = model.instance.horizon_hours
         total_gb = pulp.lpSum(model.stored(v, H) for v in vendors)
         add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
-             "store_total")
+                       "store_total")
 
 
 def _service_variables(model: Model) -> None:
@@ -202,7 +202,7 @@ def _service_variables(model: Model) -> None:
             model.store_use[v] = use = model.lp.add_variable(f"su_{v}", 0, 1, pulp.LpInteger)
             for t in (t for w, t in model.store if w == v):
                 add_constraint(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
-                     "storeuse")
+                               "storeuse")
 
 
 def service_demand(model: Model) -> None:
@@ -282,7 +282,7 @@ def policy_share(model: Model) -> None:
                 add_constraint(model, mu >= x - lam, "mu")
             kept = 1 - policy.min_surviving_share
             add_constraint(model, k * lam + pulp.lpSum(mus) <= kept * total,
-                 "survive")
+                           "survive")
 
 
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,

@@ -299,6 +299,6 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         service_candidates=service_candidates, service_misfits=service_misfits,
         storage_vendors=storage,
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
-                                                          horizon) for v in storage},
+                                                           horizon) for v in storage},
         weights=weights,
     ))

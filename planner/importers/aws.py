@@ -52,7 +52,7 @@ def import_describe_instances(data: Any, col: Collector) -> None:
                      "instances are imported)")
             continue
         server = col.server(name, role_of(tags, name if name != iid else None, "server",
-                                           "nothing: no Role or Name tag"),
+                                          "nothing: no Role or Name tag"),
                             itype, f"EC2 instance {label}", ident=iid, tags=tags,
                             arch_hint=text(inst.get("Architecture")))
         if server is None:

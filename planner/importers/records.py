@@ -73,7 +73,7 @@ class Collector:
         spec = self.types.lookup(type_name)
         if spec is None:
             self.unknown.setdefault(type_name, []).append(f"{origin} ({count})" if count > 1
-                                                         else origin)
+                                                          else origin)
             return None
         arch = spec.arch
         if arch_hint in ("arm64", "x86_64") and arch_hint != arch:

@@ -6,17 +6,13 @@ they could not say is a placeholder value with a `# FILL IN:` comment.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import yaml
 from pydantic import ValidationError
 
 from planner.errors import InputError
+from planner.importers.grouping import Group
+from planner.importers.result import ImportResult
 from planner.models.inventory import Inventory
-
-if TYPE_CHECKING:
-    from planner.importers import ImportResult
-    from planner.importers.grouping import Group
 
 FILL = "# FILL IN:"
 PLACEHOLDER = {"deadline_hours": 24, "egress_gbps": 1, "tier": 2, "records_per_zone": 100,
@@ -78,7 +74,7 @@ def _group(g: Group) -> list[str]:
     origins = [s.origin for s in g.servers]
     shown = ", ".join(clean(o, 120) for o in origins[:4])
     lines.append(f"  #   from {shown}" + (f" and {len(origins) - 4} more" if len(origins) > 4
-                                         else ""))
+                                          else ""))
     lines += [f"  #   note: {clean(n, 150)}" for n in g.notes]
     kinds = "" if g.kind == "server" else f" ({g.kind})"
     lines += [f"  - name: {g.name}",

@@ -1,8 +1,5 @@
 """Jinja2 filters of the runbook templates (see `planner.report.render._environment`): shell
 quoting, hostname labels, money, shares, counts and Markdown-safe text.
-
-`planner.report.render` re-exports every name here, so `from planner.report.render import pct`
-still works.
 """
 
 from __future__ import annotations
@@ -123,5 +120,5 @@ def hour_span(first: int, last: int) -> str:
     return f"hour {first}" if first == last else f"hours {first} to {last}"
 
 
-def _hour(hour: int | None) -> str:
+def hour_or_never(hour: int | None) -> str:
     return "not within the horizon" if hour is None else f"hour {hour}"

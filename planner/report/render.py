@@ -11,7 +11,7 @@ hour) and the `exit-plan` (the same plan in the shape regulators ask for).
 The work is split by job: the Jinja2 filters are in `planner.report.filters`, hostname labels
 in `planner.report.names`, the server, copy and risk sections in `planner.report.sections` and
 the DNS, email and SMS sections in `planner.report.services`. This module builds the
-environment and the whole context, renders, and re-exports the names of those modules.
+environment and the whole context, and renders.
 """
 
 from __future__ import annotations
@@ -23,19 +23,15 @@ from pathlib import Path
 import jinja2
 
 from planner.models.plan import Plan
-from planner.report import shell, timeline
+from planner.report import timeline
 from planner.report.filters import (
-    CAUSE_TITLE,
-    HOSTNAME_OK,
-    MD_SPECIAL,
-    MD_UNDERSCORE,
-    _hour,
     capacity,
     cause_title,
     code_cell,
     code_span,
     fenced,
     hostname,
+    hour_or_never,
     hour_span,
     hours_text,
     md_cell,
@@ -47,43 +43,23 @@ from planner.report.filters import (
     share,
     shell_quote,
 )
-from planner.report.names import GROUP_LABEL_MAX, PROVIDER_LABEL_MAX, NameMap, Renamed, name_map
+from planner.report.names import name_map
 from planner.report.sections import (
-    CauseGroup,
-    CauseItem,
-    Checkpoint,
-    Concentration,
-    CopyView,
-    GroupRisk,
-    ProviderView,
-    _alternatives,
-    _concentration,
-    _copy_context,
-    _copy_views,
-    _group_risks,
-    _provider_views,
-    _summary_context,
+    alternatives_of,
+    concentration_of,
+    copy_context,
+    copy_views,
+    group_risks_of,
+    provider_views_of,
+    summary_context,
 )
 from planner.report.services import (
-    ServiceView,
-    WarmupDay,
-    _dns_context,
-    _email_context,
-    _sms_context,
     channel_kind,
+    dns_context,
+    email_context,
+    sms_context,
 )
-
-# The public names of the modules above, re-exported: importers keep
-# `from planner.report.render import`.
-__all__ = [
-    "CAUSE_TITLE", "GROUP_LABEL_MAX", "HOSTNAME_OK", "KIND_LABEL", "MD_SPECIAL", "MD_UNDERSCORE",
-    "PROVIDER_LABEL_MAX", "TEMPLATES", "CauseGroup", "CauseItem", "Checkpoint", "Concentration",
-    "CopyView", "GroupRisk", "NameMap", "ProviderView", "Renamed", "ServiceView", "WarmupDay",
-    "capacity", "cause_title", "channel_kind", "code_cell", "code_span", "context", "fenced",
-    "hostname", "hour_span", "hours_text", "md_cell", "md_text", "money", "name_map", "num", "pct",
-    "render_runbook", "sentence", "share", "shell_quote", "template_file",
-]
-
+from planner.report.shell.compute import REPLAN
 
 KIND_LABEL = {"group": "Servers", "sms": "SMS", "email": "Email", "dns": "DNS",
               "object_storage": "Object storage"}
@@ -127,7 +103,7 @@ def context(plan: Plan) -> dict:
     providers = {p.id: p for p in plan.catalog.providers}
     vendors = {v.id: v for v in plan.catalog.services}
     entries = {**vendors, **providers}
-    views = _provider_views(plan, names)
+    views = provider_views_of(plan, names)
     stale: dict[str, list] = {}
     for fact in plan.stale_facts:
         stale.setdefault(fact.entry, []).append(fact)
@@ -136,17 +112,17 @@ def context(plan: Plan) -> dict:
     return dict(
         plan=plan, inv=plan.inventory, currency=plan.costs.currency, providers=providers,
         vendors=vendors, source=source, names=names, provider_views=views, stale=stale,
-        hour=_hour, hour_span=hour_span, kind_label=KIND_LABEL,
+        hour=hour_or_never, hour_span=hour_span, kind_label=KIND_LABEL,
         gantt=timeline.build(plan, names.group),
         coverage={c.demand: c for c in plan.coverage},
         used_entries=[entries[i] for i in plan.providers_used if i in entries],
-        group_risks=_group_risks(plan), concentration=_concentration(views, placed_total),
+        group_risks=group_risks_of(plan), concentration=concentration_of(views, placed_total),
         placed_total=placed_total, survive=plan.inventory.policy.survive_provider_losses,
-        alternatives=_alternatives(plan, {a.provider for a in plan.assignments}),
-        replan=shell.REPLAN,
-        **_summary_context(plan, views, entries),
-        **_copy_context(plan, _copy_views(plan, names), source, vendors),
-        **_dns_context(plan), **_email_context(plan), **_sms_context(plan),
+        alternatives=alternatives_of(plan, {a.provider for a in plan.assignments}),
+        replan=REPLAN,
+        **summary_context(plan, views, entries),
+        **copy_context(plan, copy_views(plan, names), source, vendors),
+        **dns_context(plan), **email_context(plan), **sms_context(plan),
     )
 
 

@@ -10,16 +10,27 @@ from dataclasses import dataclass, field
 
 from planner.models.catalog import Provider
 from planner.models.plan import Plan
-from planner.report import shell, timeline
+from planner.report import timeline
 from planner.report.filters import hours_text, num
 from planner.report.names import NameMap
+from planner.report.shell.base import Batch, Row, ToolSteps
+from planner.report.shell.compute import tool_steps
+from planner.report.shell.data import (
+    RCLONE_SOURCE,
+    rclone_check,
+    rclone_copy,
+    rclone_setup,
+    rsync_copy,
+    rsync_verify,
+    rsync_verify_all,
+)
 
 
 @dataclass
 class ProviderView:
     provider: Provider
-    rows: list[shell.Row]
-    steps: shell.ToolSteps
+    rows: list[Row]
+    steps: ToolSteps
     placed: int
     first_hour: int
     ready_hour: int
@@ -34,7 +45,7 @@ class ProviderView:
         return list(seen.values())
 
 
-def _provider_views(plan: Plan, names: NameMap) -> list[ProviderView]:
+def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
     providers = {p.id: p for p in plan.catalog.providers}
     schedule = {(s.group, s.provider, s.offering): s.up_by_hour for s in plan.schedule}
     order: list[str] = []
@@ -57,15 +68,15 @@ def _provider_views(plan: Plan, names: NameMap) -> list[ProviderView]:
             for hour, total in steps:
                 total = min(total, a.count)
                 if total > made:
-                    batches.append(shell.Batch(hour, start + made, start + total - 1))
+                    batches.append(Batch(hour, start + made, start + total - 1))
                     made = total
-            rows.append(shell.Row(
+            rows.append(Row(
                 group=a.group, label=names.prefix(a.group, pid), offering=offerings[a.offering],
                 count=a.count, first_index=start, last_index=start + a.count - 1,
                 first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches)))
         placed = sum(r.count for r in rows)
         views.append(ProviderView(
-            provider=provider, rows=rows, steps=shell.tool_steps(provider, rows),
+            provider=provider, rows=rows, steps=tool_steps(provider, rows),
             placed=placed, first_hour=min(r.first_hour for r in rows),
             ready_hour=max(r.ready_hour for r in rows),
             needs_raise=placed > provider.quota_servers.value))
@@ -90,7 +101,7 @@ class CopyView:
     verify: list[str] = field(default_factory=list)
 
 
-def _copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
+def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
     groups = {g.name: g for g in plan.inventory.groups}
     views = []
     for c in plan.copies:
@@ -107,10 +118,10 @@ def _copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
                                if a.group == c.demand and a.provider == c.target)
             view.per_server_gb = group.data_gb / group.count
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
-            view.lines = shell.rsync_copy(view.label, 1, max(view.servers, 1))
-            view.verify = shell.rsync_verify(view.label, 1, max(view.servers, 1))
+            view.lines = rsync_copy(view.label, 1, max(view.servers, 1))
+            view.verify = rsync_verify(view.label, 1, max(view.servers, 1))
         else:
-            view.lines = shell.rclone_copy(c.target)
+            view.lines = rclone_copy(c.target)
         views.append(view)
     return views
 
@@ -181,7 +192,7 @@ class GroupRisk:
     top_share: float
 
 
-def _group_risks(plan: Plan) -> list[GroupRisk]:
+def group_risks_of(plan: Plan) -> list[GroupRisk]:
     k = plan.inventory.policy.survive_provider_losses
     out = []
     for g in plan.inventory.groups:
@@ -206,19 +217,19 @@ class Concentration:
     share: float
 
 
-def _concentration(views: list[ProviderView], placed_total: int) -> list[Concentration]:
+def concentration_of(views: list[ProviderView], placed_total: int) -> list[Concentration]:
     rows = [Concentration(v.provider.id, v.placed, v.placed / max(placed_total, 1))
             for v in views]
     return sorted(rows, key=lambda r: (-r.servers, r.provider))
 
 
-def _alternatives(plan: Plan, used: set[str]) -> list:
+def alternatives_of(plan: Plan, used: set[str]) -> list:
     """Compute providers in the catalog that were eligible but not chosen."""
     excluded = {e.id for e in plan.excluded}
     return [p for p in plan.catalog.providers if p.id not in used and p.id not in excluded]
 
 
-def _summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dict:
+def summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dict:
     return dict(
         service_coverage=[(c.kind, c.served_by_hour[plan.deadline_hours] / c.total)
                           for c in plan.coverage if c.kind != "group" and c.total > 0],
@@ -231,7 +242,7 @@ def _summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> di
         causes=_cause_groups(plan), checkpoints=_checkpoints(plan))
 
 
-def _copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:
+def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:
     targets = sorted({c.target for c in copies if not c.is_group})
     return dict(
         copies=copies, copy_gb=sum(c.gb for c in copies),
@@ -239,9 +250,9 @@ def _copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> 
         storage_split=[f"{c.target} ({num(c.gb)} GB)" for c in copies if not c.is_group],
         storage_targets=[f"{t} (<{vendors[t].website}>)" if t in vendors and vendors[t].website
                          else t for t in targets],
-        rclone_setup=shell.rclone_setup(source.cli if source else None, targets)
+        rclone_setup=rclone_setup(source.cli if source else None, targets)
         if targets else [],
-        rclone_source=shell.RCLONE_SOURCE,
-        rclone_checks=[shell.rclone_check(t) for t in targets],
-        rsync_checks=shell.rsync_verify_all(
+        rclone_source=RCLONE_SOURCE,
+        rclone_checks=[rclone_check(t) for t in targets],
+        rsync_checks=rsync_verify_all(
             [(c.label, c.servers) for c in copies if c.is_group]))

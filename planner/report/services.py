@@ -6,8 +6,17 @@ from dataclasses import dataclass
 
 from planner.models.catalog import ServiceOffering, ServiceVendor
 from planner.models.plan import Plan, ServiceRow
-from planner.report import shell, timeline
-from planner.report.filters import _hour, md_text
+from planner.report import timeline
+from planner.report.filters import hour_or_never, md_text
+from planner.report.shell.dns import (
+    DNS_IMPORT_SOURCES,
+    octodns_config,
+    zone_check,
+    zone_export,
+    zone_import,
+    zone_public_check,
+)
+from planner.report.shell.email import PTR_CHECK, dkim_keygen, sender_dns
 
 
 @dataclass
@@ -63,7 +72,7 @@ def _email_records(plan: Plan, views: list[ServiceView]) -> list[dict]:
     for domain in email.sending_domains:
         spf_parts, dkim, extra = [], [], []
         for v in views:
-            sender = shell.sender_dns(v.vendor.id, v.vendor.website)
+            sender = sender_dns(v.vendor.id, v.vendor.website)
             if sender is None:
                 dkim.append((v.vendor.id, "TXT (or CNAME) at the host and with the value "
                              f"{md_text(v.vendor.name)} shows for the domain"))
@@ -100,28 +109,28 @@ def channel_kind(offering_id: str) -> str:
     return "other"
 
 
-def _dns_context(plan: Plan) -> dict:
+def dns_context(plan: Plan) -> dict:
     dns = plan.inventory.services.dns
     views = _service_views(plan, "dns")
     zones = dns.zones if dns else []
     return dict(
         dns_views=views,
-        dns_full=[f"{_hour(v.full_from)} at {v.vendor.id}" for v in views],
+        dns_full=[f"{hour_or_never(v.full_from)} at {v.vendor.id}" for v in views],
         dns_ttl_hours=(dns.current_ns_ttl_seconds / 3600) if dns else 0,
-        zone_exports={z: shell.zone_export(z) for z in zones},
-        zone_imports={(v.vendor.id, z): shell.zone_import(v.vendor.id, v.vendor.website, z)
+        zone_exports={z: zone_export(z) for z in zones},
+        zone_imports={(v.vendor.id, z): zone_import(v.vendor.id, v.vendor.website, z)
                       for v in views for z in zones},
-        zone_checks={z: shell.zone_check(z) for z in zones},
-        zone_public_checks={z: shell.zone_public_check(z) for z in zones},
-        dns_import_sources=shell.DNS_IMPORT_SOURCES,
-        octodns=shell.octodns_config(zones, [v.vendor.id for v in views])
+        zone_checks={z: zone_check(z) for z in zones},
+        zone_public_checks={z: zone_public_check(z) for z in zones},
+        dns_import_sources=DNS_IMPORT_SOURCES,
+        octodns=octodns_config(zones, [v.vendor.id for v in views])
         if len(views) >= 2 else [])
 
 
-def _email_context(plan: Plan) -> dict:
+def email_context(plan: Plan) -> dict:
     email = plan.inventory.services.email
     views = _service_views(plan, "email")
-    senders = [shell.sender_dns(v.vendor.id, v.vendor.website) for v in views]
+    senders = [sender_dns(v.vendor.id, v.vendor.website) for v in views]
     return dict(
         email_views=views,
         warmups={v.vendor.id: _warmup(v, email.messages_per_day) for v in views}
@@ -129,12 +138,12 @@ def _email_context(plan: Plan) -> dict:
         email_records=_email_records(plan, views),
         email_sources=sorted({s.source for s in senders if s is not None}),
         self_hosted_email=[v for v in views if v.vendor.website is None],
-        dkim_keygen={d: shell.dkim_keygen(d) for d in (email.sending_domains if email
-                                                         else [])},
-        ptr_check=shell.PTR_CHECK)
+        dkim_keygen={d: dkim_keygen(d) for d in (email.sending_domains if email
+                                                       else [])},
+        ptr_check=PTR_CHECK)
 
 
-def _sms_context(plan: Plan) -> dict:
+def sms_context(plan: Plan) -> dict:
     views = _service_views(plan, "sms")
     candidates = _sms_candidates(plan)
     channels = ([(v.vendor, v.offering) for v in views]

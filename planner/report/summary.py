@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from planner.models.plan import Plan
-from planner.report.render import money, pct
+from planner.report.filters import money, pct
 
 
 def summary_data(plan: Plan) -> dict:
@@ -48,7 +48,7 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
         f"servers serving ({pct(plan.coverage_at_deadline)})",
         "  everything served by: " + (f"hour {full}" if full is not None else
-                                       f"not within {plan.horizon_hours} hours"),
+                                      f"not within {plan.horizon_hours} hours"),
         f"  cost: {money(plan.costs.one_time_total, cur)} one-time, "
         f"{money(plan.costs.monthly_total, cur)} per month",
         f"  providers: {', '.join(plan.providers_used) or 'none'}",

@@ -123,7 +123,7 @@ def full_hour(row: CoverageRow) -> int | None:
     return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
 
 
-def _costs(inst: Instance, schedule, copies, services) -> Costs:
+def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     """Costs recomputed from the Plan's rows (not from the solver's objective)."""
     H, money = inst.horizon_hours, inst.to_plan_currency
 
@@ -216,12 +216,12 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         inventory=inst.inventory, catalog=inst.catalog, deadline_hours=D, horizon_hours=H,
         status=result.status,
         solver=result.facts.model_copy(update={"periods": len(inst.grid),
-                                                "time_grid_exact": inst.grid_exact}),
+                                               "time_grid_exact": inst.grid_exact}),
         assignments=assignments, schedule=schedule,
         copies=copies, services=services, coverage=coverage, servers_total=total,
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
-        providers_used=sorted(used), costs=_costs(inst, schedule, copies, services),
+        providers_used=sorted(used), costs=plan_costs(inst, schedule, copies, services),
         shortfalls=shortfalls(inst, schedule, copies, services, coverage),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
         warnings=_warnings(inst, result))

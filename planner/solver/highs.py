@@ -54,7 +54,7 @@ class HighsSolver(pulp.HiGHS):
                      if v.name in self.hint]
             if known:  # a partial solution: HiGHS tries to complete it, else ignores it
                 lp.solverModel.setSolution(len(known), np.array([i for i, _ in known],
-                                                                 dtype=np.int32),
+                                                                dtype=np.int32),
                                            np.array([x for _, x in known], dtype=float))
 
 

@@ -213,7 +213,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     budget = _coverage_share(time_limit, started)
-    if start is not None and not _worth_running(lp.numVariables(), budget):
+    if start is not None and not worth_running(lp.numVariables(), budget):
         first, values = _not_run("coverage", lp.numVariables(), budget), dict(start)
     else:
         try:
@@ -231,7 +231,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         first = _about_coverage(first, value_of(model.unserved, values),
                                 eps * ceiling if eps else 0.0)
         if first.status != "optimal":  # HiGHS may have stopped with no bound, or a weak one
-            first = _floored(first, _floor(model, time_limit))
+            first = floored(first, _floor(model, time_limit))
     seconds["coverage"] = time.perf_counter() - started
     phases = [first]
     if values:
@@ -254,17 +254,17 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
                ) -> tuple[SolverPhase, dict[str, float]]:
     """The least cost that serves at least what `values` serves, demand by demand and hour
     by hour (objectives.coverage_holds), starting from `values` (a feasible point). When
-    the whole model cannot be solved in the time (`_worth_running`), HiGHS solves it on the
+    the whole model cannot be solved in the time (`worth_running`), HiGHS solves it on the
     candidates `values` uses (planner/solver/search.py). Returns the phase and the best values
     (`values` themselves when the solver found nothing, or was not run because even the
     restriction cannot be solved in the time)."""
-    whole = _worth_running(model.lp.numVariables(), time_limit)
+    whole = worth_running(model.lp.numVariables(), time_limit)
     if not whole:
         if solver != "highs":  # the search on the plan's candidates is HiGHS's alone
             phase = _not_run("cost", model.lp.numVariables(), time_limit)
             return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
         free, used = neighbourhood(model, values)
-        if not _worth_running(len(free), time_limit):
+        if not worth_running(len(free), time_limit):
             phase = _not_run("cost", len(free), time_limit,
                              f"restricted to the {used:,} candidates the plan uses, ")
             return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
@@ -300,7 +300,7 @@ def _searched(model: Model, values: dict[str, float], free: set[str], used: int,
 SECONDS_PER_COLUMN = 5e-4
 
 
-def _worth_running(columns: int, time_limit: float | None) -> bool:
+def worth_running(columns: int, time_limit: float | None) -> bool:
     return time_limit is None or columns <= LARGE_MODEL_COLUMNS \
         or time_limit >= columns * SECONDS_PER_COLUMN
 
@@ -353,7 +353,7 @@ def _floor(model: Model, time_limit: float | None) -> float:
     return unserved_floor(model)
 
 
-def _floored(phase: SolverPhase, floor: float) -> SolverPhase:
+def floored(phase: SolverPhase, floor: float) -> SolverPhase:
     """Phase 1 with the better of the solver's bound and `floor` (`_floor`), and the gap
     recomputed against it."""
     if phase.bound is not None and phase.bound >= floor:

@@ -27,12 +27,12 @@ def complete(lp: pulp.LpProblem, hint: dict[str, float]) -> dict[str, float] | N
     copies) are fixed too when that leaves a feasible LP, which is then small; else they
     are left to the LP. None when the hint cannot be completed; the bounds are restored
     either way."""
-    point = _reduced(lp, hint) if lp.numVariables() > REDUCE_ABOVE_COLUMNS else None
+    point = complete_restricted(lp, hint) if lp.numVariables() > REDUCE_ABOVE_COLUMNS else None
     if point is None:
-        point = _complete(lp, hint, fixed=hint)
+        point = complete_point(lp, hint, fixed=hint)
     if point is None and any(v.cat != pulp.LpInteger and v.name in hint
                              for v in lp.variables()):
-        point = _complete(lp, hint, fixed={})
+        point = complete_point(lp, hint, fixed={})
     return point
 
 
@@ -49,8 +49,8 @@ def _rounded_up(point: dict[str, float], relaxed) -> dict[str, float]:
     return point
 
 
-def _complete(lp: pulp.LpProblem, hint: dict[str, float],
-              fixed: dict[str, float]) -> dict[str, float] | None:
+def complete_point(lp: pulp.LpProblem, hint: dict[str, float],
+                   fixed: dict[str, float]) -> dict[str, float] | None:
     import highspy  # here, not at the top: without it, CBC still plans
 
     saved = [(v, v.lowBound, v.upBound) for v in lp.variables()]
@@ -74,8 +74,8 @@ def _complete(lp: pulp.LpProblem, hint: dict[str, float],
             v.lowBound, v.upBound = low, up
 
 
-def _reduced(lp, hint: dict[str, float]) -> dict[str, float] | None:
-    """`_complete` with the hinted values fixed, for a problem whose constraints are all
+def complete_restricted(lp, hint: dict[str, float]) -> dict[str, float] | None:
+    """`complete_point` with the hinted values fixed, for a problem whose constraints are all
     array rows (planner/formulation/problem.py): the fixed columns are moved into the row bounds
     (planner/solver/restricted.py) and HiGHS solves the LP of the free columns (services, object
     storage, the policy's auxiliaries, the use binaries)."""

@@ -22,7 +22,7 @@ from itertools import chain, islice
 
 from planner.errors import PlannerError
 from planner.models.plan import Plan
-from planner.verify.context import REL_TOL, Violation, _Context, _hours_consistent
+from planner.verify.context import REL_TOL, Context, Violation, hours_consistent
 from planner.verify.flows import (
     check_data_copy,
     check_dependency,
@@ -71,9 +71,9 @@ class PlanInvalid(PlannerError):
 def verify(plan: Plan) -> list[Violation]:
     """Every violated constraint of `plan` (at most MAX_VIOLATIONS); empty when it is valid."""
     shape = list(islice(check_shape(plan), MAX_VIOLATIONS))
-    if not _hours_consistent(plan):
+    if not hours_consistent(plan):
         return shape  # hour lists of the wrong length make every other rule meaningless
-    ctx = _Context.of(plan)
+    ctx = Context.of(plan)
     checks = (check_fit, check_excluded, check_schedule, check_group_demand,
               check_provider_capacity, check_offering_capacity, check_data_copy, check_ingress,
               check_object_storage_ingest, check_source_egress, check_service_share,

@@ -1,4 +1,4 @@
-"""The verifier's view of a Plan (_Context: lookups and per-hour sums, computed once) and the
+"""The verifier's view of a Plan (Context: lookups and per-hour sums, computed once) and the
 tolerance helpers every check shares. Pure; no solver."""
 
 from __future__ import annotations
@@ -31,49 +31,49 @@ class Violation(BaseModel):
 
 # ---------------------------------------------------------------- helpers
 
-def _tol(*values: float) -> float:
+def tol(*values: float) -> float:
     return REL_TOL * max(1.0, *(abs(v) for v in values))
 
 
-def _leq(a: float, b: float) -> bool:
-    return a <= b + _tol(a, b)
+def leq(a: float, b: float) -> bool:
+    return a <= b + tol(a, b)
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= _tol(a, b)
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= tol(a, b)
 
 
-def _n(x: float | None) -> str:
+def num(x: float | None) -> str:
     return "None" if x is None else f"{x:.10g}"
 
 
-def _breach(constraint: str, what: str, lhs: Sequence[float], rhs: Sequence[float],
-            exact: bool = False) -> Iterator[Violation]:
+def breach(constraint: str, what: str, lhs: Sequence[float], rhs: Sequence[float],
+           exact: bool = False) -> Iterator[Violation]:
     """One violation when lhs[t] <= rhs[t] fails at some hour: the first one, and how many."""
-    ok: Callable[[float, float], bool] = (lambda a, b: a <= b) if exact else _leq
+    ok: Callable[[float, float], bool] = (lambda a, b: a <= b) if exact else leq
     bad = [t for t in range(len(lhs)) if not ok(lhs[t], rhs[t])]
     if bad:
         t, more = bad[0], (f" (and {len(bad) - 1} more hours)" if len(bad) > 1 else "")
         yield Violation(constraint=constraint,
-                        detail=f"{what} at hour {t}: {_n(lhs[t])} > {_n(rhs[t])}{more}")
+                        detail=f"{what} at hour {t}: {num(lhs[t])} > {num(rhs[t])}{more}")
 
 
-def _mismatch(constraint: str, what: str, got: Sequence[float],
-              want: Sequence[float]) -> Iterator[Violation]:
+def mismatch(constraint: str, what: str, got: Sequence[float],
+             want: Sequence[float]) -> Iterator[Violation]:
     """One violation when two hour lists differ (within tolerance)."""
-    bad = [t for t in range(len(want)) if t >= len(got) or not _close(got[t], want[t])]
+    bad = [t for t in range(len(want)) if t >= len(got) or not close(got[t], want[t])]
     if bad:
         t = bad[0]
         have = got[t] if t < len(got) else None
-        yield Violation(constraint=constraint, detail=f"{what} at hour {t} is {_n(have)}, "
-                        f"recomputed {_n(want[t])} ({len(bad)} hours differ)")
+        yield Violation(constraint=constraint, detail=f"{what} at hour {t} is {num(have)}, "
+                        f"recomputed {num(want[t])} ({len(bad)} hours differ)")
 
 
-def _v(constraint: str, detail: str) -> Violation:
+def violated(constraint: str, detail: str) -> Violation:
     return Violation(constraint=constraint, detail=detail)
 
 
-def _sum_lists(lists: Iterable[Sequence[float]], length: int) -> list[float]:
+def sum_lists(lists: Iterable[Sequence[float]], length: int) -> list[float]:
     total = [0] * length
     for values in lists:
         for t in range(length):
@@ -81,7 +81,7 @@ def _sum_lists(lists: Iterable[Sequence[float]], length: int) -> list[float]:
     return total
 
 
-def _cumulative(values: Sequence[float]) -> list[float]:
+def running_sum(values: Sequence[float]) -> list[float]:
     out, run = [], 0.0
     for v in values:
         run += v
@@ -89,11 +89,11 @@ def _cumulative(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _first_hour(values: Sequence[float], target: float) -> int | None:
-    return next((t for t, v in enumerate(values) if v >= target - _tol(target)), None)
+def first_hour_at(values: Sequence[float], target: float) -> int | None:
+    return next((t for t, v in enumerate(values) if v >= target - tol(target)), None)
 
 
-def _hours_consistent(plan: Plan) -> bool:
+def hours_consistent(plan: Plan) -> bool:
     n = plan.horizon_hours + 1
     lists = chain((r.up_by_hour for r in plan.schedule), (r.gb_by_hour for r in plan.copies),
                   (r.share_by_hour for r in plan.services),
@@ -103,7 +103,7 @@ def _hours_consistent(plan: Plan) -> bool:
 
 
 @dataclass
-class _Context:
+class Context:
     """The plan with its lookups and per-hour sums, computed once."""
 
     plan: Plan
@@ -118,7 +118,7 @@ class _Context:
     storage_copy: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, plan: Plan) -> _Context:
+    def of(cls, plan: Plan) -> Context:
         H = plan.horizon_hours
         ctx = cls(plan, H, plan.inventory.deadline_hours,
                   {g.name: g for g in plan.inventory.groups},
@@ -128,7 +128,7 @@ class _Context:
         for row in plan.schedule:
             rows_of[row.group].append(row)
             ctx.rows_at.setdefault((row.group, row.provider), []).append(row)
-        ctx.served = {g: _sum_lists((r.up_by_hour for r in rows_of[g]), H + 1)
+        ctx.served = {g: sum_lists((r.up_by_hour for r in rows_of[g]), H + 1)
                       for g in ctx.groups}
         for row in plan.copies:
             bucket = (ctx.storage_copy.setdefault(row.target, [0.0] * (H + 1))

@@ -8,21 +8,21 @@ from collections.abc import Iterator
 from planner.domain import curves
 from planner.verify.context import (
     SERVICE_KINDS,
+    Context,
     Violation,
-    _breach,
-    _close,
-    _Context,
-    _cumulative,
-    _leq,
-    _n,
-    _sum_lists,
-    _tol,
-    _v,
+    breach,
+    close,
+    leq,
+    num,
+    running_sum,
+    sum_lists,
+    tol,
+    violated,
 )
 
 # ---------------------------------------------------------------- 8-11: data
 
-def check_data_copy(ctx: _Context) -> Iterator[Violation]:
+def check_data_copy(ctx: Context) -> Iterator[Violation]:
     """Copy rows name a group (or object_storage); a group's copy targets a compute provider,
     copies >= 0 GB each hour and nothing at hour 0. A server of g at p serves only once its
     share of g's data (data_gb / count) has arrived: for each hour t,
@@ -30,42 +30,42 @@ def check_data_copy(ctx: _Context) -> Iterator[Violation]:
     for row in ctx.plan.copies:
         where = f"copy {row.demand}->{row.target}"
         if row.demand != "object_storage" and row.demand not in ctx.groups:
-            yield _v("data_copy", f"{where}: no group {row.demand!r} in the inventory")
+            yield violated("data_copy", f"{where}: no group {row.demand!r} in the inventory")
         elif row.demand != "object_storage" and row.target not in ctx.providers:
-            yield _v("data_copy", f"{where}: target is not a compute provider of the catalog")
-        negative = [t for t, gb in enumerate(row.gb_by_hour) if gb < -_tol(gb)]
+            yield violated("data_copy", f"{where}: target is not a compute provider of the catalog")
+        negative = [t for t, gb in enumerate(row.gb_by_hour) if gb < -tol(gb)]
         if negative:
-            yield _v("data_copy", f"{where}: {_n(row.gb_by_hour[negative[0]])} GB at hour "
-                     f"{negative[0]}")
-        if not _close(row.gb_by_hour[0], 0.0):
-            yield _v("data_copy", f"{where}: {_n(row.gb_by_hour[0])} GB at hour 0")
+            yield violated("data_copy", f"{where}: {num(row.gb_by_hour[negative[0]])} GB at hour "
+                           f"{negative[0]}")
+        if not close(row.gb_by_hour[0], 0.0):
+            yield violated("data_copy", f"{where}: {num(row.gb_by_hour[0])} GB at hour 0")
     for (gname, pid), rows in ctx.rows_at.items():
         group = ctx.groups.get(gname)
         if group is None or group.data_gb == 0:
             continue
         per_server = group.data_gb / group.count
-        need = [s * per_server for s in _sum_lists((r.up_by_hour for r in rows), ctx.H + 1)]
-        have = _cumulative(ctx.group_copy.get((gname, pid), [0.0] * (ctx.H + 1)))
-        yield from _breach("data_copy", f"data of {gname} needed at {pid} vs copied (GB)",
-                           need, have)
+        need = [s * per_server for s in sum_lists((r.up_by_hour for r in rows), ctx.H + 1)]
+        have = running_sum(ctx.group_copy.get((gname, pid), [0.0] * (ctx.H + 1)))
+        yield from breach("data_copy", f"data of {gname} needed at {pid} vs copied (GB)",
+                          need, have)
 
 
-def check_ingress(ctx: _Context) -> Iterator[Violation]:
+def check_ingress(ctx: Context) -> Iterator[Violation]:
     """GB copied into a provider during hour t, over all groups, stay within
     curves.ingress_gb(onboarding_hours, ingress_gbps)."""
     into: dict[str, list[float]] = {}
     for (gname, pid), gb in ctx.group_copy.items():
         if gname in ctx.groups:
-            into[pid] = _sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb), ctx.H + 1)
+            into[pid] = sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb), ctx.H + 1)
     for pid, gb in into.items():
         provider = ctx.providers.get(pid)
         if provider is not None:
             cap = curves.ingress_gb(provider.onboarding_hours.value, provider.ingress_gbps.value,
                                     ctx.H).values
-            yield from _breach("ingress", f"GB into {pid}", gb, cap)
+            yield from breach("ingress", f"GB into {pid}", gb, cap)
 
 
-def check_object_storage_ingest(ctx: _Context) -> Iterator[Violation]:
+def check_object_storage_ingest(ctx: Context) -> Iterator[Violation]:
     """Object-storage copies need an object_storage demand and target an object_storage
     vendor; per hour they stay within curves.object_storage_ingest_gb of the vendor's first
     offering (the one object storage uses), and in all they copy at most stored_tb x 1000 GB."""
@@ -73,31 +73,31 @@ def check_object_storage_ingest(ctx: _Context) -> Iterator[Violation]:
     for vid, gb in ctx.storage_copy.items():
         vendor = ctx.vendors.get(vid)
         if vendor is None or vendor.kind != "object_storage":
-            yield _v("object_storage_ingest", f"copy object_storage->{vid}: not an "
-                     "object-storage vendor of the catalog")
+            yield violated("object_storage_ingest", f"copy object_storage->{vid}: not an "
+                           "object-storage vendor of the catalog")
             continue
         cap = curves.object_storage_ingest_gb(vendor, vendor.offerings[0], ctx.H).values
-        yield from _breach("object_storage_ingest", f"GB into {vid}", gb, cap)
+        yield from breach("object_storage_ingest", f"GB into {vid}", gb, cap)
     total = sum(sum(gb) for gb in ctx.storage_copy.values())
     if demand is None and total > 0:
-        yield _v("object_storage_ingest", f"{_n(total)} GB copied to object storage, but the "
-                 "inventory has no object_storage demand")
-    elif demand is not None and not _leq(total, demand.stored_tb * 1000):
-        yield _v("object_storage_ingest", f"{_n(total)} GB copied to object storage, "
-                 f"more than the {_n(demand.stored_tb * 1000)} GB stored")
+        yield violated("object_storage_ingest", f"{num(total)} GB copied to object storage, "
+                       "but the inventory has no object_storage demand")
+    elif demand is not None and not leq(total, demand.stored_tb * 1000):
+        yield violated("object_storage_ingest", f"{num(total)} GB copied to object storage, "
+                       f"more than the {num(demand.stored_tb * 1000)} GB stored")
 
 
-def check_source_egress(ctx: _Context) -> Iterator[Violation]:
+def check_source_egress(ctx: Context) -> Iterator[Violation]:
     """GB leaving the source during hour t, over all copies, stay within
     curves.source_egress_gb (its egress rate until the data is no longer available)."""
-    total = _sum_lists((r.gb_by_hour for r in ctx.plan.copies), ctx.H + 1)
+    total = sum_lists((r.gb_by_hour for r in ctx.plan.copies), ctx.H + 1)
     cap = curves.source_egress_gb(ctx.plan.inventory, ctx.H).values
-    yield from _breach("source_egress", "GB out of the source", total, cap)
+    yield from breach("source_egress", "GB out of the source", total, cap)
 
 
 # ---------------------------------------------------------------- 12-14: services, policy
 
-def check_service_share(ctx: _Context) -> Iterator[Violation]:
+def check_service_share(ctx: Context) -> Iterator[Violation]:
     """A service row names a known vendor of its kind and one of its offerings, for a demand
     the inventory has, that the offering can serve at all (curves.service_misfit); its share
     stays in [0, curves.service_share(t)]; the shares of one kind sum to at most 1 each hour."""
@@ -107,31 +107,31 @@ def check_service_share(ctx: _Context) -> Iterator[Violation]:
         offering = ctx.service_offering(row.vendor, row.offering)
         demand = ctx.service_demand(row.kind)
         if vendor is None or offering is None:
-            yield _v("service_share", f"{where}: no such service offering in the catalog")
+            yield violated("service_share", f"{where}: no such service offering in the catalog")
             continue
         if vendor.kind != row.kind:
-            yield _v("service_share", f"{where}: vendor kind is {vendor.kind}")
+            yield violated("service_share", f"{where}: vendor kind is {vendor.kind}")
             continue
         if demand is None:
-            yield _v("service_share", f"{where}: the inventory has no {row.kind} demand")
+            yield violated("service_share", f"{where}: the inventory has no {row.kind} demand")
             continue
         misfit = curves.service_misfit(vendor, offering, demand)
         if misfit:
-            yield _v("service_share", f"{where}: cannot serve the demand: {misfit}")
+            yield violated("service_share", f"{where}: cannot serve the demand: {misfit}")
         shares = row.share_by_hour
-        if any(s < -_tol(s) for s in shares):
-            t = next(t for t, s in enumerate(shares) if s < -_tol(s))
-            yield _v("service_share", f"{where}: share {_n(shares[t])} at hour {t}")
+        if any(s < -tol(s) for s in shares):
+            t = next(t for t, s in enumerate(shares) if s < -tol(s))
+            yield violated("service_share", f"{where}: share {num(shares[t])} at hour {t}")
         cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H).values
-        yield from _breach("service_share", f"share of {where}", shares, cap)
+        yield from breach("service_share", f"share of {where}", shares, cap)
     for kind in SERVICE_KINDS:
         rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
         if rows:
-            yield from _breach("service_share", f"total {kind} share",
-                               _sum_lists(rows, ctx.H + 1), [1.0] * (ctx.H + 1))
+            yield from breach("service_share", f"total {kind} share",
+                              sum_lists(rows, ctx.H + 1), [1.0] * (ctx.H + 1))
 
 
-def check_dependency(ctx: _Context) -> Iterator[Violation]:
+def check_dependency(ctx: Context) -> Iterator[Violation]:
     """A group serves at most the fraction its dependencies serve:
     served_g(t) / count_g <= served_h(t) / count_h for each h in g.depends_on (exact, in
     whole numbers: served_g * count_h <= served_h * count_g)."""
@@ -143,12 +143,13 @@ def check_dependency(ctx: _Context) -> Iterator[Violation]:
             bad = [t for t in range(ctx.H + 1) if lhs[t] > rhs[t]]
             if bad:
                 t = bad[0]
-                yield _v("dependency", f"{name} serves {_n(ctx.served[name][t])}/{group.count}"
-                         f" at hour {t} but {dep} only {_n(ctx.served[dep][t])}/{h.count} "
-                         f"({len(bad)} hours)")
+                yield violated("dependency",
+                               f"{name} serves {num(ctx.served[name][t])}/{group.count}"
+                               f" at hour {t} but {dep} only {num(ctx.served[dep][t])}/{h.count} "
+                               f"({len(bad)} hours)")
 
 
-def check_policy_share(ctx: _Context) -> Iterator[Violation]:
+def check_policy_share(ctx: Context) -> Iterator[Violation]:
     """For each group with spread, at hour H, with x_p its servers at provider p and X their
     sum: x_p <= max_share_per_provider * X; and with k = survive_provider_losses > 0, the k
     largest x_p sum to at most (1 - min_surviving_share) * X."""
@@ -164,14 +165,15 @@ def check_policy_share(ctx: _Context) -> Iterator[Violation]:
         if X <= 0:
             continue
         for pid, xp in sorted(x.items()):
-            if not _leq(xp, policy.max_share_per_provider * X):
-                yield _v("policy_share", f"{name} at hour {ctx.H}: {_n(xp)} of {_n(X)} servers"
-                         f" on {pid}, above the max share {policy.max_share_per_provider:g}")
+            if not leq(xp, policy.max_share_per_provider * X):
+                yield violated("policy_share",
+                               f"{name} at hour {ctx.H}: {num(xp)} of {num(X)} servers"
+                               f" on {pid}, above the max share {policy.max_share_per_provider:g}")
         k = policy.survive_provider_losses
         if k > 0:
             largest = sum(sorted(x.values(), reverse=True)[:k])
             bound = (1 - policy.min_surviving_share) * X
-            if not _leq(largest, bound):
-                yield _v("policy_share", f"{name} at hour {ctx.H}: losing the {k} largest "
-                         f"providers loses {_n(largest)} of {_n(X)} servers, more than "
-                         f"{_n(bound)} (min surviving share {policy.min_surviving_share:g})")
+            if not leq(largest, bound):
+                yield violated("policy_share", f"{name} at hour {ctx.H}: losing the {k} largest "
+                               f"providers loses {num(largest)} of {num(X)} servers, more than "
+                               f"{num(bound)} (min surviving share {policy.min_surviving_share:g})")

@@ -8,7 +8,7 @@ from itertools import chain
 
 from planner.domain import curves, digest
 from planner.models.plan import Plan
-from planner.verify.context import Violation, _breach, _Context, _n, _sum_lists, _v
+from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
 
 # ---------------------------------------------------------------- 1-4: structure
 
@@ -17,15 +17,15 @@ def check_shape(plan: Plan) -> Iterator[Violation]:
     is that of the embedded inputs; no row (schedule, copy, service) appears twice."""
     inv, H = plan.inventory, plan.horizon_hours
     if plan.deadline_hours != inv.deadline_hours:
-        yield _v("shape", f"deadline_hours {plan.deadline_hours} != inventory "
-                 f"{inv.deadline_hours}")
+        yield violated("shape", f"deadline_hours {plan.deadline_hours} != inventory "
+                       f"{inv.deadline_hours}")
     if H != inv.horizon:
-        yield _v("shape", f"horizon_hours {H} != inventory horizon {inv.horizon}")
+        yield violated("shape", f"horizon_hours {H} != inventory horizon {inv.horizon}")
     if inv.deadline_hours > H:
-        yield _v("shape", f"deadline {inv.deadline_hours} is past the horizon {H}")
+        yield violated("shape", f"deadline {inv.deadline_hours} is past the horizon {H}")
     want = digest.inputs_digest(inv, plan.catalog)
     if plan.inputs_digest != want:
-        yield _v("shape", f"inputs_digest {plan.inputs_digest} != {want}")
+        yield violated("shape", f"inputs_digest {plan.inputs_digest} != {want}")
     named = chain(
         ((f"schedule row {r.group}/{r.provider}/{r.offering}", r.up_by_hour)
          for r in plan.schedule),
@@ -35,16 +35,16 @@ def check_shape(plan: Plan) -> Iterator[Violation]:
         ((f"coverage row {r.kind}/{r.demand}", r.served_by_hour) for r in plan.coverage))
     for name, values in named:
         if len(values) != H + 1:
-            yield _v("shape", f"{name} has {len(values)} hours, expected {H + 1}")
+            yield violated("shape", f"{name} has {len(values)} hours, expected {H + 1}")
     keys = chain((("schedule row", r.group, r.provider, r.offering) for r in plan.schedule),
                  (("copy row", r.demand, r.target) for r in plan.copies),
                  (("service row", r.kind, r.vendor, r.offering) for r in plan.services))
     for key, n in Counter(keys).items():
         if n > 1:
-            yield _v("shape", f"{key[0]} {'/'.join(key[1:])} appears {n} times")
+            yield violated("shape", f"{key[0]} {'/'.join(key[1:])} appears {n} times")
 
 
-def check_fit(ctx: _Context) -> Iterator[Violation]:
+def check_fit(ctx: Context) -> Iterator[Violation]:
     """A schedule row names a known group and a known offering of a catalog provider that
     fits it: vcpu, ram_gb, disk_gb and gpu_count at least the group's, the same arch (unless
     the group takes any), and a provider jurisdiction the group allows."""
@@ -53,9 +53,9 @@ def check_fit(ctx: _Context) -> Iterator[Violation]:
         group = ctx.groups.get(row.group)
         offering = ctx.offering(row.provider, row.offering)
         if group is None:
-            yield _v("fit", f"{where}: no group {row.group!r} in the inventory")
+            yield violated("fit", f"{where}: no group {row.group!r} in the inventory")
         if offering is None:
-            yield _v("fit", f"{where}: no such compute offering in the catalog")
+            yield violated("fit", f"{where}: no such compute offering in the catalog")
         if group is None or offering is None:
             continue
         gpus = offering.gpu_count.value if offering.gpu_count else 0.0
@@ -64,16 +64,16 @@ def check_fit(ctx: _Context) -> Iterator[Violation]:
                                  ("disk_gb", offering.disk_gb.value, group.disk_gb),
                                  ("gpu_count", gpus, group.gpu_count)):
             if have < need:
-                yield _v("fit", f"{where}: {name} {_n(have)} < {_n(need)}")
+                yield violated("fit", f"{where}: {name} {num(have)} < {num(need)}")
         if group.arch != "any" and offering.arch != group.arch:
-            yield _v("fit", f"{where}: arch {offering.arch} != {group.arch}")
+            yield violated("fit", f"{where}: arch {offering.arch} != {group.arch}")
         jurisdiction = ctx.providers[row.provider].jurisdiction
         if group.jurisdictions is not None and jurisdiction not in group.jurisdictions:
-            yield _v("fit", f"{where}: jurisdiction {jurisdiction} not in "
-                     f"{sorted(group.jurisdictions)}")
+            yield violated("fit", f"{where}: jurisdiction {jurisdiction} not in "
+                           f"{sorted(group.jurisdictions)}")
 
 
-def check_excluded(ctx: _Context) -> Iterator[Violation]:
+def check_excluded(ctx: Context) -> Iterator[Violation]:
     """No provider or vendor used (schedule rows, service rows, copy targets) is excluded by
     policy (by id or organization), is the source being left, or is past its end of life on
     the decision date."""
@@ -88,56 +88,56 @@ def check_excluded(ctx: _Context) -> Iterator[Violation]:
             continue  # unknown ids are reported by fit, data_copy and service_share
         names = {entry.id} | ({entry.organization} if entry.organization else set())
         if names & excluded:
-            yield _v("excluded", f"{entry.id} is excluded by policy "
-                     f"({', '.join(sorted(names & excluded))})")
+            yield violated("excluded", f"{entry.id} is excluded by policy "
+                           f"({', '.join(sorted(names & excluded))})")
         if inv.source.provider in names:
-            yield _v("excluded", f"{entry.id} is the source provider {inv.source.provider}")
+            yield violated("excluded", f"{entry.id} is the source provider {inv.source.provider}")
         if inv.decision_date and entry.end_of_life and entry.end_of_life <= inv.decision_date:
-            yield _v("excluded", f"{entry.id} reaches end of life {entry.end_of_life} by the "
-                     f"decision date {inv.decision_date}")
+            yield violated("excluded", f"{entry.id} reaches end of life {entry.end_of_life} by the "
+                           f"decision date {inv.decision_date}")
 
 
-def check_schedule(ctx: _Context) -> Iterator[Violation]:
+def check_schedule(ctx: Context) -> Iterator[Violation]:
     """up_by_hour holds whole numbers >= 0, starts at 0 at hour 0 and never decreases."""
     for row in ctx.plan.schedule:
         where, up = f"{row.group} on {row.provider}/{row.offering}", row.up_by_hour
         odd = [t for t, v in enumerate(up) if not isinstance(v, int) or isinstance(v, bool)]
         if odd:
-            yield _v("schedule", f"{where}: hour {odd[0]} holds {up[odd[0]]!r}, not a count")
+            yield violated("schedule", f"{where}: hour {odd[0]} holds {up[odd[0]]!r}, not a count")
         if any(v < 0 for v in up):
             t = next(t for t, v in enumerate(up) if v < 0)
-            yield _v("schedule", f"{where}: {_n(up[t])} servers at hour {t}")
+            yield violated("schedule", f"{where}: {num(up[t])} servers at hour {t}")
         if up[0] != 0:
-            yield _v("schedule", f"{where}: {_n(up[0])} servers at hour 0 (the decision)")
+            yield violated("schedule", f"{where}: {num(up[0])} servers at hour 0 (the decision)")
         drops = [t for t in range(1, len(up)) if up[t] < up[t - 1]]
         if drops:
             t = drops[0]
-            yield _v("schedule", f"{where}: drops from {_n(up[t - 1])} to {_n(up[t])} at "
-                     f"hour {t}")
+            yield violated("schedule", f"{where}: drops from {num(up[t - 1])} to {num(up[t])} at "
+                           f"hour {t}")
 
 
 # ---------------------------------------------------------------- 5-7: servers
 
-def check_group_demand(ctx: _Context) -> Iterator[Violation]:
+def check_group_demand(ctx: Context) -> Iterator[Violation]:
     """A group never runs more servers than its count: sum of its rows <= count, each hour."""
     for name, group in ctx.groups.items():
-        yield from _breach("group_demand", f"group {name} (count {group.count})",
-                           ctx.served[name], [group.count] * (ctx.H + 1), exact=True)
+        yield from breach("group_demand", f"group {name} (count {group.count})",
+                          ctx.served[name], [group.count] * (ctx.H + 1), exact=True)
 
 
-def check_provider_capacity(ctx: _Context) -> Iterator[Violation]:
+def check_provider_capacity(ctx: Context) -> Iterator[Violation]:
     """Servers at a provider, over all its rows, stay within curves.provider_servers."""
     for pid in dict.fromkeys(r.provider for r in ctx.plan.schedule):
         provider = ctx.providers.get(pid)
         if provider is None:
             continue
-        total = _sum_lists((r.up_by_hour for r in ctx.plan.schedule if r.provider == pid),
-                           ctx.H + 1)
+        total = sum_lists((r.up_by_hour for r in ctx.plan.schedule if r.provider == pid),
+                          ctx.H + 1)
         cap = curves.provider_servers(provider, ctx.H).values
-        yield from _breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
+        yield from breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
 
 
-def check_offering_capacity(ctx: _Context) -> Iterator[Violation]:
+def check_offering_capacity(ctx: Context) -> Iterator[Violation]:
     """Servers of one offering, over all groups, stay within curves.offering_servers
     (delivery time and stock) where that curve exists."""
     for pid, oid in dict.fromkeys((r.provider, r.offering) for r in ctx.plan.schedule):
@@ -145,7 +145,7 @@ def check_offering_capacity(ctx: _Context) -> Iterator[Violation]:
         curve = offering and curves.offering_servers(ctx.providers[pid], offering, ctx.H)
         if curve is None:
             continue
-        total = _sum_lists((r.up_by_hour for r in ctx.plan.schedule
-                            if (r.provider, r.offering) == (pid, oid)), ctx.H + 1)
-        yield from _breach("offering_capacity", f"offering {pid}/{oid}", total, curve.values,
-                           exact=True)
+        total = sum_lists((r.up_by_hour for r in ctx.plan.schedule
+                           if (r.provider, r.offering) == (pid, oid)), ctx.H + 1)
+        yield from breach("offering_capacity", f"offering {pid}/{oid}", total, curve.values,
+                          exact=True)

@@ -9,17 +9,17 @@ from dataclasses import dataclass
 
 from planner.verify.context import (
     SERVICE_KINDS,
+    Context,
     Violation,
-    _close,
-    _Context,
-    _cumulative,
-    _first_hour,
-    _leq,
-    _mismatch,
-    _n,
-    _sum_lists,
-    _tol,
-    _v,
+    close,
+    first_hour_at,
+    leq,
+    mismatch,
+    num,
+    running_sum,
+    sum_lists,
+    tol,
+    violated,
 )
 from planner.verify.costs import (
     MONTHLY_KEYS,
@@ -30,7 +30,7 @@ from planner.verify.costs import (
 
 # ---------------------------------------------------------------- 15-16: money
 
-def check_costs(ctx: _Context) -> Iterator[Violation]:
+def check_costs(ctx: Context) -> Iterator[Violation]:
     """plan.costs equals the costs recomputed by costs.recompute_costs, in the
     inventory currency: the same keys (one_time: setup_fees, source_egress, service_setup;
     monthly: servers, services), amounts, totals and hourly run rate."""
@@ -38,25 +38,25 @@ def check_costs(ctx: _Context) -> Iterator[Violation]:
     try:
         want = recompute_costs(ctx.plan)
     except MissingRate as exc:
-        yield _v("costs", str(exc))
+        yield violated("costs", str(exc))
         return
     if got.currency != want.currency:
-        yield _v("costs", f"currency {got.currency} != inventory currency {want.currency}")
+        yield violated("costs", f"currency {got.currency} != inventory currency {want.currency}")
     for part, keys, have, need in (("one_time", ONE_TIME_KEYS, got.one_time, want.one_time),
                                    ("monthly", MONTHLY_KEYS, got.monthly, want.monthly)):
         if set(have) != keys:
-            yield _v("costs", f"{part} keys {sorted(have)} != {sorted(keys)}")
+            yield violated("costs", f"{part} keys {sorted(have)} != {sorted(keys)}")
         for key in sorted(keys & set(have)):
-            if not _close(have[key], need[key]):
-                yield _v("costs", f"{part}[{key}] is {_n(have[key])}, recomputed "
-                         f"{_n(need[key])}")
+            if not close(have[key], need[key]):
+                yield violated("costs", f"{part}[{key}] is {num(have[key])}, recomputed "
+                               f"{num(need[key])}")
     for name in ("one_time_total", "monthly_total", "hourly_run_rate"):
-        if not _close(getattr(got, name), getattr(want, name)):
-            yield _v("costs", f"{name} is {_n(getattr(got, name))}, recomputed "
-                     f"{_n(getattr(want, name))}")
+        if not close(getattr(got, name), getattr(want, name)):
+            yield violated("costs", f"{name} is {num(getattr(got, name))}, recomputed "
+                           f"{num(getattr(want, name))}")
 
 
-def check_budget(ctx: _Context) -> Iterator[Violation]:
+def check_budget(ctx: Context) -> Iterator[Violation]:
     """The recomputed one-time and monthly totals stay within the policy's budgets."""
     policy = ctx.plan.inventory.policy
     try:
@@ -65,9 +65,9 @@ def check_budget(ctx: _Context) -> Iterator[Violation]:
         return  # reported by check_costs
     for name, budget, total in (("one_time", policy.one_time_budget, costs.one_time_total),
                                 ("monthly", policy.monthly_budget, costs.monthly_total)):
-        if budget is not None and not _leq(total, budget):
-            yield _v("budget", f"{name} cost {_n(total)} {costs.currency} exceeds the budget "
-                     f"{_n(budget)}")
+        if budget is not None and not leq(total, budget):
+            yield violated("budget", f"{name} cost {num(total)} {costs.currency} exceeds the "
+                           f"budget {num(budget)}")
 
 
 # ---------------------------------------------------------------- 17-20: derived fields
@@ -81,22 +81,22 @@ class _Row:
     served: list[float]
 
 
-def _expected_coverage(ctx: _Context) -> list[_Row]:
+def _expected_coverage(ctx: Context) -> list[_Row]:
     rows = [_Row(name, "group", "servers", float(g.count), [float(s) for s in ctx.served[name]])
             for name, g in ctx.groups.items()]
     for kind in SERVICE_KINDS:
         if ctx.service_demand(kind) is not None:
             shares = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
-            rows.append(_Row(kind, kind, "share", 1.0, _sum_lists(shares, ctx.H + 1)))
+            rows.append(_Row(kind, kind, "share", 1.0, sum_lists(shares, ctx.H + 1)))
     storage = ctx.service_demand("object_storage")
     if storage is not None:
-        gb = _sum_lists(ctx.storage_copy.values(), ctx.H + 1)
+        gb = sum_lists(ctx.storage_copy.values(), ctx.H + 1)
         rows.append(_Row("object_storage", "object_storage", "TB", storage.stored_tb,
-                         [v / 1000 for v in _cumulative(gb)]))
+                         [v / 1000 for v in running_sum(gb)]))
     return rows
 
 
-def check_coverage(ctx: _Context) -> Iterator[Violation]:
+def check_coverage(ctx: Context) -> Iterator[Violation]:
     """One coverage row per group (unit servers, total count, served = its rows' sum) and per
     service demand present (sms/email/dns: unit share, total 1, served = sum of shares;
     object_storage: unit TB, total stored_tb, served = cumulative GB copied / 1000); the
@@ -106,67 +106,67 @@ def check_coverage(ctx: _Context) -> Iterator[Violation]:
     for row in plan.coverage:
         got[(row.kind, row.demand)].append(row)
     for key in sorted(set(got) - {(w.kind, w.demand) for w in want}):
-        yield _v("coverage", f"unexpected coverage row {key[0]}/{key[1]}")
+        yield violated("coverage", f"unexpected coverage row {key[0]}/{key[1]}")
     for w in want:
         rows = got.get((w.kind, w.demand), [])
         if len(rows) != 1:
-            yield _v("coverage", f"{len(rows)} coverage rows for {w.kind}/{w.demand}, "
-                     "expected 1")
+            yield violated("coverage", f"{len(rows)} coverage rows for {w.kind}/{w.demand}, "
+                           "expected 1")
             continue
         row = rows[0]
-        if row.unit != w.unit or not _close(row.total, w.total):
-            yield _v("coverage", f"{w.kind}/{w.demand}: unit {row.unit!r} total "
-                     f"{_n(row.total)}, expected {w.unit!r} {_n(w.total)}")
-        yield from _mismatch("coverage", f"{w.kind}/{w.demand} served", row.served_by_hour,
-                             w.served)
+        if row.unit != w.unit or not close(row.total, w.total):
+            yield violated("coverage", f"{w.kind}/{w.demand}: unit {row.unit!r} total "
+                           f"{num(row.total)}, expected {w.unit!r} {num(w.total)}")
+        yield from mismatch("coverage", f"{w.kind}/{w.demand} served", row.served_by_hour,
+                            w.served)
     total = sum(g.count for g in ctx.groups.values())
     at_deadline = sum(ctx.served[name][ctx.D] for name in ctx.groups)
     full = next((t for t in range(ctx.H + 1)
-                 if all(w.served[t] >= w.total - _tol(w.total) for w in want)), None)
+                 if all(w.served[t] >= w.total - tol(w.total) for w in want)), None)
     for name, have, need in (("servers_total", plan.servers_total, total),
                              ("servers_at_deadline", plan.servers_at_deadline, at_deadline),
                              ("full_coverage_hour", plan.full_coverage_hour, full)):
         if have != need:
-            yield _v("coverage", f"{name} is {have}, recomputed {need}")
+            yield violated("coverage", f"{name} is {have}, recomputed {need}")
     share = at_deadline / total
-    if not _close(plan.coverage_at_deadline, share):
-        yield _v("coverage", f"coverage_at_deadline is {_n(plan.coverage_at_deadline)}, "
-                 f"recomputed {_n(share)}")
+    if not close(plan.coverage_at_deadline, share):
+        yield violated("coverage", f"coverage_at_deadline is {num(plan.coverage_at_deadline)}, "
+                       f"recomputed {num(share)}")
 
 
-def check_shortfalls(ctx: _Context) -> Iterator[Violation]:
+def check_shortfalls(ctx: Context) -> Iterator[Violation]:
     """Exactly one shortfall, with at least one cause, per demand not fully served at the
     deadline: same kind, unit and total as its coverage, missing_at_deadline = total -
     served(deadline), full_by_hour = first hour served >= total (None if never)."""
     want = {(w.kind, w.demand): w for w in _expected_coverage(ctx)
-            if w.served[ctx.D] < w.total - _tol(w.total)}
+            if w.served[ctx.D] < w.total - tol(w.total)}
     got: dict[tuple[str, str], list] = defaultdict(list)
     for s in ctx.plan.shortfalls:
         got[(s.kind, s.demand)].append(s)
     for key in sorted(set(got) - set(want)):
-        yield _v("shortfalls", f"shortfall for {key[0]}/{key[1]}, which is fully served at "
-                 f"the deadline (or is no demand)")
+        yield violated("shortfalls", f"shortfall for {key[0]}/{key[1]}, which is fully served at "
+                       f"the deadline (or is no demand)")
     for key, w in want.items():
         found = got.get(key, [])
         if len(found) != 1:
-            yield _v("shortfalls", f"{len(found)} shortfalls for {key[0]}/{key[1]}, "
-                     f"expected 1 (served {_n(w.served[ctx.D])} of {_n(w.total)})")
+            yield violated("shortfalls", f"{len(found)} shortfalls for {key[0]}/{key[1]}, "
+                           f"expected 1 (served {num(w.served[ctx.D])} of {num(w.total)})")
             continue
-        s, missing, by = found[0], w.total - w.served[ctx.D], _first_hour(w.served, w.total)
-        if s.unit != w.unit or not _close(s.total, w.total):
-            yield _v("shortfalls", f"{key[0]}/{key[1]}: unit {s.unit!r} total {_n(s.total)}, "
-                     f"expected {w.unit!r} {_n(w.total)}")
-        if not _close(s.missing_at_deadline, missing):
-            yield _v("shortfalls", f"{key[0]}/{key[1]}: missing_at_deadline "
-                     f"{_n(s.missing_at_deadline)}, recomputed {_n(missing)}")
+        s, missing, by = found[0], w.total - w.served[ctx.D], first_hour_at(w.served, w.total)
+        if s.unit != w.unit or not close(s.total, w.total):
+            yield violated("shortfalls", f"{key[0]}/{key[1]}: unit {s.unit!r} total "
+                           f"{num(s.total)}, expected {w.unit!r} {num(w.total)}")
+        if not close(s.missing_at_deadline, missing):
+            yield violated("shortfalls", f"{key[0]}/{key[1]}: missing_at_deadline "
+                           f"{num(s.missing_at_deadline)}, recomputed {num(missing)}")
         if s.full_by_hour != by:
-            yield _v("shortfalls", f"{key[0]}/{key[1]}: full_by_hour {s.full_by_hour}, "
-                     f"recomputed {by}")
+            yield violated("shortfalls", f"{key[0]}/{key[1]}: full_by_hour {s.full_by_hour}, "
+                           f"recomputed {by}")
         if not s.causes:
-            yield _v("shortfalls", f"{key[0]}/{key[1]}: no cause given")
+            yield violated("shortfalls", f"{key[0]}/{key[1]}: no cause given")
 
 
-def check_assignments(ctx: _Context) -> Iterator[Violation]:
+def check_assignments(ctx: Context) -> Iterator[Violation]:
     """One assignment per schedule row running servers at hour H (count = up at H, first_hour
     = first hour up > 0, ready_hour = first hour up == count); providers_used = sorted ids of
     providers with such rows, vendors with a positive share and object stores copied to."""
@@ -177,31 +177,31 @@ def check_assignments(ctx: _Context) -> Iterator[Violation]:
     for a in plan.assignments:
         got[(a.group, a.provider, a.offering)].append(a)
     for key in sorted(set(got) - set(want)):
-        yield _v("assignments", f"assignment {'/'.join(key)} has no servers at hour {H}")
+        yield violated("assignments", f"assignment {'/'.join(key)} has no servers at hour {H}")
     for key, up in want.items():
         found = got.get(key, [])
         if len(found) != 1:
-            yield _v("assignments", f"{len(found)} assignments for {'/'.join(key)}, "
-                     "expected 1")
+            yield violated("assignments", f"{len(found)} assignments for {'/'.join(key)}, "
+                           "expected 1")
             continue
         a = found[0]
         need = (up[H], next(t for t, v in enumerate(up) if v > 0),
                 next(t for t, v in enumerate(up) if v == up[H]))
         if (a.count, a.first_hour, a.ready_hour) != need:
-            yield _v("assignments", f"{'/'.join(key)}: count/first_hour/ready_hour "
-                     f"{(a.count, a.first_hour, a.ready_hour)}, recomputed {need}")
+            yield violated("assignments", f"{'/'.join(key)}: count/first_hour/ready_hour "
+                           f"{(a.count, a.first_hour, a.ready_hour)}, recomputed {need}")
     used = {r.provider for r in plan.schedule if r.up_by_hour[H] > 0}
     used |= {r.vendor for r in plan.services if max(r.share_by_hour) > 0}
     used |= {vid for vid, gb in ctx.storage_copy.items() if sum(gb) > 0}
     if plan.providers_used != sorted(used):
-        yield _v("assignments", f"providers_used {plan.providers_used}, recomputed "
-                 f"{sorted(used)}")
+        yield violated("assignments", f"providers_used {plan.providers_used}, recomputed "
+                       f"{sorted(used)}")
 
 
 STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
 
 
-def check_status(ctx: _Context) -> Iterator[Violation]:
+def check_status(ctx: Context) -> Iterator[Violation]:
     """A plan with anything scheduled, copied or served is not "no_solution", and its status
     is the worst of its solver phases (optimal < feasible < time_limit < no_solution), where a
     cost phase that found nothing leaves the coverage phase's plan, which is only "feasible"."""
@@ -210,7 +210,7 @@ def check_status(ctx: _Context) -> Iterator[Violation]:
             or any(v > 0 for r in plan.copies for v in r.gb_by_hour)
             or any(v > 0 for r in plan.services for v in r.share_by_hour))
     if busy and plan.status == "no_solution":
-        yield _v("status", "status is no_solution but the plan schedules, copies or serves")
+        yield violated("status", "status is no_solution but the plan schedules, copies or serves")
     phases = plan.solver.phases
     if not phases:
         return
@@ -220,4 +220,4 @@ def check_status(ctx: _Context) -> Iterator[Violation]:
                     for p in phases]
     expected = max(statuses, key=STATUS_ORDER.index)
     if plan.status != expected:
-        yield _v("status", f"status {plan.status} != worst solver phase status {expected}")
+        yield violated("status", f"status {plan.status} != worst solver phase status {expected}")

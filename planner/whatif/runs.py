@@ -25,7 +25,8 @@ class Settings:
     gap: float = 1e-4
 
 
-# HiGHS threads per case: the cases run side by side, one per core (planner.solver.highs.use_threads)
+# HiGHS threads per case: the cases run side by side, one per core
+# (planner.solver.highs.use_threads)
 CASE_THREADS = 1
 
 

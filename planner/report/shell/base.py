@@ -68,13 +68,13 @@ def split_volume(offering_id: str) -> tuple[str, int | None]:
     return (match["type"], int(match["gb"])) if match else (offering_id, None)
 
 
-def _require(var: str, hint: str) -> str:
+def require_var(var: str, hint: str) -> str:
     """Stop the script with `hint` when `var` is unset. Hints are fixed wording: no quotes."""
     assert not set("'\"`$\\") & set(hint), hint
     return f': "${{{var}:?{hint}}}"'
 
 
-def _default(var: str, value: str) -> str:
+def default_var(var: str, value: str) -> str:
     return f'{var}="${{{var}:-{value}}}"'
 
 
@@ -88,7 +88,7 @@ def _loop(row: Row, batch: Batch, body: list[str]) -> list[str]:
     return lines
 
 
-def _rows_to_loops(rows: list[Row], body) -> list[str]:
+def rows_to_loops(rows: list[Row], body) -> list[str]:
     lines: list[str] = []
     prefix = None
     for row in rows:
@@ -101,7 +101,7 @@ def _rows_to_loops(rows: list[Row], body) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def _continued(parts: list[str]) -> list[str]:
+def continued(parts: list[str]) -> list[str]:
     """One command over several lines, joined with backslashes."""
     out = []
     for i, part in enumerate(parts):
@@ -110,7 +110,7 @@ def _continued(parts: list[str]) -> list[str]:
     return out
 
 
-def _console(provider: Provider, rows: list[Row]) -> ToolSteps:
+def console_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
     """Providers without a CLI that creates servers: ordered in the console."""
     where = f"<{provider.website}>" if provider.website else "the provider's console"
     steps = [f"Order in {where}: for each row of the table above, the model, the count and "

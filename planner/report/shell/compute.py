@@ -8,15 +8,15 @@ from planner.models.catalog import Provider
 from planner.report.shell.base import (
     Row,
     ToolSteps,
-    _console,
-    _continued,
-    _default,
-    _require,
-    _rows_to_loops,
+    console_steps,
+    continued,
+    default_var,
+    require_var,
+    rows_to_loops,
     shq,
     split_volume,
 )
-from planner.report.shell.compute_described import _az, _ionosctl, _oci
+from planner.report.shell.compute_described import az_steps, ionosctl_steps, oci_steps
 
 # --- one builder per CLI ------------------------------------------------------------------
 
@@ -26,13 +26,13 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
 
     def body(row: Row) -> list[str]:
         server_type, volume_gb = split_volume(row.offering.id)
-        lines = _continued(["hcloud server create --name \"$PREFIX-$i\"",
-                            f"--type {shq(server_type)} --image \"$IMAGE\"",
-                            "--location \"$LOCATION\" --ssh-key \"$SSH_KEY\""])
+        lines = continued(["hcloud server create --name \"$PREFIX-$i\"",
+                           f"--type {shq(server_type)} --image \"$IMAGE\"",
+                           "--location \"$LOCATION\" --ssh-key \"$SSH_KEY\""])
         if volume_gb:
-            lines += _continued(["hcloud volume create --name \"$PREFIX-$i-data\"",
-                                 f"--size {shq(volume_gb)} --server \"$PREFIX-$i\"",
-                                 "--automount --format ext4"])
+            lines += continued(["hcloud volume create --name \"$PREFIX-$i-data\"",
+                                f"--size {shq(volume_gb)} --server \"$PREFIX-$i\"",
+                                "--automount --format ext4"])
         return lines
 
     for row in rows:
@@ -44,10 +44,10 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         tool="hcloud", source="github.com/hetznercloud/cli docs/reference/manual "
         "(hcloud server create, hcloud volume create, hcloud server list)",
         login=["hcloud context create exit-plan  # asks for an API token"],
-        setup=[_require("LOCATION", "set LOCATION, for example fsn1; see: hcloud location list"),
-               _require("SSH_KEY", "set SSH_KEY to a key name from: hcloud ssh-key list"),
-               _default("IMAGE", "ubuntu-24.04")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("LOCATION", "set LOCATION, for example fsn1; see: hcloud location list"),
+               require_var("SSH_KEY", "set SSH_KEY to a key name from: hcloud ssh-key list"),
+               default_var("IMAGE", "ubuntu-24.04")],
+        create=rows_to_loops(rows, body),
         addresses=[f"hcloud server list -o columns=name,ipv4,ipv6 "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=sorted(set(notes)))
@@ -55,64 +55,66 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
 
 def _doctl(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["doctl compute droplet create \"$PREFIX-$i\"",
-                           f"--size {shq(row.offering.id)} --image \"$IMAGE\"",
-                           "--region \"$REGION\" --ssh-keys \"$SSH_KEY\" --wait"])
+        return continued(["doctl compute droplet create \"$PREFIX-$i\"",
+                          f"--size {shq(row.offering.id)} --image \"$IMAGE\"",
+                          "--region \"$REGION\" --ssh-keys \"$SSH_KEY\" --wait"])
 
     return ToolSteps(
         tool="doctl", source="docs.digitalocean.com/reference/doctl/reference/compute/droplet/"
         "create",
         login=["doctl auth init  # asks for an API token"],
-        setup=[_require("REGION", "set REGION, for example nyc1; see: doctl compute region list"),
-               _require("SSH_KEY", "set SSH_KEY to an ID or fingerprint from: "
-                        "doctl compute ssh-key list"),
-               _default("IMAGE", "ubuntu-24-04-x64")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("REGION",
+                           "set REGION, for example nyc1; see: doctl compute region list"),
+               require_var("SSH_KEY", "set SSH_KEY to an ID or fingerprint from: "
+                           "doctl compute ssh-key list"),
+               default_var("IMAGE", "ubuntu-24-04-x64")],
+        create=rows_to_loops(rows, body),
         addresses=[f"doctl compute droplet list --format Name,PublicIPv4,PublicIPv6 "
                    f"> {shq('addresses-' + provider.id + '.txt')}"])
 
 
 def _vultr(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["vultr-cli instance create --region \"$REGION\"",
-                           f"--plan {shq(row.offering.id)} --os \"$OS_ID\"",
-                           "--label \"$PREFIX-$i\" --host \"$PREFIX-$i\" "
+        return continued(["vultr-cli instance create --region \"$REGION\"",
+                          f"--plan {shq(row.offering.id)} --os \"$OS_ID\"",
+                          "--label \"$PREFIX-$i\" --host \"$PREFIX-$i\" "
                            "--ssh-keys \"$SSH_KEY_ID\""])
 
     return ToolSteps(
         tool="vultr-cli", source="docs.vultr.com/reference/vultr-cli/instance/create",
-        login=[_require("VULTR_API_KEY", "export VULTR_API_KEY with your API key")],
-        setup=[_require("REGION", "set REGION, for example ewr; see: vultr-cli regions list"),
-               _require("OS_ID", "set OS_ID to the Ubuntu LTS id from: vultr-cli os list"),
-               _require("SSH_KEY_ID", "set SSH_KEY_ID from: vultr-cli ssh-key list")],
-        create=_rows_to_loops(rows, body),
+        login=[require_var("VULTR_API_KEY", "export VULTR_API_KEY with your API key")],
+        setup=[require_var("REGION", "set REGION, for example ewr; see: vultr-cli regions list"),
+               require_var("OS_ID", "set OS_ID to the Ubuntu LTS id from: vultr-cli os list"),
+               require_var("SSH_KEY_ID", "set SSH_KEY_ID from: vultr-cli ssh-key list")],
+        create=rows_to_loops(rows, body),
         addresses=[f"vultr-cli instance list > {shq('addresses-' + provider.id + '.txt')}"])
 
 
 def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["linode-cli linodes create --label \"$PREFIX-$i\"",
-                           f"--type {shq(row.offering.id)} --region \"$REGION\" --image \"$IMAGE\"",
-                           "--root_pass \"$ROOT_PASS\" --authorized_keys \"$SSH_PUBKEY\""])
+        return continued(["linode-cli linodes create --label \"$PREFIX-$i\"",
+                          f"--type {shq(row.offering.id)} --region \"$REGION\" --image \"$IMAGE\"",
+                          "--root_pass \"$ROOT_PASS\" --authorized_keys \"$SSH_PUBKEY\""])
 
     return ToolSteps(
         tool="linode-cli", source="github.com/linode/linode-cli wiki Usage; "
         "techdocs.akamai.com/linode-api/reference (Create a Linode)",
         login=["linode-cli configure  # asks for a personal access token"],
-        setup=[_require("REGION", "set REGION, for example us-east; see: linode-cli regions list"),
-               _require("ROOT_PASS", "set ROOT_PASS, a strong root password (required)"),
-               _default("SSH_PUBKEY", "$(cat ~/.ssh/id_ed25519.pub)"),
-               _default("IMAGE", "linode/ubuntu24.04")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("REGION",
+                           "set REGION, for example us-east; see: linode-cli regions list"),
+               require_var("ROOT_PASS", "set ROOT_PASS, a strong root password (required)"),
+               default_var("SSH_PUBKEY", "$(cat ~/.ssh/id_ed25519.pub)"),
+               default_var("IMAGE", "linode/ubuntu24.04")],
+        create=rows_to_loops(rows, body),
         addresses=[f"linode-cli linodes list --format label,ipv4 "
                    f"> {shq('addresses-' + provider.id + '.txt')}"])
 
 
 def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["scw instance server create name=\"$PREFIX-$i\"",
-                           f"type={shq(row.offering.id.upper())} zone=\"$ZONE\" image=\"$IMAGE\"",
-                           f"ip=new tags.0={shq(row.group)} --wait"])
+        return continued(["scw instance server create name=\"$PREFIX-$i\"",
+                          f"type={shq(row.offering.id.upper())} zone=\"$ZONE\" image=\"$IMAGE\"",
+                          f"ip=new tags.0={shq(row.group)} --wait"])
 
     notes = ["Scaleway names instance types in capitals (`DEV1-S`); the commands use the "
              "catalog offering in capitals."]
@@ -120,34 +122,34 @@ def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
         tool="scw", source="github.com/scaleway/scaleway-cli README and docs/commands/"
         "instance.md (scw instance server create)",
         login=["scw init  # asks for an API key and the default project"],
-        setup=[_require("ZONE", "set ZONE, for example fr-par-1"),
-               _default("IMAGE", "ubuntu_noble")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("ZONE", "set ZONE, for example fr-par-1"),
+               default_var("IMAGE", "ubuntu_noble")],
+        create=rows_to_loops(rows, body),
         addresses=[f"scw instance server list zone=\"$ZONE\" "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=notes)
 
 
-def _upcloud_plan(offering_id: str) -> str:
+def upcloud_plan(offering_id: str) -> str:
     """UpCloud plans are written `4xCPU-8GB`; the catalog keeps ids in lower case."""
     return offering_id.upper().replace("XCPU", "xCPU")
 
 
 def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["upctl server create --hostname \"$PREFIX-$i\"",
-                           f"--title {shq(row.group)} --zone \"$ZONE\"",
-                           f"--plan {shq(_upcloud_plan(row.offering.id))} --os \"$OS\"",
+        return continued(["upctl server create --hostname \"$PREFIX-$i\"",
+                          f"--title {shq(row.group)} --zone \"$ZONE\"",
+                          f"--plan {shq(upcloud_plan(row.offering.id))} --os \"$OS\"",
                            "--ssh-keys \"$SSH_PUBKEY\" --wait"])
 
     return ToolSteps(
         tool="upctl", source="github.com/UpCloudLtd/upcloud-cli docs/upctl_server_create.md, "
         "docs/upctl_server_list.md",
-        login=[_require("UPCLOUD_USERNAME", "export UPCLOUD_USERNAME and UPCLOUD_PASSWORD")],
-        setup=[_require("ZONE", "set ZONE, for example fi-hel1; see: upctl zone list"),
-               _default("OS", "Ubuntu Server 24.04 LTS (Noble Numbat)"),
-               _default("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
-        create=_rows_to_loops(rows, body),
+        login=[require_var("UPCLOUD_USERNAME", "export UPCLOUD_USERNAME and UPCLOUD_PASSWORD")],
+        setup=[require_var("ZONE", "set ZONE, for example fi-hel1; see: upctl zone list"),
+               default_var("OS", "Ubuntu Server 24.04 LTS (Noble Numbat)"),
+               default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
+        create=rows_to_loops(rows, body),
         addresses=[f"upctl server list --show-ip-addresses=public "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["UpCloud writes plans as `4xCPU-8GB`; the commands use that spelling of the "
@@ -157,19 +159,20 @@ def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
 def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
     """OVHcloud Public Cloud is OpenStack: flavors are named as in the catalog (b3-16)."""
     def body(row: Row) -> list[str]:
-        return _continued([f"openstack server create --flavor {shq(row.offering.id)}",
-                           "--image \"$IMAGE\" --key-name \"$KEY_NAME\" --network \"$NETWORK\"",
-                           f"--property group={shq(row.group)} --wait \"$PREFIX-$i\""])
+        return continued([f"openstack server create --flavor {shq(row.offering.id)}",
+                          "--image \"$IMAGE\" --key-name \"$KEY_NAME\" --network \"$NETWORK\"",
+                          f"--property group={shq(row.group)} --wait \"$PREFIX-$i\""])
 
     return ToolSteps(
         tool="openstack", source="docs.openstack.org python-openstackclient (openstack server "
         "create); OVHcloud Public Cloud guides (openrc.sh, Ext-Net)",
         login=[". ./openrc.sh  # downloaded from the OVHcloud Control Panel (Users & Roles)"],
-        setup=[_require("OS_REGION_NAME", "source openrc.sh; it sets OS_REGION_NAME, e.g. GRA11"),
-               _require("KEY_NAME", "set KEY_NAME from: openstack keypair list"),
-               _default("IMAGE", "Ubuntu 24.04"),
-               _default("NETWORK", "Ext-Net")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("OS_REGION_NAME",
+                           "source openrc.sh; it sets OS_REGION_NAME, e.g. GRA11"),
+               require_var("KEY_NAME", "set KEY_NAME from: openstack keypair list"),
+               default_var("IMAGE", "Ubuntu 24.04"),
+               default_var("NETWORK", "Ext-Net")],
+        create=rows_to_loops(rows, body),
         addresses=[f"openstack server list -c Name -c Networks "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["The `ovhcloud` CLI can create instances too, but takes flavor and image IDs; "
@@ -178,32 +181,32 @@ def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
 
 def _gcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return _continued(["gcloud compute instances create \"$PREFIX-$i\"",
-                           f"--machine-type={shq(row.offering.id)} --zone=\"$ZONE\"",
-                           "--image-family=\"$IMAGE_FAMILY\" --image-project=\"$IMAGE_PROJECT\"",
+        return continued(["gcloud compute instances create \"$PREFIX-$i\"",
+                          f"--machine-type={shq(row.offering.id)} --zone=\"$ZONE\"",
+                          "--image-family=\"$IMAGE_FAMILY\" --image-project=\"$IMAGE_PROJECT\"",
                            f"--description={shq(row.group)}"])
 
     return ToolSteps(
         tool="gcloud", source="cloud.google.com/sdk/gcloud/reference/compute/instances/create",
         login=["gcloud auth login"],
-        setup=[_require("ZONE", "set ZONE, for example us-central1-a"),
-               _default("IMAGE_FAMILY", "ubuntu-2404-lts-amd64"),
-               _default("IMAGE_PROJECT", "ubuntu-os-cloud")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("ZONE", "set ZONE, for example us-central1-a"),
+               default_var("IMAGE_FAMILY", "ubuntu-2404-lts-amd64"),
+               default_var("IMAGE_PROJECT", "ubuntu-os-cloud")],
+        create=rows_to_loops(rows, body),
         addresses=[f"gcloud compute instances list > {shq('addresses-' + provider.id + '.txt')}"])
 
 
 BUILDERS = {
     "hcloud": _hcloud, "doctl": _doctl, "vultr-cli": _vultr, "linode-cli": _linode,
-    "scw": _scw, "upctl": _upctl, "gcloud": _gcloud, "az": _az, "ionosctl": _ionosctl,
-    "oci": _oci,
+    "scw": _scw, "upctl": _upctl, "gcloud": _gcloud, "az": az_steps, "ionosctl": ionosctl_steps,
+    "oci": oci_steps,
 }
 
 
 def _ovhcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
     if provider.kind == "cloud":
         return _openstack(provider, rows)
-    steps = _console(provider, rows)
+    steps = console_steps(provider, rows)
     return ToolSteps(
         tool="ovhcloud", source="github.com/ovh/ovhcloud-cli doc/ovhcloud_baremetal*.md",
         console=steps.console[:2] + ["Dedicated servers are ordered in the OVHcloud Control "
@@ -216,9 +219,9 @@ def tool_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
     if provider.cli == "ovhcloud":
         return _ovhcloud(provider, rows)
     builder = BUILDERS.get(provider.cli or "")
-    return builder(provider, rows) if builder else _console(provider, rows)
+    return builder(provider, rows) if builder else console_steps(provider, rows)
 
 
-REPLAN = [_require("INVENTORY", "set INVENTORY to the inventory file of this plan"),
-          _require("PROVIDER", "set PROVIDER to the id of the provider that refused"),
+REPLAN = [require_var("INVENTORY", "set INVENTORY to the inventory file of this plan"),
+          require_var("PROVIDER", "set PROVIDER to the id of the provider that refused"),
           "planner plan \"$INVENTORY\" --exclude \"$PROVIDER\" -o \"out/without-$PROVIDER\""]

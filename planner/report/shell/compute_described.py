@@ -11,11 +11,11 @@ from planner.models.catalog import Offering, Provider
 from planner.report.shell.base import (
     Row,
     ToolSteps,
-    _console,
-    _continued,
-    _default,
-    _require,
-    _rows_to_loops,
+    console_steps,
+    continued,
+    default_var,
+    require_var,
+    rows_to_loops,
     shq,
 )
 
@@ -55,20 +55,20 @@ def ionos_type(offering: Offering) -> str | None:
 
 
 def _unnamed(provider: Provider, rows: list[Row], what: str) -> ToolSteps:
-    steps = _console(provider, rows)
+    steps = console_steps(provider, rows)
     return ToolSteps(tool=None, source=None, console=steps.console, notes=[
         f"The catalog offerings here do not name {what}, so no `{provider.cli}` command is "
         "given; order in the console."])
 
 
-def _az(provider: Provider, rows: list[Row]) -> ToolSteps:
+def az_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
     if any(azure_size(r.offering) is None for r in rows):
         return _unnamed(provider, rows, "an Azure VM size")
 
     def body(row: Row) -> list[str]:
-        return _continued(["az vm create --resource-group \"$RESOURCE_GROUP\" "
-                           "--name \"$PREFIX-$i\"",
-                           f"--size {shq(azure_size(row.offering))} --image \"$IMAGE\"",
+        return continued(["az vm create --resource-group \"$RESOURCE_GROUP\" "
+                          "--name \"$PREFIX-$i\"",
+                          f"--size {shq(azure_size(row.offering))} --image \"$IMAGE\"",
                            "--admin-username \"$ADMIN_USER\" --ssh-key-values \"$SSH_PUBKEY\"",
                            f"--tags group={shq(row.group)}"])
 
@@ -76,18 +76,18 @@ def _az(provider: Provider, rows: list[Row]) -> ToolSteps:
         tool="az", source="learn.microsoft.com/cli/azure/vm (az vm create, "
         "az vm list-ip-addresses)",
         login=["az login"],
-        setup=[_require("RESOURCE_GROUP", "set RESOURCE_GROUP (az group create first)"),
-               _default("IMAGE", "Ubuntu2204"),
-               _default("ADMIN_USER", "azureuser"),
-               _default("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("RESOURCE_GROUP", "set RESOURCE_GROUP (az group create first)"),
+               default_var("IMAGE", "Ubuntu2204"),
+               default_var("ADMIN_USER", "azureuser"),
+               default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
+        create=rows_to_loops(rows, body),
         addresses=[f"az vm list-ip-addresses --resource-group \"$RESOURCE_GROUP\" -o table "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["The VM size is the one the catalog offering names; add the disk its description "
                "lists (a managed data disk) in the portal or with `az vm disk attach`."])
 
 
-def _oci(provider: Provider, rows: list[Row]) -> ToolSteps:
+def oci_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
     if any(oci_shape(r.offering) is None for r in rows):
         return _unnamed(provider, rows, "an OCI shape and its OCPUs")
 
@@ -100,18 +100,18 @@ def _oci(provider: Provider, rows: list[Row]) -> ToolSteps:
             parts.append(f"--shape-config {shq(json.dumps(config, sort_keys=True))}")
         parts += ["--image-id \"$IMAGE_ID\" --display-name \"$PREFIX-$i\"",
                   "--ssh-authorized-keys-file \"$SSH_PUBKEY\" --assign-public-ip true"]
-        return _continued(parts)
+        return continued(parts)
 
     return ToolSteps(
         tool="oci", source="docs.oracle.com/iaas/tools/oci-cli (oci compute instance launch)",
         login=["oci setup config  # asks for the tenancy, user and API key"],
-        setup=[_require("COMPARTMENT_ID", "set COMPARTMENT_ID to the OCID of the compartment"),
-               _require("AVAILABILITY_DOMAIN", "set AVAILABILITY_DOMAIN, for example "
-                        "Uocm:US-ASHBURN-AD-1"),
-               _require("SUBNET_ID", "set SUBNET_ID to the OCID of a public subnet"),
-               _require("IMAGE_ID", "set IMAGE_ID to the OCID of an Ubuntu LTS image"),
-               _default("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("COMPARTMENT_ID", "set COMPARTMENT_ID to the OCID of the compartment"),
+               require_var("AVAILABILITY_DOMAIN", "set AVAILABILITY_DOMAIN, for example "
+                           "Uocm:US-ASHBURN-AD-1"),
+               require_var("SUBNET_ID", "set SUBNET_ID to the OCID of a public subnet"),
+               require_var("IMAGE_ID", "set IMAGE_ID to the OCID of an Ubuntu LTS image"),
+               default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
+        create=rows_to_loops(rows, body),
         addresses=[f"oci compute instance list --compartment-id \"$COMPARTMENT_ID\" "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["Shape, OCPUs and memory are the ones the catalog offering names; attach the block "
@@ -119,21 +119,21 @@ def _oci(provider: Provider, rows: list[Row]) -> ToolSteps:
                "instance's VNIC (console, or `oci compute instance list-vnics`)."])
 
 
-def _ionosctl(provider: Provider, rows: list[Row]) -> ToolSteps:
+def ionosctl_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
     if any(ionos_type(r.offering) is None for r in rows):
         return _unnamed(provider, rows, "an IONOS server type")
 
     def body(row: Row) -> list[str]:
-        return _continued(["ionosctl server create --datacenter-id \"$DATACENTER_ID\"",
-                           f"--name \"$PREFIX-$i\" --type {shq(ionos_type(row.offering))}",
-                           f"--cores {shq(f'{row.offering.vcpu.value:g}')} "
+        return continued(["ionosctl server create --datacenter-id \"$DATACENTER_ID\"",
+                          f"--name \"$PREFIX-$i\" --type {shq(ionos_type(row.offering))}",
+                          f"--cores {shq(f'{row.offering.vcpu.value:g}')} "
                            f"--ram {shq(f'{row.offering.ram_gb.value:g}GB')} -w -W"])
 
     return ToolSteps(
         tool="ionosctl", source="github.com/ionos-cloud/ionosctl docs (ionosctl server create)",
         login=["ionosctl login"],
-        setup=[_require("DATACENTER_ID", "set DATACENTER_ID from: ionosctl datacenter list")],
-        create=_rows_to_loops(rows, body),
+        setup=[require_var("DATACENTER_ID", "set DATACENTER_ID from: ionosctl datacenter list")],
+        create=rows_to_loops(rows, body),
         addresses=[f"ionosctl server list --datacenter-id \"$DATACENTER_ID\" "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["`ionosctl server create` makes the server only: add the boot volume its "

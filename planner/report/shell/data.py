@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from planner.report.shell.base import _require, shq
+from planner.report.shell.base import require_var, shq
 
 
 def rsync_copy(label: str, first: int, last: int) -> list[str]:
     """Copy one source server's share of a group's data to each of its new servers."""
-    return [_require("SRC_DIR", "set SRC_DIR to the data directory on the source server"),
+    return [require_var("SRC_DIR", "set SRC_DIR to the data directory on the source server"),
             f"PREFIX={shq(label)}",
             f"for i in $(seq {first} {last}); do",
             "  # source shard i goes to new server i; add the recorded addresses to",
@@ -27,7 +27,7 @@ def rsync_verify(label: str, first: int, last: int) -> list[str]:
 
 def rsync_verify_all(targets: list[tuple[str, int]]) -> list[str]:
     """The checks of every group copy, in one block."""
-    lines = [_require("SRC_DIR", "set SRC_DIR as for the copy")]
+    lines = [require_var("SRC_DIR", "set SRC_DIR as for the copy")]
     for label, servers in targets:
         lines += rsync_verify(label, 1, max(servers, 1))
     return lines
@@ -61,8 +61,8 @@ def rclone_setup(source_cli: str | None, targets: list[str]) -> list[str]:
 
 
 def rclone_copy(target: str) -> list[str]:
-    return [_require("BUCKET", "set BUCKET to the bucket (or bucket/prefix) assigned to "
-                     "this target"),
+    return [require_var("BUCKET", "set BUCKET to the bucket (or bucket/prefix) assigned to "
+                        "this target"),
             f"rclone copy \"source:$BUCKET\" {shq(target)}:\"$BUCKET\" --transfers 64 "
             "--checkers 128 --fast-list --progress"]
 

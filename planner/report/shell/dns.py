@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from planner.report.shell.base import _require, shq
+from planner.report.shell.base import require_var, shq
 
 
 def zone_file(zone: str) -> str:
@@ -12,15 +12,15 @@ def zone_file(zone: str) -> str:
 
 
 def zone_export(zone: str) -> list[str]:
-    return [_require("OLD_NS", "set OLD_NS to a name server of the current provider"),
+    return [require_var("OLD_NS", "set OLD_NS to a name server of the current provider"),
             f"dig @\"$OLD_NS\" {shq(zone)} AXFR > {zone_file(zone)}"]
 
 
 def zone_import(vendor_id: str, website: str | None, zone: str) -> tuple[list[str], list[str]]:
     """(commands, console steps) that load `zone` into a DNS vendor."""
     if vendor_id == "cloudflare-dns":
-        return ([_require("ZONE_ID", "set ZONE_ID, shown on the Overview page of the zone"),
-                 _require("CLOUDFLARE_API_TOKEN", "export a token with DNS Write"),
+        return ([require_var("ZONE_ID", "set ZONE_ID, shown on the Overview page of the zone"),
+                 require_var("CLOUDFLARE_API_TOKEN", "export a token with DNS Write"),
                  "curl \"https://api.cloudflare.com/client/v4/zones/$ZONE_ID/"
                  "dns_records/import\" \\",
                  "  --request POST --header \"Authorization: Bearer $CLOUDFLARE_API_TOKEN\" \\",
@@ -39,7 +39,7 @@ def zone_import(vendor_id: str, website: str | None, zone: str) -> tuple[list[st
 
 
 def zone_check(zone: str) -> list[str]:
-    return [_require("NEW_NS", "set NEW_NS to a name server of the new provider"),
+    return [require_var("NEW_NS", "set NEW_NS to a name server of the new provider"),
             f"dig @\"$NEW_NS\" {shq(zone)} SOA +short",
             f"dig @\"$NEW_NS\" {shq(zone)} NS +short"]
 

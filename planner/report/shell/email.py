@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.report.shell.base import _require, shq
+from planner.report.shell.base import require_var, shq
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def sender_dns(vendor_id: str, website: str | None) -> SenderDns | None:
     return EMAIL_VENDORS.get(vendor_id)
 
 
-PTR_CHECK = [_require("MAIL_IP", "set MAIL_IP to a sending address"),
+PTR_CHECK = [require_var("MAIL_IP", "set MAIL_IP to a sending address"),
              "dig -x \"$MAIL_IP\" +short"]
 
 

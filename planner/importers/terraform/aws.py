@@ -4,8 +4,7 @@ ElastiCache, Amazon MQ, MSK, OpenSearch)."""
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.importers.records import (
     Collector,
@@ -13,52 +12,20 @@ from planner.importers.records import (
     block,
     count_of,
     items,
-    resource_role,
     role_of,
     size,
     tag_map,
     text,
 )
-
-if TYPE_CHECKING:
-    from planner.importers.terraform import Index, Res
-
-
-def type_of(r: Res, col: Collector, key: str, where: dict[str, Any] | None = None,
-            path: str = "") -> str | None:
-    """The instance type at `key`; skipped (None) when absent, an error when not text."""
-    value = (r.values if where is None else where).get(key)
-    if value is None:
-        col.skip(r.address, f"no {key} in the state")
-        return None
-    if not text(value):
-        raise col.error(f"{r.address}: {key} must be text",
-                        path=f"{r.path}.values.{path}{key}")
-    return value
-
-
-def count(r: Res, col: Collector, *keys: str, default: int | None = None) -> int | None:
-    for key in keys:
-        value = r.values.get(key)
-        if value is not None:
-            n = count_of(value)
-            if n is None:
-                raise col.error(f"{r.address}: {key} must be a whole number >= 0",
-                                path=f"{r.path}.values.{key}")
-            return n
-    return default
-
-
-def tags_of(r: Res) -> dict[str, str]:
-    return tag_map(r.values.get("tags")) or tag_map(r.values.get("tags_all"))
-
-
-def fallback(r: Res) -> str:
-    return resource_role(r.address, r.type, r.name)
-
-
-def slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40] or "x"
+from planner.importers.terraform.state import (
+    Index,
+    Res,
+    count,
+    fallback,
+    slug,
+    tags_of,
+    type_of,
+)
 
 
 def aws_instance(r: Res, col: Collector, index: Index) -> None:

@@ -1,38 +1,17 @@
-"""`terraform show -json` output: the root module and its child modules, recursively.
-
-Each managed resource is one entry of the state (a counted or for_each resource has one
-per index). Compute resources become servers (handlers in tf_aws and tf_clouds); managed
-services become the groups or service needs that replace them; buckets become object
-storage, zones DNS zones; the rest is counted as ignored.
-"""
+"""A Terraform state or plan (`terraform show -json`, root module and child modules) as a
+list of resources, the index of what resources point at, and readers of a resource's
+attributes that every provider's handlers share."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.importers import tf_aws, tf_clouds
-from planner.importers.records import Collector, items, text
+from planner.importers.records import Collector, count_of, resource_role, tag_map, text
 
-HANDLERS = {**tf_aws.HANDLERS, **tf_clouds.HANDLERS}
-QUEUES = {"aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "google_pubsub_topic",
-          "azurerm_servicebus_namespace", "azurerm_eventhub_namespace"}
-BUCKETS = {"aws_s3_bucket": ("bucket", "s3://"), "google_storage_bucket": ("name", "gs://"),
-           "azurerm_storage_account": ("name", "azure storage account ")}
-ZONES = {"aws_route53_zone", "google_dns_managed_zone", "azurerm_dns_zone"}
 RECORDS = {"aws_route53_record": "zone_id", "google_dns_record_set": "managed_zone"}
-UNSIZED = {
-    "aws_dynamodb_table": "DynamoDB table", "aws_efs_file_system": "EFS file system",
-    "aws_lambda_function": "Lambda function", "aws_ecs_service": "ECS service",
-    "azurerm_mssql_database": "Azure SQL database", "azurerm_cosmosdb_account": "Cosmos DB",
-    "azurerm_redis_cache": "Azure Cache for Redis", "google_redis_instance": "Memorystore",
-    "google_bigtable_instance": "Bigtable", "google_spanner_instance": "Spanner",
-    "google_cloudfunctions_function": "Cloud Function", "google_cloud_run_service": "Cloud Run",
-}
-REFERENCED = {"aws_launch_template", "aws_launch_configuration",
-              "google_compute_instance_template", "google_compute_region_instance_template"}
-SOURCE_OF = {"aws": "aws-ec2", "azurerm": "azure", "google": "google-cloud"}
 
 
 @dataclass
@@ -98,11 +77,11 @@ def resources(data: Any, col: Collector) -> list[Res]:
     return out
 
 
-def _is_record(rtype: str) -> bool:
+def is_record(rtype: str) -> bool:
     return rtype in RECORDS or (rtype.startswith("azurerm_dns_") and rtype.endswith("_record"))
 
 
-def _index(found: list[Res]) -> Index:
+def index_of(found: list[Res]) -> Index:
     index = Index()
     for r in found:
         v = r.values
@@ -113,7 +92,7 @@ def _index(found: list[Res]) -> Index:
         elif r.type in ("google_compute_instance_template",
                         "google_compute_region_instance_template"):
             target, kind = index.templates, text(v.get("machine_type"))
-        elif _is_record(r.type):
+        elif is_record(r.type):
             zone = text(v.get(RECORDS.get(r.type, "zone_name")))
             if zone:
                 index.records[zone.lower().rstrip(".")] += 1
@@ -128,45 +107,38 @@ def _index(found: list[Res]) -> Index:
     return index
 
 
-def _zone(r: Res, col: Collector, index: Index) -> None:
-    v = r.values
-    name = text(v.get("dns_name" if r.type == "google_dns_managed_zone" else "name"))
-    if not name:
-        col.skip(r.address, "DNS zone without a name in the state")
-        return
-    private = (r.type == "aws_route53_zone" and bool(items(v.get("vpc")))) or (
-        v.get("visibility") == "private")
-    if private:
-        col.skip(r.address, f"private zone {name}: it moves with the servers, no public "
-                 "delegation to change")
-        return
-    zone = name.lower().rstrip(".")
-    keys = [zone, text(v.get("zone_id")) or "", text(v.get("name")) or ""]
-    records = sum(index.records.get(k.lower().rstrip("."), 0) for k in set(keys) if k)
-    col.zones[zone] = max(records, col.zones.get(zone) or 0) or None
+def type_of(r: Res, col: Collector, key: str, where: dict[str, Any] | None = None,
+            path: str = "") -> str | None:
+    """The instance type at `key`; skipped (None) when absent, an error when not text."""
+    value = (r.values if where is None else where).get(key)
+    if value is None:
+        col.skip(r.address, f"no {key} in the state")
+        return None
+    if not text(value):
+        raise col.error(f"{r.address}: {key} must be text",
+                        path=f"{r.path}.values.{path}{key}")
+    return value
 
 
-def import_terraform(data: Any, col: Collector) -> None:
-    found = resources(data, col)
-    index = _index(found)
-    for r in found:
-        prefix = r.type.split("_", 1)[0]
-        if r.type in HANDLERS:
-            HANDLERS[r.type](r, col, index)
-        elif r.type in ZONES:
-            _zone(r, col, index)
-        elif r.type in BUCKETS:
-            key, scheme = BUCKETS[r.type]
-            col.buckets.append(f"{scheme}{text(r.values.get(key)) or r.address}")
-        elif r.type in QUEUES:
-            col.queues.append(f"{r.address} ({r.type})")
-        elif r.type in UNSIZED:
-            col.skip(r.address, f"{UNSIZED[r.type]}: a managed service the import cannot "
-                     "size; add a group for what will replace it")
-        elif r.type in REFERENCED or _is_record(r.type):
-            continue
-        else:
-            col.ignored[r.type] += 1
-            continue
-        if prefix in SOURCE_OF:
-            col.providers.add(SOURCE_OF[prefix])
+def count(r: Res, col: Collector, *keys: str, default: int | None = None) -> int | None:
+    for key in keys:
+        value = r.values.get(key)
+        if value is not None:
+            n = count_of(value)
+            if n is None:
+                raise col.error(f"{r.address}: {key} must be a whole number >= 0",
+                                path=f"{r.path}.values.{key}")
+            return n
+    return default
+
+
+def tags_of(r: Res) -> dict[str, str]:
+    return tag_map(r.values.get("tags")) or tag_map(r.values.get("tags_all"))
+
+
+def fallback(r: Res) -> str:
+    return resource_role(r.address, r.type, r.name)
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40] or "x"

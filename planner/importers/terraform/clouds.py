@@ -3,8 +3,6 @@ Kubernetes node pools, and the managed databases replaced by servers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from planner.importers.records import (
     Collector,
     block,
@@ -15,10 +13,15 @@ from planner.importers.records import (
     tag_map,
     text,
 )
-from planner.importers.tf_aws import count, fallback, slug, tags_of, type_of
-
-if TYPE_CHECKING:
-    from planner.importers.terraform import Index, Res
+from planner.importers.terraform.state import (
+    Index,
+    Res,
+    count,
+    fallback,
+    slug,
+    tags_of,
+    type_of,
+)
 
 
 def _vm(r: Res, col: Collector, vm_type: str | None, n: int = 1, what: str = "",

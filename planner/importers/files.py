@@ -1,0 +1,82 @@
+"""Read export files, each with its format's importer, and group the servers they hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.errors import InputError
+from planner.importers import aws, csvs, terraform
+from planner.importers.detect import load
+from planner.importers.grouping import DEFAULT_KEYS, group_servers
+from planner.importers.records import Collector, Server
+from planner.importers.result import FileReport, ImportResult
+from planner.importers.types import TypeTable
+
+IMPORTERS = {"aws-ec2": aws.import_describe_instances, "terraform": terraform.import_terraform,
+             "azure-migrate": csvs.import_azure_migrate, "aws-ads": csvs.import_ads,
+             "csv": csvs.import_plain}
+BROKER = ("a planner estimate: a self-hosted broker cluster (for example RabbitMQ or NATS) of "
+          "3 servers, 2 vCPU and 4 GB each, replaces them; size it to your traffic")
+
+
+def _dedupe(collectors: list[Collector]) -> None:
+    """A server found in two files (a state and an export of the same account) counts once."""
+    seen: dict[str, str] = {}
+    for col in collectors:
+        kept = []
+        for s in col.servers:
+            if s.ident and s.ident in seen:
+                col.skip(s.origin, f"also in {seen[s.ident]}: counted once")
+                continue
+            if s.ident:
+                seen[s.ident] = col.file
+            kept.append(s)
+        col.servers = kept
+
+
+def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | None = None,
+                 group_by: tuple[str, ...] = DEFAULT_KEYS,
+                 types: tuple[str | Path, ...] = ()) -> ImportResult:
+    """Read every file (as `fmt`, or as its content shows), group the servers, and return
+    what was imported, grouped, skipped and why. Raises InputError naming the file."""
+    if not paths:
+        raise InputError("no files to import")
+    table = TypeTable(tuple(types))
+    collectors = []
+    for path in paths:
+        loaded = load(Path(path), fmt)
+        col = Collector(str(path), loaded.fmt, table)
+        IMPORTERS[loaded.fmt](loaded.data, col)
+        collectors.append(col)
+    _dedupe(collectors)
+    result = ImportResult([], [], [], group_by)
+    for col in collectors:
+        result.files.append(FileReport(col.file, col.fmt, sum(s.count for s in col.servers),
+                                       len(col.skipped)))
+        result.servers += col.servers
+        result.skipped += [(f"{col.file}: {what}", why) for what, why in col.skipped]
+        for name, where in col.unknown.items():
+            result.unknown.setdefault(name, []).extend(f"{col.file}: {w}" for w in where)
+        for zone, records in col.zones.items():
+            result.zones[zone] = max(records or 0, result.zones.get(zone) or 0) or None
+        result.buckets += col.buckets
+        result.queues += col.queues
+        result.ignored.update(col.ignored)
+    providers = {p for col in collectors for p in col.providers}
+    result.provider = providers.pop() if len(providers) == 1 else None
+    if result.queues:
+        result.servers.append(Server(
+            "queue-broker", "queue-broker", "the managed queues and topics it replaces", None,
+            2, 4,
+            count=3, kind="queue", file=", ".join(sorted({c.file for c in collectors
+                                                          if c.queues})),
+            origin=f"{', '.join(result.queues[:5])}"
+                   + (f" and {len(result.queues) - 5} more" if len(result.queues) > 5 else ""),
+            notes=[BROKER]))
+    if not result.servers:
+        reasons = "; ".join(f"{w}: {y}" for w, y in result.skipped[:5]) or "none found"
+        unknown = f"; unknown types: {', '.join(result.unknown)}" if result.unknown else ""
+        raise InputError(f"no servers to import from {', '.join(map(str, paths))} "
+                         f"(skipped: {reasons}{unknown})")
+    result.groups = group_servers(result.servers, group_by)
+    return result

@@ -1,0 +1,67 @@
+"""What an import found: the files read, the servers and their groups, and what was skipped
+and why. `planner.importers.writer.render` turns it into inventory YAML."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from planner.importers.detect import FORMATS
+from planner.importers.grouping import Group
+from planner.importers.records import Server
+
+
+@dataclass
+class FileReport:
+    path: str
+    fmt: str
+    imported: int
+    skipped: int
+
+    @property
+    def description(self) -> str:
+        return FORMATS[self.fmt]
+
+
+@dataclass
+class ImportResult:
+    files: list[FileReport]
+    servers: list[Server]
+    groups: list[Group]
+    group_by: tuple[str, ...]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    zones: dict[str, int | None] = field(default_factory=dict)
+    buckets: list[str] = field(default_factory=list)
+    queues: list[str] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+    provider: str | None = None
+
+    def summary(self) -> list[str]:
+        lines = [f"imported {f.imported} server(s) from {f.path} ({f.description}), "
+                 f"skipped {f.skipped}" for f in self.files]
+        lines.append(f"grouped by {','.join(self.group_by)} into {len(self.groups)} group(s):")
+        for g in self.groups:
+            gpu = f", {g.gpu} GPU" if g.gpu else ""
+            lines.append(f"  {g.name}: {g.count} x {g.vcpu:g} vCPU, {g.ram_gb:g} GB, {g.arch}"
+                         f"{gpu} ({'; '.join(g.types)})")
+        if self.zones:
+            lines.append(f"DNS zones: {', '.join(self.zones)}")
+        if self.buckets:
+            lines.append(f"object storage: {len(self.buckets)} bucket(s)")
+        if self.queues:
+            lines.append(f"queues and topics: {len(self.queues)}, replaced by a broker group")
+        for what, why in self.skipped[:20]:
+            lines.append(f"skipped {what}: {why}")
+        if len(self.skipped) > 20:
+            lines.append(f"skipped {len(self.skipped) - 20} more (the first 30 are listed in "
+                         "the written file's header)")
+        for name, where in self.unknown.items():
+            lines.append(f"unknown type {name} ({len(where)} server entries, e.g. {where[0]}): "
+                         "not imported; give its specs with --types FILE.csv "
+                         "(columns type,vcpu,ram_gb,arch)")
+        if self.ignored:
+            top = ", ".join(f"{t} x{n}" for t, n in self.ignored.most_common(8))
+            lines.append(f"ignored {sum(self.ignored.values())} resource(s) that hold no "
+                         f"servers or data: {top}{', ...' if len(self.ignored) > 8 else ''}")
+        return lines
