@@ -1,4 +1,5 @@
-"""The pipeline in one call: prepare, formulate, solve, assemble the Plan, verify it.
+"""The pipeline in one call: prepare the instance, formulate the MILP, make the warm start
+from the greedy plans, solve, assemble the Plan, verify it.
 
 Pure apart from the solver; the CLI does the reading and writing around it.
 """
@@ -6,21 +7,18 @@ Pure apart from the solver; the CLI does the reading and writing around it.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
-
-from pydantic import ValidationError
 
 from planner.baseline.waves import PLACEMENTS, baseline
-from planner.errors import PlannerError
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
-from planner.formulation.objectives import value_at
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
-from planner.models.plan import Plan
+from planner.models.plan import Override, Plan
 from planner.results.assemble import build_plan
 from planner.solver.phases import solve
+from planner.solver.warmstart import best_hint
 from planner.verify import verify_or_raise
 
 
@@ -30,146 +28,11 @@ class Run:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def with_overrides(inventory: Inventory, deadline_hours: int | None = None,
-                   exclude: tuple[str, ...] = (),
-                   max_fact_age_days: int | None = None) -> Inventory:
-    """The inventory with command-line overrides applied, validated again as a whole."""
-    data = inventory.model_dump()
-    if deadline_hours is not None:
-        data["deadline_hours"] = deadline_hours
-    if max_fact_age_days is not None:
-        data["policy"]["max_fact_age_days"] = max_fact_age_days
-    if exclude:
-        policy = data["policy"]
-        policy["excluded_providers"] = sorted(set(policy["excluded_providers"]) | set(exclude))
-    try:
-        return Inventory.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "inventory"
-        raise PlannerError(f"override rejected: {where}: {first['msg']}") from None
-
-
-def greedy_hint(model, greedy) -> dict[str, float]:
-    """The greedy plan's servers as values of the model's r variables (those it has), each
-    group cut to what the greedy plan says is serving (dependencies included), then trimmed
-    until the spread policy holds at the horizon (the cut can unbalance a group); and its
-    data copies as values of the copy variables. By variable name."""
-    return {var.name: x for var, x in _greedy_point(model, greedy).items()}
-
-
-def best_hint(model, greedy_plans) -> dict[str, float]:
-    """Of the greedy plans' hints, the one with the fewest tier-weighted unserved hours in
-    the model, then the cheapest, then the first: the solver's start, and the plan when the
-    solver cannot improve on it in the time (from about 2,000 synthetic servers up)."""
-    points = [_greedy_point(model, greedy) for greedy in greedy_plans]
-    best = min(points, key=lambda point: (value_at(model.unserved, point),
-                                          value_at(model.cost, point)))
-    return {var.name: x for var, x in best.items()}
-
-
-def _greedy_point(model, greedy) -> dict:
-    """`greedy_hint` by variable."""
-    inst = model.instance
-    index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
-    rows: dict[str, list[tuple[int, list[float]]]] = {}
-    for row in greedy.servers:
-        ci = index.get((row.group, row.provider, row.offering))
-        if ci is not None:
-            up = [min(row.up_by_hour[t], model.r[(ci, t)].upBound) if (ci, t) in model.r
-                  else 0 for t in inst.grid]
-            rows.setdefault(row.group, []).append((ci, up))
-    counts = {}
-    for g, group_rows in rows.items():
-        serving = [greedy.serving[g][t] for t in inst.grid]
-        for ci, taken in zip((ci for ci, _ in group_rows), _allocate(group_rows, serving)):
-            counts[ci] = taken
-    _trim_to_policy(inst, counts)
-    servers = {model.r[(ci, t)]: float(x) for ci, row in counts.items()
-               for t, x in zip(inst.grid, row) if (ci, t) in model.r}
-    final: dict[tuple[str, str], float] = {}  # (group, provider) -> servers at the horizon
-    for ci, row in counts.items():
-        c = inst.candidates[ci]
-        final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
-    return {**servers, **_greedy_copies(model, greedy, final)}
-
-
-def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict:
-    """The greedy plan's copies of group data as values of the copy variables: GB copied by
-    each variable's hour (C[g,p,t]), within its bounds and no more than the hinted servers
-    at p need at the horizon (`final`). With them fixed, completing the
-    start is a small LP (at 500 groups, this copy schedule was most of it); object storage
-    is left to the LP, which can store more with the egress the groups leave."""
-    cumulative = {(row.demand, row.target): list(accumulate(row.gb_by_hour))
-                  for row in greedy.copies}
-    out = {}
-    for (g, p, t), var in model.copy.items():
-        if (g, p) in cumulative:
-            group = model.instance.groups[g]
-            # no more than the hinted servers need by the horizon: capping a feasible
-            # schedule at a constant keeps it feasible and leaves egress to the storage
-            needed_gb = group.data_gb / group.count * final.get((g, p), 0.0)
-            out[var] = min(var.upBound, needed_gb, cumulative[(g, p)][t])
-    return out
-
-
-def _allocate(rows: list[tuple[int, list[float]]], serving: list[float]) -> list[list[float]]:
-    """Split a group's serving count over its rows, period by period, so that no row ever
-    drops (servers stay up) and none exceeds what it has up: each period keeps the last
-    one's split and hands the increase to rows in order; a fall (rare) is taken from the
-    last rows and carried back so that no row dips."""
-    taken = [[0.0] * len(serving) for _ in rows]
-    previous = [0.0] * len(rows)
-    for i, target in enumerate(serving):
-        now = [min(x, up[i]) for x, (_, up) in zip(previous, rows)]
-        extra = target - sum(now)
-        for j, (_, up) in enumerate(rows):
-            if extra <= 0:
-                break
-            add = min(extra, up[i] - now[j])
-            now[j] += add
-            extra -= add
-        for j in range(len(rows) - 1, -1, -1):
-            if extra >= 0:
-                break
-            cut = min(-extra, now[j])
-            now[j] -= cut
-            extra += cut
-        for j in range(len(rows)):
-            taken[j][i] = now[j]
-        previous = now
-    for row in taken:  # servers stay up: no dips
-        for i in range(len(row) - 2, -1, -1):
-            row[i] = min(row[i], row[i + 1])
-    return taken
-
-
-def _trim_to_policy(inst, counts: dict[int, list[float]]) -> None:
-    """Take servers off the largest holder of a spread group (at every hour, so none dips)
-    until its final placement keeps the max share and the survive-k rule."""
-    policy = inst.inventory.policy
-    k, kept = policy.survive_provider_losses, 1 - policy.min_surviving_share
-    for g, group in inst.groups.items():
-        mine = sorted(ci for ci in counts if inst.candidates[ci].group == g)
-        while group.spread and mine:
-            final: dict[str, float] = {}
-            for ci in mine:
-                p = inst.candidates[ci].provider
-                final[p] = final.get(p, 0) + counts[ci][-1]
-            total, largest = sum(final.values()), sorted(final.values(), reverse=True)
-            if total <= 0 or (largest[0] <= policy.max_share_per_provider * total + 1e-9
-                              and sum(largest[:k]) <= kept * total + 1e-9):
-                break
-            top = min(final, key=lambda p: (-final[p], p))
-            ci = max((ci for ci in mine if inst.candidates[ci].provider == top),
-                     key=lambda ci: (counts[ci][-1], -ci))
-            cap = counts[ci][-1] - 1
-            counts[ci] = [min(x, cap) for x in counts[ci]]
-
-
 def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
-         time_limit: float | None = None, gap: float = 1e-4) -> Run:
-    """Solve and verify. A plan the verifier rejects raises: it is a bug, never a result."""
+         time_limit: float | None = None, gap: float = 1e-4,
+         overrides: Sequence[Override] = ()) -> Run:
+    """Solve and verify. A plan the verifier rejects raises: it is a bug, never a result.
+    `overrides` (those that made these inputs, in order) are recorded in the Plan."""
     seconds = {}
     started = time.perf_counter()
     instance = prepare(inventory, catalog)
@@ -181,6 +44,8 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
     started = time.perf_counter()
     built = build_plan(instance, model, result)
+    if overrides:
+        built = built.model_copy(update={"overrides": list(overrides)})
     verify_or_raise(built)
     seconds["assemble_verify"] = time.perf_counter() - started
     return Run(plan=built, seconds=seconds)

@@ -24,6 +24,7 @@ from planner.inputs import loader
 from planner.models.base import Fact, Series
 from planner.models.plan import CopyRow, ScheduleRow, ServiceRow
 from planner.results.assemble import plan_costs
+from planner.solver import warmstart
 from planner.verify import verify
 
 SMALL = dict(servers=60, groups=8, providers=10)
@@ -278,7 +279,7 @@ def test_the_planner_starts_from_the_better_greedy_plan():
     inventory, catalog = generate(2000, 45, 33, seed=0)
     instance = prepare(inventory, catalog)
     model = formulate(instance)
-    unserved = {placement: value_of(model.unserved, pipeline.greedy_hint(
+    unserved = {placement: value_of(model.unserved, warmstart.greedy_hint(
         model, baseline(inventory, catalog, instance, placement=placement)))
         for placement in PLACEMENTS}
     assert unserved[MOST_HOURS] < 0.95 * unserved[SOONEST]

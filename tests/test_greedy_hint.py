@@ -5,10 +5,10 @@ at the horizon."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import pipeline
 from planner.baseline.waves import PLACEMENTS, SOONEST, baseline
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
+from planner.solver import warmstart
 from planner.solver.start import complete
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
@@ -19,7 +19,7 @@ def _hint(cat_knobs, inv_knobs, placement=SOONEST):
     instance = prepare(inventory, catalog)
     model = formulate(instance)
     greedy = baseline(inventory, catalog, instance, placement=placement)
-    return model, greedy, pipeline.greedy_hint(model, greedy)
+    return model, greedy, warmstart.greedy_hint(model, greedy)
 
 
 def _served(model, hint, g, t):
@@ -68,7 +68,7 @@ def test_the_hint_completes_into_a_feasible_start(cat_knobs, inv_knobs, placemen
 def test_allocation_follows_what_serves_without_dips():
     # row 0 comes up fast, row 1 early but slowly; the group serves 5, 6, 6, 9
     rows = [(0, [3, 6, 6, 6]), (1, [2, 2, 3, 3])]
-    taken = pipeline._allocate(rows, [5, 6, 6, 9])
+    taken = warmstart.allocate(rows, [5, 6, 6, 9])
     assert [sum(col) for col in zip(*taken)] == [5, 6, 6, 9]
     for (_, up), row in zip(rows, taken):
         assert all(a <= b for a, b in zip(row, row[1:]))
@@ -80,7 +80,7 @@ def test_allocation_follows_what_serves_without_dips():
 @settings(max_examples=100, deadline=None, derandomize=True)
 def test_allocation_never_dips_nor_exceeds(increments, serving):
     rows = [(i, [sum(inc[:t + 1]) for t in range(4)]) for i, inc in enumerate(increments)]
-    taken = pipeline._allocate(rows, serving)
+    taken = warmstart.allocate(rows, serving)
     for (_, up), row in zip(rows, taken):
         assert all(a <= b for a, b in zip(row, row[1:]))
         assert all(0 <= x <= u for x, u in zip(row, up))
@@ -96,7 +96,7 @@ def test_the_completed_start_pays_no_fee_for_an_unused_vendor():
     instance = prepare(inventory, catalog)
     model = formulate(instance)
     model.lp.setObjective(model.unserved + 1e-6 * model.cost)
-    start = complete(model.lp, pipeline.greedy_hint(model, baseline(inventory, catalog,
+    start = complete(model.lp, warmstart.greedy_hint(model, baseline(inventory, catalog,
                                                                     instance)))
     uses = {**{v.name: [x for (si, _), x in model.share.items() if si == s]
                for s, v in model.use.items()},
@@ -143,7 +143,7 @@ def test_a_point_by_variable_has_the_value_of_its_hint_by_name(cat_knobs, inv_kn
     from planner.formulation.objectives import value_at, value_of
 
     model, greedy, hint = _hint(cat_knobs, inv_knobs, placement)
-    point = pipeline._greedy_point(model, greedy)
+    point = warmstart.greedy_point(model, greedy)
     assert {v.name: x for v, x in point.items()} == hint
     for expr in (model.unserved, model.cost):
         assert abs(value_at(expr, point) - value_of(expr, hint)) <= 1e-9 * max(

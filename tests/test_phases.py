@@ -9,7 +9,7 @@ from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
 from planner.formulation.objectives import cost_ceiling, value_of
 from planner.models.plan import SolverPhase
-from planner.solver import phases
+from planner.solver import backends, phases
 from planner.solver.highs import snapshot
 from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
@@ -44,18 +44,18 @@ def test_the_tie_break_never_buys_a_server_hour(cat_knobs, inv_knobs):
 def test_phase_two_keeps_coverage_and_never_costs_more(cat_knobs, inv_knobs):
     model = _model(cat_knobs, inv_knobs)
     snapshots = []
-    real_run = phases._run
+    real_run = phases.run
 
     def spy(lp, *args, **kwargs):
         phase = real_run(lp, *args, **kwargs)
         snapshots.append(snapshot(lp))
         return phase
 
-    phases._run = spy
+    phases.run = spy
     try:
         result = phases.solve(model, gap=0)
     finally:
-        phases._run = real_run
+        phases.run = real_run
     first, last = snapshots[0], result.values
     tolerance = 1e-6 * max(1.0, abs(value_of(model.unserved, first)))
     assert value_of(model.unserved, last) <= value_of(model.unserved, first) + tolerance
@@ -75,7 +75,7 @@ def test_the_ceiling_bounds_every_cost():
 def test_phase_one_is_reported_about_coverage_alone():
     raw = SolverPhase(name="coverage", status="optimal", raw_status="Optimal",
                       objective=100.4, bound=100.0, gap=0.004)
-    phase = phases._about_coverage(raw, unserved=100.0, tie_break=0.5)
+    phase = phases.about_coverage(raw, unserved=100.0, tie_break=0.5)
     assert phase.objective == 100.0 and phase.bound == 99.5
     assert phase.gap == pytest.approx(0.005)
     assert phase.status == "optimal"
@@ -87,5 +87,5 @@ def test_cbc_takes_a_start_with_solver_noise():
     noisy = {name: (value - 5e-11 if value == 0 else value)
              for name, value in result.values.items()}
     model.lp.setObjective(model.cost)
-    phase = phases._run(model.lp, "cbc", 30, 1e-4, "cost", start=noisy)
+    phase = backends.run(model.lp, "cbc", 30, 1e-4, "cost", start=noisy)
     assert phase.status != "no_solution"

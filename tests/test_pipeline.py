@@ -3,6 +3,7 @@
 import pytest
 
 from planner import pipeline
+from planner.inputs.overrides import Flags, apply_flags
 from planner.inputs.planfile import plan_json
 from planner.models import Catalog, Plan
 from planner.verify import verify
@@ -49,7 +50,7 @@ def test_the_source_is_never_a_target(base):
 
 
 def test_exclusion_by_organization_removes_every_entry():
-    inv = pipeline.with_overrides(small_inventory(), exclude=("acme",))
+    inv = apply_flags(small_inventory(), Flags(exclude=("acme",)))
     cat = catalog_dict()
     cat["providers"][1]["organization"] = "acme"
     plan = pipeline.plan(inv, Catalog.model_validate(cat)).plan
@@ -110,4 +111,4 @@ def test_a_provider_offering_only_after_the_horizon_is_never_used():
 def test_overrides_are_validated():
     from planner.errors import PlannerError
     with pytest.raises(PlannerError, match="horizon"):
-        pipeline.with_overrides(small_inventory(horizon=30), deadline_hours=48)
+        apply_flags(small_inventory(horizon=30), Flags(deadline_hours=48))

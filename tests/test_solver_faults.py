@@ -5,7 +5,8 @@ from click.testing import CliRunner
 
 from planner import pipeline
 from planner.cli.main import main
-from planner.solver import phases
+from planner.errors import PlannerError
+from planner.solver import backends, phases
 from planner.verify import verify
 from tests.builders import catalog_dict, inventory_dict, small_catalog, small_inventory
 
@@ -20,24 +21,24 @@ def test_missing_highs_falls_back_to_cbc_with_a_warning(monkeypatch):
 def test_failing_highs_falls_back_to_cbc_with_a_warning(monkeypatch):
     def broken(lp, solver, name):
         if name == "highs":
-            raise phases.PlannerError("the highs solver failed: simulated crash")
+            raise PlannerError("the highs solver failed: simulated crash")
         lp.solve(solver)
 
-    monkeypatch.setattr(phases, "_solve", broken)
+    monkeypatch.setattr(backends, "solve_lp", broken)
     plan = pipeline.plan(small_inventory(horizon=60), small_catalog()).plan
     assert plan.solver.solver == "cbc" and verify(plan) == []
     assert any("simulated crash" in w for w in plan.warnings)
 
 
 def test_no_solution_in_time_exits_1_and_writes_nothing(monkeypatch, tmp_path):
-    original = phases._run
+    original = phases.run
 
     def nothing(lp, name, time_limit, gap, phase, **starts):
         result = original(lp, name, time_limit, gap, phase, **starts)
         return result.model_copy(update={"status": "no_solution", "objective": None,
                                          "raw_status": "Time limit reached"})
 
-    monkeypatch.setattr(phases, "_run", nothing)
+    monkeypatch.setattr(phases, "run", nothing)
     plan = pipeline.plan(small_inventory(horizon=60), small_catalog()).plan
     assert plan.status == "no_solution" and plan.schedule == []
     inv, cat = tmp_path / "inv.yaml", tmp_path / "cat.yaml"

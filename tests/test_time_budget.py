@@ -4,7 +4,8 @@ cost then searched on its own candidates only)."""
 
 from bench.generate import generate
 from planner import pipeline
-from planner.solver.phases import LARGE_MODEL_COLUMNS, SECONDS_PER_COLUMN, worth_running
+from planner.solver.backends import LARGE_MODEL_COLUMNS
+from planner.solver.budget import SECONDS_PER_COLUMN, worth_running
 
 
 def test_worth_running_only_with_time_for_the_set_up():

@@ -160,13 +160,19 @@ def test_compare_command_writes_markdown_and_json(tmp_path):
 
 
 def test_scenarios_compose_in_order_then_sets(tmp_path):
-    from planner.inputs.overrides import compose
+    from planner.inputs.overrides import Flags, apply_all
 
     first = Scenario(name="first", deadline_hours=36, set={"groups.web.count": 10})
     second = Scenario(name="second", set={"groups.web.count": 12})
-    inv, _ = compose(small_inventory(horizon=60), small_catalog(), [first, second],
-                     {"groups.db.count": 2})
+    inv, _, applied = apply_all(small_inventory(horizon=60), small_catalog(),
+                                [("a.yaml", first), ("b.yaml", second)],
+                                {"groups.db.count": 2}, Flags())
     assert (inv.deadline_hours, inv.groups[0].count, inv.groups[1].count) == (36, 12, 2)
+    assert [(o.source, o.path, o.value) for o in applied] == [
+        ("scenario 'first' (a.yaml)", "deadline_hours", 36),
+        ("scenario 'first' (a.yaml)", "groups.web.count", 10),
+        ("scenario 'second' (b.yaml)", "groups.web.count", 12),
+        ("--set", "groups.db.count", 2)]
 
 
 def test_plan_command_takes_scenarios_and_sets(tmp_path):

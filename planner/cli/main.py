@@ -16,6 +16,7 @@ from planner.cli.writers import write_atomic
 from planner.errors import PlannerError
 from planner.inputs import loader, overrides
 from planner.inputs.planfile import load_plan, plan_json
+from planner.models.plan import Override
 from planner.report.catalog import KINDS, entries, list_json, list_table, show_text
 from planner.report.render import TEMPLATES, render_runbook
 from planner.report.summary import summary_json, summary_text
@@ -85,12 +86,15 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
                  max_fact_age_days, scenarios, sets, solver, time_limit, gap, output, fmt,
                  quiet):
     """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
-    inv = pipeline.with_overrides(loader.load_inventory(inventory), deadline_hours, exclude,
-                                  max_fact_age_days)
     catalog = load_catalog(catalogs, no_default_catalog)
-    inv, catalog = overrides.compose(inv, catalog, [loader.load_scenario(p) for p in scenarios],
-                                     dict(overrides.parse_set(s) for s in sets))
-    run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap)
+    inv, catalog, applied = overrides.apply_all(
+        loader.load_inventory(inventory), catalog,
+        [(str(p), loader.load_scenario(p)) for p in scenarios],
+        dict(overrides.parse_set(s) for s in sets),
+        overrides.Flags(deadline_hours, tuple(exclude), max_fact_age_days))
+    applied = [Override(source="-c", path=str(p)) for p in catalogs] + applied
+    run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap,
+                        overrides=applied)
     if run.plan.status == "no_solution":
         said = "; ".join(f"{p.name}: {p.raw_status}" for p in run.plan.solver.phases)
         raise PlannerError(f"no plan was found ({said}); nothing was written. Give the solver "

@@ -1,5 +1,10 @@
-"""What-if overrides: a Scenario applied to an inventory and a catalog gives new, validated
-inputs. Pure; every path is checked, so a typo is an error, never a silent no-op.
+"""Overrides: a Scenario applied to an inventory and a catalog gives new, validated inputs.
+Pure; every path is checked, so a typo is an error, never a silent no-op.
+
+One order, whatever the order on the command line: the inventory, the catalog layers
+(`-c`, read by the loader), the scenario files in the order given (`-s`), `--set`, then the
+explicit flags (`--deadline-hours`, `--exclude`, `--max-fact-age-days`), which win last.
+`apply_all` applies them in that order and returns what it applied, for the Plan.
 
 Paths are dotted: `deadline_hours`, `policy.survive_provider_losses`, `groups.web.count`
 (list items by name or id, or by index), `services.dns.current_ns_ttl_seconds`, and
@@ -11,6 +16,7 @@ fact becomes a fact whose source names the scenario and which is marked as an es
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -19,6 +25,7 @@ from pydantic import ValidationError
 from planner.errors import PlannerError
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
+from planner.models.plan import Override
 from planner.models.scenario import Scenario
 
 BASE = Scenario(name="base", description="the inputs as they are")
@@ -140,11 +147,67 @@ def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
         raise PlannerError(f"scenario {scenario.name!r}: {where}: {first['msg']}") from None
 
 
-def compose(inventory: Inventory, catalog: Catalog, scenarios: list[Scenario],
-            extra_sets: dict[str, Any] | None = None) -> tuple[Inventory, Catalog]:
-    """Scenarios applied one after the other, then the extra `PATH=VALUE` overrides."""
-    for scenario in scenarios:
+@dataclass(frozen=True)
+class Flags:
+    """The command line's explicit overrides; None or empty: not given."""
+
+    deadline_hours: int | None = None
+    exclude: tuple[str, ...] = ()
+    max_fact_age_days: int | None = None
+
+
+def apply_flags(inventory: Inventory, flags: Flags) -> Inventory:
+    """The inventory with the command-line flags applied, validated again as a whole."""
+    data = inventory.model_dump()
+    if flags.deadline_hours is not None:
+        data["deadline_hours"] = flags.deadline_hours
+    if flags.max_fact_age_days is not None:
+        data["policy"]["max_fact_age_days"] = flags.max_fact_age_days
+    if flags.exclude:
+        policy = data["policy"]
+        policy["excluded_providers"] = sorted(set(policy["excluded_providers"])
+                                              | set(flags.exclude))
+    try:
+        return Inventory.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "inventory"
+        raise PlannerError(f"override rejected: {where}: {first['msg']}") from None
+
+
+def scenario_overrides(scenario: Scenario, source: str,
+                       extra_sets: dict[str, Any] | None = None) -> list[Override]:
+    """What `apply` sets for `scenario`, in the order it sets it."""
+    shorthands = [("deadline_hours", scenario.deadline_hours),
+                  ("exclude", list(scenario.exclude) or None), ("only", scenario.only),
+                  ("budget", scenario.budget), ("one_time_budget", scenario.one_time_budget),
+                  ("monthly_budget", scenario.monthly_budget)]
+    return ([Override(source=source, path=path, value=value)
+             for path, value in shorthands if value is not None]
+            + [Override(source=source, path=path, value=value)
+               for path, value in [*scenario.set.items(), *(extra_sets or {}).items()]])
+
+
+def flag_overrides(flags: Flags) -> list[Override]:
+    """The flags as Overrides, in the order `apply_flags` sets them."""
+    given = [("--deadline-hours", "deadline_hours", flags.deadline_hours),
+             ("--max-fact-age-days", "policy.max_fact_age_days", flags.max_fact_age_days),
+             ("--exclude", "exclude", list(flags.exclude) or None)]
+    return [Override(source=source, path=path, value=value)
+            for source, path, value in given if value is not None]
+
+
+def apply_all(inventory: Inventory, catalog: Catalog,
+              scenarios: list[tuple[str, Scenario]], extra_sets: dict[str, Any],
+              flags: Flags) -> tuple[Inventory, Catalog, list[Override]]:
+    """Scenarios (each with the file it came from) in order, then `--set`, then the flags:
+    the new inputs and the overrides applied, in that order."""
+    applied: list[Override] = []
+    for file, scenario in scenarios:
         inventory, catalog = apply(inventory, catalog, scenario)
+        applied += scenario_overrides(scenario, f"scenario {scenario.name!r} ({file})")
     if extra_sets:
         inventory, catalog = apply(inventory, catalog, Scenario(name="--set"), extra_sets)
-    return inventory, catalog
+        applied += scenario_overrides(Scenario(name="--set"), "--set", extra_sets)
+    inventory = apply_flags(inventory, flags)
+    return inventory, catalog, applied + flag_overrides(flags)

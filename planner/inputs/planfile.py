@@ -12,8 +12,10 @@ from planner.models.plan import Plan
 
 
 def plan_json(plan: Plan) -> str:
-    """Canonical JSON of a Plan: the same Plan always gives the same bytes."""
-    return plan.model_dump_json(indent=1) + "\n"
+    """Canonical JSON of a Plan: the same Plan always gives the same bytes. `overrides` is
+    left out when there were none (reading it back gives the same empty list)."""
+    return plan.model_dump_json(indent=1, exclude=None if plan.overrides else {"overrides"}) \
+        + "\n"
 
 
 def load_plan(path: Path) -> Plan:

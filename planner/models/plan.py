@@ -7,7 +7,7 @@ Wall-clock timings are not part of the Plan, so the same inputs give byte-identi
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -124,6 +124,18 @@ class Exclusion(StrictModel):
     reason: str
 
 
+class Override(StrictModel):
+    """One change made to the inputs after they were read, in the order applied: the catalog
+    layers (`-c`), each scenario file's shorthands and `set` paths (`-s`), `--set`, then the
+    command-line flags, which win last."""
+
+    source: str = Field(description="What made it: '-c', \"scenario 'NAME' (FILE)\", "
+                        "'--set', or the flag ('--deadline-hours').")
+    path: str = Field(description="The dotted path or scenario shorthand it set; for a "
+                      "catalog layer, the layer's file.")
+    value: Any = Field(default=None, description="The value it set (None for a catalog layer).")
+
+
 class Plan(StrictModel):
     planner_version: str
     inputs_digest: str = Field(description="sha256 of the canonical JSON of the inputs.")
@@ -151,3 +163,6 @@ class Plan(StrictModel):
     stale_facts: list[StaleFact] = Field(default_factory=list, description="Facts behind the "
                                          "chosen providers older than policy.max_fact_age_days.")
     warnings: list[str] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list, description="The overrides "
+                                      "applied to the inputs, in order; absent from the JSON "
+                                      "when there were none.")
