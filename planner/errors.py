@@ -1,4 +1,6 @@
-"""Errors the CLI reports as one short message (exit code 1), never as a traceback."""
+"""Errors the CLI reports as one short message, never as a traceback: PlannerError for a
+problem with the input or the environment (exit 1), InternalError for a bug in the planner
+(exit 3, with the details written to a file)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,11 @@ MAX_SHOWN = 20
 
 class PlannerError(Exception):
     """Base of every error caused by the user's input or environment, not by a bug."""
+
+
+class InternalError(Exception):
+    """A bug in the planner, not a problem with the input: for example a plan that the
+    independent verifier rejects. Never a PlannerError, so never reported as bad input."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import click
@@ -13,7 +17,7 @@ from planner.cli import imports as cli_imports
 from planner.cli import whatif as cli_whatif
 from planner.cli.common import load_catalog
 from planner.cli.writers import write_atomic
-from planner.errors import PlannerError
+from planner.errors import InternalError, PlannerError
 from planner.inputs import loader, overrides
 from planner.inputs.planfile import load_plan, plan_json
 from planner.models.plan import Override
@@ -22,7 +26,7 @@ from planner.report.render import TEMPLATES, render_runbook
 from planner.report.summary import summary_json, summary_text
 from planner.verify import verify
 
-EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 130, 143
+EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 3, 130, 143
 
 
 class Terminated(KeyboardInterrupt):
@@ -33,10 +37,26 @@ def _on_sigterm(signum, frame):
     raise Terminated()
 
 
+def _bug_report(exc: BaseException) -> str:
+    """Write what a bug report needs (version, command line, the error in full, traceback)
+    to a new file in the temporary folder; its path, or why it could not be written."""
+    text = (f"planner {__version__}\ncommand: {' '.join(sys.argv)}\n"
+            f"time: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n\n{exc}\n\n"
+            + "".join(traceback.format_exception(exc)))
+    try:
+        fd, path = tempfile.mkstemp(prefix="planner-bug-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        return path
+    except OSError as err:
+        return f"(not written: {err.strerror})"
+
+
 class _Group(click.Group):
-    """Input and plan errors end in one clear message and exit 1; Ctrl-C in exit 130,
-    SIGTERM in 143. Outputs are written whole or not at all, so either way the previous
-    ones are intact."""
+    """Input and plan errors end in one clear message and exit 1; a bug (a plan the verifier
+    rejects, any unexpected exception) in a one-line message and exit 3, its details in a
+    file; Ctrl-C in exit 130, SIGTERM in 143. Outputs are written whole or not at all, so
+    either way the previous ones are intact."""
 
     def invoke(self, ctx):
         signal.signal(signal.SIGTERM, _on_sigterm)
@@ -45,6 +65,15 @@ class _Group(click.Group):
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: say so, never a traceback
+            what = (str(exc) if isinstance(exc, InternalError)
+                    else f"{type(exc).__name__}: {exc}").splitlines()[0][:200]
+            click.echo(f"internal error (a bug in planner, not in your input): {what}; "
+                       f"nothing was written; details in {_bug_report(exc)}", err=True)
+            ctx.exit(EXIT_BUG)
         except KeyboardInterrupt as exc:
             terminated = isinstance(exc, Terminated)
             click.echo(f"{'terminated' if terminated else 'interrupted'}: outputs not "

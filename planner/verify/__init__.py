@@ -9,10 +9,10 @@ Floats compare with a tolerance of 1e-6 x max(1, |value|); server counts compare
 Per-hour rules report the first hour that breaks them and how many more hours do.
 
 The package stays independent of the code it checks: no module in it imports pulp, highspy,
-planner.formulation.families or planner.formulation.instance. Layout: context.py (the plan's
-lookups and tolerance
-helpers), structure.py (rules 1-7), flows.py (8-14), summary.py (15-20), costs.py (the cost
-arithmetic); this module holds the public API and the order of the checks.
+planner.formulation, planner.solver, planner.baseline or planner.results (import-linter
+checks it). Layout: context.py (the plan's lookups and tolerance helpers), structure.py
+(rules 1-7), flows.py (8-14), summary.py (15-20), costs.py (the cost arithmetic); this
+module holds the public API and the order of the checks.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain, islice
 
-from planner.errors import PlannerError
+from planner.errors import InternalError
 from planner.models.plan import Plan
 from planner.verify.context import REL_TOL, Context, Violation, hours_consistent
 from planner.verify.flows import (
@@ -56,8 +56,11 @@ MAX_VIOLATIONS = 200
 SHOWN = 20  # violations spelled out in a PlanInvalid message
 
 
-class PlanInvalid(PlannerError):
+class PlanInvalid(InternalError):
     """A Plan failed verification: a bug upstream, never a result to show."""
+
+    def __reduce__(self):  # raised in a what-if worker, it crosses back to the parent whole
+        return PlanInvalid, (self.violations,)
 
     def __init__(self, violations: Sequence[Violation]):
         self.violations = list(violations)

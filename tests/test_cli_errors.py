@@ -1,0 +1,104 @@
+"""Which override wins, and what a bug looks like at the command line: explicit flags beat
+scenario files and --set whatever their order on the line, and the plan records what was
+applied; a plan the verifier rejects, or any unexpected exception, exits 3 with one line
+saying it is a bug and where its details are, never a traceback, never exit 1."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from planner import pipeline
+from planner.cli.main import main
+from tests.builders import catalog_dict, inventory_dict
+
+
+@pytest.fixture()
+def files(tmp_path):
+    inv, cat, scenario = tmp_path / "inv.yaml", tmp_path / "cat.yaml", tmp_path / "s.yaml"
+    inv.write_text(yaml.safe_dump(inventory_dict(horizon=60)))
+    cat.write_text(yaml.safe_dump(catalog_dict()))
+    scenario.write_text("name: later\ndeadline_hours: 36\n")
+    return tmp_path, inv, cat, scenario
+
+
+def _plan(inv, cat, out, *extra):
+    return CliRunner().invoke(main, ["plan", str(inv), "--no-default-catalog", "-c", str(cat),
+                                     "-o", str(out), "-q", *extra])
+
+
+@pytest.mark.parametrize("flag_first", [True, False])
+def test_a_flag_beats_a_scenario_file_and_set(files, flag_first):
+    tmp, inv, cat, scenario = files
+    flag = ["--deadline-hours", "12"]
+    rest = ["-s", str(scenario), "--set", "deadline_hours=40"]
+    result = _plan(inv, cat, tmp / "out", *(flag + rest if flag_first else rest + flag))
+    assert result.exit_code == 0, result.output
+    plan = json.loads((tmp / "out" / "plan.json").read_text())
+    assert plan["deadline_hours"] == plan["inventory"]["deadline_hours"] == 12
+    assert [(o["source"], o["path"], o["value"]) for o in plan["overrides"]] == [
+        ("-c", str(cat), None),
+        (f"scenario 'later' ({scenario})", "deadline_hours", 36),
+        ("--set", "deadline_hours", 40),
+        ("--deadline-hours", "deadline_hours", 12)]
+
+
+def test_without_a_flag_set_beats_the_scenario(files):
+    tmp, inv, cat, scenario = files
+    result = _plan(inv, cat, tmp / "out", "--set", "deadline_hours=40", "-s", str(scenario))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp / "out" / "plan.json").read_text())["deadline_hours"] == 40
+
+
+def _bug_files(tmp):
+    return sorted(tmp.glob("planner-bug-*.txt"))
+
+
+def test_a_verifier_rejection_exits_3_and_says_it_is_a_bug(files, monkeypatch):
+    tmp, inv, cat, _ = files
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    real = pipeline.build_plan
+
+    def tampered(*args):  # an assembly bug: one server more at the deadline than scheduled
+        plan = real(*args)
+        return plan.model_copy(update={"servers_at_deadline": plan.servers_at_deadline + 1})
+
+    monkeypatch.setattr(pipeline, "build_plan", tampered)
+    result = _plan(inv, cat, tmp / "out")
+    assert result.exit_code == 3, result.output
+    line = result.output.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith("internal error (a bug in planner, not in your input): "
+                           "plan fails verification")
+    [report] = _bug_files(tmp)
+    assert str(report) in line
+    details = report.read_text()
+    assert "PlanInvalid" in details and "Traceback" in details and "coverage" in details
+    assert not (tmp / "out").exists()
+
+
+def test_an_unexpected_exception_exits_3_with_its_details_in_a_file(files, monkeypatch):
+    tmp, inv, cat, _ = files
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+
+    def broken(instance):
+        return 1 / 0
+
+    monkeypatch.setattr(pipeline, "formulate", broken)
+    result = _plan(inv, cat, tmp / "out")
+    assert result.exit_code == 3, result.output
+    assert "ZeroDivisionError: division by zero" in result.output
+    assert "Traceback" not in result.output
+    [report] = _bug_files(tmp)
+    assert "1 / 0" in report.read_text()
+
+
+def test_bad_input_still_exits_1(files):
+    tmp, inv, cat, _ = files
+    result = _plan(inv, cat, tmp / "out", "--set", "policy.nope=1")
+    assert result.exit_code == 1 and "policy.nope" in result.output
+    assert "internal error" not in result.output
