@@ -83,13 +83,14 @@ def test_the_rows_are_those_made_one_by_one(catalog_knobs, inventory_knobs):
     model = formulate(inst)
     curves = inst.offering_curves
     expected = {
-        "demand": _capped(model, lambda c: c.group, lambda g, t: inst.groups[g].count),
-        "cap": _capped(model, lambda c: c.provider,
+        "group_demand": _capped(model, lambda c: c.group, lambda g, t: inst.groups[g].count),
+        "provider_capacity": _capped(model, lambda c: c.provider,
                        lambda p, t: inst.provider_curves[p].values[t]),
-        "stock": _capped(model, lambda c: (c.provider, c.offering),
+        "offering_capacity": _capped(model, lambda c: (c.provider, c.offering),
                          lambda k, t: curves[k].values[t] if k in curves else np.inf),
-        "data": _data(model), "dep": _dependencies(model), "up": _stay_up(model)}
-    assert expected["dep"] and expected["up"]  # the small case has both
+        "data_before_service": _data(model), "dependency": _dependencies(model),
+        "servers_stay_up": _stay_up(model)}
+    assert expected["dependency"] and expected["servers_stay_up"]  # the small case has both
     for family, rows in expected.items():
         assert _rows_of(model.lp, family) == rows, family
 

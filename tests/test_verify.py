@@ -199,7 +199,7 @@ def test_schedule_decreasing_and_hour_zero():
     rows = valid_schedule()
     down = rows[1].up_by_hour[:]
     down[7] = 2
-    assert "schedule" in names(build_plan(schedule=[rows[0], rows[1].model_copy(
+    assert "servers_stay_up" in names(build_plan(schedule=[rows[0], rows[1].model_copy(
         update={"up_by_hour": down}), rows[2]]))
     plan = with_row(valid_plan(), "schedule", 0, up_by_hour=bumped(rows[0].up_by_hour, 0, 1,
                                                                    suffix=False))
@@ -244,14 +244,15 @@ def test_offering_capacity_delivery_and_stock():
 def test_data_copy_missing_copy():
     copies = valid_copies()[1:]
     found = verify(build_plan(copies=copies))
-    assert any(v.constraint == "data_copy" and "hour 3: 450 > 0" in v.detail for v in found)
+    assert any(v.constraint == "data_before_service" and "hour 3: 450 > 0" in v.detail
+               for v in found)
 
 
 def test_data_copy_row_rules():
     copies = valid_copies()
     late = copies[0].model_copy(update={"gb_by_hour": hours({4: 450.0, 5: 450.0},
                                                             fill_forward=False)})
-    assert "data_copy" in names(build_plan(copies=[late, copies[1]]))
+    assert "data_before_service" in names(build_plan(copies=[late, copies[1]]))
     at_zero = copies[0].model_copy(update={"gb_by_hour": hours({0: 1.0, 3: 450.0, 4: 450.0},
                                                                fill_forward=False)})
     assert "data_copy" in names(build_plan(copies=[at_zero, copies[1]]))
@@ -274,7 +275,7 @@ def test_ingress():
     copies = valid_copies()
     front = copies[0].model_copy(update={"gb_by_hour": hours({3: 900.0}, fill_forward=False)})
     found = verify(build_plan(copies=[front, copies[1]]))
-    assert any(v.constraint == "ingress" and "cloudy at hour 3: 900 > 450" in v.detail
+    assert any(v.constraint == "target_ingress" and "cloudy at hour 3: 900 > 450" in v.detail
                for v in found)
 
 
@@ -288,13 +289,13 @@ def test_object_storage_ingest_rate_and_total():
     gb[9] = 10.0
     found = verify(build_plan(copies=[copies[0], copies[1].model_copy(
         update={"gb_by_hour": gb})]))
-    assert any(v.constraint == "object_storage_ingest" and "310 GB" in v.detail for v in found)
+    assert any(v.constraint == "object_storage_total" and "310 GB" in v.detail for v in found)
 
 
 def test_object_storage_ingest_wrong_target_and_no_demand():
     assert "object_storage_ingest" in names(with_row(valid_plan(), "copies", 1, target="texty"))
     inv = make_inventory(services={"sms": make_inventory().services.sms.model_dump()})
-    assert "object_storage_ingest" in names(build_plan(inventory=inv))
+    assert "object_storage_total" in names(build_plan(inventory=inv))
 
 
 def test_source_egress():
@@ -321,11 +322,19 @@ def test_service_share_above_curve():
                for v in found)
 
 
+def test_service_coverage_never_drops():
+    row = valid_services()[0]
+    dips = row.model_copy(update={"share_by_hour": hours({4: 0.5, 10: 0.25, 28: 1.0})})
+    found = verify(build_plan(services=[dips]))
+    assert [v.constraint for v in found] == ["service_stays_up"]
+    assert "total sms share" in found[0].detail
+
+
 def test_service_share_sum_over_vendors():
     row = valid_services()[0]
     full = row.model_copy(update={"share_by_hour": hours({28: 1.0})})
     found = verify(build_plan(services=[row, full]))
-    assert any(v.constraint == "service_share" and "total sms share" in v.detail
+    assert any(v.constraint == "service_demand" and "total sms share" in v.detail
                for v in found)
 
 
@@ -519,9 +528,10 @@ def expected_breaks(schedule: list[ScheduleRow], costs) -> set[str]:
         return [sum(r.up_by_hour[t] for r in schedule if pred(r)) for t in range(H + 1)]
     db, web = total(lambda r: r.group == "db"), total(lambda r: r.group == "web")
     out = set()
-    if any(r.up_by_hour[0] != 0 or any(b < a for a, b in zip(r.up_by_hour, r.up_by_hour[1:]))
-           for r in schedule):
+    if any(r.up_by_hour[0] != 0 for r in schedule):
         out.add("schedule")
+    if any(any(b < a for a, b in zip(r.up_by_hour, r.up_by_hour[1:])) for r in schedule):
+        out.add("servers_stay_up")
     if any(db[t] > 2 or web[t] > 6 for t in range(H + 1)):
         out.add("group_demand")
     cloudy, metal = total(lambda r: r.provider == "cloudy"), total(lambda r: r.provider == "metal")
@@ -530,7 +540,7 @@ def expected_breaks(schedule: list[ScheduleRow], costs) -> set[str]:
     if any(metal[t] > DEDI_CAP[t] for t in range(H + 1)):  # dedi is metal's only offering
         out.add("offering_capacity")
     if any(db[t] * 450 > DB_DATA_COPIED[t] for t in range(H + 1)):
-        out.add("data_copy")
+        out.add("data_before_service")
     if any(web[t] * 2 > db[t] * 6 for t in range(H + 1)):
         out.add("dependency")
     web_h = {"cloudy": schedule[1].up_by_hour[H], "metal": schedule[2].up_by_hour[H]}
@@ -570,11 +580,13 @@ def expected_copy_breaks(copies: list[CopyRow], costs) -> set[str]:
     if db[0] != 0 or bucket[0] != 0:
         out.add("data_copy")
     if any(over(db[t], INGRESS_CLOUDY[t]) for t in range(H + 1)):
-        out.add("ingress")
+        out.add("target_ingress")
     if any(over(db[t] + bucket[t], EGRESS[t]) for t in range(H + 1)):
         out.add("source_egress")
-    if any(over(bucket[t], INGEST_BUCKET[t]) for t in range(H + 1)) or over(sum(bucket), 300.0):
+    if any(over(bucket[t], INGEST_BUCKET[t]) for t in range(H + 1)):
         out.add("object_storage_ingest")
+    if over(sum(bucket), 300.0):
+        out.add("object_storage_total")
     if costs.one_time_total > 1000 or costs.monthly_total > 5000:
         out.add("budget")
     return out

@@ -9,7 +9,10 @@ decision, when nothing new serves). Variables, all created only where their curv
   a[s,t]   in [0,1] share of a service demand carried by service candidate s by hour t
   u[s]     binary   service candidate s is used (only where it has fixed fees)
 
-Each constraint family below is one function whose docstring states it.
+Each constraint family below is one function whose docstring states it. Its rows carry
+its name, and the verifier's rule for it is check_<name> (planner/verify/); rows that only
+define variables carry the name of the function making them (copy_variables,
+service_variables).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from planner.formulation.model import (
     add_constraint,
     period_starts,
 )
-from planner.formulation.objectives import budgets, costs, unserved
+from planner.formulation.objectives import budget, costs, unserved
 from planner.formulation.problem import INF, Problem
 from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
 
@@ -63,27 +66,27 @@ def servers_stay_up(model: Model) -> None:
     pairs = np.column_stack((hashes[later + 1], hashes[later])).ravel()
     count = len(later)
     model.lp.rows.add_block(pairs, np.tile([1.0, -1.0], count), np.full(count, 2), 0.0, INF,
-                            "up")
+                            "servers_stay_up")
 
 
 def group_demand(model: Model) -> None:
     """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
     inst = model.instance
-    capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "demand")
+    capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "group_demand")
 
 
 def provider_capacity(model: Model) -> None:
     """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
     inst = model.instance
     capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
-                "cap")
+                "provider_capacity")
 
 
 def offering_capacity(model: Model) -> None:
     """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
     curves = model.instance.offering_curves
     capped_sums(model, lambda c: (c.provider, c.offering),
-                lambda key, t: curves[key].values[t] if key in curves else INF, "stock")
+                lambda key, t: curves[key].values[t] if key in curves else INF, "offering_capacity")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -102,7 +105,7 @@ def _copy_variables(model: Model) -> None:
             var = model.lp.add_variable(f"C_{len(model.copy)}", 0, inst.groups[g].data_gb)
             model.copy[(g, p, t)] = var
             if previous is not None:
-                add_constraint(model, var >= previous, "copymono")
+                add_constraint(model, var >= previous, "copy_variables")
             previous = var
     for v in inst.storage_vendors:
         previous = None
@@ -114,7 +117,7 @@ def _copy_variables(model: Model) -> None:
             var = model.lp.add_variable(f"S_{len(model.store)}", 0, total_gb)
             model.store[(v, t)] = var
             if previous is not None:
-                add_constraint(model, var >= previous, "storemono")
+                add_constraint(model, var >= previous, "copy_variables")
             previous = var
 
 
@@ -130,13 +133,13 @@ def data_before_service(model: Model) -> None:
     present = np.bincount(row, minlength=len(keys) * periods)
     codes = np.flatnonzero((present > 0) & np.repeat(per_server > 0, periods))
     add_rows(model, row, codes[:, None], per_server[codes // periods][:, None], -INF, 0.0,
-             "data", tails=last_copy(model, keys, codes), tail_coefficient=-1.0)
+             "data_before_service", tails=last_copy(model, keys, codes), tail_coefficient=-1.0)
 
 
 def target_ingress(model: Model) -> None:
     """What arrives at a provider between grid points t' < t fits its link:
     sum_g (C[g,p,t] - C[g,p,t']) <= sum of ingress_p over hours (t', t] (one hour when the
-    grid is hourly); likewise S[v,t] - S[v,t'] <= ingest_v over (t', t]."""
+    grid is hourly)."""
     inst = model.instance
     before = inst.previous_point
     hours_at: dict[str, set[int]] = {}
@@ -149,10 +152,18 @@ def target_ingress(model: Model) -> None:
         for t in sorted(hours):
             flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
                               for g in groups)
-            add_constraint(model, flow <= inst.between(inst.ingress[p], t), "ingress")
+            add_constraint(model, flow <= inst.between(inst.ingress[p], t), "target_ingress")
+
+
+def object_storage_ingest(model: Model) -> None:
+    """What arrives at an object-storage vendor between grid points t' < t fits its ingest:
+    S[v,t] - S[v,t'] <= ingest_v over (t', t]."""
+    inst = model.instance
+    before = inst.previous_point
     for v, t in model.store:
         arrived = model.stored(v, t) - model.stored(v, before[t])
-        add_constraint(model, arrived <= inst.between(inst.storage_ingest[v], t), "ingest")
+        add_constraint(model, arrived <= inst.between(inst.storage_ingest[v], t),
+                       "object_storage_ingest")
 
 
 def source_egress(model: Model) -> None:
@@ -167,7 +178,7 @@ def source_egress(model: Model) -> None:
         flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
                           for g, p in pairs)
         flow += pulp.lpSum(model.stored(v, t) - model.stored(v, before[t]) for v in vendors)
-        add_constraint(model, flow <= inst.between(inst.egress, t), "egress")
+        add_constraint(model, flow <= inst.between(inst.egress, t), "source_egress")
 
 
 def object_storage_total(model: Model) -> None:
@@ -178,7 +189,7 @@ def object_storage_total(model: Model) -> None:
         H = model.instance.horizon_hours
         total_gb = pulp.lpSum(model.stored(v, H) for v in vendors)
         add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
-                       "store_total")
+                       "object_storage_total")
 
 
 def _service_variables(model: Model) -> None:
@@ -193,7 +204,7 @@ def _service_variables(model: Model) -> None:
                 var = model.lp.add_variable(f"a_{si}_{t}", 0, min(1.0, cap))
                 model.share[(si, t)] = var
                 if sc.fixed_fees:
-                    add_constraint(model, var <= min(1.0, cap) * model.use[si], "use")
+                    add_constraint(model, var <= min(1.0, cap) * model.use[si], "service_variables")
     os_demand = inst.inventory.services.object_storage
     for v in sorted({v for v, _ in model.store}):
         offering = inst.vendors[v].offerings[0]
@@ -202,7 +213,7 @@ def _service_variables(model: Model) -> None:
             model.store_use[v] = use = model.lp.add_variable(f"su_{v}", 0, 1, pulp.LpInteger)
             for t in (t for w, t in model.store if w == v):
                 add_constraint(model, model.store[(v, t)] <= os_demand.stored_tb * 1000 * use,
-                               "storeuse")
+                               "service_variables")
 
 
 def service_demand(model: Model) -> None:
@@ -214,7 +225,7 @@ def service_demand(model: Model) -> None:
             terms = [model.share[(si, t)] for si, sc in enumerate(inst.service_candidates)
                      if sc.kind == kind and (si, t) in model.share]
             if sum(v.upBound for v in terms) > 1:
-                add_constraint(model, pulp.lpSum(terms) <= 1, "service")
+                add_constraint(model, pulp.lpSum(terms) <= 1, "service_demand")
 
 
 def service_stays_up(model: Model) -> None:
@@ -228,10 +239,10 @@ def service_stays_up(model: Model) -> None:
             now = [model.share[(si, t)] for si in members if (si, t) in model.share]
             then = [model.share[(si, before)] for si in members if (si, before) in model.share]
             if then:
-                add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_up")
+                add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_stays_up")
 
 
-def dependencies(model: Model) -> None:
+def dependency(model: Model) -> None:
     """A group serves at most the share its dependencies serve:
     count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
     inst = model.instance
@@ -247,7 +258,7 @@ def dependencies(model: Model) -> None:
                 coefficients.append([float(inst.groups[h].count), -float(group.count)])
     if codes:
         add_rows(model, row, np.array(codes, dtype=np.int64), np.array(coefficients), -INF,
-                 0.0, "dep")
+                 0.0, "dependency")
 
 
 def _placed(model: Model, g: str) -> dict[str, Expr]:
@@ -274,20 +285,22 @@ def policy_share(model: Model) -> None:
         total = pulp.lpSum(placed.values())
         if policy.max_share_per_provider < 1:
             for pi, x in enumerate(placed.values()):
-                add_constraint(model, x <= policy.max_share_per_provider * total, "share")
+                add_constraint(model, x <= policy.max_share_per_provider * total, "policy_share")
         if k > 0:
             lam = model.lp.add_variable(f"lambda_{gi}", 0)
             mus = [model.lp.add_variable(f"mu_{gi}_{pi}", 0) for pi in range(len(placed))]
             for pi, (mu, x) in enumerate(zip(mus, placed.values())):
-                add_constraint(model, mu >= x - lam, "mu")
+                add_constraint(model, mu >= x - lam, "policy_share")
             kept = 1 - policy.min_surviving_share
             add_constraint(model, k * lam + pulp.lpSum(mus) <= kept * total,
-                           "survive")
+                           "policy_share")
 
 
+# In this order: the rows' order is the model HiGHS is given, and so the plan it returns.
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
-            data_before_service, target_ingress, source_egress, object_storage_total,
-            service_demand, service_stays_up, dependencies, policy_share, costs, budgets, unserved)
+            data_before_service, target_ingress, object_storage_ingest, source_egress,
+            object_storage_total, service_demand, service_stays_up, dependency, policy_share,
+            costs, budget, unserved)
 
 
 def formulate(instance: Instance) -> Model:

@@ -54,13 +54,13 @@ def costs(model: Model) -> None:
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
 
 
-def budgets(model: Model) -> None:
+def budget(model: Model) -> None:
     """one_time <= one_time_budget; monthly <= monthly_budget (when set)."""
     policy = model.instance.inventory.policy
     if policy.one_time_budget is not None:
-        add_constraint(model, model.one_time <= policy.one_time_budget, "budget_one_time")
+        add_constraint(model, model.one_time <= policy.one_time_budget, "budget")
     if policy.monthly_budget is not None:
-        add_constraint(model, model.monthly <= policy.monthly_budget, "budget_monthly")
+        add_constraint(model, model.monthly <= policy.monthly_budget, "budget")
 
 
 def unserved(model: Model) -> None:
@@ -136,17 +136,17 @@ def coverage_holds(model: Model, values: dict[str, float]) -> list[tuple[object,
             served = model.served(g, t)
             need = round(value_of(served, values))
             if need >= 1:
-                holds.append((served >= need, "hold"))
+                holds.append((served >= need, "coverage_holds"))
     for kind in sorted({sc.kind for sc in inst.service_candidates}):
         for t in period_starts(inst):
             share = model.service_share(kind, t)
             need = value_of(share, values) - SHARE_SLACK
             if need > 0:
-                holds.append((share >= need, "hold"))
+                holds.append((share >= need, "coverage_holds"))
     if model.store:
         for t in period_starts(inst):
             stored = model.stored_total(t)
             need = value_of(stored, values) - STORED_SLACK_GB
             if need > 0:
-                holds.append((stored >= need, "hold"))
+                holds.append((stored >= need, "coverage_holds"))
     return holds

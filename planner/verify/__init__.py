@@ -10,9 +10,12 @@ Per-hour rules report the first hour that breaks them and how many more hours do
 
 The package stays independent of the code it checks: no module in it imports pulp, highspy,
 planner.formulation, planner.solver, planner.baseline or planner.results (import-linter
-checks it). Layout: context.py (the plan's lookups and tolerance helpers), structure.py
-(rules 1-7), flows.py (8-14), summary.py (15-20), costs.py (the cost arithmetic); this
-module holds the public API and the order of the checks.
+checks it). A rule that checks a constraint family has the family's name (check_X checks
+family X of planner/formulation/families.py, its violations say X). Layout: context.py
+(the plan's lookups and tolerance helpers), structure.py (the rows and the servers),
+flows.py (data, services, dependencies, policy), summary.py (costs, coverage, status),
+costs.py (the cost arithmetic); this module holds the public API and the order of the
+checks.
 """
 
 from __future__ import annotations
@@ -24,13 +27,17 @@ from planner.errors import InternalError
 from planner.models.plan import Plan
 from planner.verify.context import REL_TOL, Context, Violation, hours_consistent
 from planner.verify.flows import (
+    check_data_before_service,
     check_data_copy,
     check_dependency,
-    check_ingress,
     check_object_storage_ingest,
+    check_object_storage_total,
     check_policy_share,
+    check_service_demand,
     check_service_share,
+    check_service_stays_up,
     check_source_egress,
+    check_target_ingress,
 )
 from planner.verify.structure import (
     check_excluded,
@@ -39,6 +46,7 @@ from planner.verify.structure import (
     check_offering_capacity,
     check_provider_capacity,
     check_schedule,
+    check_servers_stay_up,
     check_shape,
 )
 from planner.verify.summary import (
@@ -77,9 +85,12 @@ def verify(plan: Plan) -> list[Violation]:
     if not hours_consistent(plan):
         return shape  # hour lists of the wrong length make every other rule meaningless
     ctx = Context.of(plan)
-    checks = (check_fit, check_excluded, check_schedule, check_group_demand,
-              check_provider_capacity, check_offering_capacity, check_data_copy, check_ingress,
-              check_object_storage_ingest, check_source_egress, check_service_share,
+    # a rule named like a constraint family (planner/formulation/families.py) checks it
+    checks = (check_fit, check_excluded, check_schedule, check_servers_stay_up,
+              check_group_demand, check_provider_capacity, check_offering_capacity,
+              check_data_copy, check_data_before_service, check_target_ingress,
+              check_object_storage_ingest, check_object_storage_total, check_source_egress,
+              check_service_share, check_service_demand, check_service_stays_up,
               check_dependency, check_policy_share, check_costs, check_budget, check_coverage,
               check_shortfalls, check_assignments, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)

@@ -20,13 +20,11 @@ from planner.verify.context import (
     violated,
 )
 
-# ---------------------------------------------------------------- 8-11: data
+# ---------------------------------------------------------------- data
 
 def check_data_copy(ctx: Context) -> Iterator[Violation]:
     """Copy rows name a group (or object_storage); a group's copy targets a compute provider,
-    copies >= 0 GB each hour and nothing at hour 0. A server of g at p serves only once its
-    share of g's data (data_gb / count) has arrived: for each hour t,
-    servers(g, p, t) * data_gb / count <= GB copied for g into p by hour t."""
+    copies >= 0 GB each hour and nothing at hour 0."""
     for row in ctx.plan.copies:
         where = f"copy {row.demand}->{row.target}"
         if row.demand != "object_storage" and row.demand not in ctx.groups:
@@ -39,6 +37,12 @@ def check_data_copy(ctx: Context) -> Iterator[Violation]:
                            f"{negative[0]}")
         if not close(row.gb_by_hour[0], 0.0):
             yield violated("data_copy", f"{where}: {num(row.gb_by_hour[0])} GB at hour 0")
+
+
+def check_data_before_service(ctx: Context) -> Iterator[Violation]:
+    """A server of g at p serves only once its share of g's data (data_gb / count) has
+    arrived: for each hour t, servers(g, p, t) * data_gb / count <= GB copied for g into p
+    by hour t."""
     for (gname, pid), rows in ctx.rows_at.items():
         group = ctx.groups.get(gname)
         if group is None or group.data_gb == 0:
@@ -46,11 +50,12 @@ def check_data_copy(ctx: Context) -> Iterator[Violation]:
         per_server = group.data_gb / group.count
         need = [s * per_server for s in sum_lists((r.up_by_hour for r in rows), ctx.H + 1)]
         have = running_sum(ctx.group_copy.get((gname, pid), [0.0] * (ctx.H + 1)))
-        yield from breach("data_copy", f"data of {gname} needed at {pid} vs copied (GB)",
+        yield from breach("data_before_service",
+                          f"data of {gname} needed at {pid} vs copied (GB)",
                           need, have)
 
 
-def check_ingress(ctx: Context) -> Iterator[Violation]:
+def check_target_ingress(ctx: Context) -> Iterator[Violation]:
     """GB copied into a provider during hour t, over all groups, stay within
     curves.ingress_gb(onboarding_hours, ingress_gbps)."""
     into: dict[str, list[float]] = {}
@@ -62,14 +67,13 @@ def check_ingress(ctx: Context) -> Iterator[Violation]:
         if provider is not None:
             cap = curves.ingress_gb(provider.onboarding_hours.value, provider.ingress_gbps.value,
                                     ctx.H).values
-            yield from breach("ingress", f"GB into {pid}", gb, cap)
+            yield from breach("target_ingress", f"GB into {pid}", gb, cap)
 
 
 def check_object_storage_ingest(ctx: Context) -> Iterator[Violation]:
     """Object-storage copies need an object_storage demand and target an object_storage
     vendor; per hour they stay within curves.object_storage_ingest_gb of the vendor's first
-    offering (the one object storage uses), and in all they copy at most stored_tb x 1000 GB."""
-    demand = ctx.service_demand("object_storage")
+    offering (the one object storage uses)."""
     for vid, gb in ctx.storage_copy.items():
         vendor = ctx.vendors.get(vid)
         if vendor is None or vendor.kind != "object_storage":
@@ -78,12 +82,18 @@ def check_object_storage_ingest(ctx: Context) -> Iterator[Violation]:
             continue
         cap = curves.object_storage_ingest_gb(vendor, vendor.offerings[0], ctx.H).values
         yield from breach("object_storage_ingest", f"GB into {vid}", gb, cap)
+
+
+def check_object_storage_total(ctx: Context) -> Iterator[Violation]:
+    """In all, object storage gets at most what is stored, stored_tb x 1000 GB, and nothing
+    without an object_storage demand."""
+    demand = ctx.service_demand("object_storage")
     total = sum(sum(gb) for gb in ctx.storage_copy.values())
     if demand is None and total > 0:
-        yield violated("object_storage_ingest", f"{num(total)} GB copied to object storage, "
+        yield violated("object_storage_total", f"{num(total)} GB copied to object storage, "
                        "but the inventory has no object_storage demand")
     elif demand is not None and not leq(total, demand.stored_tb * 1000):
-        yield violated("object_storage_ingest", f"{num(total)} GB copied to object storage, "
+        yield violated("object_storage_total", f"{num(total)} GB copied to object storage, "
                        f"more than the {num(demand.stored_tb * 1000)} GB stored")
 
 
@@ -95,12 +105,12 @@ def check_source_egress(ctx: Context) -> Iterator[Violation]:
     yield from breach("source_egress", "GB out of the source", total, cap)
 
 
-# ---------------------------------------------------------------- 12-14: services, policy
+# ---------------------------------------------------------------- services, policy
 
 def check_service_share(ctx: Context) -> Iterator[Violation]:
     """A service row names a known vendor of its kind and one of its offerings, for a demand
     the inventory has, that the offering can serve at all (curves.service_misfit); its share
-    stays in [0, curves.service_share(t)]; the shares of one kind sum to at most 1 each hour."""
+    stays in [0, curves.service_share(t)]."""
     for row in ctx.plan.services:
         where = f"{row.kind} on {row.vendor}/{row.offering}"
         vendor = ctx.vendors.get(row.vendor)
@@ -124,11 +134,26 @@ def check_service_share(ctx: Context) -> Iterator[Violation]:
             yield violated("service_share", f"{where}: share {num(shares[t])} at hour {t}")
         cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H).values
         yield from breach("service_share", f"share of {where}", shares, cap)
+
+
+def check_service_demand(ctx: Context) -> Iterator[Violation]:
+    """A demand is carried at most once: the shares of one kind sum to at most 1 each hour."""
     for kind in SERVICE_KINDS:
         rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
         if rows:
-            yield from breach("service_share", f"total {kind} share",
+            yield from breach("service_demand", f"total {kind} share",
                               sum_lists(rows, ctx.H + 1), [1.0] * (ctx.H + 1))
+
+
+def check_service_stays_up(ctx: Context) -> Iterator[Violation]:
+    """Service coverage never drops: the shares of one kind, summed, never decrease (vendors
+    may hand over to one another)."""
+    for kind in SERVICE_KINDS:
+        rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
+        if rows:
+            total = sum_lists(rows, ctx.H + 1)
+            yield from breach("service_stays_up", f"total {kind} share, hour t-1 vs t",
+                              total[:-1], total[1:])
 
 
 def check_dependency(ctx: Context) -> Iterator[Violation]:

@@ -10,7 +10,7 @@ from planner.domain import curves, digest
 from planner.models.plan import Plan
 from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
 
-# ---------------------------------------------------------------- 1-4: structure
+# ---------------------------------------------------------------- structure
 
 def check_shape(plan: Plan) -> Iterator[Violation]:
     """Every hour list has H+1 entries; deadline and horizon match the inventory; the digest
@@ -98,7 +98,7 @@ def check_excluded(ctx: Context) -> Iterator[Violation]:
 
 
 def check_schedule(ctx: Context) -> Iterator[Violation]:
-    """up_by_hour holds whole numbers >= 0, starts at 0 at hour 0 and never decreases."""
+    """up_by_hour holds whole numbers >= 0 and starts at 0 at hour 0."""
     for row in ctx.plan.schedule:
         where, up = f"{row.group} on {row.provider}/{row.offering}", row.up_by_hour
         odd = [t for t, v in enumerate(up) if not isinstance(v, int) or isinstance(v, bool)]
@@ -109,14 +109,20 @@ def check_schedule(ctx: Context) -> Iterator[Violation]:
             yield violated("schedule", f"{where}: {num(up[t])} servers at hour {t}")
         if up[0] != 0:
             yield violated("schedule", f"{where}: {num(up[0])} servers at hour 0 (the decision)")
+
+
+def check_servers_stay_up(ctx: Context) -> Iterator[Violation]:
+    """A row's servers, once up, stay up: up_by_hour never decreases."""
+    for row in ctx.plan.schedule:
+        where, up = f"{row.group} on {row.provider}/{row.offering}", row.up_by_hour
         drops = [t for t in range(1, len(up)) if up[t] < up[t - 1]]
         if drops:
             t = drops[0]
-            yield violated("schedule", f"{where}: drops from {num(up[t - 1])} to {num(up[t])} at "
-                           f"hour {t}")
+            yield violated("servers_stay_up", f"{where}: drops from {num(up[t - 1])} to "
+                           f"{num(up[t])} at hour {t}")
 
 
-# ---------------------------------------------------------------- 5-7: servers
+# ---------------------------------------------------------------- servers
 
 def check_group_demand(ctx: Context) -> Iterator[Violation]:
     """A group never runs more servers than its count: sum of its rows <= count, each hour."""

@@ -28,7 +28,7 @@ from planner.verify.costs import (
     recompute_costs,
 )
 
-# ---------------------------------------------------------------- 15-16: money
+# ---------------------------------------------------------------- money
 
 def check_costs(ctx: Context) -> Iterator[Violation]:
     """plan.costs equals the costs recomputed by costs.recompute_costs, in the
@@ -70,7 +70,7 @@ def check_budget(ctx: Context) -> Iterator[Violation]:
                            f"budget {num(budget)}")
 
 
-# ---------------------------------------------------------------- 17-20: derived fields
+# ---------------------------------------------------------------- derived fields
 
 @dataclass(frozen=True)
 class _Row:
