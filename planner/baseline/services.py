@@ -131,7 +131,7 @@ def full_hour(values, total: float) -> int | None:
 
 
 def baseline_costs(inst: Instance, rows, copies, services) -> tuple[dict, dict]:
-    """Like planner/results/assemble.py `baseline_costs`, from the baseline's rows."""
+    """Like planner/results/assemble.py `plan_costs`, from the baseline's rows."""
     H = inst.horizon_hours
     setup = monthly_servers = 0.0
     for row in rows:

@@ -3,7 +3,7 @@
 It is the yardstick the benchmarks hold the planner against (bench/run.py), built from the
 same eligibility and the same capacity curves (planner.formulation.instance, read only), and costed
 the
-way the Plan is (planner/results/assemble.py `baseline_costs`), so the comparison is like for like.
+way the Plan is (planner/results/assemble.py `plan_costs`), so the comparison is like for like.
 
 The rules, in order:
 

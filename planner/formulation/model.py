@@ -119,7 +119,7 @@ def linear(pairs, constant: float = 0.0, terms: dict | None = None) -> Expr:
 
 
 def period_starts(inst: Instance) -> list[int]:
-    """The hours that start a period (see prepare.time_grid); variables live only there."""
+    """The hours that start a period (see instance.time_grid); variables live only there."""
     return inst.grid
 
 

@@ -9,7 +9,7 @@ import pulp
 from planner.solver.highs import HighsSolver, snapshot
 from planner.solver.restricted import restrict
 
-# The binaries saying a service or storage vendor is used (formulate._service_variables):
+# The binaries saying a service or storage vendor is used (families._service_variables):
 # their fixed fees are paid once the binary is 1.
 USE_PREFIXES = ("u_", "su_")
 
