@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.writers import write_atomic
+from planner.cli.writers import check_not_inputs, check_output, write_atomic
 from planner.errors import PlannerError
 from planner.importers.detect import FORMATS
 from planner.importers.files import import_files
@@ -42,6 +42,8 @@ def register(main: click.Group) -> None:
         Application Discovery Service or plain CSV) into a commented inventory."""
         try:
             keys = parse_group_by(group_by)
+            check_output(output)
+            check_not_inputs([output], files)
             if output.exists() and not force:
                 raise PlannerError(f"{output} exists: give --force to overwrite it, or "
                                    "another -o")

@@ -16,7 +16,13 @@ from planner import __version__, pipeline
 from planner.cli import imports as cli_imports
 from planner.cli import whatif as cli_whatif
 from planner.cli.common import load_catalog
-from planner.cli.writers import write_atomic
+from planner.cli.writers import (
+    check_folder,
+    check_not_inputs,
+    check_output,
+    write_atomic,
+    write_together,
+)
 from planner.errors import InternalError, PlannerError
 from planner.inputs import loader, overrides
 from planner.inputs.planfile import load_plan, plan_json
@@ -115,6 +121,11 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
                  max_fact_age_days, scenarios, sets, solver, time_limit, gap, output, fmt,
                  quiet):
     """Plan the exit for INVENTORY and write DIR/plan.json and DIR/runbook.md."""
+    files = [output / "plan.json", output / "runbook.md"]
+    check_folder(output)  # before any work: a run that cannot write its plan is not started
+    for path in files:
+        check_output(path)
+    check_not_inputs(files, [inventory, *catalogs, *scenarios])
     catalog = load_catalog(catalogs, no_default_catalog)
     inv, catalog, applied = overrides.apply_all(
         loader.load_inventory(inventory), catalog,
@@ -129,9 +140,7 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
         raise PlannerError(f"no plan was found ({said}); nothing was written. Give the solver "
                            "more time (--time-limit) or try --solver cbc")
     runbook = render_runbook(run.plan)
-    files = [output / "plan.json", output / "runbook.md"]
-    write_atomic(files[0], plan_json(run.plan))
-    write_atomic(files[1], runbook)
+    write_together(output, [("plan.json", plan_json(run.plan)), ("runbook.md", runbook)])
     if not quiet:
         click.echo(summary_json(run.plan, run.seconds) if fmt == "json"
                    else summary_text(run.plan, [str(f) for f in files], run.seconds))
@@ -231,6 +240,9 @@ def catalog_validate(files):
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
 def render_command(plan_file, template, output):
     """Render a saved plan.json as Markdown."""
+    if output:
+        check_output(output)
+        check_not_inputs([output], [plan_file])
     text = render_runbook(load_plan(plan_file), template=template)
     if output:
         write_atomic(output, text)

@@ -11,7 +11,7 @@ import click
 
 from planner import pipeline
 from planner.cli.common import load_catalog
-from planner.cli.writers import write_atomic
+from planner.cli.writers import check_folder, write_together
 from planner.errors import PlannerError
 from planner.inputs import loader
 from planner.inputs.overrides import parse_set
@@ -51,7 +51,9 @@ def _options(command):
     return command
 
 
-def _inputs(inventory, catalogs, no_default_catalog):
+def _inputs(inventory, catalogs, no_default_catalog, output):
+    """The inputs, once the output folder is known to be usable (before any solving)."""
+    check_folder(output)
     return loader.load_inventory(inventory), load_catalog(catalogs, no_default_catalog)
 
 
@@ -67,12 +69,12 @@ def _solve(cases, solver, time_limit, gap, workers, quiet, label):
 
 def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str],
            png: bool = False):
+    files = [(f"{stem}.json", data.model_dump_json(indent=1) + "\n"), (f"{stem}.md", markdown)]
     if png:
         if not isinstance(data, Comparison):
             raise PlannerError("--png draws comparisons and sweeps")
-        write_atomic(output / f"{stem}.png", comparison_png(data))
-    write_atomic(output / f"{stem}.json", data.model_dump_json(indent=1) + "\n")
-    write_atomic(output / f"{stem}.md", markdown)
+        files.insert(0, (f"{stem}.png", comparison_png(data)))
+    write_together(output, files)
     if not quiet:
         click.echo("\n".join(lines + [f"  wrote {output / stem}.md and {stem}.json"]))
 
@@ -93,13 +95,13 @@ def register(main: click.Group) -> None:
     def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                 workers, output, quiet, png, scenarios, no_base):
         """Solve INVENTORY under each scenario and compare the plans side by side."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
         loaded = [loader.load_scenario(path) for path in scenarios]
         extra = dict(parse_set(s) for s in sets)
         cases = scenario_cases(inv, cat, loaded, extra, include_base=not no_base)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "scenarios")
-        for case, plan in zip(cases, plans):
-            write_atomic(output / "plans" / f"{_slug(case.name)}.json", plan_json(plan))
+        write_together(output / "plans", [(f"{_slug(case.name)}.json", plan_json(plan))
+                                          for case, plan in zip(cases, plans)])
         result = comparison("Comparison", cases, plans)
         _write(output, "comparison", render_comparison(result), result, quiet,
                [_row_line(r) for r in result.rows], png)
@@ -111,7 +113,7 @@ def register(main: click.Group) -> None:
     def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, output, quiet, png, param):
         """Solve INVENTORY for each value of one parameter."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
         path, cases = sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
         result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
@@ -125,7 +127,7 @@ def register(main: click.Group) -> None:
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, output, quiet, png, k):
         """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
         base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
         base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
                              time_limit=time_limit, gap=gap).plan
@@ -142,7 +144,7 @@ def register(main: click.Group) -> None:
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                   workers, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
         base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
         base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
                              time_limit=time_limit, gap=gap).plan
