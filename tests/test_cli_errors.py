@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,6 +16,8 @@ from click.testing import CliRunner
 from planner import pipeline
 from planner.cli.main import main
 from tests.builders import catalog_dict, inventory_dict
+
+PARLER = Path(__file__).resolve().parent.parent / "inventories" / "parler-2021.yaml"
 
 
 @pytest.fixture()
@@ -102,3 +105,18 @@ def test_bad_input_still_exits_1(files):
     result = _plan(inv, cat, tmp / "out", "--set", "policy.nope=1")
     assert result.exit_code == 1 and "policy.nope" in result.output
     assert "internal error" not in result.output
+
+
+def test_an_unknown_exclusion_names_the_nearest_ids(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "prepare", lambda *a: pytest.fail("planned anyway"))
+    result = CliRunner().invoke(main, ["plan", str(PARLER),
+                                       "--exclude", "hetzner-clod", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1, result.output
+    assert "'hetzner-clod' (did you mean 'hetzner-cloud'" in result.output
+    assert "policy.excluded_providers" in result.output and not (tmp_path / "o").exists()
+
+
+def test_exclusions_by_organization_and_of_the_source_are_known(files):
+    tmp, inv, cat, _ = files
+    result = _plan(inv, cat, tmp / "out", "--exclude", "src")
+    assert result.exit_code == 0, result.output

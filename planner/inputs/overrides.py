@@ -16,6 +16,7 @@ fact becomes a fact whose source names the scenario and which is marked as an es
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,3 +212,20 @@ def apply_all(inventory: Inventory, catalog: Catalog,
         applied += scenario_overrides(Scenario(name="--set"), "--set", extra_sets)
     inventory = apply_flags(inventory, flags)
     return inventory, catalog, applied + flag_overrides(flags)
+
+
+def check_exclusions(inventory: Inventory, catalog: Catalog) -> None:
+    """Every excluded name is a catalog id, an organization or the source provider: a typo
+    (`--exclude hetzner-clod`) is an error naming the nearest names, never a silent no-op."""
+    entries = [*catalog.providers, *catalog.services]
+    known = {e.id for e in entries} | {e.organization for e in entries if e.organization}
+    known.add(inventory.source.provider)
+    unknown = [name for name in inventory.policy.excluded_providers if name not in known]
+    if unknown:
+        hints = []
+        for name in unknown:
+            near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+            hints.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, near))}?)"
+                                        if near else ""))
+        raise PlannerError(f"policy.excluded_providers: no provider, vendor or organization "
+                           f"{', '.join(hints)} in the catalog")
