@@ -50,7 +50,7 @@ def test_a_path_that_does_not_exist_is_an_error_naming_it(path, message):
 
 
 def test_set_values_are_validated_and_parsed_as_yaml():
-    with pytest.raises(PlannerError, match="groups.0.count"):
+    with pytest.raises(PlannerError, match=r"groups\.web\.count"):
         apply(small_inventory(), small_catalog(), Scenario(name="bad",
                                                            set={"groups.web.count": "x"}))
     assert parse_set("policy.survive_provider_losses=2") == ("policy.survive_provider_losses", 2)

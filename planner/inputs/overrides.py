@@ -141,11 +141,40 @@ def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
         else:
             _assign(inv, path, value, provenance)
     try:
-        return Inventory.model_validate(inv), Catalog.model_validate(cat)
+        inventory = Inventory.model_validate(inv)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PlannerError(f"scenario {scenario.name!r}: {where}: {first['msg']}") from None
+        raise PlannerError(f"scenario {scenario.name!r}: {rejected(exc, inv)}") from None
+    try:
+        return inventory, Catalog.model_validate(cat)
+    except ValidationError as exc:
+        raise PlannerError(f"scenario {scenario.name!r}: "
+                           f"{rejected(exc, cat, catalog=True)}") from None
+
+
+def _child(node: Any, key: Any) -> Any:
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def rejected(exc: ValidationError, data: dict, catalog: bool = False) -> str:
+    """The first error as the user's path and words: list items by their id or name
+    (`groups.web`, `catalog.hetzner-cloud.offerings.cx33`), without pydantic's prefixes."""
+    first = exc.errors()[0]
+    parts, node = [], data
+    loc = list(first["loc"])
+    if catalog and len(loc) >= 2 and loc[0] in ("providers", "services"):
+        node, loc = data[loc[0]], loc[1:]
+        parts.append("catalog")
+    for key in loc:
+        item = _child(node, key)
+        if isinstance(node, list) and isinstance(item, dict):
+            parts.append(str(item.get("id") or item.get("name") or key))
+        else:
+            parts.append(str(key))
+        node = item
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{'.'.join(parts) or 'inventory'}: {message}"
 
 
 @dataclass(frozen=True)
@@ -171,9 +200,7 @@ def apply_flags(inventory: Inventory, flags: Flags) -> Inventory:
     try:
         return Inventory.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "inventory"
-        raise PlannerError(f"override rejected: {where}: {first['msg']}") from None
+        raise PlannerError(f"override rejected: {rejected(exc, data)}") from None
 
 
 def scenario_overrides(scenario: Scenario, source: str,

@@ -9,6 +9,8 @@ unsourced number.
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from typing import Any
 
@@ -44,6 +46,14 @@ class Provenance(StrictModel):
             text = str(text)
         if not isinstance(text, str) or not AS_OF_PATTERN.match(text):
             raise ValueError("as_of must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        parts = [int(p) for p in text.split("-")] + [1, 1]
+        try:
+            start = datetime.date(*parts[:3])  # the first day the text can mean
+        except ValueError:
+            raise ValueError(f"as_of {text} is not a date of the calendar") from None
+        if start > datetime.datetime.now(datetime.UTC).date():
+            raise ValueError(f"as_of {text} is in the future: a fact is dated when it was "
+                             "seen true")
         return text
 
 
@@ -61,9 +71,19 @@ class ProvenanceDefaults(StrictModel):
 
 
 class Fact(Provenance):
-    """A sourced number."""
+    """A sourced number: finite and never negative (every catalog quantity is a count, a
+    size, a rate, a duration, a price or a probability)."""
 
     value: float
+
+    @field_validator("value")
+    @classmethod
+    def _finite_and_not_negative(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        if value < 0:
+            raise ValueError(f"{value:g} is negative; a catalog quantity is 0 or more")
+        return value
 
 
 class Series(Provenance):
@@ -73,8 +93,15 @@ class Series(Provenance):
     for ever after.
     """
 
-    every_hours: float = Field(24.0, gt=0)
+    every_hours: float = Field(24.0, gt=0, allow_inf_nan=False)
     values: list[float] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _finite_and_not_negative(cls, values: list[float]) -> list[float]:
+        for value in values:
+            Fact._finite_and_not_negative(value)
+        return values
 
     def at(self, hours_since_start: float) -> float:
         """Value of the curve `hours_since_start` hours after its start (0 before it)."""

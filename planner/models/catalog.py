@@ -61,6 +61,13 @@ class Offering(ProvenanceDefaults):
             "vcpu", "ram_gb", "disk_gb", "gpu_count", "price_per_hour", "price_per_month",
             "setup_fee", "delivery_hours", "stock"))
 
+    @model_validator(mode="after")
+    def _sizes(self):
+        for name in ("vcpu", "ram_gb"):
+            if getattr(self, name).value <= 0:
+                raise ValueError(f"{name} must be above 0 (a server with none runs nothing)")
+        return self
+
 
 class CatalogEntry(ProvenanceDefaults):
     """What every provider and vendor has: who it is, where, and how fast it lets you in."""
@@ -179,6 +186,9 @@ class Catalog(StrictModel):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"ids repeat across providers and vendors: {dupes}")
+        for code, rate in self.currencies.items():
+            if rate.value <= 0:
+                raise ValueError(f"currencies.{code}: a rate must be above 0")
         for code in {p.currency for p in self.providers} | {v.currency for v in self.services}:
             if code != "USD" and code not in self.currencies:
                 raise ValueError(f"currency {code} is used but has no rate in `currencies`")
