@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from planner.baseline.waves import PLACEMENTS, baseline
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
-from planner.inputs.overrides import check_exclusions
+from planner.inputs.overrides import check_against_catalog
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import Override, Plan
@@ -34,7 +34,7 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
          overrides: Sequence[Override] = ()) -> Run:
     """Solve and verify. A plan the verifier rejects raises: it is a bug, never a result.
     `overrides` (those that made these inputs, in order) are recorded in the Plan."""
-    check_exclusions(inventory, catalog)
+    check_against_catalog(inventory, catalog)
     seconds = {}
     started = time.perf_counter()
     instance = prepare(inventory, catalog)

@@ -39,8 +39,9 @@ def parse_set(text: str) -> tuple[str, Any]:
         raise PlannerError(f"--set {text!r}: expected PATH=VALUE")
     try:
         return path.strip(), yaml.safe_load(raw)
-    except yaml.YAMLError:
-        raise PlannerError(f"--set {text!r}: the value is not valid YAML") from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-13-01
+        why = f" ({exc})" if isinstance(exc, ValueError) else ""
+        raise PlannerError(f"--set {text!r}: the value is not valid YAML{why}") from None
 
 
 def _step(node: Any, key: str, where: str) -> Any:
@@ -241,9 +242,14 @@ def apply_all(inventory: Inventory, catalog: Catalog,
     return inventory, catalog, applied + flag_overrides(flags)
 
 
-def check_exclusions(inventory: Inventory, catalog: Catalog) -> None:
-    """Every excluded name is a catalog id, an organization or the source provider: a typo
-    (`--exclude hetzner-clod`) is an error naming the nearest names, never a silent no-op."""
+def check_against_catalog(inventory: Inventory, catalog: Catalog) -> None:
+    """What the inventory names in the catalog is there: its currency has a rate, and every
+    excluded name is a catalog id, an organization or the source provider (a typo such as
+    `--exclude hetzner-clod` is an error naming the nearest names, never a silent no-op)."""
+    if inventory.currency != "USD" and inventory.currency not in catalog.currencies:
+        known = ", ".join(["USD", *sorted(catalog.currencies)])
+        raise PlannerError(f"currency: {inventory.currency} has no rate in the catalog's "
+                           f"currencies ({known}); add one in a -c layer")
     entries = [*catalog.providers, *catalog.services]
     known = {e.id for e in entries} | {e.organization for e in entries if e.organization}
     known.add(inventory.source.provider)

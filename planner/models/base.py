@@ -26,6 +26,16 @@ def iso_date(value: Any) -> Any:
         else value
 
 
+def calendar_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD text that is a day of the calendar (no 2026-02-30)."""
+    if value is not None:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a date of the calendar") from None
+    return value
+
+
 class StrictModel(BaseModel):
     """Unknown keys are errors; values are not coerced across types (no "12" for 12)."""
 

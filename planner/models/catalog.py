@@ -15,6 +15,7 @@ from planner.models.base import (
     ProvenanceDefaults,
     Series,
     StrictModel,
+    calendar_date,
     inherit_provenance,
     iso_date,
 )
@@ -87,6 +88,7 @@ class CatalogEntry(ProvenanceDefaults):
     refusal_evidence: str | None = None
 
     _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
+    _eol_day = field_validator("end_of_life")(lambda v: calendar_date(v))
 
     @model_validator(mode="after")
     def _risk_is_a_probability(self):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import StrictModel, iso_date
+from planner.models.base import StrictModel, calendar_date, iso_date
 
 GroupArch = Literal["x86_64", "arm64", "any"]
 NAME = r"^[^\x00-\x1f]+$"  # printable; names reach runbooks, where they are quoted
@@ -109,6 +109,7 @@ class Inventory(StrictModel):
     policy: Policy = Field(default_factory=Policy)
 
     _decision_date = field_validator("decision_date", mode="before")(lambda v: iso_date(v))
+    _decision_day = field_validator("decision_date")(lambda v: calendar_date(v))
 
     @model_validator(mode="after")
     def _check(self):
@@ -122,6 +123,10 @@ class Inventory(StrictModel):
                     raise ValueError(f"group {group.name!r} depends on unknown group {dep!r}")
                 if dep == group.name:
                     raise ValueError(f"group {group.name!r} depends on itself")
+        cycle = _dependency_cycle({g.name: g.depends_on for g in self.groups})
+        if cycle:
+            raise ValueError(f"groups depend on each other in a cycle: {' -> '.join(cycle)}; "
+                             "one of them must start without the other")
         if self.horizon_hours is not None and self.horizon_hours < self.deadline_hours:
             raise ValueError("horizon_hours must be at least deadline_hours")
         return self
@@ -129,3 +134,30 @@ class Inventory(StrictModel):
     @property
     def horizon(self) -> int:
         return self.horizon_hours or max(3 * self.deadline_hours, self.deadline_hours + 48, 72)
+
+
+def _dependency_cycle(depends_on: dict[str, list[str]]) -> list[str] | None:
+    """The first cycle of `depends_on` (a path that comes back to its start), or None."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(name: str) -> list[str] | None:
+        state[name] = 1
+        path.append(name)
+        for dep in depends_on.get(name, []):
+            if state.get(dep) == 1:
+                return path[path.index(dep):] + [dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        path.pop()
+        state[name] = 2
+        return None
+
+    for name in depends_on:
+        if name not in state:
+            found = visit(name)
+            if found:
+                return found
+    return None

@@ -3,6 +3,7 @@ whole case to plan on its own."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from planner.errors import PlannerError
@@ -25,6 +26,8 @@ def scenario_cases(inventory: Inventory, catalog: Catalog, scenarios: list,
                    extra_sets: dict | None = None, include_base: bool = True) -> list[Case]:
     """One case per scenario, each applied to the base inputs; the base first unless told."""
     chosen = ([BASE] if include_base else []) + list(scenarios)
+    if not chosen:
+        raise PlannerError("nothing to compare: give -s FILE, or drop --no-base")
     names = [s.name for s in chosen]
     if len(set(names)) != len(names):
         repeated = sorted({n for n in names if names.count(n) > 1})
@@ -45,7 +48,10 @@ def parse_values(spec: str) -> list[float]:
                 raise ValueError
             count = int((stop - start) / step + 1e-9) + 1
             return [start + i * step for i in range(count)]
-        return [float(x) for x in spec.split(",") if x.strip()]
+        values = [float(x) for x in spec.split(",") if x.strip()]
+        if not values or not all(math.isfinite(v) for v in values):
+            raise ValueError
+        return values
     except ValueError:
         raise PlannerError(f"--param values {spec!r}: expected a,b,c or start:stop:step "
                            "with a positive step") from None
