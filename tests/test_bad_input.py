@@ -102,3 +102,42 @@ def test_compare_with_nothing_to_compare(inputs):
     inv = write("inv.yaml", _inventory())
     _bad(["compare", inv, "--no-default-catalog", "-c", cat, "--no-base", "-q",
           "-o", tmp / "o"], "nothing to compare")
+
+
+@pytest.mark.parametrize("where", ["inventory", "group", "description", "source"])
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\n", "\x9b"])
+def test_control_characters_never_reach_the_terminal_or_the_runbook(inputs, where, char):
+    """Issue 18, item 11: ESC, BEL, newline (and the C1 CSI) in any name or text."""
+    tmp, write, cat = inputs
+    inv = _inventory()
+    evil = f"web{char}[2J"
+    if where == "inventory":
+        inv["name"] = evil
+    elif where == "group":
+        inv["groups"][0]["name"] = evil
+        inv["groups"][0]["depends_on"] = []
+    elif where == "description":
+        inv["groups"][0]["description"] = evil
+    else:
+        inv["source"]["provider"] = evil
+    path = write("inv.yaml", inv)
+    _bad(["validate", path], "control character")
+    result = CliRunner().invoke(main, ["plan", str(path), "--no-default-catalog", "-c", str(cat),
+                                       "-o", str(tmp / "o")])
+    assert result.exit_code == 1 and evil not in result.output
+    assert char == "\n" or char not in result.output
+    assert not (tmp / "o").exists()
+
+
+@pytest.mark.parametrize("field", ["name", "refusal_evidence", "website"])
+def test_control_characters_in_a_catalog_entry(inputs, field):
+    tmp, write, _ = inputs
+    cat = catalog_dict()
+    cat["providers"][0][field] = "Cloudy\x1b]0;pwned\x07"
+    _bad(["catalog", "validate", write("c.yaml", cat)], "control character")
+
+
+def test_control_characters_in_a_scenario_name(inputs):
+    tmp, write, _ = inputs
+    _bad(["validate", write("s.yaml", 'name: "later\\u001b[31m"\ndeadline_hours: 36\n')],
+         "control character")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PROVENANCE_KEYS = ("source", "as_of", "estimate")
@@ -24,6 +24,22 @@ def iso_date(value: Any) -> Any:
     """YAML reads an unquoted 2026-06-30 as a date; the models keep dates as ISO text."""
     return value.isoformat() if hasattr(value, "isoformat") and not isinstance(value, str) \
         else value
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str) -> str:
+    """No control character (ESC, BEL, newline...): names and texts reach the terminal and
+    the runbook's Markdown, where one could rewrite the screen or break the document."""
+    found = CONTROL.search(value)
+    if found:
+        raise ValueError(f"must be printable text on one line: control character "
+                         f"{found.group()!r} at position {found.start()}")
+    return value
+
+
+Printable = Annotated[str, AfterValidator(_printable)]
 
 
 def calendar_date(value: str | None) -> str | None:
@@ -43,10 +59,11 @@ class StrictModel(BaseModel):
 
 
 class Provenance(StrictModel):
-    source: str = Field(min_length=1, description="Where the value comes from (URL, document).")
+    source: Printable = Field(min_length=1, description="Where the value comes from (URL, "
+                              "document).")
     as_of: str = Field(description="Date the value was true: YYYY, YYYY-MM or YYYY-MM-DD.")
     estimate: bool = Field(False, description="True when the value is reasoned, not read.")
-    note: str | None = None
+    note: Printable | None = None
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -70,7 +87,7 @@ class Provenance(StrictModel):
 class ProvenanceDefaults(StrictModel):
     """`source`, `as_of` and `estimate` given once for the numbers of a block."""
 
-    source: str | None = None
+    source: Printable | None = None
     as_of: str | None = None
     estimate: bool = False
 

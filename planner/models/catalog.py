@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from planner.models.base import (
     Fact,
+    Printable,
     ProvenanceDefaults,
     Series,
     StrictModel,
@@ -41,7 +42,7 @@ class Offering(ProvenanceDefaults):
     """A server model of a compute provider (a cloud instance type or a dedicated model)."""
 
     id: str = Field(pattern=SLUG)
-    description: str | None = None
+    description: Printable | None = None
     vcpu: Fact
     ram_gb: Fact
     disk_gb: Fact
@@ -74,18 +75,18 @@ class CatalogEntry(ProvenanceDefaults):
     """What every provider and vendor has: who it is, where, and how fast it lets you in."""
 
     id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
+    name: Printable = Field(min_length=1)
     organization: str | None = Field(None, pattern=SLUG, description="Company behind it: "
                                      "excluding the organization excludes all its entries.")
     jurisdiction: str = Field(pattern=COUNTRY)
     currency: str = Field("USD", pattern=CURRENCY)
-    cli: str | None = Field(None, description="Its own command-line tool, if any.")
-    website: str | None = None
+    cli: Printable | None = Field(None, description="Its own command-line tool, if any.")
+    website: Printable | None = None
     end_of_life: str | None = Field(None, pattern=DATE)
     onboarding_hours: Fact = Field(description="Account, verification and payment: hours "
                                    "from the decision until it can be used.")
     refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
-    refusal_evidence: str | None = None
+    refusal_evidence: Printable | None = None
 
     _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
     _eol_day = field_validator("end_of_life")(lambda v: calendar_date(v))
@@ -132,7 +133,7 @@ class ServiceOffering(ProvenanceDefaults):
     """A channel or plan of a service vendor (an SMS 10DLC campaign, a dedicated email IP)."""
 
     id: str = Field(pattern=SLUG)
-    description: str | None = None
+    description: Printable | None = None
     countries: list[str] | None = Field(None, description="Destinations served (SMS); "
                                         "absent means everywhere.")
     lead_hours: Fact | None = Field(None, description="Registration or provisioning lead time "

@@ -6,17 +6,16 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import StrictModel, calendar_date, iso_date
+from planner.models.base import Printable, StrictModel, calendar_date, iso_date
 
 GroupArch = Literal["x86_64", "arm64", "any"]
-NAME = r"^[^\x00-\x1f]+$"  # printable; names reach runbooks, where they are quoted
 
 
 class WorkloadGroup(StrictModel):
     """`count` like servers that move together."""
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
+    name: Printable = Field(min_length=1, max_length=200)
+    description: Printable | None = None
     count: int = Field(ge=1, le=1_000_000)
     vcpu: float = Field(gt=0, le=1024)
     ram_gb: float = Field(gt=0, le=65536)
@@ -71,7 +70,7 @@ class Services(StrictModel):
 class Source(StrictModel):
     """The provider being left and how fast data can leave it."""
 
-    provider: str = Field(min_length=1, description="Catalog id (for its egress price) or a "
+    provider: Printable = Field(min_length=1, description="Catalog id (for its egress price) or a "
                           "name; never a target.")
     egress_gbps: float = Field(gt=0, le=10_000)
     data_available_hours: float | None = Field(None, ge=0, description="Hours data can still "
@@ -94,8 +93,8 @@ class Policy(StrictModel):
 
 
 class Inventory(StrictModel):
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
+    name: Printable = Field(min_length=1, max_length=200)
+    description: Printable | None = None
     source: Source
     deadline_hours: int = Field(ge=1, le=8760)
     horizon_hours: int | None = Field(None, ge=1, le=8760, description="Last hour planned; "

@@ -6,15 +6,15 @@ from typing import Any
 
 from pydantic import Field
 
-from planner.models.base import StrictModel
+from planner.models.base import Printable, StrictModel
 
 
 class Scenario(StrictModel):
     """A named set of overrides. Shorthands come first, then dotted-path `set` overrides
     (`deadline_hours`, `policy.survive_provider_losses`, `catalog.hetzner-cloud.quota_servers`)."""
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
+    name: Printable = Field(min_length=1, max_length=200)
+    description: Printable | None = None
     deadline_hours: int | None = Field(None, ge=1, le=8760)
     exclude: list[str] = Field(default_factory=list)
     only: list[str] | None = None
