@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from planner import pipeline
+from planner.cli.common import today
 from planner.cli.main import main
 from tests.builders import catalog_dict, inventory_dict
 
@@ -47,7 +48,8 @@ def test_a_flag_beats_a_scenario_file_and_set(files, flag_first):
         ("-c", str(cat), None),
         (f"scenario 'later' ({scenario})", "deadline_hours", 36),
         ("--set", "deadline_hours", 40),
-        ("--deadline-hours", "deadline_hours", 12)]
+        ("--deadline-hours", "deadline_hours", 12),
+        ("today (UTC)", "decision_date", today())]  # the inventory gives no decision_date
 
 
 def test_without_a_flag_set_beats_the_scenario(files):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from planner.errors import PlannerError
@@ -15,3 +16,8 @@ def load_catalog(paths: tuple[Path, ...], no_default: bool) -> Catalog:
     if not layers:
         raise PlannerError("no catalog: give -c FILE or drop --no-default-catalog")
     return loader.load_catalog(layers)
+
+
+def today() -> str:
+    """Today in UTC, YYYY-MM-DD: the decision date of an inventory that gives none."""
+    return datetime.datetime.now(datetime.UTC).date().isoformat()

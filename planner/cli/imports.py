@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.common import today
 from planner.cli.writers import check_not_inputs, check_output, write_atomic
 from planner.errors import PlannerError
 from planner.importers.detect import FORMATS
@@ -48,7 +49,7 @@ def register(main: click.Group) -> None:
                 raise PlannerError(f"{output} exists: give --force to overwrite it, or "
                                    "another -o")
             result = import_files(list(files), fmt, group_by=keys, types=tuple(types))
-            text = render(result, name or output.stem)
+            text = render(result, name or output.stem, today())
             write_atomic(output, text)
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)

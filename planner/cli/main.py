@@ -15,7 +15,7 @@ import click
 from planner import __version__, pipeline
 from planner.cli import imports as cli_imports
 from planner.cli import whatif as cli_whatif
-from planner.cli.common import load_catalog
+from planner.cli.common import load_catalog, today
 from planner.cli.writers import (
     check_folder,
     check_not_inputs,
@@ -126,12 +126,13 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
     for path in files:
         check_output(path)
     check_not_inputs(files, [inventory, *catalogs, *scenarios])
+    _warn_placeholders(inventory)
     catalog = load_catalog(catalogs, no_default_catalog)
     inv, catalog, applied = overrides.apply_all(
         loader.load_inventory(inventory), catalog,
         [(str(p), loader.load_scenario(p)) for p in scenarios],
         dict(overrides.parse_set(s) for s in sets),
-        overrides.Flags(deadline_hours, tuple(exclude), max_fact_age_days))
+        overrides.Flags(deadline_hours, tuple(exclude), max_fact_age_days), today())
     applied = [Override(source="-c", path=str(p)) for p in catalogs] + applied
     run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap,
                         overrides=applied)
@@ -144,6 +145,9 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
     if not quiet:
         click.echo(summary_json(run.plan, run.seconds) if fmt == "json"
                    else summary_text(run.plan, [str(f) for f in files], run.seconds))
+    else:  # -q hides the summary, never a warning
+        for warning in run.plan.warnings:
+            click.echo(f"warning: {warning}", err=True)
 
 
 @main.command("verify")
@@ -158,6 +162,16 @@ def verify_command(plan_file):
     click.echo(f"{plan_file}: valid")
 
 
+def _warn_placeholders(path: Path) -> None:
+    """A warning (never hidden by -q) for the values an import left to fill in."""
+    lines = loader.placeholder_lines(path)
+    if lines:
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        click.echo(f"warning: {path}: {len(lines)} value(s) still marked FILL IN (line "
+                   f"{shown}): placeholders, not facts; replace them before trusting a plan",
+                   err=True)
+
+
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate_command(files):
@@ -166,6 +180,7 @@ def validate_command(files):
     for path in files:
         try:
             click.echo(f"{path}: valid {loader.validate_file(path)}")
+            _warn_placeholders(path)
         except PlannerError as exc:
             click.echo(f"error: {exc}", err=True)
             failed.append(path)

@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from planner import pipeline
-from planner.cli.common import load_catalog
+from planner.cli.common import load_catalog, today
 from planner.cli.writers import check_folder, write_together
 from planner.errors import PlannerError
 from planner.inputs import loader
-from planner.inputs.overrides import parse_set
+from planner.inputs.overrides import parse_set, with_decision_date
 from planner.inputs.planfile import plan_json
 from planner.models.comparison import Comparison
 from planner.report.charts import comparison_png
@@ -54,7 +54,8 @@ def _options(command):
 def _inputs(inventory, catalogs, no_default_catalog, output):
     """The inputs, once the output folder is known to be usable (before any solving)."""
     check_folder(output)
-    return loader.load_inventory(inventory), load_catalog(catalogs, no_default_catalog)
+    dated, _ = with_decision_date(loader.load_inventory(inventory), today())
+    return dated, load_catalog(catalogs, no_default_catalog)
 
 
 def _solve(cases, solver, time_limit, gap, workers, quiet, label):

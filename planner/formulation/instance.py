@@ -99,6 +99,9 @@ def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> s
     if entry.end_of_life and decided and entry.end_of_life <= decided:
         return f"end of life on {entry.end_of_life}, before the decision date " \
                f"{inventory.decision_date}"
+    if entry.end_of_sale and decided and entry.end_of_sale <= decided:
+        return f"end of sale on {entry.end_of_sale}: no new accounts by the decision date " \
+               f"{inventory.decision_date}"
     return None
 
 

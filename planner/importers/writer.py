@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from planner.errors import InputError
 from planner.importers.grouping import Group
 from planner.importers.result import ImportResult
+from planner.inputs.loader import PLACEHOLDER
 from planner.models.inventory import Inventory
 
-FILL = "# FILL IN:"
+FILL = PLACEHOLDER
 PLACEHOLDER = {"deadline_hours": 24, "egress_gbps": 1, "tier": 2, "records_per_zone": 100,
                "ns_ttl": 172800, "stored_tb": 1}
 
@@ -127,7 +128,9 @@ def _services(result: ImportResult) -> list[str]:
     return (["services:"] + lines + [""]) if lines else []
 
 
-def render(result: ImportResult, name: str) -> str:
+def render(result: ImportResult, name: str, decision_date: str | None = None) -> str:
+    """The inventory YAML; `decision_date` (the day of the import, given by the caller) is
+    written as the day of the decision, marked to be checked."""
     provider = result.provider
     lines = _header(result) + [
         f"name: {q(name or 'imported')}",
@@ -140,6 +143,8 @@ def render(result: ImportResult, name: str) -> str:
         "(placeholder)",
         f"deadline_hours: {PLACEHOLDER['deadline_hours']}  {FILL} hours from the decision to "
         "the cut-off (placeholder)",
+        *([f"decision_date: {q(decision_date)}  {FILL} the day of the decision (hour 0); the "
+           "day of the import"] if decision_date else []),
         "currency: USD",
         "",
         "groups:",

@@ -328,3 +328,15 @@ def _input_error(exc: ValidationError, data: Any, locate: Locate) -> InputError:
 
 def _sorted(items: list[InputErrorItem]) -> list[InputErrorItem]:
     return sorted(items, key=lambda i: (i.file or "", i.line or 0))
+
+
+PLACEHOLDER = "# FILL IN:"  # what `planner import` writes beside a value it had to guess
+
+
+def placeholder_lines(path: str | Path) -> list[int]:
+    """The lines of `path` whose value is still an import's placeholder (`# FILL IN:`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []  # reading it for real reports the problem
+    return [n for n, line in enumerate(text.splitlines(), 1) if PLACEHOLDER in line]

@@ -226,11 +226,25 @@ def flag_overrides(flags: Flags) -> list[Override]:
             for source, path, value in given if value is not None]
 
 
+def with_decision_date(inventory: Inventory, today: str | None
+                       ) -> tuple[Inventory, list[Override]]:
+    """An inventory that names no decision date is decided `today` (given by the caller:
+    the clock is read at the edge), and the Override says so."""
+    if inventory.decision_date or not today:
+        return inventory, []
+    data = inventory.model_dump()
+    data["decision_date"] = today
+    return Inventory.model_validate(data), [
+        Override(source="today (UTC)", path="decision_date", value=today)]
+
+
 def apply_all(inventory: Inventory, catalog: Catalog,
               scenarios: list[tuple[str, Scenario]], extra_sets: dict[str, Any],
-              flags: Flags) -> tuple[Inventory, Catalog, list[Override]]:
-    """Scenarios (each with the file it came from) in order, then `--set`, then the flags:
-    the new inputs and the overrides applied, in that order."""
+              flags: Flags, today: str | None = None
+              ) -> tuple[Inventory, Catalog, list[Override]]:
+    """Scenarios (each with the file it came from) in order, then `--set`, then the flags,
+    then today's date if none of them gave a decision date: the new inputs and the
+    overrides applied, in that order."""
     applied: list[Override] = []
     for file, scenario in scenarios:
         inventory, catalog = apply(inventory, catalog, scenario)
@@ -238,8 +252,8 @@ def apply_all(inventory: Inventory, catalog: Catalog,
     if extra_sets:
         inventory, catalog = apply(inventory, catalog, Scenario(name="--set"), extra_sets)
         applied += scenario_overrides(Scenario(name="--set"), "--set", extra_sets)
-    inventory = apply_flags(inventory, flags)
-    return inventory, catalog, applied + flag_overrides(flags)
+    inventory, dated = with_decision_date(apply_flags(inventory, flags), today)
+    return inventory, catalog, applied + flag_overrides(flags) + dated
 
 
 def check_against_catalog(inventory: Inventory, catalog: Catalog) -> None:

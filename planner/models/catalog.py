@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
     Fact,
@@ -83,6 +83,8 @@ class CatalogEntry(ProvenanceDefaults):
     cli: Printable | None = Field(None, description="Its own command-line tool, if any.")
     website: Printable | None = None
     end_of_life: str | None = Field(None, pattern=DATE)
+    end_of_sale: str | None = Field(None, pattern=DATE, description="Day from which it opens "
+                                    "no new accounts (existing customers keep being served).")
     onboarding_hours: Fact = Field(description="Account, verification and payment: hours "
                                    "from the decision until it can be used.")
     refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
@@ -90,6 +92,17 @@ class CatalogEntry(ProvenanceDefaults):
 
     _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
     _eol_day = field_validator("end_of_life")(lambda v: calendar_date(v))
+    _eos = field_validator("end_of_sale", mode="before")(lambda v: iso_date(v))
+    _eos_day = field_validator("end_of_sale")(lambda v: calendar_date(v))
+
+    @model_serializer(mode="wrap")
+    def _end_of_sale_only_when_set(self, handler):
+        """end_of_sale came after plans were saved: left out when unset, so a saved plan's
+        embedded catalog, and so its inputs digest, read back the same."""
+        data = handler(self)
+        if self.end_of_sale is None and isinstance(data, dict):
+            data.pop("end_of_sale", None)
+        return data
 
     @model_validator(mode="after")
     def _risk_is_a_probability(self):

@@ -64,6 +64,7 @@ def show_text(entry) -> str:
              f"prices in {entry.currency})"]
     for label, value in (("organization", entry.organization), ("cli", entry.cli),
                          ("website", entry.website), ("end of life", entry.end_of_life),
+                         ("end of sale", entry.end_of_sale),
                          ("refusal evidence", entry.refusal_evidence)):
         if value:
             lines.append(f"  {label}: {value}")

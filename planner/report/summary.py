@@ -45,6 +45,10 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
     full = plan.full_coverage_hour
     lines = [
         f"{plan.inventory.name}: {plan.status}" + (f" ({gaps})" if gaps else ""),
+        f"  decided on: {plan.inventory.decision_date or 'no date given'}"
+        + (" (today, UTC: the inventory gives no decision_date)"
+           if any(o.path == "decision_date" and o.source.startswith("today")
+                  for o in plan.overrides) else ""),
         f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
         f"servers serving ({pct(plan.coverage_at_deadline)})",
         "  everything served by: " + (f"hour {full}" if full is not None else

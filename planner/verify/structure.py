@@ -75,8 +75,8 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
 
 def check_excluded(ctx: Context) -> Iterator[Violation]:
     """No provider or vendor used (schedule rows, service rows, copy targets) is excluded by
-    policy (by id or organization), is the source being left, or is past its end of life on
-    the decision date."""
+    policy (by id or organization), is the source being left, or is past its end of life or
+    its end of sale on the decision date."""
     inv = ctx.plan.inventory
     used = dict.fromkeys(chain((r.provider for r in ctx.plan.schedule),
                                (r.vendor for r in ctx.plan.services),
@@ -95,6 +95,10 @@ def check_excluded(ctx: Context) -> Iterator[Violation]:
         if inv.decision_date and entry.end_of_life and entry.end_of_life <= inv.decision_date:
             yield violated("excluded", f"{entry.id} reaches end of life {entry.end_of_life} by the "
                            f"decision date {inv.decision_date}")
+        if inv.decision_date and entry.end_of_sale and entry.end_of_sale <= inv.decision_date:
+            yield violated("excluded", f"{entry.id} opens no new accounts from "
+                           f"{entry.end_of_sale} (end of sale), before the decision date "
+                           f"{inv.decision_date}")
 
 
 def check_schedule(ctx: Context) -> Iterator[Violation]:
