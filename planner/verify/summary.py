@@ -204,7 +204,8 @@ STATUS_ORDER = ("optimal", "feasible", "time_limit", "no_solution")
 def check_status(ctx: Context) -> Iterator[Violation]:
     """A plan with anything scheduled, copied or served is not "no_solution", and its status
     is the worst of its solver phases (optimal < feasible < time_limit < no_solution), where a
-    cost phase that found nothing leaves the coverage phase's plan, which is only "feasible"."""
+    cost phase that found nothing leaves the coverage phase's plan, which is only "feasible".
+    A phase is "optimal" only with a reported gap at most the one requested."""
     plan = ctx.plan
     busy = (any(v > 0 for r in plan.schedule for v in r.up_by_hour)
             or any(v > 0 for r in plan.copies for v in r.gb_by_hour)
@@ -221,3 +222,9 @@ def check_status(ctx: Context) -> Iterator[Violation]:
     expected = max(statuses, key=STATUS_ORDER.index)
     if plan.status != expected:
         yield violated("status", f"status {plan.status} != worst solver phase status {expected}")
+    asked = plan.solver.gap_requested
+    for p in phases:
+        if p.status == "optimal" and (p.gap is None or p.gap > asked):
+            yield violated("status", f"{p.name} phase is optimal with "
+                           f"{'no gap' if p.gap is None else f'a gap of {p.gap:.3g}'}, above "
+                           f"the {asked:g} requested")
