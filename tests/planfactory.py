@@ -32,6 +32,7 @@ Schedule:
 from __future__ import annotations
 
 from planner.domain.digest import inputs_digest
+from planner.domain.eligibility import exclusions
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import (
@@ -283,7 +284,7 @@ def build_plan(inventory: Inventory | None = None, catalog: Catalog | None = Non
         full_coverage_hour=None if None in fulls else max(fulls),
         providers_used=sorted(used),
         costs=derive_costs(inventory, catalog, schedule, copies, services),
-        shortfalls=shortfalls, excluded=[])
+        shortfalls=shortfalls, excluded=exclusions(inventory, catalog))
 
 
 def valid_plan() -> Plan:

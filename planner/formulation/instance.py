@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from planner.domain import curves
 from planner.domain.curves import Curve
+from planner.domain.eligibility import exclusion_reason
 from planner.models.catalog import (
     Catalog,
     Offering,
@@ -85,24 +86,6 @@ class Instance:
     def to_plan_currency(self, amount: float, currency: str) -> float:
         return amount * self.catalog.usd_per(currency) / self.catalog.usd_per(
             self.inventory.currency)
-
-
-def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> str | None:
-    """Why a catalog entry may not be used at all, or None."""
-    names = {entry.id} | ({entry.organization} if entry.organization else set())
-    if inventory.source.provider in names:
-        return "it is the provider being left"
-    hit = sorted(names & set(inventory.policy.excluded_providers))
-    if hit:
-        return f"excluded by policy ({', '.join(hit)})"
-    decided = inventory.decision_date
-    if entry.end_of_life and decided and entry.end_of_life <= decided:
-        return f"end of life on {entry.end_of_life}, before the decision date " \
-               f"{inventory.decision_date}"
-    if entry.end_of_sale and decided and entry.end_of_sale <= decided:
-        return f"end of sale on {entry.end_of_sale}: no new accounts by the decision date " \
-               f"{inventory.decision_date}"
-    return None
 
 
 def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str | None:

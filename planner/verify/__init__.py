@@ -55,6 +55,7 @@ from planner.verify.summary import (
     check_costs,
     check_coverage,
     check_shortfalls,
+    check_stale_facts,
     check_status,
 )
 
@@ -92,7 +93,7 @@ def verify(plan: Plan) -> list[Violation]:
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,
               check_dependency, check_policy_share, check_costs, check_budget, check_coverage,
-              check_shortfalls, check_assignments, check_status)
+              check_shortfalls, check_assignments, check_stale_facts, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)
     return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 
 from planner.domain import curves, digest
+from planner.domain.eligibility import exclusion_reason, exclusions
 from planner.models.plan import Plan
 from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
 
@@ -14,8 +16,12 @@ from planner.verify.context import Context, Violation, breach, num, sum_lists, v
 
 def check_shape(plan: Plan) -> Iterator[Violation]:
     """Every hour list has H+1 entries; deadline and horizon match the inventory; the digest
-    is that of the embedded inputs; no row (schedule, copy, service) appears twice."""
+    is that of the embedded inputs; no row (schedule, copy, service) appears twice; no
+    number anywhere in it is NaN or infinite."""
     inv, H = plan.inventory, plan.horizon_hours
+    odd = next(_non_finite(plan.model_dump(warnings=False)), None)
+    if odd is not None:
+        yield violated("shape", f"{odd[0]} is {odd[1]}, not a finite number")
     if plan.deadline_hours != inv.deadline_hours:
         yield violated("shape", f"deadline_hours {plan.deadline_hours} != inventory "
                        f"{inv.deadline_hours}")
@@ -76,29 +82,25 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
 def check_excluded(ctx: Context) -> Iterator[Violation]:
     """No provider or vendor used (schedule rows, service rows, copy targets) is excluded by
     policy (by id or organization), is the source being left, or is past its end of life or
-    its end of sale on the decision date."""
-    inv = ctx.plan.inventory
-    used = dict.fromkeys(chain((r.provider for r in ctx.plan.schedule),
-                               (r.vendor for r in ctx.plan.services),
-                               (r.target for r in ctx.plan.copies)))
-    excluded = set(inv.policy.excluded_providers)
+    its end of sale on the decision date (domain.eligibility); and the plan's list of
+    excluded entries is the one its inputs give, reasons included."""
+    plan = ctx.plan
+    used = dict.fromkeys(chain((r.provider for r in plan.schedule),
+                               (r.vendor for r in plan.services),
+                               (r.target for r in plan.copies)))
     for entry_id in used:
         entry = ctx.providers.get(entry_id) or ctx.vendors.get(entry_id)
         if entry is None:
             continue  # unknown ids are reported by fit, data_copy and service_share
-        names = {entry.id} | ({entry.organization} if entry.organization else set())
-        if names & excluded:
-            yield violated("excluded", f"{entry.id} is excluded by policy "
-                           f"({', '.join(sorted(names & excluded))})")
-        if inv.source.provider in names:
-            yield violated("excluded", f"{entry.id} is the source provider {inv.source.provider}")
-        if inv.decision_date and entry.end_of_life and entry.end_of_life <= inv.decision_date:
-            yield violated("excluded", f"{entry.id} reaches end of life {entry.end_of_life} by the "
-                           f"decision date {inv.decision_date}")
-        if inv.decision_date and entry.end_of_sale and entry.end_of_sale <= inv.decision_date:
-            yield violated("excluded", f"{entry.id} opens no new accounts from "
-                           f"{entry.end_of_sale} (end of sale), before the decision date "
-                           f"{inv.decision_date}")
+        reason = exclusion_reason(entry, plan.inventory)
+        if reason:
+            source = plan.inventory.source.provider
+            whose = f" (the source, {source})" if source in (entry.id, entry.organization) \
+                else ""
+            yield violated("excluded", f"{entry.id} is used, but {reason}{whose}")
+    if plan.excluded != exclusions(plan.inventory, plan.catalog):
+        yield violated("excluded", "the list of excluded entries is not the one the inputs "
+                       "give (domain.eligibility.exclusions)")
 
 
 def check_schedule(ctx: Context) -> Iterator[Violation]:
@@ -159,3 +161,15 @@ def check_offering_capacity(ctx: Context) -> Iterator[Violation]:
                            if (r.provider, r.offering) == (pid, oid)), ctx.H + 1)
         yield from breach("offering_capacity", f"offering {pid}/{oid}", total, curve.values,
                           exact=True)
+
+
+def _non_finite(value, path: str = "plan"):
+    """(path, value) of every NaN or infinite number inside a dumped Plan."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{path}[{index}]")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from planner.domain.facts import stale_facts
 from planner.verify.context import (
     SERVICE_KINDS,
     Context,
@@ -224,7 +225,35 @@ def check_status(ctx: Context) -> Iterator[Violation]:
         yield violated("status", f"status {plan.status} != worst solver phase status {expected}")
     asked = plan.solver.gap_requested
     for p in phases:
+        if p.objective is not None and p.bound is not None:
+            if not leq(p.bound, p.objective):  # both phases minimise: a bound is below
+                yield violated("status", f"{p.name} phase's bound {num(p.bound)} is above "
+                               f"its objective {num(p.objective)}")
+            elif p.gap is not None and not close(p.gap, relative_gap(p.objective, p.bound)):
+                yield violated("status", f"{p.name} phase's gap {p.gap:.3g} is not that of "
+                               f"its objective and bound "
+                               f"({relative_gap(p.objective, p.bound):.3g})")
         if p.status == "optimal" and (p.gap is None or p.gap > asked):
             yield violated("status", f"{p.name} phase is optimal with "
                            f"{'no gap' if p.gap is None else f'a gap of {p.gap:.3g}'}, above "
                            f"the {asked:g} requested")
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """|objective - bound| / |objective|, as the plan states every phase's gap."""
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def check_stale_facts(ctx: Context) -> Iterator[Violation]:
+    """The stale facts listed are those of the providers and vendors used, older than
+    policy.max_fact_age_days at the decision date (domain.facts.stale_facts), none missing
+    and none added."""
+    plan = ctx.plan
+    decided = plan.inventory.decision_date
+    used = set(plan.providers_used)
+    entries = [e for e in [*plan.catalog.providers, *plan.catalog.services] if e.id in used]
+    want = [] if decided is None else stale_facts(
+        entries, decided, plan.inventory.policy.max_fact_age_days)
+    if plan.stale_facts != want:
+        yield violated("stale_facts", f"{len(plan.stale_facts)} stale fact(s) listed, "
+                       f"{len(want)} expected from the inputs")

@@ -1,0 +1,32 @@
+"""Who may be used at all: the one rule the formulation applies and the verifier checks."""
+
+from __future__ import annotations
+
+from planner.models.catalog import Catalog, Provider, ServiceVendor
+from planner.models.inventory import Inventory
+from planner.models.plan import Exclusion
+
+
+def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> str | None:
+    """Why a catalog entry may not be used at all, or None."""
+    names = {entry.id} | ({entry.organization} if entry.organization else set())
+    if inventory.source.provider in names:
+        return "it is the provider being left"
+    hit = sorted(names & set(inventory.policy.excluded_providers))
+    if hit:
+        return f"excluded by policy ({', '.join(hit)})"
+    decided = inventory.decision_date
+    if entry.end_of_life and decided and entry.end_of_life <= decided:
+        return f"end of life on {entry.end_of_life}, before the decision date " \
+               f"{inventory.decision_date}"
+    if entry.end_of_sale and decided and entry.end_of_sale <= decided:
+        return f"end of sale on {entry.end_of_sale}: no new accounts by the decision date " \
+               f"{inventory.decision_date}"
+    return None
+
+
+def exclusions(inventory: Inventory, catalog: Catalog) -> list[Exclusion]:
+    """Every catalog entry that may not be used, with why, in catalog order."""
+    return [Exclusion(id=entry.id, reason=reason)
+            for entry in [*catalog.providers, *catalog.services]
+            if (reason := exclusion_reason(entry, inventory))]
