@@ -222,3 +222,26 @@ def test_changing_highs_threads_between_solves_never_breaks_one():
     again = pipeline.plan(inventory, catalog).plan
     assert first.status == one.status == again.status == "optimal"
     assert first.model_dump_json() == one.model_dump_json() == again.model_dump_json()
+
+
+def test_drill_shows_the_loss_over_the_whole_horizon_in_points_and_relative():
+    """Issue 18, item 10: a refusal that costs nothing at the deadline hour can cost hours
+    after it; the drill says how much, in points and as a part of what the base served."""
+    from planner.report.whatif import render_drill
+
+    inventory, catalog = small_inventory(horizon=60), small_catalog()
+    base = pipeline.plan(inventory, catalog).plan
+    cases = drills.drill_cases(inventory, catalog, base, 1)
+    result = drills.drill(base, cases, solve_all(cases, SETTINGS, 1), 1)
+    dns = next(r for r in result.rows if r.lost == ["dnsco"])
+    assert dns.coverage_lost_at_deadline == 0
+    [loss] = [x for x in dns.lost_over_horizon if x.demand == "dns"]
+    assert loss.points > 0 and 0 < loss.relative <= 1
+    assert loss.points == pytest.approx((loss.base_share - loss.share) * 100, abs=0.01)
+    assert loss.relative == pytest.approx(1 - loss.share / loss.base_share, abs=1e-4)
+    for r in result.rows:
+        assert [x.points for x in r.lost_over_horizon] == \
+            sorted((x.points for x in r.lost_over_horizon), reverse=True)
+    text = render_drill(result)
+    assert f"dns {loss.points:.1f} pts ({loss.relative:.0%} of it)" in text
+    assert "Servers lost at the deadline" in text

@@ -137,7 +137,10 @@ def register(main: click.Group) -> None:
         result = drills.drill(base, cases, plans, k)
         _write(output, "drill", render_drill(result), result, quiet, [
             f"  {' + '.join(r.lost)} refuses: {r.servers_at_deadline} at the deadline "
-            f"(-{r.coverage_lost_at_deadline:.0%}), extra {r.extra_one_time:,.0f} one-time"
+            f"(-{r.coverage_lost_at_deadline * 100:.1f} pts); to the horizon: "
+            + (", ".join(f"{x.demand} -{x.points:.1f} pts ({x.relative:.0%} of it)"
+                         for x in r.lost_over_horizon) or "no loss")
+            + f"; extra {r.extra_one_time:,.0f} one-time"
             for r in result.rows], png)
 
     @main.command("readiness")

@@ -57,6 +57,18 @@ class Comparison(StrictModel):
     changes: list[Change]
 
 
+class HorizonLoss(StrictModel):
+    """What a refusal costs one demand from the deadline to the horizon: the share of it
+    served, averaged over those hours, in the base plan and in the drill's."""
+
+    demand: str = Field(description="'servers' (all groups), or a service kind.")
+    base_share: float
+    share: float
+    points: float = Field(description="(base_share - share) x 100: percentage points.")
+    relative: float = Field(description="(base_share - share) / base_share: the part of "
+                            "what the base plan served that is lost.")
+
+
 class DrillRow(StrictModel):
     lost: list[str] = Field(description="Providers that refuse.")
     status: str
@@ -69,6 +81,9 @@ class DrillRow(StrictModel):
     extra_one_time: float
     extra_monthly: float
     replacements: list[str] = Field(description="Providers used instead.")
+    lost_over_horizon: list[HorizonLoss] = Field(
+        default_factory=list, description="Demands served less, from the deadline to the "
+        "horizon, than in the base plan; largest loss in points first.")
 
 
 class Drill(StrictModel):

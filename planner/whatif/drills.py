@@ -12,7 +12,13 @@ from itertools import combinations
 
 from planner.inputs.overrides import apply
 from planner.models.catalog import Catalog
-from planner.models.comparison import Drill, DrillRow, Readiness, ReadinessRow
+from planner.models.comparison import (
+    Drill,
+    DrillRow,
+    HorizonLoss,
+    Readiness,
+    ReadinessRow,
+)
 from planner.models.inventory import Inventory
 from planner.models.plan import Plan
 from planner.models.scenario import Scenario
@@ -57,6 +63,34 @@ def _full_hour(row) -> int | None:
     return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
 
 
+def served_after_deadline(plan: Plan) -> dict[str, float]:
+    """Share of each demand served, averaged over the hours from the deadline to the
+    horizon: 'servers' for all groups together, and each service kind."""
+    hours = range(plan.deadline_hours, plan.horizon_hours + 1)
+    sums: dict[str, list[float]] = {}
+    for line in plan.coverage:
+        key = "servers" if line.kind == "group" else line.kind
+        served, total = sums.setdefault(key, [0.0, 0.0])
+        sums[key] = [served + sum(line.served_by_hour[t] for t in hours),
+                     total + line.total * len(hours)]
+    return {key: served / total for key, (served, total) in sums.items() if total > 0}
+
+
+def horizon_losses(base: Plan, plan: Plan) -> list[HorizonLoss]:
+    """The demands `plan` serves less than `base` from the deadline on, largest loss first
+    (a loss below 0.05 points is no loss: solver noise)."""
+    before, after = served_after_deadline(base), served_after_deadline(plan)
+    out = []
+    for demand, was in before.items():
+        now = after.get(demand, 0.0)
+        points = difference(was * 100, now * 100, 2)
+        if points >= 0.05:
+            out.append(HorizonLoss(demand=demand, base_share=round(was, 6),
+                                   share=round(now, 6), points=points,
+                                   relative=round((was - now) / was, 4)))
+    return sorted(out, key=lambda loss: (-loss.points, loss.demand))
+
+
 def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
     rows = []
     for case, plan in zip(cases, plans):
@@ -69,7 +103,8 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
             recovery_hour=_recovery_hour(base, plan),
             extra_one_time=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
             extra_monthly=difference(plan.costs.monthly_total, base.costs.monthly_total, 6),
-            replacements=sorted(set(plan.providers_used) - set(base.providers_used))))
+            replacements=sorted(set(plan.providers_used) - set(base.providers_used)),
+            lost_over_horizon=horizon_losses(base, plan)))
     never = 10 ** 9
     rows.sort(key=lambda r: (-r.coverage_lost_at_deadline, -len(r.services_lost),
                              -(r.recovery_hour if r.recovery_hour is not None else never),
