@@ -122,3 +122,46 @@ def test_exclusions_by_organization_and_of_the_source_are_known(files):
     tmp, inv, cat, _ = files
     result = _plan(inv, cat, tmp / "out", "--exclude", "src")
     assert result.exit_code == 0, result.output
+
+
+def test_an_inventory_given_as_a_catalog_layer_is_named_as_such(files):
+    tmp, inv, cat, _ = files
+    result = _plan(inv, inv, tmp / "out")
+    assert result.exit_code == 1, result.output
+    assert "this is an inventory file, not a catalog" in result.output
+    assert "unknown field" not in result.output  # not a wall of field errors
+
+
+def test_q_with_format_json_still_prints_the_json(files):
+    tmp, inv, cat, _ = files
+    result = _plan(inv, cat, tmp / "out", "--format", "json")  # _plan passes -q
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["status"] == "optimal"
+
+
+@pytest.mark.parametrize("command", ["drill", "readiness"])
+def test_png_where_there_is_no_chart_is_refused_before_solving(files, monkeypatch, command):
+    tmp, inv, cat, _ = files
+    monkeypatch.setattr(pipeline, "prepare", lambda *a: pytest.fail("planned anyway"))
+    result = CliRunner().invoke(main, [command, str(inv), "--no-default-catalog", "-c",
+                                       str(cat), "--png", "-o", str(tmp / "o")])
+    assert result.exit_code == 1 and "--png draws comparisons and sweeps" in result.output
+
+
+def test_png_without_matplotlib_is_refused_before_solving(files, monkeypatch):
+    import builtins
+
+    tmp, inv, cat, _ = files
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    monkeypatch.setattr(pipeline, "prepare", lambda *a: pytest.fail("planned anyway"))
+    result = CliRunner().invoke(main, ["compare", str(inv), "--no-default-catalog", "-c",
+                                       str(cat), "--png", "-o", str(tmp / "o")])
+    assert result.exit_code == 1 and "package's `charts` extra" in result.output
+    assert "pip install -e '.[charts]'" in result.output

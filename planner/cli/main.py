@@ -142,10 +142,11 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
                            "more time (--time-limit) or try --solver cbc")
     runbook = render_runbook(run.plan)
     write_together(output, [("plan.json", plan_json(run.plan)), ("runbook.md", runbook)])
-    if not quiet:
-        click.echo(summary_json(run.plan, run.seconds) if fmt == "json"
-                   else summary_text(run.plan, [str(f) for f in files], run.seconds))
-    else:  # -q hides the summary, never a warning
+    if fmt == "json":  # asked for: printed even with -q, for scripts
+        click.echo(summary_json(run.plan, run.seconds))
+    elif not quiet:
+        click.echo(summary_text(run.plan, [str(f) for f in files], run.seconds))
+    if quiet:  # -q hides the summary, never a warning
         for warning in run.plan.warnings:
             click.echo(f"warning: {warning}", err=True)
 

@@ -17,7 +17,7 @@ from planner.inputs import loader
 from planner.inputs.overrides import parse_set, with_decision_date
 from planner.inputs.planfile import plan_json
 from planner.models.comparison import Comparison
-from planner.report.charts import comparison_png
+from planner.report.charts import check_charts, comparison_png
 from planner.report.whatif import render_comparison, render_drill, render_readiness
 from planner.whatif import drills
 from planner.whatif.cases import scenario_cases, sweep_cases
@@ -51,9 +51,12 @@ def _options(command):
     return command
 
 
-def _inputs(inventory, catalogs, no_default_catalog, output):
-    """The inputs, once the output folder is known to be usable (before any solving)."""
+def _inputs(inventory, catalogs, no_default_catalog, output, png=False):
+    """The inputs, once the output folder (and matplotlib, for --png) is known to be
+    usable: before any solving."""
     check_folder(output)
+    if png:
+        check_charts()
     dated, _ = with_decision_date(loader.load_inventory(inventory), today())
     return dated, load_catalog(catalogs, no_default_catalog)
 
@@ -96,7 +99,7 @@ def register(main: click.Group) -> None:
     def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                 workers, output, quiet, png, scenarios, no_base):
         """Solve INVENTORY under each scenario and compare the plans side by side."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         loaded = [loader.load_scenario(path) for path in scenarios]
         extra = dict(parse_set(s) for s in sets)
         cases = scenario_cases(inv, cat, loaded, extra, include_base=not no_base)
@@ -114,7 +117,7 @@ def register(main: click.Group) -> None:
     def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, output, quiet, png, param):
         """Solve INVENTORY for each value of one parameter."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         path, cases = sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
         result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
@@ -128,7 +131,9 @@ def register(main: click.Group) -> None:
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, output, quiet, png, k):
         """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+        if png:  # before any solving
+            raise PlannerError("--png draws comparisons and sweeps")
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
         base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
                              time_limit=time_limit, gap=gap).plan
@@ -148,7 +153,9 @@ def register(main: click.Group) -> None:
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                   workers, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+        if png:  # before any solving
+            raise PlannerError("--png draws comparisons and sweeps")
+        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
         base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
                              time_limit=time_limit, gap=gap).plan

@@ -109,7 +109,21 @@ def load_catalog(paths: list[Path]) -> Catalog:
     Bare numbers are expanded into Facts with their own layer's provenance *before*
     merging, for the same reason: a user's number must not inherit the shipped source.
     """
-    return _merge_catalog([(str(p), *read_yaml(p)) for p in paths])
+    layers = [(str(p), *read_yaml(p)) for p in paths]
+    for file, data, _ in layers:
+        kind = _kind_or_none(data)
+        if kind in ("inventory", "scenario"):
+            raise InputError(f"this is an {kind} file, not a catalog: give it as the "
+                             f"{'INVENTORY argument' if kind == 'inventory' else '-s option'}, "
+                             "and catalog layers with -c", file=file)
+    return _merge_catalog(layers)
+
+
+def _kind_or_none(data: Any) -> Kind | None:
+    try:
+        return detect_kind(data)
+    except InputError:
+        return None  # the merge reports what is wrong with it
 
 
 def _merge_catalog(layers: list[tuple[str, Any, LineIndex]]) -> Catalog:

@@ -12,6 +12,11 @@ from planner.errors import PlannerError
 from planner.models.comparison import Comparison
 
 
+def check_charts() -> None:
+    """Refuse --png before any work when matplotlib is not installed."""
+    _pyplot()
+
+
 def _pyplot():
     try:
         import matplotlib
@@ -19,7 +24,9 @@ def _pyplot():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise PlannerError("PNG charts need matplotlib: pip install 'planner[charts]'") from None
+        raise PlannerError("--png needs matplotlib, this package's `charts` extra: "
+                           "pip install -e '.[charts]' in a checkout, or "
+                           "pip install matplotlib") from None
     return plt
 
 
