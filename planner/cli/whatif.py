@@ -61,6 +61,18 @@ def _inputs(inventory, catalogs, no_default_catalog, output, png=False):
     return dated, load_catalog(catalogs, no_default_catalog)
 
 
+def _base_plan(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
+               output, png):
+    """The unchanged inputs and their plan, which a drill or readiness report measures
+    against (neither draws a chart: --png is refused before any solving)."""
+    if png:
+        raise PlannerError("--png draws comparisons and sweeps")
+    inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+    base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
+    return base_case, pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
+                                    time_limit=time_limit, gap=gap).plan
+
+
 def _solve(cases, solver, time_limit, gap, workers, quiet, label):
     settings = Settings(solver=solver, time_limit=time_limit, gap=gap)
     show = not quiet and sys.stderr.isatty()
@@ -131,12 +143,8 @@ def register(main: click.Group) -> None:
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, output, quiet, png, k):
         """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
-        if png:  # before any solving
-            raise PlannerError("--png draws comparisons and sweeps")
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
-        base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
-        base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
-                             time_limit=time_limit, gap=gap).plan
+        base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
+                                     time_limit, gap, output, png)
         cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals")
         result = drills.drill(base, cases, plans, k)
@@ -153,12 +161,8 @@ def register(main: click.Group) -> None:
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                   workers, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
-        if png:  # before any solving
-            raise PlannerError("--png draws comparisons and sweeps")
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
-        base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
-        base = pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
-                             time_limit=time_limit, gap=gap).plan
+        base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
+                                     time_limit, gap, output, png)
         cases = drills.readiness_cases(base_case.inventory, base_case.catalog)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness")
         result = drills.readiness(base, cases, plans)
