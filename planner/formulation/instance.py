@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from planner.domain import curves
 from planner.domain.curves import Curve
-from planner.domain.eligibility import exclusion_reason
+from planner.domain.eligibility import exclusions
 from planner.models.catalog import (
     Catalog,
     Offering,
@@ -247,15 +247,10 @@ def _with_grid(inst: Instance) -> Instance:
 def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     """Eligibility, fit, dominance and curves for one planning run."""
     horizon = inventory.horizon
-    exclusions, providers, vendors = [], {}, {}
-    for entry in [*catalog.providers, *catalog.services]:
-        reason = exclusion_reason(entry, inventory)
-        if reason:
-            exclusions.append(Exclusion(id=entry.id, reason=reason))
-        elif isinstance(entry, Provider):
-            providers[entry.id] = entry
-        else:
-            vendors[entry.id] = entry
+    excluded = exclusions(inventory, catalog)  # the rule the verifier checks too
+    out = {e.id for e in excluded}
+    providers = {p.id: p for p in catalog.providers if p.id not in out}
+    vendors = {v.id: v for v in catalog.services if v.id not in out}
     candidates, misfits = _compute_candidates(inventory, providers)
     used = {c.provider for c in candidates}
     service_candidates, service_misfits = _compute_services(inventory, vendors, horizon)
@@ -269,7 +264,7 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
     return _with_grid(Instance(
         inventory=inventory, catalog=catalog, horizon_hours=horizon,
-        deadline_hours=inventory.deadline_hours, exclusions=exclusions,
+        deadline_hours=inventory.deadline_hours, exclusions=excluded,
         providers=providers, vendors=vendors, groups=groups,
         candidates=candidates, misfits=misfits,
         provider_curves={p: curves.provider_servers(providers[p], horizon) for p in sorted(used)},

@@ -77,7 +77,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     budget = coverage_share(time_limit, started)
-    proof = start_proven(model, start, gap) if start is not None else None
+    sorting = unserved_floor(model) if start is not None else None  # made once, used twice
+    proof = start_proven(model, start, gap, sorting) if start is not None else None
     if proof is not None:
         first, values = proof, dict(start)
     elif start is not None and not worth_running(lp.numVariables(), budget):
@@ -98,7 +99,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         first = about_coverage(first, value_of(model.unserved, values),
                                 eps * ceiling if eps else 0.0)
         if not proven(first, gap):  # no bound, a weak one, or one the tie-break lowered
-            first = floored(first, coverage_floor(model, time_limit))
+            first = floored(first, coverage_floor(model, time_limit, sorting))
     seconds["coverage"] = time.perf_counter() - started
     phases = [within_gap(first, gap)]
     if values:
@@ -167,20 +168,23 @@ def about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> Sol
     return phase.model_copy(update={"objective": unserved, "bound": bound, "gap": gap})
 
 
-def coverage_floor(model: Model, time_limit: float | None) -> float:
-    """The sorting floor (planner/solver/bounds.py), tightened by one LP per period when HiGHS is
-    there and those LPs fit in their share of the time limit (planner/solver/period_floor.py)."""
+def coverage_floor(model: Model, time_limit: float | None,
+                   sorting: float | None = None) -> float:
+    """The sorting floor (planner/solver/bounds.py; `sorting` when already made), tightened
+    by one LP per period when HiGHS is there and those LPs fit in their share of the time
+    limit (planner/solver/period_floor.py)."""
     if highs_available() and affordable(model, None if time_limit is None
                                         else FLOOR_SHARE * time_limit):
         return period_floor(model)
-    return unserved_floor(model)
+    return unserved_floor(model) if sorting is None else sorting
 
 
-def start_proven(model: Model, start: dict[str, float], gap: float) -> SolverPhase | None:
-    """The coverage phase without the solver, when the sorting floor (planner/solver/
-    bounds.py) already proves the start within `gap`: its unserved hours are at most
-    (1 + gap) times what no plan can beat. None otherwise (the solver runs)."""
-    unserved, floor = value_of(model.unserved, start), unserved_floor(model)
+def start_proven(model: Model, start: dict[str, float], gap: float,
+                 floor: float) -> SolverPhase | None:
+    """The coverage phase without the solver, when `floor` (the sorting floor, planner/
+    solver/bounds.py) already proves the start within `gap`: its unserved hours are within
+    `gap` of what no plan can beat. None otherwise (the solver runs)."""
+    unserved = value_of(model.unserved, start)
     if relative_gap(unserved, floor) > gap:
         return None
     return SolverPhase(name="coverage", status="optimal", objective=unserved, bound=floor,
