@@ -5,8 +5,12 @@ already proves the greedy start within the gap, the coverage phase is not run.""
 
 from __future__ import annotations
 
+import json
+
 from planner import pipeline
 from planner.models.plan import SolverPhase
+from planner.report.render import render_runbook
+from planner.report.summary import summary_json, summary_text
 from planner.solver import phases
 from planner.verify import verify
 from tests.builders import small_catalog, small_inventory
@@ -69,3 +73,19 @@ def test_a_start_the_floor_proves_skips_the_solver(monkeypatch):
     assert coverage.raw_status.startswith("not run: the start is within the requested gap")
     assert coverage.status == "optimal" and coverage.gap == 0.0
     assert ran == ["cost"]
+
+
+def test_summary_and_runbook_show_the_gap_reached_beside_the_gap_requested():
+    """A reader checks the label against the figures: both gaps, side by side, in the
+    terminal summary, its JSON, the runbook's status row and its solver section."""
+    plan = pipeline.plan(small_inventory(horizon=60), small_catalog(), gap=0.0).plan
+    phase = plan.solver.phases[0]
+    reached = max(p.gap for p in plan.solver.phases if p.gap is not None)
+    assert plan.status == "feasible" and phase.gap > 0
+    words = f"gap reached {reached:.2g}, requested 0"
+    assert f"{plan.inventory.name}: feasible ({words})" in summary_text(plan)
+    data = json.loads(summary_json(plan))
+    assert data["gap"] == reached and data["gap_requested"] == 0.0
+    runbook = render_runbook(plan)
+    assert f"| Plan status | feasible: good, not proven best ({words}) |" in runbook
+    assert "relative gap requested 0, time limit none." in runbook

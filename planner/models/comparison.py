@@ -12,7 +12,8 @@ class ScenarioRow(StrictModel):
     description: str | None = None
     parameter: int | float | str | None = Field(None, description="Swept value, for sweeps.")
     status: str
-    gap: float | None
+    gap: float | None = Field(description="Largest relative optimality gap of the plan's "
+                              "solver phases, as in the summary (SolverFacts.gap_reached).")
     servers_at_deadline: int
     servers_total: int
     coverage_at_deadline: float

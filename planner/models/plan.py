@@ -46,6 +46,12 @@ class SolverFacts(StrictModel):
                                   "planned in coarse steps: a restriction, valid hour by hour.")
     phases: list[SolverPhase]
 
+    @property
+    def gap_reached(self) -> float | None:
+        """The largest relative gap any phase reported: the one figure set against
+        `gap_requested` (the plan is optimal only when it is at most that)."""
+        return max((p.gap for p in self.phases if p.gap is not None), default=None)
+
 
 class Assignment(StrictModel):
     group: str

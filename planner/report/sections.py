@@ -24,6 +24,7 @@ from planner.report.shell.data import (
     rsync_verify,
     rsync_verify_all,
 )
+from planner.report.summary import gap_text
 
 
 @dataclass
@@ -239,7 +240,7 @@ def summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dic
                             key=lambda e: (-e.onboarding_hours.value, e.id))],
         quota_raises=[f"{v.provider.id} (to {num(v.provider.quota_raise_servers.value)} servers)"
                       for v in views if v.needs_raise and v.provider.quota_raise_servers],
-        causes=_cause_groups(plan), checkpoints=_checkpoints(plan))
+        causes=_cause_groups(plan), checkpoints=_checkpoints(plan), gap_text=gap_text(plan))
 
 
 def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:

@@ -8,12 +8,20 @@ from planner.models.plan import Plan
 from planner.report.filters import money, pct
 
 
+def gap_text(plan: Plan) -> str:
+    """Reached and requested gap side by side: `optimal` means the first is at most the
+    second, so a reader can check the label."""
+    reached = plan.solver.gap_reached
+    return (f"gap reached {'-' if reached is None else f'{reached:.2g}'}, "
+            f"requested {plan.solver.gap_requested:.2g}")
+
+
 def summary_data(plan: Plan) -> dict:
-    coverage_phase = plan.solver.phases[0]
     return {
         "inventory": plan.inventory.name,
         "status": plan.status,
-        "gap": coverage_phase.gap,
+        "gap": plan.solver.gap_reached,
+        "gap_requested": plan.solver.gap_requested,
         "deadline_hours": plan.deadline_hours,
         "servers_at_deadline": plan.servers_at_deadline,
         "servers_total": plan.servers_total,
@@ -41,10 +49,9 @@ def _brief(causes) -> str:
 
 def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None) -> str:
     cur = plan.costs.currency
-    gaps = ", ".join(f"{p.name} gap {p.gap:.2g}" for p in plan.solver.phases if p.gap is not None)
     full = plan.full_coverage_hour
     lines = [
-        f"{plan.inventory.name}: {plan.status}" + (f" ({gaps})" if gaps else ""),
+        f"{plan.inventory.name}: {plan.status} ({gap_text(plan)})",
         f"  decided on: {plan.inventory.decision_date or 'no date given'}"
         + (" (today, UTC: the inventory gives no decision_date)"
            if any(o.path == "decision_date" and o.source.startswith("today")

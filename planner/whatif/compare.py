@@ -37,7 +37,7 @@ def row(plan: Plan, name: str, description: str | None = None,
                 for t in range(plan.horizon_hours + 1)]
     return ScenarioRow(
         name=name, description=description, parameter=parameter, status=plan.status,
-        gap=max((p.gap for p in plan.solver.phases if p.gap is not None), default=None),
+        gap=plan.solver.gap_reached,
         servers_at_deadline=plan.servers_at_deadline, servers_total=plan.servers_total,
         coverage_at_deadline=plan.coverage_at_deadline,
         full_coverage_hour=plan.full_coverage_hour, one_time_cost=plan.costs.one_time_total,
