@@ -94,3 +94,24 @@ def test_fill_in_values_are_warned_about_even_with_q(tmp_path):
     quiet = _plan(inv, cat, tmp_path / "o", "-q")
     assert quiet.exit_code == 0 and quiet.stdout == ""
     assert "still marked FILL IN" in quiet.stderr
+
+
+def test_a_provider_closing_within_the_horizon_is_not_used():
+    """Servers stay up to the end of the horizon once placed, so a provider whose end of
+    life falls inside it could serve only until then: it is left out, with the hour."""
+    cat = catalog_dict()
+    chosen = cat["providers"][1]["id"]
+    cat["providers"][1]["end_of_life"] = "2026-03-05"  # hour 72 from 2026-03-02
+    inventory = inventory_dict(horizon=72, decision_date="2026-03-02")
+    closing = pipeline.plan(Inventory.model_validate(inventory), Catalog.model_validate(cat)).plan
+    assert chosen not in closing.providers_used
+    assert any(e.id == chosen and "end of life on 2026-03-05, at hour 72: within the 72 hours"
+               in e.reason for e in closing.excluded)
+    assert verify(closing) == []
+    shorter = dict(inventory, horizon_hours=60)  # it closes after the horizon: usable
+    kept = pipeline.plan(Inventory.model_validate(shorter), Catalog.model_validate(cat)).plan
+    assert chosen in kept.providers_used and verify(kept) == []
+    stretched = kept.model_copy(update={"inventory": kept.inventory.model_copy(
+        update={"horizon_hours": 72})})
+    assert any(v.constraint == "excluded" and "end of life" in v.detail
+               for v in verify(stretched))

@@ -38,6 +38,9 @@ def _offering(**fields):
     ({"quota_servers": {"value": 5, "source": "test", "as_of": "2999-01-01"}}, "future"),
     ({"quota_servers": {"value": 5, "source": "test", "as_of": "2026-02-30"}},
      "not a date of the calendar"),
+    ({"quota_servers": {"value": 40, **SRC}, "quota_raise_servers": {"value": 30, **SRC}},
+     "a raise to 30 servers is below the quota of 40"),
+    ({"quota_raise_servers": {"value": 2, **SRC}}, "below the quota of 5"),  # shipped quota
 ])
 def test_catalog_validate_refuses(tmp_path, fields, said):
     layer = _layer(tmp_path, **fields)
@@ -55,7 +58,8 @@ def test_plan_refuses_a_negative_layer_before_solving(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("setting", ["catalog.hetzner-cloud.quota_servers=-5",
-                                     "catalog.hetzner-cloud.offerings.cx33.ram_gb=0"])
+                                     "catalog.hetzner-cloud.offerings.cx33.ram_gb=0",
+                                     "catalog.hetzner-cloud.quota_raise_servers=3"])
 def test_set_refuses(tmp_path, monkeypatch, setting):
     monkeypatch.setattr(pipeline, "prepare", lambda *a: pytest.fail("planned anyway"))
     result = CliRunner().invoke(main, ["plan", str(PARLER), "--set", setting,
@@ -63,3 +67,11 @@ def test_set_refuses(tmp_path, monkeypatch, setting):
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     # the user's path, not pydantic's (providers.1.offerings.0)
     assert "catalog.hetzner-cloud." in result.output and "providers." not in result.output
+
+
+def test_a_negotiated_quota_above_an_old_raise_is_kept(tmp_path):
+    """A later layer may set the quota above the raise an earlier one gave: the raise is
+    then moot, not an error (the check is on the layer that sets the raise)."""
+    layer = _layer(tmp_path, quota_servers={"value": 200, **SRC})
+    result = CliRunner().invoke(main, ["catalog", "validate", str(layer)])
+    assert result.exit_code == 0, result.output

@@ -186,10 +186,12 @@ def test_excluded_source_provider():
     assert any(v.constraint == "excluded" and "source" in v.detail for v in found)
 
 
-def test_excluded_end_of_life_on_decision_date():
+def test_excluded_end_of_life_on_decision_date_or_within_the_horizon():
     catalog = catalog_with(lambda d: d["providers"][1].update(end_of_life="2021-01-09"))
     assert "excluded" in names(build_plan(catalog=catalog))
-    later = catalog_with(lambda d: d["providers"][1].update(end_of_life="2021-01-10"))
+    within = catalog_with(lambda d: d["providers"][1].update(end_of_life="2021-01-10"))
+    assert "excluded" in names(build_plan(catalog=within))  # hour 24 of a 30-hour horizon
+    later = catalog_with(lambda d: d["providers"][1].update(end_of_life="2021-01-11"))
     assert verify(build_plan(catalog=later)) == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from planner.models.catalog import Catalog, Provider, ServiceVendor
 from planner.models.inventory import Inventory
 from planner.models.plan import Exclusion
@@ -19,6 +21,11 @@ def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> s
     if entry.end_of_life and decided and entry.end_of_life <= decided:
         return f"end of life on {entry.end_of_life}, before the decision date " \
                f"{inventory.decision_date}"
+    if entry.end_of_life and decided and _hours_until(decided, entry.end_of_life) <= \
+            inventory.horizon:
+        return f"end of life on {entry.end_of_life}, at hour " \
+               f"{_hours_until(decided, entry.end_of_life)}: within the {inventory.horizon} " \
+               f"hours planned, and what is placed there has to stay up to the end"
     if entry.end_of_sale and decided and entry.end_of_sale <= decided:
         return f"end of sale on {entry.end_of_sale}: no new accounts by the decision date " \
                f"{inventory.decision_date}"
@@ -30,3 +37,9 @@ def exclusions(inventory: Inventory, catalog: Catalog) -> list[Exclusion]:
     return [Exclusion(id=entry.id, reason=reason)
             for entry in [*catalog.providers, *catalog.services]
             if (reason := exclusion_reason(entry, inventory))]
+
+
+def _hours_until(decided: str, day: str) -> int:
+    """Hours from hour 0 (the start of the decision date, UTC) to the start of `day`: the
+    earliest a provider may close on its end-of-life date."""
+    return (date.fromisoformat(day) - date.fromisoformat(decided)).days * 24

@@ -22,6 +22,7 @@ from planner.models.catalog import (
     Provider,
     ServiceOffering,
     ServiceVendor,
+    raise_below_quota,
 )
 from planner.models.inventory import Inventory
 from planner.models.scenario import Scenario
@@ -162,6 +163,21 @@ class _Merger:
         data = self._expand(data, file, index)
         self.data, self.origin = self._merge(
             self.data, data, self.origin, Origin.of(data, file, index, PROVENANCE_KEYS), ())
+        self._check_raises(data, file, index)
+
+    def _check_raises(self, layer: dict[str, Any], file: str, index: LineIndex) -> None:
+        """Each raise this layer sets is at least the quota in force once it is merged."""
+        providers = self.data.get("providers")
+        merged = {_entry_id(e): e for e in providers if isinstance(e, dict)} \
+            if isinstance(providers, list) else {}
+        for i, entry in enumerate(layer.get("providers") or []):
+            if not isinstance(entry, dict) or "quota_raise_servers" not in entry:
+                continue
+            now = merged.get(_entry_id(entry), {})
+            problem = raise_below_quota(now.get("quota_raise_servers"), now.get("quota_servers"))
+            if problem:
+                where = ("providers", i, "quota_raise_servers")
+                self._error(problem, file, index.line(where), _render(where, layer))
 
     def _error(self, message: str, file: str, line: int | None, path: str) -> None:
         self.errors.append(InputErrorItem(message, file, line, path))

@@ -24,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.errors import PlannerError
-from planner.models.catalog import Catalog
+from planner.models.catalog import Catalog, raise_below_quota
 from planner.models.inventory import Inventory
 from planner.models.plan import Override
 from planner.models.scenario import Scenario
@@ -139,6 +139,10 @@ def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
         if path.startswith("catalog."):
             entry, field = _catalog_path(cat, path)
             _assign(entry, field, value, provenance, prefix=path[: -len(field)])
+            problem = field.startswith("quota_raise_servers") and raise_below_quota(
+                entry.get("quota_raise_servers"), entry.get("quota_servers"))
+            if problem:
+                raise PlannerError(f"{path}: {problem}")
         else:
             _assign(inv, path, value, provenance)
     try:

@@ -6,7 +6,7 @@ Units are part of the names. Prices are in the provider's own `currency`; the ca
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_serializer, model_validator
 
@@ -109,6 +109,18 @@ class CatalogEntry(ProvenanceDefaults):
         if not 0 <= self.refusal_risk.value <= 1:
             raise ValueError("refusal_risk must be a probability between 0 and 1")
         return self
+
+
+def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
+    """Why a quota raise set to `raise_to` servers is wrong while `quota` is in force, or
+    None. Checked where a raise is set (one catalog layer, one --set), not on the merged
+    catalog: a later layer's negotiated quota above an old raise is legitimate."""
+    to, now = (v.get("value") if isinstance(v, dict) else v for v in (raise_to, quota))
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (to, now))
+    if numbers and to < now:
+        return (f"a raise to {to:g} servers is below the quota of {now:g} already in force; "
+                "a negotiated quota is set as quota_servers")
+    return None
 
 
 class Provider(CatalogEntry):
