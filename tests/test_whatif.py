@@ -243,5 +243,5 @@ def test_drill_shows_the_loss_over_the_whole_horizon_in_points_and_relative():
         assert [x.points for x in r.lost_over_horizon] == \
             sorted((x.points for x in r.lost_over_horizon), reverse=True)
     text = render_drill(result)
-    assert f"dns {loss.points:.1f} pts ({loss.relative:.0%} of it)" in text
+    assert f"dns {loss.points:.1f} points ({loss.relative:.0%} of it)" in text
     assert "Servers lost at the deadline" in text

@@ -18,7 +18,14 @@ from planner.inputs.overrides import parse_set, with_decision_date
 from planner.inputs.planfile import plan_json
 from planner.models.comparison import Comparison
 from planner.report.charts import check_charts, comparison_png
-from planner.report.whatif import render_comparison, render_drill, render_readiness
+from planner.report.whatif import (
+    comparison_lines,
+    drill_lines,
+    readiness_lines,
+    render_comparison,
+    render_drill,
+    render_readiness,
+)
 from planner.whatif import drills
 from planner.whatif.cases import scenario_cases, sweep_cases
 from planner.whatif.compare import comparison
@@ -95,13 +102,6 @@ def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: lis
         click.echo("\n".join(lines + [f"  wrote {output / stem}.md and {stem}.json"]))
 
 
-def _row_line(r) -> str:
-    full = r.full_coverage_hour if r.full_coverage_hour is not None else "-"
-    return (f"  {r.name}: {r.status}, {r.servers_at_deadline}/{r.servers_total} at the "
-            f"deadline, all by {full}, {r.one_time_cost:,.0f} one-time, "
-            f"{r.monthly_cost:,.0f}/month, survives {r.losses_survived} loss(es)")
-
-
 def register(main: click.Group) -> None:
     @main.command("compare")
     @_options
@@ -120,7 +120,7 @@ def register(main: click.Group) -> None:
                                           for case, plan in zip(cases, plans)])
         result = comparison("Comparison", cases, plans)
         _write(output, "comparison", render_comparison(result), result, quiet,
-               [_row_line(r) for r in result.rows], png)
+               comparison_lines(result, "comparison.md"), png)
 
     @main.command("sweep")
     @_options
@@ -134,7 +134,7 @@ def register(main: click.Group) -> None:
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
         result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
         _write(output, "sweep", render_comparison(result), result, quiet,
-               [_row_line(r) for r in result.rows], png)
+               comparison_lines(result, "sweep.md"), png)
 
     @main.command("drill")
     @_options
@@ -148,13 +148,8 @@ def register(main: click.Group) -> None:
         cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals")
         result = drills.drill(base, cases, plans, k)
-        _write(output, "drill", render_drill(result), result, quiet, [
-            f"  {' + '.join(r.lost)} refuses: {r.servers_at_deadline} at the deadline "
-            f"(-{r.coverage_lost_at_deadline * 100:.1f} pts); to the horizon: "
-            + (", ".join(f"{x.demand} -{x.points:.1f} pts ({x.relative:.0%} of it)"
-                         for x in r.lost_over_horizon) or "no loss")
-            + f"; extra {r.extra_one_time:,.0f} one-time"
-            for r in result.rows], png)
+        _write(output, "drill", render_drill(result), result, quiet,
+               drill_lines(result, "drill.md"), png)
 
     @main.command("readiness")
     @_options
@@ -166,9 +161,8 @@ def register(main: click.Group) -> None:
         cases = drills.readiness_cases(base_case.inventory, base_case.catalog)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness")
         result = drills.readiness(base, cases, plans)
-        _write(output, "readiness", render_readiness(result), result, quiet, [
-            f"  {r.item}: {r.servers_at_deadline_gain:+d} servers at the deadline, ready: "
-            f"{', '.join(r.services_ready_by_deadline) or '-'}" for r in result.rows], png)
+        _write(output, "readiness", render_readiness(result), result, quiet,
+               readiness_lines(result, "readiness.md"), png)
 
 
 def _slug(name: str) -> str:

@@ -25,12 +25,56 @@ def hostname(value: str) -> str:
 
 
 def money(value: float, currency: str = "") -> str:
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
-    return f"{text} {currency}".strip()
+    """Money alike everywhere: whole units, thousands separated; cents only below 100 and
+    only when there are some; a price under a cent keeps two significant digits."""
+    size = abs(value)
+    if size >= 100 or abs(size - round(size)) < 0.005:
+        text = f"{round(size):,}"
+    elif size >= 0.01:
+        text = f"{size:,.2f}"
+    else:
+        text = f"{size:.2g}"
+    sign = "-" if value < 0 and text.strip("0.") else ""
+    return f"{sign}{text} {currency}".strip()
+
+
+def signed_money(value: float, currency: str = "") -> str:
+    """A change of money: +1,200 USD, -30 USD, 0 USD (never -0)."""
+    text = money(value, currency)
+    return text if text.startswith(("-", "0 ")) or text == "0" else f"+{text}"
+
+
+def signed(value: float) -> str:
+    """A change of a count: +3, -1,200, 0 (never -0 or +0)."""
+    rounded = round(value)
+    return f"{rounded:+,}" if rounded else "0"
+
+
+def points(share_change: float) -> str:
+    """A change of share in percentage points, one decimal: +1.2 points, 0 points."""
+    value = round(100 * share_change, 1)
+    return f"{value:+.1f} points" if value else "0 points"
+
+
+def count(value: float, unit: str, plural: str | None = None) -> str:
+    """A count with its unit in the right number: 1 server, 2 servers, 1,000,000 servers."""
+    return f"{num(value)} {unit if value == 1 else plural or unit + 's'}"
+
+
+def capped(items: list[str], limit: int, more: str = "more") -> list[str]:
+    """At most `limit` items, the rest said as one last item ("... and 12 more"), indented
+    like the first item so it lines up in a list of terminal lines."""
+    if len(items) <= limit:
+        return list(items)
+    pad = items[0][: len(items[0]) - len(items[0].lstrip())]
+    return list(items[: limit - 1]) + [f"{pad}... and {len(items) - limit + 1} {more}"]
 
 
 def pct(value: float) -> str:
-    """A share as a percentage that never rounds a shortfall away (99.6% is not 100%)."""
+    """A share as a percentage that never rounds a shortfall away (99.6% is not 100%);
+    a negative one (a gain where a loss is shown) keeps its sign, never "-0%"."""
+    if value < 0:
+        return "0%" if value > -5e-4 else "-" + pct(-value)
     if 0.995 <= value < 1 - 1e-9:
         return f"{math.floor(1000 * value) / 10:.1f}%"
     if 0 < value < 0.005:

@@ -29,6 +29,7 @@ from planner.report.filters import (
     cause_title,
     code_cell,
     code_span,
+    count,
     fenced,
     hostname,
     hour_or_never,
@@ -39,9 +40,12 @@ from planner.report.filters import (
     money,
     num,
     pct,
+    points,
     sentence,
     share,
     shell_quote,
+    signed,
+    signed_money,
 )
 from planner.report.names import name_map
 from planner.report.sections import (
@@ -84,7 +88,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(shq=shell_quote, hostname=hostname, money=money, pct=pct, cell=md_cell,
                        md=md_text, code=code_span, code_cell=code_cell, fenced=fenced, num=num,
                        hours=hours_text, channel_kind=channel_kind, capacity=capacity,
-                       share=share, sentence=sentence, cause=cause_title)
+                       share=share, sentence=sentence, cause=cause_title,
+                       signed=signed, signed_money=signed_money, points=points, count=count)
     return env
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 
 from planner.models.plan import Plan
-from planner.report.filters import money, pct
+from planner.report.filters import capped, count, money, num, pct
+
+# The terminal shows the first few; the runbook has them all. Warnings are never capped.
+TERMINAL_NAMES = 12
+TERMINAL_SHORTFALLS = 12
 
 
 def gap_text(plan: Plan) -> str:
@@ -56,24 +60,27 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         + (" (today, UTC: the inventory gives no decision_date)"
            if any(o.path == "decision_date" and o.source.startswith("today")
                   for o in plan.overrides) else ""),
-        f"  at hour {plan.deadline_hours}: {plan.servers_at_deadline} of {plan.servers_total} "
-        f"servers serving ({pct(plan.coverage_at_deadline)})",
+        f"  at hour {plan.deadline_hours}: {num(plan.servers_at_deadline)} of "
+        f"{count(plan.servers_total, 'server')} serving ({pct(plan.coverage_at_deadline)})",
         "  everything served by: " + (f"hour {full}" if full is not None else
                                       f"not within {plan.horizon_hours} hours"),
         f"  cost: {money(plan.costs.one_time_total, cur)} one-time, "
         f"{money(plan.costs.monthly_total, cur)} per month",
-        f"  providers: {', '.join(plan.providers_used) or 'none'}",
+        f"  providers: {len(plan.providers_used)}: "
+        + (", ".join(capped(plan.providers_used, TERMINAL_NAMES)) or "none"),
     ]
+    short = []
     for s in plan.shortfalls:
         if s.unit == "share":
             amount = f"{pct(s.missing_at_deadline)} of it"
         else:
             unit = s.unit[:-1] if s.unit.endswith("s") and s.missing_at_deadline == 1 else s.unit
-            amount = f"{s.missing_at_deadline:g} {unit}"
+            amount = f"{num(s.missing_at_deadline)} {unit}"
         when = f"all by hour {s.full_by_hour}" if s.full_by_hour is not None else \
             "not all within the horizon"
-        lines.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
+        short.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
                      f"{_brief(s.causes)}")
+    lines += capped(short, TERMINAL_SHORTFALLS, "more short (all in the runbook)")
     lines += [f"  warning: {w}" for w in plan.warnings]
     if seconds:
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
