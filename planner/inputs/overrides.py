@@ -94,6 +94,34 @@ def _catalog_path(catalog_data: dict, path: str) -> tuple[dict, str]:
     raise PlannerError(f"{path}: no provider or vendor {entry_id!r} in the catalog")
 
 
+# Scenario shorthands that stand for one inventory path
+SHORTHAND_PATHS = {"budget": "policy.one_time_budget", "one_time_budget": "policy.one_time_budget",
+                   "monthly_budget": "policy.monthly_budget"}
+
+
+def locate(inventory_data: dict, catalog_data: dict, path: str) -> tuple[Any, str]:
+    """The container and key an override's `path` sets (a scenario shorthand such as
+    `budget` is its inventory path); a PlannerError when the path names nothing. `exclude`
+    and `only` are not single paths."""
+    path = SHORTHAND_PATHS.get(path, path)
+    if path.startswith("catalog."):
+        node, rest = _catalog_path(catalog_data, path)
+        prefix = path[: -len(rest)]
+    else:
+        node, rest, prefix = inventory_data, path, ""
+    parts = rest.split(".")
+    for i, key in enumerate(parts[:-1]):
+        node = _step(node, key, prefix + ".".join(parts[: i + 1]))
+    _step(node, parts[-1], prefix + rest)  # raises when nothing is there
+    return node, parts[-1]
+
+
+def value_at(container: Any, key: str) -> Any:
+    """The value at a located path: a Fact's number for a catalog fact."""
+    node = _step(container, key, key)
+    return node["value"] if isinstance(node, dict) and "value" in node else node
+
+
 def _only(catalog: Catalog, inventory_data: dict, names: list[str]) -> None:
     """Keep, for each kind that `names` mentions, only the entries it names."""
     entries = [*catalog.providers, *catalog.services]

@@ -1,0 +1,54 @@
+"""The overrides a plan records agree with the inputs it embeds: each path holds the value
+its last override set, and every name an `--exclude` or scenario added is excluded. (The
+embedded inputs are those after the overrides, so a deleted override cannot be seen; a
+changed one can.)"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.inputs.overrides import locate, value_at
+from planner.verify.context import Context, Violation, close
+
+NOT_A_PATH = ("exclude", "only")  # set-valued shorthands, checked apart (exclude) or not
+
+
+def _same(found: Any, want: Any) -> bool:
+    numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (found, want)]
+    if all(numbers):
+        return math.isfinite(found) and math.isfinite(want) and close(found, want)
+    return found == want or str(found) == str(want)
+
+
+def check_overrides(ctx: Context) -> Iterator[Violation]:
+    plan = ctx.plan
+    inventory = plan.inventory.model_dump(mode="json")
+    catalog = plan.catalog.model_dump(mode="json")
+    last: dict[tuple[int, str], tuple[str, Any, Any]] = {}  # where -> (path, value, node)
+    excluded: set[str] = set()
+    for o in plan.overrides:
+        if o.source == "-c":
+            continue  # a catalog layer: its path is a file
+        if o.path == "exclude":
+            excluded |= set(o.value if isinstance(o.value, list) else [o.value])
+            continue
+        if o.path in NOT_A_PATH:
+            continue
+        try:
+            node, key = locate(inventory, catalog, o.path)
+        except PlannerError as exc:
+            yield Violation(constraint="overrides", detail=str(exc))
+            continue
+        last[(id(node), key)] = (o.path, o.value, node)  # two spellings, one place: last wins
+    missing = sorted(map(str, excluded - set(plan.inventory.policy.excluded_providers)))
+    if missing:
+        yield Violation(constraint="overrides", detail=f"excluded by an override but not in "
+                        f"policy.excluded_providers: {', '.join(missing)}")
+    for (_, key), (path, want, node) in last.items():
+        found = value_at(node, key)
+        if not _same(found, want):
+            yield Violation(constraint="overrides", detail=f"{path}: the override set "
+                            f"{want!r}, the inputs hold {found!r}")
