@@ -165,3 +165,26 @@ def test_png_without_matplotlib_is_refused_before_solving(files, monkeypatch):
                                        str(cat), "--png", "-o", str(tmp / "o")])
     assert result.exit_code == 1 and "package's `charts` extra" in result.output
     assert "pip install -e '.[charts]'" in result.output
+
+
+@pytest.mark.parametrize("content, said", [
+    ("{}", "not a plan.json written by `planner plan`"),
+    ("null", "not a plan.json written by `planner plan`"),
+    ('{"planner_version": "0.1.0", "schedule": []}', "not a whole plan.json: "
+     "inputs_digest, solver missing"),
+    ('{"providers": []}', "this is a catalog, not a plan.json: give it to plan with -c"),
+    ('{"groups": [], "source": {}}', "this is an inventory, not a plan.json: plan it first"),
+])
+def test_a_file_that_is_not_a_plan_is_named_in_one_line(tmp_path, content, said):
+    path = tmp_path / "x.json"
+    path.write_text(content)
+    for command in (["verify", str(path)], ["render", str(path), "-o", str(tmp_path / "o")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1 and said in result.output, result.output
+        assert "Field required" not in result.output and len(result.output.splitlines()) == 1
+
+
+def test_a_sweep_parameter_without_a_path_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["sweep", str(PARLER), "--param", "=1,2",
+                                       "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "expected PATH=VALUES" in result.output, result.output

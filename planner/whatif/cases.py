@@ -60,8 +60,10 @@ def parse_values(spec: str) -> list[float]:
 def sweep_cases(inventory: Inventory, catalog: Catalog, param: str,
                 extra_sets: dict | None = None) -> tuple[str, list[Case]]:
     path, sep, spec = param.partition("=")
-    if not sep:
-        raise PlannerError(f"--param {param!r}: expected PATH=VALUES")
+    path = path.strip()
+    if not sep or not path:
+        raise PlannerError(f"--param {param!r}: expected PATH=VALUES, such as "
+                           "deadline_hours=12,24,36")
     cases = []
     for value in parse_values(spec):
         number = int(value) if float(value).is_integer() else value
