@@ -172,9 +172,9 @@ def test_wrong_type_in_nested_list_item(tmp_path):
     with pytest.raises(InputError) as exc:
         load_inventory(write(tmp_path, "inv.yaml", text))
     item = only_error(exc)
-    assert (item.line, item.path) == (line_of(text, 'count: "2"'), "groups[1].count")
+    assert (item.line, item.path) == (line_of(text, 'count: "2"'), "groups[db].count")
     assert "valid integer" in item.message and "'2'" in item.message
-    assert str(exc.value).startswith(f"{tmp_path / 'inv.yaml'}:{item.line}: groups[1].count: ")
+    assert str(exc.value).startswith(f"{tmp_path / 'inv.yaml'}:{item.line}: groups[db].count: ")
 
 
 def test_missing_field_points_at_enclosing_mapping(tmp_path):
@@ -182,7 +182,7 @@ def test_missing_field_points_at_enclosing_mapping(tmp_path):
     with pytest.raises(InputError) as exc:
         load_inventory(write(tmp_path, "inv.yaml", text))
     item = only_error(exc)
-    assert (item.line, item.path) == (line_of(text, "name: db"), "groups[1].vcpu")
+    assert (item.line, item.path) == (line_of(text, "name: db"), "groups[db].vcpu")
     assert item.message == "Field required"
 
 
@@ -191,7 +191,7 @@ def test_unknown_key(tmp_path):
     with pytest.raises(InputError) as exc:
         load_inventory(write(tmp_path, "inv.yaml", text))
     item = only_error(exc)
-    assert (item.line, item.path) == (line_of(text, "cuont"), "groups[1].cuont")
+    assert (item.line, item.path) == (line_of(text, "cuont"), "groups[db].cuont")
     assert "unknown field" in item.message
 
 
@@ -220,7 +220,7 @@ def test_many_errors_are_capped(tmp_path):
     assert len(exc.value.errors) == 30
     lines = str(exc.value).splitlines()
     assert len(lines) == 21 and lines[-1] == "... and 10 more"
-    assert lines[0].endswith("groups[0].count: Input should be greater than or equal to 1 (got 0)")
+    assert lines[0].endswith("groups[g0].count: Input should be greater than or equal to 1 (got 0)")
 
 
 # --- bad files ------------------------------------------------------------------------------
@@ -483,3 +483,26 @@ def test_the_c_parser_gives_the_same_documents_and_lines(tmp_path):
         fast = yamlsafe.read_yaml(path)
         slow = yamlsafe.read_yaml(path, loader_class=yamlsafe._PureLoader)
         assert fast[0] == slow[0] and fast[1].lines == slow[1].lines, path
+
+
+@pytest.mark.parametrize("old, new, needle, path, said", [
+    ("depends_on: [web]", "depends_on: [wbe]", "depends_on", "groups[db].depends_on[0]",
+     "depends on unknown group 'wbe'"),
+    ("  - name: db", "  - name: web", "name: web", "groups[web].name",
+     "group name 'web' repeats (first at groups[0])"),
+    ("    ram_gb: 4\n", "    ram_gb: 4\n    depends_on: [db]\n", "depends_on: [db]",
+     "groups[web].depends_on", "cycle: web -> db -> web"),
+    ("deadline_hours: 72", "deadline_hours: 72\nhorizon_hours: 24", "horizon_hours",
+     "horizon_hours", "at least deadline_hours"),
+])
+def test_a_rule_over_the_whole_inventory_points_at_its_place(tmp_path, old, new, needle,
+                                                              path, said):
+    """Issue 18: errors point at the right line and name the user's path (groups[web], not
+    groups[0], nor the inventory's first line)."""
+    text = INVENTORY.replace(old, new)
+    with pytest.raises(InputError) as exc:
+        load_inventory(write(tmp_path, "inv.yaml", text))
+    item = only_error(exc)
+    nth = 2 if needle == "name: web" else 1
+    assert (item.line, item.path) == (line_of(text, needle, nth), path)
+    assert said in item.message

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, InputErrorItem
 from planner.inputs.yamlsafe import LineIndex, Origin, hashable, read_yaml
-from planner.models.base import PROVENANCE_KEYS
+from planner.models.base import PROVENANCE_KEYS, Located
 from planner.models.catalog import (
     Catalog,
     Offering,
@@ -292,6 +292,12 @@ def _entry_id(item: Any) -> str | None:
     return item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else None
 
 
+def _group_name(item: Any) -> str | None:
+    """Inventory groups are named, not id'd: `groups[web].count`, as the user wrote it."""
+    return item["name"] if isinstance(item, dict) and isinstance(item.get("name"), str) \
+        else None
+
+
 # --- error translation ----------------------------------------------------------------------
 
 def _render_path(path: tuple[Any, ...]) -> str:
@@ -312,8 +318,9 @@ def _render(loc: tuple[Any, ...], data: Any) -> str:
     for part in loc:
         if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
-            entry_id = _entry_id(data)
-            parts.append(_Id(entry_id) if entry_id is not None else part)
+            label = _entry_id(data) or _group_name(data)
+            shown = label is not None and label.isprintable() and 0 < len(label) <= 60
+            parts.append(_Id(label) if shown else part)  # a hostile name stays an index
             continue
         parts.append(part)
         data = data.get(part) if isinstance(data, dict) and hashable(part) else None
@@ -348,7 +355,8 @@ def _input_error(exc: ValidationError, data: Any, locate: Locate) -> InputError:
     """One item per distinct (file, line, message): an inherited value is reported once."""
     items: dict[tuple[Any, ...], InputErrorItem] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        where = (err.get("ctx") or {}).get("error")
+        loc = tuple(err["loc"]) + (where.loc if isinstance(where, Located) else ())
         file, line = locate(loc)
         message = _message(err)
         items.setdefault((file, line, message),

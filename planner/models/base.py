@@ -20,6 +20,16 @@ AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PROVENANCE_KEYS = ("source", "as_of", "estimate")
 
 
+class Located(ValueError):
+    """A rule over a whole model broken at one place of it: `loc` is the path below the
+    model (pydantic keeps the exception in the error's ctx), so the loader can point at the
+    line of that place rather than at the model's first line."""
+
+    def __init__(self, message: str, *loc: str | int):
+        super().__init__(message)
+        self.loc = loc
+
+
 def iso_date(value: Any) -> Any:
     """YAML reads an unquoted 2026-06-30 as a date; the models keep dates as ISO text."""
     return value.isoformat() if hasattr(value, "isoformat") and not isinstance(value, str) \

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from planner.models.base import Printable, StrictModel, calendar_date, iso_date
+from planner.models.base import Located, Printable, StrictModel, calendar_date, iso_date
 
 GroupArch = Literal["x86_64", "arm64", "any"]
 
@@ -113,21 +113,25 @@ class Inventory(StrictModel):
     @model_validator(mode="after")
     def _check(self):
         names = [g.name for g in self.groups]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"group names repeat: {dupes}")
-        for group in self.groups:
-            for dep in group.depends_on:
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise Located(f"group name {name!r} repeats (first at groups[{names.index(name)}])",
+                              "groups", i, "name")
+        for i, group in enumerate(self.groups):
+            for j, dep in enumerate(group.depends_on):
                 if dep not in names:
-                    raise ValueError(f"group {group.name!r} depends on unknown group {dep!r}")
+                    raise Located(f"group {group.name!r} depends on unknown group {dep!r}",
+                                  "groups", i, "depends_on", j)
                 if dep == group.name:
-                    raise ValueError(f"group {group.name!r} depends on itself")
+                    raise Located(f"group {group.name!r} depends on itself",
+                                  "groups", i, "depends_on", j)
         cycle = _dependency_cycle({g.name: g.depends_on for g in self.groups})
         if cycle:
-            raise ValueError(f"groups depend on each other in a cycle: {' -> '.join(cycle)}; "
-                             "one of them must start without the other")
+            raise Located(f"groups depend on each other in a cycle: {' -> '.join(cycle)}; "
+                          "one of them must start without the other",
+                          "groups", names.index(cycle[0]), "depends_on")
         if self.horizon_hours is not None and self.horizon_hours < self.deadline_hours:
-            raise ValueError("horizon_hours must be at least deadline_hours")
+            raise Located("horizon_hours must be at least deadline_hours", "horizon_hours")
         return self
 
     @property
