@@ -89,3 +89,4 @@ def test_summary_and_runbook_show_the_gap_reached_beside_the_gap_requested():
     runbook = render_runbook(plan)
     assert f"| Plan status | feasible: good, not proven best ({words}) |" in runbook
     assert "relative gap requested 0, time limit none." in runbook
+

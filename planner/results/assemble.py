@@ -64,16 +64,29 @@ def _cumulative_to_hourly(inst: Instance, cumulative: list[float]) -> list[float
     return out
 
 
+def _running(values, variables: dict, key: tuple, hours: int) -> list[float]:
+    """GB by each hour 0..hours: the last variable at or before it (the rule of
+    Model.copied and Model.stored, in one forward pass: their backward search per hour was
+    quadratic, 91 s of a 102 s plan at an 8,760-hour horizon)."""
+    out, last = [], 0.0
+    for t in range(hours + 1):
+        var = variables.get((*key, t))
+        if var is not None:
+            last = clean(_value(values, var))
+        out.append(last)
+    return out
+
+
 def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
     H, rows = inst.horizon_hours, []
     order = {g: i for i, g in enumerate(inst.groups)}
     for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
-        cumulative = [clean(_value(values, model.copied(g, p, t))) for t in range(H + 1)]
+        cumulative = _running(values, model.copy, (g, p), H)
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand=g, target=p,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
     for v in sorted({v for v, _ in model.store}):
-        cumulative = [clean(_value(values, model.stored(v, t))) for t in range(H + 1)]
+        cumulative = _running(values, model.store, (v,), H)
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand="object_storage", target=v,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
