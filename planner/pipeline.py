@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.baseline.waves import PLACEMENTS, baseline
 from planner.formulation.families import formulate
@@ -19,7 +19,7 @@ from planner.models.inventory import Inventory
 from planner.models.plan import Override, Plan
 from planner.results.assemble import build_plan
 from planner.solver.phases import solve
-from planner.solver.warmstart import best_hint
+from planner.solver.warmstart import best_hint, kept_providers
 from planner.verify import verify_or_raise
 
 
@@ -39,8 +39,15 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     started = time.perf_counter()
     instance = prepare(inventory, catalog)
     model = formulate(instance)
-    hint = best_hint(model, [baseline(inventory, catalog, instance, placement=placement)
-                             for placement in PLACEMENTS])
+    greedy = [baseline(inventory, catalog, instance, placement=placement)
+              for placement in PLACEMENTS]
+    kept = kept_providers(model, greedy)
+    if kept is not None:  # the greedy plans again, on as many providers as the caps allow
+        narrowed = replace(instance, candidates=[c for c in instance.candidates
+                                                 if c.provider in kept])
+        greedy = [baseline(inventory, catalog, narrowed, placement=placement)
+                  for placement in PLACEMENTS]
+    hint = best_hint(model, greedy)
     seconds["build"] = time.perf_counter() - started
     result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint)
     seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})

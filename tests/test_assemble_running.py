@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from planner.formulation.model import Model
-from planner.results.assemble import _running
+from planner.results.assemble import cumulative_by_hour
 
 
 def test_one_pass_gives_what_the_model_rule_gives():
@@ -20,7 +20,7 @@ def test_one_pass_gives_what_the_model_rule_gives():
     def value(var):
         return read[var.name] if hasattr(var, "name") else float(var)
 
-    assert _running(values, variables, ("db", "a"), 60) == \
+    assert cumulative_by_hour(values, variables, ("db", "a"), 60) == \
         [value(Model.copied(model, "db", "a", t)) for t in range(61)]
-    assert _running(values, stored, ("obj",), 60) == \
+    assert cumulative_by_hour(values, stored, ("obj",), 60) == \
         [value(Model.stored(model, "obj", t)) for t in range(61)]

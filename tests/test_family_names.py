@@ -13,11 +13,14 @@ from planner.verify import flows, structure, summary
 from tests.builders import small_catalog, small_inventory
 
 # rows that define variables rather than limit them, named after the function making them
-VARIABLE_ROWS = {"copy_variables", "service_variables"}
+VARIABLE_ROWS = {"copy_variables", "service_variables", "provider_variables"}
 
 
 def _rows_by_family():
-    model = formulate(prepare(small_inventory(horizon=60), small_catalog()))
+    # caps and a least footprint, so that every family makes rows
+    inventory = small_inventory(horizon=60, max_providers={"compute": 1, "all": 3},
+                                min_servers_per_provider=2)
+    model = formulate(prepare(inventory, small_catalog()))
     assert model.lp.numConstraints() == len(model.lp.rows)  # every row is an array row
     return set(model.lp.rows.families)
 
@@ -27,7 +30,7 @@ def test_every_row_is_named_after_the_function_that_makes_it():
     made = _rows_by_family()
     assert made <= names | VARIABLE_ROWS, made - names - VARIABLE_ROWS
     assert {"servers_stay_up", "group_demand", "provider_capacity", "dependency",
-            "policy_share"} <= made
+            "policy_share", "provider_count", "min_footprint"} <= made
 
 
 def test_every_family_that_makes_rows_has_its_verifier_rule():

@@ -8,6 +8,8 @@ decision, when nothing new serves). Variables, all created only where their curv
   S[v,t]   >= 0     GB of object storage copied to vendor v by hour t (cumulative)
   a[s,t]   in [0,1] share of a service demand carried by service candidate s by hour t
   u[s]     binary   service candidate s is used (only where it has fixed fees)
+  y, w, z  binary   providers used and groups placed, when the policy counts them
+                    (planner/formulation/providers.py)
 
 Each constraint family below is one function whose docstring states it. Its rows carry
 its name, and the verifier's rule for it is check_<name> (planner/verify/); rows that only
@@ -32,6 +34,7 @@ from planner.formulation.model import (
 )
 from planner.formulation.objectives import budget, costs, unserved
 from planner.formulation.problem import INF, Problem
+from planner.formulation.providers import min_footprint, provider_count, provider_variables
 from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
 
 
@@ -300,7 +303,7 @@ def policy_share(model: Model) -> None:
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             data_before_service, target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dependency, policy_share,
-            costs, budget, unserved)
+            provider_count, min_footprint, costs, budget, unserved)
 
 
 def formulate(instance: Instance) -> Model:
@@ -310,6 +313,7 @@ def formulate(instance: Instance) -> Model:
         _server_variables(model)
         _copy_variables(model)
         _service_variables(model)
+        provider_variables(model)
         for family in FAMILIES:
             family(model)
         model.drop_server_arrays()  # 8 bytes x 4 per server variable, of no use from here

@@ -26,6 +26,9 @@ class Model:
     share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     use: dict[int, pulp.LpVariable] = field(default_factory=dict)
     store_use: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    used: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # y[p,kind]
+    used_any: dict[str, pulp.LpVariable] = field(default_factory=dict)  # w[p]
+    footprint: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # z[g,p]
     unserved: Expr = field(default_factory=Expr)
     one_time: Expr = field(default_factory=Expr)
     monthly: Expr = field(default_factory=Expr)

@@ -12,6 +12,7 @@ import pulp
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Instance
 from planner.formulation.model import Model, add_constraint, linear, period_starts
+from planner.formulation.providers import overhead
 
 
 def _price(inst: Instance, fact, currency: str) -> float:
@@ -20,7 +21,8 @@ def _price(inst: Instance, fact, currency: str) -> float:
 
 def costs(model: Model) -> None:
     """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
-    their monthly price, services' fixed fees and per-unit prices at the share carried at H."""
+    their monthly price, services' fixed fees and per-unit prices at the share carried at H,
+    and the policy's overhead per provider or vendor used (when it counts them)."""
     inst = model.instance
     H, last = inst.horizon_hours, inst.grid[-1]
     one_time, monthly = [], []
@@ -50,6 +52,7 @@ def costs(model: Model) -> None:
             one_time.append(_price(inst, o.setup_fee, cur) * model.store_use[v])
             monthly.append(_price(inst, o.price_per_month, cur) * model.store_use[v])
         monthly.append(_price(inst, o.price_per_unit, cur) / 1000 * model.stored(v, H))
+    monthly.append(overhead(model))
     model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
 

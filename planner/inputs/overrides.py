@@ -24,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.errors import PlannerError
+from planner.models.base import EVERY_FIELD
 from planner.models.catalog import Catalog, raise_below_quota
 from planner.models.inventory import Inventory
 from planner.models.plan import Override
@@ -144,8 +145,8 @@ def _only(catalog: Catalog, inventory_data: dict, names: list[str]) -> None:
 def apply(inventory: Inventory, catalog: Catalog, scenario: Scenario,
           extra_sets: dict[str, Any] | None = None) -> tuple[Inventory, Catalog]:
     """The inputs with the scenario's shorthands, then its `set` paths, then `extra_sets`."""
-    inv = copy.deepcopy(inventory.model_dump(mode="json"))
-    cat = copy.deepcopy(catalog.model_dump(mode="json"))
+    inv = copy.deepcopy(inventory.model_dump(mode="json", context=EVERY_FIELD))
+    cat = copy.deepcopy(catalog.model_dump(mode="json", context=EVERY_FIELD))
     policy = inv["policy"]
     if scenario.deadline_hours is not None:
         inv["deadline_hours"] = scenario.deadline_hours
@@ -221,7 +222,7 @@ class Flags:
 
 def apply_flags(inventory: Inventory, flags: Flags) -> Inventory:
     """The inventory with the command-line flags applied, validated again as a whole."""
-    data = inventory.model_dump()
+    data = inventory.model_dump(context=EVERY_FIELD)
     if flags.deadline_hours is not None:
         data["deadline_hours"] = flags.deadline_hours
     if flags.max_fact_age_days is not None:
@@ -264,7 +265,7 @@ def with_decision_date(inventory: Inventory, today: str | None
     the clock is read at the edge), and the Override says so."""
     if inventory.decision_date or not today:
         return inventory, []
-    data = inventory.model_dump()
+    data = inventory.model_dump(context=EVERY_FIELD)
     data["decision_date"] = today
     return Inventory.model_validate(data), [
         Override(source="today (UTC)", path="decision_date", value=today)]

@@ -20,6 +20,15 @@ AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PROVENANCE_KEYS = ("source", "as_of", "estimate")
 
 
+# model_dump(context=EVERY_FIELD) keeps the fields some models leave out at their default
+# (for stable digests of saved plans): overrides need every path there to set it.
+EVERY_FIELD = {"every_field": True}
+
+
+def every_field(info) -> bool:
+    return bool(info.context and info.context.get("every_field"))
+
+
 class Located(ValueError):
     """A rule over a whole model broken at one place of it: `loc` is the path below the
     model (pydantic keeps the exception in the error's ctx), so the loader can point at the

@@ -17,6 +17,7 @@ from planner.models.base import (
     Series,
     StrictModel,
     calendar_date,
+    every_field,
     inherit_provenance,
     iso_date,
 )
@@ -96,11 +97,11 @@ class CatalogEntry(ProvenanceDefaults):
     _eos_day = field_validator("end_of_sale")(lambda v: calendar_date(v))
 
     @model_serializer(mode="wrap")
-    def _end_of_sale_only_when_set(self, handler):
+    def _end_of_sale_only_when_set(self, handler, info):
         """end_of_sale came after plans were saved: left out when unset, so a saved plan's
         embedded catalog, and so its inputs digest, read back the same."""
         data = handler(self)
-        if self.end_of_sale is None and isinstance(data, dict):
+        if self.end_of_sale is None and isinstance(data, dict) and not every_field(info):
             data.pop("end_of_sale", None)
         return data
 

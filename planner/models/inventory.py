@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_serializer, model_validator
 
-from planner.models.base import Located, Printable, StrictModel, calendar_date, iso_date
+from planner.models.base import (
+    EVERY_FIELD,
+    Located,
+    Printable,
+    StrictModel,
+    calendar_date,
+    every_field,
+    iso_date,
+)
 
 GroupArch = Literal["x86_64", "arm64", "any"]
 
@@ -77,6 +85,37 @@ class Source(StrictModel):
                                                "be copied out; absent: until the deadline.")
 
 
+PROVIDER_KINDS = ("compute", "sms", "email", "dns", "object_storage")
+
+
+class ProviderCaps(StrictModel):
+    """How many providers and vendors a plan may use, by kind, and in `all`; absent: no cap.
+    Each one more is an account to open, a console to learn and a bill to watch at 3 am."""
+
+    compute: int | None = Field(None, ge=1, le=1000)
+    sms: int | None = Field(None, ge=1, le=1000)
+    email: int | None = Field(None, ge=1, le=1000)
+    dns: int | None = Field(None, ge=1, le=1000)
+    object_storage: int | None = Field(None, ge=1, le=1000)
+    all: int | None = Field(None, ge=1, le=5000)
+
+    @model_serializer(mode="wrap")
+    def _only_the_caps_given(self, handler, info):
+        data = handler(self)
+        if isinstance(data, dict) and not every_field(info):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+    def given(self) -> dict[str, int]:
+        return {k: v for k, v in self.model_dump(context=EVERY_FIELD).items() if v is not None}
+
+
+# Policy fields added after plans were saved: left out of the JSON at their default, so a
+# saved plan's embedded inventory, and so its inputs digest, reads back the same.
+LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1,
+                "provider_overhead_per_month": 0.0}
+
+
 class Policy(StrictModel):
     excluded_providers: list[str] = Field(default_factory=list)
     max_share_per_provider: float = Field(1.0, gt=0, le=1, description="Largest share of any "
@@ -90,6 +129,25 @@ class Policy(StrictModel):
                                    "with one-time costs when choosing the cheapest plan.")
     max_fact_age_days: int = Field(365, ge=1, le=36500, description="Catalog facts older "
                                    "than this at the decision date are flagged as stale.")
+    max_providers: ProviderCaps = Field(default_factory=ProviderCaps, description="Most "
+                                        "providers and vendors used, by kind and in all.")
+    min_servers_per_provider: int = Field(1, ge=1, le=100_000, description="Fewest servers "
+                                          "of a group at any provider it is placed at (all of "
+                                          "the group when it is smaller): no one-server "
+                                          "footprints to build, watch and fail over.")
+    provider_overhead_per_month: float = Field(0.0, ge=0, le=1e9, description="What each "
+                                               "provider or vendor used costs besides its "
+                                               "prices (account, on-call, audits), in the "
+                                               "inventory currency per month; an estimate.")
+
+    @model_serializer(mode="wrap")
+    def _later_fields_only_when_set(self, handler, info):
+        data = handler(self)
+        if isinstance(data, dict) and not every_field(info):
+            for name, default in LATER_POLICY.items():
+                if data.get(name) == default:
+                    data.pop(name)
+        return data
 
 
 class Inventory(StrictModel):

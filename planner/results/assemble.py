@@ -6,6 +6,7 @@ from planner import __version__
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
+from planner.domain.usage import all_used, providers_by_kind
 from planner.formulation.families import Model
 from planner.formulation.instance import Instance
 from planner.models.plan import (
@@ -64,7 +65,7 @@ def _cumulative_to_hourly(inst: Instance, cumulative: list[float]) -> list[float
     return out
 
 
-def _running(values, variables: dict, key: tuple, hours: int) -> list[float]:
+def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[float]:
     """GB by each hour 0..hours: the last variable at or before it (the rule of
     Model.copied and Model.stored, in one forward pass: their backward search per hour was
     quadratic, 91 s of a 102 s plan at an 8,760-hour horizon)."""
@@ -81,12 +82,12 @@ def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
     H, rows = inst.horizon_hours, []
     order = {g: i for i, g in enumerate(inst.groups)}
     for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
-        cumulative = _running(values, model.copy, (g, p), H)
+        cumulative = cumulative_by_hour(values, model.copy, (g, p), H)
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand=g, target=p,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
     for v in sorted({v for v, _ in model.store}):
-        cumulative = _running(values, model.store, (v,), H)
+        cumulative = cumulative_by_hour(values, model.store, (v,), H)
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand="object_storage", target=v,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
@@ -169,6 +170,10 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     one_time = {"setup_fees": clean(setup), "source_egress": clean(egress),
                 "service_setup": clean(service_setup)}
     monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
+    overhead = inst.inventory.policy.provider_overhead_per_month
+    if overhead > 0:  # the key only when the policy charges one: saved plans read the same
+        used = all_used(providers_by_kind(schedule, services, copies, H))
+        monthly["provider_overhead"] = clean(overhead * len(used))
     monthly_total = clean(sum(monthly.values()))
     return Costs(currency=inst.inventory.currency, one_time=one_time, monthly=monthly,
                  one_time_total=clean(sum(one_time.values())), monthly_total=monthly_total,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from itertools import accumulate
 
 from planner.formulation.objectives import value_at
+from planner.formulation.providers import COMPUTE, STORAGE, counted
 
 
 def greedy_hint(model, greedy) -> dict[str, float]:
@@ -44,13 +45,82 @@ def greedy_point(model, greedy) -> dict:
         for ci, taken in zip((ci for ci, _ in group_rows), allocate(group_rows, serving)):
             counts[ci] = taken
     _trim_to_policy(inst, counts)
+    while _trim_to_footprint(inst, counts):  # a cut footprint can unbalance the spread
+        _trim_to_policy(inst, counts)
     servers = {model.r[(ci, t)]: float(x) for ci, row in counts.items()
                for t, x in zip(inst.grid, row) if (ci, t) in model.r}
     final: dict[tuple[str, str], float] = {}  # (group, provider) -> servers at the horizon
     for ci, row in counts.items():
         c = inst.candidates[ci]
         final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
-    return {**servers, **_greedy_copies(model, greedy, final)}
+    return {**servers, **_greedy_copies(model, greedy, final),
+            **_provider_binaries(model, greedy, final)}
+
+
+def _trim_to_footprint(inst, counts: dict[int, list[float]]) -> bool:
+    """Take a group off each provider where it has fewer servers at the horizon than the
+    policy's least footprint (min_footprint). True when something was taken."""
+    least = inst.inventory.policy.min_servers_per_provider
+    final: dict[tuple[str, str], float] = {}
+    for ci, row in counts.items():
+        c = inst.candidates[ci]
+        final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
+    small = {key for key, x in final.items()
+             if 0 < x < min(least, inst.groups[key[0]].count)}
+    for ci in counts:
+        c = inst.candidates[ci]
+        if (c.group, c.provider) in small:
+            counts[ci] = [0.0] * len(counts[ci])
+    return bool(small)
+
+
+def _provider_binaries(model, greedy, final: dict[tuple[str, str], float]) -> dict:
+    """y, w and z of planner/formulation/providers.py for the hinted plan: a compute
+    provider or group footprint is used when it holds servers at the horizon; a service or
+    storage vendor when the greedy plan gave it its kind (it gives each kind to one
+    vendor). Fixed in the start, so the completing LP uses no other vendor."""
+    out = {}
+    compute = {p for (_, p), x in final.items() if x > 0}
+    vendors = {(row.vendor, row.kind) for row in greedy.services
+               if any(x > 0 for x in row.share_by_hour)}
+    vendors |= {(row.target, STORAGE) for row in greedy.copies
+                if row.demand == "object_storage" and any(row.gb_by_hour)}
+    for (p, kind), y in model.used.items():
+        out[y] = 1.0 if (p in compute if kind == COMPUTE else (p, kind) in vendors) else 0.0
+    for p, w in model.used_any.items():
+        out[w] = max(out[y] for (q, _), y in model.used.items() if q == p)
+    for (g, p), z in model.footprint.items():
+        out[z] = 1.0 if final.get((g, p), 0.0) > 0 else 0.0
+    return out
+
+
+def kept_providers(model, greedy_plans) -> set[str] | None:
+    """The compute providers a start within the policy's caps may use: those carrying the
+    most tier-weighted server-hours in the best greedy plan, as many as `max_providers`
+    allows (compute, and all less the greedy plan's service vendors). None when no cap
+    binds that plan."""
+    if not counted(model):
+        return None
+    inst = model.instance
+    caps = inst.inventory.policy.max_providers.given()
+    points = [greedy_point(model, greedy) for greedy in greedy_plans]
+    best = min(range(len(points)), key=lambda i: (value_at(model.unserved, points[i]),
+                                                  value_at(model.cost, points[i])))
+    hours: dict[str, float] = {}
+    for (ci, t), var in model.r.items():
+        x = points[best].get(var, 0.0)
+        if x:
+            c = inst.candidates[ci]
+            hours[c.provider] = hours.get(c.provider, 0.0) + \
+                x * inst.weights[c.group] * inst.period_hours[t]
+    vendors = {row.vendor for row in greedy_plans[best].services} | \
+        {row.target for row in greedy_plans[best].copies if row.demand == "object_storage"}
+    room = min(caps.get(COMPUTE, len(hours)),
+               caps.get("all", len(hours) + len(vendors)) - len(vendors - set(hours)))
+    if len(hours) <= room:
+        return None
+    ranked = sorted(hours, key=lambda p: (-hours[p], p))
+    return set(ranked[:max(room, 0)])
 
 
 def _greedy_copies(model, greedy, final: dict[tuple[str, str], float]) -> dict:

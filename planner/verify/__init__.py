@@ -30,9 +30,11 @@ from planner.verify.flows import (
     check_data_before_service,
     check_data_copy,
     check_dependency,
+    check_min_footprint,
     check_object_storage_ingest,
     check_object_storage_total,
     check_policy_share,
+    check_provider_count,
     check_service_demand,
     check_service_share,
     check_service_stays_up,
@@ -93,7 +95,8 @@ def verify(plan: Plan) -> list[Violation]:
               check_data_copy, check_data_before_service, check_target_ingress,
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,
-              check_dependency, check_policy_share, check_costs, check_budget, check_coverage,
+              check_dependency, check_policy_share, check_provider_count,
+              check_min_footprint, check_costs, check_budget, check_coverage,
               check_shortfalls, check_assignments, check_stale_facts, check_overrides,
               check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
+from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
 
 ONE_TIME_KEYS = frozenset({"setup_fees", "source_egress", "service_setup"})
-MONTHLY_KEYS = frozenset({"servers", "services"})
 
 
 class MissingRate(ValueError):
@@ -121,5 +121,15 @@ def recompute_costs(plan: Plan) -> CostFigures:
         currency=plan.inventory.currency,
         one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
                   "service_setup": service_setup},
-        monthly={"servers": servers, "services": services},
+        monthly={"servers": servers, "services": services, **_overhead(plan)},
     )
+
+
+def _overhead(plan: Plan) -> dict[str, float]:
+    """The policy's overhead for each provider or vendor the rows use, when it sets one."""
+    per_provider = plan.inventory.policy.provider_overhead_per_month
+    if per_provider <= 0:
+        return {}
+    used = all_used(providers_by_kind(plan.schedule, plan.services, plan.copies,
+                                      plan.horizon_hours))
+    return {"provider_overhead": per_provider * len(used)}

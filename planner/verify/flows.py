@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from planner.domain import curves
+from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
     Context,
@@ -202,3 +203,35 @@ def check_policy_share(ctx: Context) -> Iterator[Violation]:
                 yield violated("policy_share", f"{name} at hour {ctx.H}: losing the {k} largest "
                                f"providers loses {num(largest)} of {num(X)} servers, more than "
                                f"{num(bound)} (min surviving share {policy.min_surviving_share:g})")
+
+
+def check_provider_count(ctx: Context) -> Iterator[Violation]:
+    """No more providers or vendors of a kind than policy.max_providers allows, and no more
+    in all (domain.usage.providers_by_kind reads the plan's rows)."""
+    plan = ctx.plan
+    caps = plan.inventory.policy.max_providers.given()
+    if not caps:
+        return
+    used = providers_by_kind(plan.schedule, plan.services, plan.copies, ctx.H)
+    for kind, cap in caps.items():
+        ids = all_used(used) if kind == "all" else used.get(kind, set())
+        if len(ids) > cap:
+            yield violated("provider_count", f"{len(ids)} {kind} providers used, at most {cap} "
+                           f"allowed: {', '.join(sorted(ids))}")
+
+
+def check_min_footprint(ctx: Context) -> Iterator[Violation]:
+    """A group placed at a provider has, at hour H, at least min(min_servers_per_provider,
+    count) servers there."""
+    least = ctx.plan.inventory.policy.min_servers_per_provider
+    if least <= 1:
+        return
+    placed: dict[tuple[str, str], float] = defaultdict(float)
+    for row in ctx.plan.schedule:
+        placed[(row.group, row.provider)] += row.up_by_hour[ctx.H]
+    for (g, p), n in sorted(placed.items()):
+        group = ctx.groups.get(g)
+        need = min(least, group.count) if group else least
+        if 0 < n < need:
+            yield violated("min_footprint", f"{g} has {n:g} server(s) at {p}, fewer than the "
+                           f"{need} the policy asks of a group at a provider")

@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.errors import PlannerError
 from planner.inputs.overrides import locate, value_at
+from planner.models.base import EVERY_FIELD
 from planner.verify.context import Context, Violation, close
 
 NOT_A_PATH = ("exclude", "only")  # set-valued shorthands, checked apart (exclude) or not
@@ -25,8 +26,8 @@ def _same(found: Any, want: Any) -> bool:
 
 def check_overrides(ctx: Context) -> Iterator[Violation]:
     plan = ctx.plan
-    inventory = plan.inventory.model_dump(mode="json")
-    catalog = plan.catalog.model_dump(mode="json")
+    inventory = plan.inventory.model_dump(mode="json", context=EVERY_FIELD)
+    catalog = plan.catalog.model_dump(mode="json", context=EVERY_FIELD)
     last: dict[tuple[int, str], tuple[str, Any, Any]] = {}  # where -> (path, value, node)
     excluded: set[str] = set()
     for o in plan.overrides:

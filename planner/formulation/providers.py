@@ -1,0 +1,129 @@
+"""Providers used (issue 19): a binary per provider or vendor and kind, the caps on how many
+are used, and the least footprint of a group at a provider. Made only when the policy asks
+(`max_providers`, `min_servers_per_provider` above 1, `provider_overhead_per_month`): a plan
+without them has no such variable or row.
+
+  y[p,k]  binary  provider or vendor p is used for kind k (compute, sms, email, dns,
+                  object_storage)
+  w[p]    binary  p is used at all (y[p,k] itself when p has one kind)
+  z[g,p]  binary  group g is placed at compute provider p
+"""
+
+from __future__ import annotations
+
+import pulp
+
+from planner.formulation.model import Model, add_constraint
+
+COMPUTE, STORAGE = "compute", "object_storage"
+
+
+def counted(model: Model) -> bool:
+    """Whether the plan counts providers: a cap on them, or an overhead for each."""
+    policy = model.instance.inventory.policy
+    return bool(policy.max_providers.given()) or policy.provider_overhead_per_month > 0
+
+
+def _last(model: Model) -> dict[int, pulp.LpVariable]:
+    """Each candidate's server variable in its last period: r never falls (servers_stay_up),
+    so it is the most the candidate ever runs."""
+    last = model.instance.grid[-1]
+    return {ci: var for (ci, t), var in model.r.items() if t == last}
+
+
+def _last_stored(model: Model) -> dict[str, pulp.LpVariable]:
+    out: dict[str, pulp.LpVariable] = {}
+    for (v, _), var in model.store.items():  # made in hour order: the last one stays
+        out[v] = var
+    return out
+
+
+def provider_variables(model: Model) -> None:
+    """y[p,k] >= what p carries of kind k, scaled: r[c,H] <= ub_c * y[p,compute] for each
+    candidate c at p; a[s,t] <= ub_s,t * y[v,kind_s] for each service share; S[v,H] <=
+    stored_gb * y[v,object_storage]. w[p] >= y[p,k] for each kind of p."""
+    if not counted(model):
+        return
+    inst = model.instance
+    links: list[tuple[pulp.LpVariable, float, tuple[str, str]]] = []
+    for ci, var in _last(model).items():
+        links.append((var, var.upBound, (inst.candidates[ci].provider, COMPUTE)))
+    for (si, _), var in model.share.items():
+        sc = inst.service_candidates[si]
+        links.append((var, var.upBound, (sc.vendor, sc.kind)))
+    for v, var in _last_stored(model).items():
+        links.append((var, var.upBound, (v, STORAGE)))
+    for var, upper, key in links:
+        if key not in model.used:
+            model.used[key] = model.lp.add_variable(f"y_{len(model.used)}", 0, 1,
+                                                    pulp.LpInteger)
+        add_constraint(model, var <= upper * model.used[key], "provider_variables")
+    _provider_totals(model)
+    kinds: dict[str, list[pulp.LpVariable]] = {}
+    for (p, _), y in model.used.items():
+        kinds.setdefault(p, []).append(y)
+    for p, ys in sorted(kinds.items()):
+        if len(ys) == 1:
+            model.used_any[p] = ys[0]
+            continue
+        model.used_any[p] = w = model.lp.add_variable(f"w_{len(model.used_any)}", 0, 1,
+                                                      pulp.LpInteger)
+        for y in ys:
+            add_constraint(model, y <= w, "provider_variables")
+
+
+def _provider_totals(model: Model) -> None:
+    """sum_{c at p} r[c,t] <= cap_p(t) * y[p,compute] for every period t: with the rows per
+    candidate, the LP relaxation cannot spread a provider's servers over a fraction of its
+    y (provider_capacity's rows, with y in them; a plan without caps keeps those alone)."""
+    inst = model.instance
+    at: dict[tuple[str, int], list[pulp.LpVariable]] = {}
+    for (ci, t), var in model.r.items():
+        at.setdefault((inst.candidates[ci].provider, t), []).append(var)
+    for (p, t), variables in at.items():
+        cap = inst.provider_curves[p].values[t]
+        if sum(v.upBound for v in variables) > cap:
+            add_constraint(model, pulp.lpSum(variables) <= cap * model.used[(p, COMPUTE)],
+                           "provider_variables")
+
+
+def provider_count(model: Model) -> None:
+    """No more providers of a kind than the policy allows: sum_p y[p,k] <= max_providers_k,
+    and sum_p w[p] <= max_providers_all."""
+    caps = model.instance.inventory.policy.max_providers.given()
+    for kind, cap in caps.items():
+        if kind == "all":
+            used = list(model.used_any.values())
+        else:
+            used = [y for (_, k), y in model.used.items() if k == kind]
+        if len(used) > cap:
+            add_constraint(model, pulp.lpSum(used) <= cap, "provider_count")
+
+
+def min_footprint(model: Model) -> None:
+    """A group placed at a provider has at least m_g = min(min_servers_per_provider, count_g)
+    servers there once placed: with z[g,p] binary, sum_o r[g,p,o,H] >= m_g * z[g,p] and
+    r[g,p,o,H] <= ub * z[g,p]."""
+    inst = model.instance
+    least = inst.inventory.policy.min_servers_per_provider
+    if least <= 1:
+        return
+    at: dict[tuple[str, str], list[pulp.LpVariable]] = {}
+    for ci, var in _last(model).items():
+        c = inst.candidates[ci]
+        at.setdefault((c.group, c.provider), []).append(var)
+    for (g, p), variables in at.items():
+        m = min(least, inst.groups[g].count)
+        if m <= 1:
+            continue
+        z = model.footprint[(g, p)] = model.lp.add_variable(
+            f"z_{len(model.footprint)}", 0, 1, pulp.LpInteger)
+        add_constraint(model, pulp.lpSum(variables) >= m * z, "min_footprint")
+        for var in variables:
+            add_constraint(model, var <= var.upBound * z, "min_footprint")
+
+
+def overhead(model: Model) -> pulp.LpAffineExpression:
+    """Monthly overhead of the providers and vendors used: overhead * sum_p w[p]."""
+    per_provider = model.instance.inventory.policy.provider_overhead_per_month
+    return per_provider * pulp.lpSum(model.used_any.values())
