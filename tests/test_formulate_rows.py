@@ -102,5 +102,5 @@ def test_the_unserved_hours_weigh_each_server_by_its_tier_and_period(catalog_kno
     inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
     model = formulate(inst)
     servers = [(v, c) for v, c in model.unserved.items() if v.name.startswith("r_")]
-    assert servers == [(v, -inst.weights[inst.candidates[ci].group] * inst.period_hours[t])
+    assert servers == [(v, -inst.weights[inst.candidates[ci].group] * inst.period_weight[t])
                        for (ci, t), v in model.r.items()]

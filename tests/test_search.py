@@ -14,12 +14,12 @@ from tests.builders import small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
 
-def _plans(monkeypatch, inventory, catalog):
+def _plans(monkeypatch, inventory, catalog, time_limit=30.0):
     """The plan with no phase run on the whole model, first with the cost phase not run at
     all, then with it run on the plan's candidates: the large-model regime, made to happen
     on a small model by calling every model too large until the restriction is made."""
     monkeypatch.setattr(phases, "worth_running", lambda columns, limit: False)
-    kept = pipeline.plan(inventory, catalog, time_limit=30.0)
+    kept = pipeline.plan(inventory, catalog, time_limit=time_limit)
     made = []
 
     def neighbourhood(model, values):
@@ -28,7 +28,7 @@ def _plans(monkeypatch, inventory, catalog):
 
     monkeypatch.setattr(phases, "neighbourhood", neighbourhood)
     monkeypatch.setattr(phases, "worth_running", lambda columns, limit: bool(made))
-    searched = pipeline.plan(inventory, catalog, time_limit=30.0)  # verified, or it raises
+    searched = pipeline.plan(inventory, catalog, time_limit=time_limit)  # verified, or raises
     return kept.plan, searched.plan
 
 
@@ -54,11 +54,13 @@ def test_the_searched_cost_phase_is_verified_and_never_dearer(cat_knobs, inv_kno
 
 
 def test_the_searched_cost_phase_finds_a_cheaper_plan(monkeypatch):
-    """From the yardstick's greedy plan, the start this test was written with; from the
-    MOST_HOURS plan the planner starts from here, the search finds 0.02% (seed 1: 0.07%)."""
+    """From the yardstick's greedy plan, the start this test was written with. Since phase 2
+    holds each tier's total (issue 19) rather than each group's hours, the search has more
+    room and more to prove: on 400 servers it found 6.2% (per group: 0.02%) and proved it in
+    30 s; on these 200, 15 s."""
     monkeypatch.setattr(pipeline, "PLACEMENTS", (SOONEST,))
-    inventory, catalog = generate(400, 20, 22, 0)
-    kept, searched = _plans(monkeypatch, inventory, catalog)
+    inventory, catalog = generate(200, 20, 22, 0)
+    kept, searched = _plans(monkeypatch, inventory, catalog, time_limit=60.0)
     before, after = _check(kept, searched)
     assert after < 0.999 * before
     assert searched.solver.phases[1].status == "feasible"  # solved within the gap

@@ -23,6 +23,9 @@ from planner.models.plan import Exclusion
 
 # Each tier counts ten of the next (tier 1 = 1000 per server-hour).
 TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}
+# An unserved hour before the cut-off, while the source still serves users, weighs this
+# much of one after it: a tie-break for margin, not a goal (shared/design.md)
+BEFORE_CUTOFF = 0.01
 SERVICE_KINDS = ("sms", "email", "dns")
 
 
@@ -70,6 +73,9 @@ class Instance:
     grid: list[int] = field(default_factory=list)          # hours that start a period
     period_start: list[int] = field(default_factory=list)  # hour t -> start of its period
     period_hours: dict[int, int] = field(default_factory=dict)  # period start -> length
+    # period start -> its hours as the objective counts them: BEFORE_CUTOFF each before the
+    # cut-off, 1 from it (the cut-off is a grid point, so no period straddles it)
+    period_weight: dict[int, float] = field(default_factory=dict)
     previous_point: dict[int, int] = field(default_factory=dict)  # grid point -> the one before
     grid_exact: bool = True
 
@@ -203,9 +209,10 @@ def _copy_point(t: int) -> bool:
 def time_grid(inst: Instance) -> tuple[list[int], bool]:
     """Hours where a period starts, and whether the grid is exact.
 
-    Points: hour 1, the deadline, every hour where some curve changes (and the hour before
-    it, so each copy interval between two points has constant rates), and the hours in which
-    data can be copied: every one up to FINE_COPY_HOURS, then in coarser steps.
+    Points: hour 1, the deadline, the cut-off, every hour where some curve changes (and the
+    hour before it, so each copy interval between two points has constant rates), and the
+    hours in which data can be copied: every one up to FINE_COPY_HOURS, then in coarser
+    steps.
 
     Between two points every right-hand side is the same, so a solution that changes nothing
     inside a period loses nothing: with every copy hour a point, the model is exact on this
@@ -217,7 +224,7 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
              *inst.ingress.values(), *inst.storage_ingest.values(), inst.egress,
              *(sc.share for sc in inst.service_candidates)]
-    points = {1, min(inst.deadline_hours, H)}
+    points = {1, min(inst.deadline_hours, H), min(inst.inventory.cutoff, H)}
     for curve in every:
         changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
         points.update(changes)
@@ -235,6 +242,9 @@ def _with_grid(inst: Instance) -> Instance:
     inst.grid, inst.grid_exact = time_grid(inst)
     ends = inst.grid[1:] + [inst.horizon_hours + 1]
     inst.period_hours = {t: end - t for t, end in zip(inst.grid, ends)}
+    before = BEFORE_CUTOFF if inst.inventory.cutoff > 1 else 1.0
+    inst.period_weight = {t: hours * (before if t < inst.inventory.cutoff else 1.0)
+                          for t, hours in inst.period_hours.items()}
     inst.previous_point = dict(zip(inst.grid, [0] + inst.grid[:-1]))
     starts, current = [0], 0
     for t in range(1, inst.horizon_hours + 1):

@@ -29,6 +29,9 @@ class Model:
     used: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # y[p,kind]
     used_any: dict[str, pulp.LpVariable] = field(default_factory=dict)  # w[p]
     footprint: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # z[g,p]
+    # the variables a y[p,kind] or z[g,p] above switches on, every period of them
+    linked: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)
+    placed_at: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)
     unserved: Expr = field(default_factory=Expr)
     one_time: Expr = field(default_factory=Expr)
     monthly: Expr = field(default_factory=Expr)

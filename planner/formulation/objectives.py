@@ -10,7 +10,7 @@ import numpy as np
 import pulp
 
 from planner.domain.curves import DAYS_PER_MONTH
-from planner.formulation.instance import Instance
+from planner.formulation.instance import BEFORE_CUTOFF, Instance
 from planner.formulation.model import Model, add_constraint, linear, period_starts
 from planner.formulation.providers import overhead
 
@@ -68,12 +68,14 @@ def budget(model: Model) -> None:
 
 def unserved(model: Model) -> None:
     """Phase-1 objective: tier-weighted unserved hours over t = 1..H, each period counted
-    for its length L_t:
-    sum_t L_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
+    for its weighted length W_t (its hours, each before the cut-off at BEFORE_CUTOFF:
+    while the source still serves users an hour short is a tie-break, not a goal):
+    sum_t W_t [ sum_g w_g (count_g - served_g(t)) + sum_k w_k (1 - sum_s a[s,t])
                 + w_os (1 - sum_v S[v,t] / stored_gb) ]."""
     inst = model.instance
-    length = inst.period_hours
-    constant = sum(inst.weights[g] * group.count * inst.horizon_hours
+    length = inst.period_weight
+    all_hours = sum(length.values())
+    constant = sum(inst.weights[g] * group.count * all_hours
                    for g, group in inst.groups.items())
     weight = np.array([inst.weights[c.group] for c in inst.candidates], dtype=float)
     hours = np.array([length[t] for t in period_starts(inst)], dtype=float)
@@ -84,14 +86,14 @@ def unserved(model: Model) -> None:
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]
-            constant += w * inst.horizon_hours
+            constant += w * all_hours
             coefficients.update((var, -w * length[t]) for (si, t), var in model.share.items()
                                 if inst.service_candidates[si].kind == kind)
     stored_terms = []  # a storage variable stands for every hour up to the next one
     if "object_storage" in inst.weights:
         w = inst.weights["object_storage"]
         total_gb = inst.inventory.services.object_storage.stored_tb * 1000
-        constant += w * inst.horizon_hours
+        constant += w * all_hours
         vendors = sorted({v for v, _ in model.store})
         for t in period_starts(inst):
             for v in vendors:
@@ -126,20 +128,25 @@ SHARE_SLACK, STORED_SLACK_GB = 1e-7, 1e-6
 
 
 def coverage_holds(model: Model, values: dict[str, float]) -> list[tuple[object, str]]:
-    """Phase 2 keeps what phase 1 serves, demand by demand and period by period: with
-    x the phase-1 point, for every group g, service kind k and period start t,
-    served_g(t) >= round(served_g(t)(x)), sum_s a[s,t] >= its value at x - 1e-7 and
-    sum_v S[v,t] >= its value at x - 1e-6 GB. Together they hold the tier-weighted
-    unserved hours at phase 1's value (the objective is a positive sum of these), in rows
-    of a few integer terms rather than one dense row balanced on the solver's tolerance."""
+    """Phase 2 keeps what phase 1 serves. With x the phase-1 point: for every tier k, its
+    weighted server-hours sum_{g of tier k} sum_t W_t served_g(t) >= their value at x (in
+    whole hundredths of an hour, so the row is exact in integers: groups of one tier may
+    trade hours, and no coverage is sold for money); for every service kind and period
+    start t, sum_s a[s,t] >= its value at x - 1e-7; and sum_v S[v,t] >= its value at x -
+    1e-6 GB. Together they hold the tier-weighted unserved hours at phase 1's value."""
     inst = model.instance
     holds = []
-    for g in inst.groups:
-        for t in period_starts(inst):
-            served = model.served(g, t)
-            need = round(value_of(served, values))
-            if need >= 1:
-                holds.append((served >= need, "coverage_holds"))
+    scale = 1 / BEFORE_CUTOFF  # W_t * scale is a whole number of hundredths of an hour
+    tier = {g: group.tier for g, group in inst.groups.items()}
+    by_tier: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
+    for (ci, t), var in model.r.items():
+        weight = round(scale * inst.period_weight[t])
+        by_tier.setdefault(tier[inst.candidates[ci].group], []).append((var, weight))
+    for k in sorted(by_tier):
+        served = linear(by_tier[k])
+        need = round(value_of(served, values))
+        if need >= 1:
+            holds.append((served >= need, "coverage_holds"))
     for kind in sorted({sc.kind for sc in inst.service_candidates}):
         for t in period_starts(inst):
             share = model.service_share(kind, t)

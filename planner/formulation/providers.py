@@ -53,6 +53,7 @@ def provider_variables(model: Model) -> None:
         links.append((var, var.upBound, (sc.vendor, sc.kind)))
     for v, var in _last_stored(model).items():
         links.append((var, var.upBound, (v, STORAGE)))
+    _record_links(model)
     for var, upper, key in links:
         if key not in model.used:
             model.used[key] = model.lp.add_variable(f"y_{len(model.used)}", 0, 1,
@@ -70,6 +71,19 @@ def provider_variables(model: Model) -> None:
                                                       pulp.LpInteger)
         for y in ys:
             add_constraint(model, y <= w, "provider_variables")
+
+
+def _record_links(model: Model) -> None:
+    """model.linked: every variable (all periods) that carries what y[p,kind] switches on,
+    so a y the solver leaves near 0 can take them with it (solver.phases.solve)."""
+    inst = model.instance
+    for (ci, _), var in model.r.items():
+        model.linked.setdefault((inst.candidates[ci].provider, COMPUTE), []).append(var)
+    for (si, _), var in model.share.items():
+        sc = inst.service_candidates[si]
+        model.linked.setdefault((sc.vendor, sc.kind), []).append(var)
+    for (v, _), var in model.store.items():
+        model.linked.setdefault((v, STORAGE), []).append(var)
 
 
 def _provider_totals(model: Model) -> None:
@@ -112,6 +126,9 @@ def min_footprint(model: Model) -> None:
     for ci, var in _last(model).items():
         c = inst.candidates[ci]
         at.setdefault((c.group, c.provider), []).append(var)
+    for (ci, _), var in model.r.items():
+        c = inst.candidates[ci]
+        model.placed_at.setdefault((c.group, c.provider), []).append(var)
     for (g, p), variables in at.items():
         m = min(least, inst.groups[g].count)
         if m <= 1:
@@ -127,3 +144,20 @@ def overhead(model: Model) -> pulp.LpAffineExpression:
     """Monthly overhead of the providers and vendors used: overhead * sum_p w[p]."""
     per_provider = model.instance.inventory.policy.provider_overhead_per_month
     return per_provider * pulp.lpSum(model.used_any.values())
+
+
+def switched_off(model: Model, values: dict[str, float]) -> dict[str, float]:
+    """`values` with y, w and z read as the 0 or 1 they stand for: one the solver left
+    within its integrality tolerance of 0 takes what it switches on with it (a share of
+    1e-6, or 0.08 GB against an 80,000 GB bound, at a vendor the caps leave out), so a
+    provider counted out carries nothing."""
+    out = dict(values)
+    for binaries, carried in ((model.used, model.linked), (model.footprint, model.placed_at)):
+        for key, binary in binaries.items():
+            on = out.get(binary.name, 0.0) >= 0.5
+            out[binary.name] = 1.0 if on else 0.0
+            if not on:
+                out.update((var.name, 0.0) for var in carried.get(key, ()))
+    for w in model.used_any.values():
+        out[w.name] = 1.0 if out.get(w.name, 0.0) >= 0.5 else 0.0
+    return out

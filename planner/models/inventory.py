@@ -83,6 +83,17 @@ class Source(StrictModel):
     egress_gbps: float = Field(gt=0, le=10_000)
     data_available_hours: float | None = Field(None, ge=0, description="Hours data can still "
                                                "be copied out; absent: until the deadline.")
+    cutoff_hours: int | None = Field(None, ge=1, le=8760, description="Hour the source stops "
+                                     "serving users (it still serves them before); absent: "
+                                     "the deadline. Unserved hours count from it.")
+
+    @model_serializer(mode="wrap")
+    def _cutoff_only_when_set(self, handler, info):
+        """cutoff_hours came after plans were saved: left out when unset (see LATER_POLICY)."""
+        data = handler(self)
+        if isinstance(data, dict) and self.cutoff_hours is None and not every_field(info):
+            data.pop("cutoff_hours", None)
+        return data
 
 
 PROVIDER_KINDS = ("compute", "sms", "email", "dns", "object_storage")
@@ -190,7 +201,15 @@ class Inventory(StrictModel):
                           "groups", names.index(cycle[0]), "depends_on")
         if self.horizon_hours is not None and self.horizon_hours < self.deadline_hours:
             raise Located("horizon_hours must be at least deadline_hours", "horizon_hours")
+        if self.source.cutoff_hours is not None and self.source.cutoff_hours > self.horizon:
+            raise Located(f"the cut-off is after the last hour planned ({self.horizon})",
+                          "source", "cutoff_hours")
         return self
+
+    @property
+    def cutoff(self) -> int:
+        """The hour from which unserved hours count in full (the source is dark)."""
+        return self.source.cutoff_hours or self.deadline_hours
 
     @property
     def horizon(self) -> int:

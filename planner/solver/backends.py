@@ -27,17 +27,23 @@ LARGE_MODEL_COLUMNS = 10_000
 # restarts cost more than they save (phase 1: 2.2 s with it, 1.2 s without). The root
 # reduced-cost heuristic off: its sub-MIP is where the 2021 drill's coverage phases spent
 # their time, their root LP being within 3e-6 of the optimum ("leaseweb refuses": 7.8 s
-# with it, 2.9 s without). 50 what-ifs of the 2021 case (bench/whatif_2021.py): 93 s -> 63 s.
-# The 2021 plan is the same; 8 of the 23 drill plans hold another phase-1 point as good
-# (within 1.4e-6) and so cost otherwise in phase 2 (-457 to +951 a month, -582 in all).
+# with it, 2.9 s without; 50 what-ifs, bench/whatif_2021.py: 93 s -> 63 s).
 SMALL_MODEL_OPTIONS = {"presolve": "off", "mip_heuristic_run_root_reduced_cost": False}
+# The interior-point method for the coverage phase's LPs: once hours before the cut-off
+# weigh 1/100 (issue 19) the 2021 root LP took dual simplex 39,000 iterations (5.2 s), IPM
+# 1.9 s (simplex with presolve on: 4.0 s). The cost phase starts from the coverage plan,
+# where simplex is quicker (2021 with its provider overhead: 1.84 s with IPM, 1.54 s).
+SMALL_COVERAGE_OPTIONS = {**SMALL_MODEL_OPTIONS, "mip_lp_solver": "ipm"}
 
 
-def highs_solver(time_limit, gap, start=None, hint=None, columns: int = 0):
+def highs_solver(time_limit, gap, start=None, hint=None, columns: int = 0,
+                 phase: str = "coverage"):
     if not highs_available():
         return None
-    options = {"presolve": "on", "mip_lp_solver": "ipm"} \
-        if columns > LARGE_MODEL_COLUMNS else SMALL_MODEL_OPTIONS
+    if columns > LARGE_MODEL_COLUMNS:
+        options = {"presolve": "on", "mip_lp_solver": "ipm"}
+    else:
+        options = SMALL_COVERAGE_OPTIONS if phase == "coverage" else SMALL_MODEL_OPTIONS
     solver = HighsSolver(msg=False, timeLimit=time_limit, gapRel=gap, random_seed=0, **options)
     solver.start, solver.hint = start, hint
     return solver
@@ -118,7 +124,8 @@ def run(lp: pulp.LpProblem, solver_name: str, time_limit, gap, phase: str,
     """One solve. `start` is a feasible point handed over as the first incumbent (HiGHS:
     setSolution; CBC: its MIP start); `hint` fixes some variables for HiGHS to complete."""
     if solver_name == "highs":
-        solver = highs_solver(time_limit, gap, start, hint, columns=lp.numVariables())
+        solver = highs_solver(time_limit, gap, start, hint, columns=lp.numVariables(),
+                              phase=phase)
         if solver is None:
             raise PlannerError("the HiGHS solver (highspy) is not available; use --solver cbc")
         solve_lp(lp, solver, solver_name)

@@ -103,7 +103,8 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
 
 def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> float:
     """A lower bound on the tier-weighted unserved hours of every plan of `model` (the
-    relaxation in the module docstring), summed over periods with their lengths.
+    relaxation in the module docstring), summed over periods with their weighted lengths
+    (instance.period_weight, as the objective counts them).
     `served_at_most`, one per period of the grid, is a tighter bound on the tier-weighted
     servers serving there (planner/solver/period_floor.py); the knapsack's is kept where lower."""
     inst = model.instance
@@ -130,5 +131,5 @@ def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> f
             most_gb = min(total_gb, egress[t], sum(ingest[v][t] for v in vendors))
             missing += inst.weights["object_storage"] * (
                 1 - most_gb / total_gb if total_gb > 0 else 1)
-        floor += inst.period_hours[t] * max(0.0, missing)
+        floor += inst.period_weight[t] * max(0.0, missing)
     return floor

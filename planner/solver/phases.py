@@ -17,6 +17,7 @@ from planner.errors import PlannerError
 from planner.formulation.families import Model
 from planner.formulation.model import add_constraint
 from planner.formulation.objectives import cost_ceiling, coverage_holds, value_of
+from planner.formulation.providers import switched_off
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.solver.backends import relative_gap, run
 from planner.solver.bounds import unserved_floor
@@ -56,10 +57,11 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
 
     Phase 1 minimises unserved + eps * cost, with eps * (cost ceiling) half the least
-    weighted server-hour: the cost can never buy a server-hour of coverage, but among plans
-    that serve alike, phase 1 leans to the cheaper one. Its reported objective is the
-    unserved alone and its bound is lowered by eps * ceiling, so both stay about coverage.
-    Phase 2 then holds every group's, service's and storage's coverage hour by hour
+    weighted server-hour (the least tier weight, in an hour before the cut-off if any): the
+    cost can never buy a server-hour of coverage, but among plans that serve alike, phase 1
+    leans to the cheaper one. Its reported objective is the unserved alone and its bound is
+    lowered by eps * ceiling, so both stay about coverage. Phase 2 then holds each tier's
+    weighted server-hours and each service's and the storage's coverage
     (objectives.coverage_holds) and minimises cost, starting from phase 1's plan.
 
     `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
@@ -71,9 +73,11 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         warnings.append("HiGHS (highspy) is not available: solved with CBC instead")
     started = time.perf_counter()
     ceiling = cost_ceiling(model)
-    weights = model.instance.weights.values()
+    # the least weighted server-hour: the least weight, in the least weighted hour
+    least = min(model.instance.weights.values(), default=1.0) * \
+        min((w / h for t, (w, h) in _weighted_hours(model).items()), default=1.0)
     # no tie-break when the cost is nil or unbounded: then nothing to lean on, or no safe eps
-    eps = 0.5 * min(weights, default=1.0) / ceiling if 0 < ceiling < math.inf else 0.0
+    eps = 0.5 * least / ceiling if 0 < ceiling < math.inf else 0.0
     lp.setObjective(model.unserved + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     budget = coverage_share(time_limit, started)
@@ -108,6 +112,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         second, values = cost_phase(model, values, solver, remaining, gap)
         seconds["cost"] = time.perf_counter() - started
         phases.append(within_gap(second, gap))
+    values = switched_off(model, values) if values else values
     variables = lp.variables()
     facts = SolverFacts(
         solver=solver, time_limit_seconds=time_limit, gap_requested=gap,
@@ -115,6 +120,11 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+
+
+def _weighted_hours(model: Model) -> dict[int, tuple[float, int]]:
+    inst = model.instance
+    return {t: (inst.period_weight[t], inst.period_hours[t]) for t in inst.grid}
 
 
 def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",

@@ -10,8 +10,9 @@ from planner.solver.highs import HighsSolver, snapshot
 from planner.solver.restricted import restrict
 
 # The binaries saying a service or storage vendor is used (families._service_variables):
-# their fixed fees are paid once the binary is 1.
-USE_PREFIXES = ("u_", "su_")
+# their fixed fees are paid once the binary is 1; and those saying a provider or vendor is
+# used at all (formulation/providers.py), when the start leaves them open.
+USE_PREFIXES = ("u_", "su_", "y_", "w_")
 
 # Above this many columns the fixed columns are taken out here, with numpy, before HiGHS
 # sees the LP: handing it the whole model and letting its presolve do so took 16 s at

@@ -76,19 +76,29 @@ def _trim_to_footprint(inst, counts: dict[int, list[float]]) -> bool:
 
 def _provider_binaries(model, greedy, final: dict[tuple[str, str], float]) -> dict:
     """y, w and z of planner/formulation/providers.py for the hinted plan: a compute
-    provider or group footprint is used when it holds servers at the horizon; a service or
-    storage vendor when the greedy plan gave it its kind (it gives each kind to one
-    vendor). Fixed in the start, so the completing LP uses no other vendor."""
+    provider or group footprint is used when it holds servers at the horizon. A service or
+    storage vendor is used when the greedy plan gave it its kind (it gives each kind to one
+    vendor), fixed so that the completing LP stays within a cap on that kind or on all;
+    with no such cap it is left to the LP, which may carry more on other vendors (the start
+    rounds it up where it is used)."""
     out = {}
+    caps = model.instance.inventory.policy.max_providers.given()
     compute = {p for (_, p), x in final.items() if x > 0}
     vendors = {(row.vendor, row.kind) for row in greedy.services
                if any(x > 0 for x in row.share_by_hour)}
     vendors |= {(row.target, STORAGE) for row in greedy.copies
                 if row.demand == "object_storage" and any(row.gb_by_hour)}
+    open_ = set()
     for (p, kind), y in model.used.items():
-        out[y] = 1.0 if (p in compute if kind == COMPUTE else (p, kind) in vendors) else 0.0
+        if kind == COMPUTE:
+            out[y] = 1.0 if p in compute else 0.0
+        elif kind in caps or "all" in caps:
+            out[y] = 1.0 if (p, kind) in vendors else 0.0
+        else:
+            open_.add(p)
     for p, w in model.used_any.items():
-        out[w] = max(out[y] for (q, _), y in model.used.items() if q == p)
+        if p not in open_:
+            out[w] = max(out[y] for (q, _), y in model.used.items() if q == p)
     for (g, p), z in model.footprint.items():
         out[z] = 1.0 if final.get((g, p), 0.0) > 0 else 0.0
     return out
@@ -112,7 +122,7 @@ def kept_providers(model, greedy_plans) -> set[str] | None:
         if x:
             c = inst.candidates[ci]
             hours[c.provider] = hours.get(c.provider, 0.0) + \
-                x * inst.weights[c.group] * inst.period_hours[t]
+                x * inst.weights[c.group] * inst.period_weight[t]
     vendors = {row.vendor for row in greedy_plans[best].services} | \
         {row.target for row in greedy_plans[best].copies if row.demand == "object_storage"}
     room = min(caps.get(COMPUTE, len(hours)),
