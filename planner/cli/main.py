@@ -15,7 +15,7 @@ import click
 from planner import __version__, pipeline
 from planner.cli import imports as cli_imports
 from planner.cli import whatif as cli_whatif
-from planner.cli.common import load_catalog, today
+from planner.cli.common import Terminated, interruptible, load_catalog, stopped, today
 from planner.cli.writers import (
     check_folder,
     check_not_inputs,
@@ -32,11 +32,8 @@ from planner.report.render import TEMPLATES, render_runbook
 from planner.report.summary import summary_json, summary_text
 from planner.verify import verify
 
-EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 3, 130, 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, turned into an exception so that half-written files are cleaned up."""
+EXIT_INPUT, EXIT_BUG = 1, 3
+QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 
 def _on_sigterm(signum, frame):
@@ -66,6 +63,11 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         signal.signal(signal.SIGTERM, _on_sigterm)
+        # A what-if stopped by Ctrl-C leaves its pool's semaphores to multiprocessing's
+        # resource tracker, which cleans them up and warns that it did: not the user's news.
+        # The tracker is started with these options.
+        if QUIET_TRACKER not in sys.warnoptions:
+            sys.warnoptions.append(QUIET_TRACKER)
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
@@ -81,10 +83,9 @@ class _Group(click.Group):
                        f"nothing was written; details in {_bug_report(exc)}", err=True)
             ctx.exit(EXIT_BUG)
         except KeyboardInterrupt as exc:
-            terminated = isinstance(exc, Terminated)
-            click.echo(f"{'terminated' if terminated else 'interrupted'}: outputs not "
-                       "written; earlier ones are untouched", err=True)
-            ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+            message, code = stopped(exc)
+            click.echo(message, err=True)
+            ctx.exit(code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,8 +135,9 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
         dict(overrides.parse_set(s) for s in sets),
         overrides.Flags(deadline_hours, tuple(exclude), max_fact_age_days), today())
     applied = [Override(source="-c", path=str(p)) for p in catalogs] + applied
-    run = pipeline.plan(inv, catalog, solver=solver, time_limit=time_limit, gap=gap,
-                        overrides=applied)
+    run = interruptible(lambda: pipeline.plan(inv, catalog, solver=solver,
+                                              time_limit=time_limit, gap=gap,
+                                              overrides=applied))
     if run.plan.status == "no_solution":
         said = "; ".join(f"{p.name}: {p.raw_status}" for p in run.plan.solver.phases)
         raise PlannerError(f"no plan was found ({said}); nothing was written. Give the solver "

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from planner import pipeline
-from planner.cli.common import load_catalog, today
+from planner.cli.common import interruptible, load_catalog, today
 from planner.cli.writers import check_folder, write_together
 from planner.errors import PlannerError
 from planner.inputs import loader
@@ -76,8 +76,9 @@ def _base_plan(inventory, catalogs, no_default_catalog, sets, solver, time_limit
         raise PlannerError("--png draws comparisons and sweeps")
     inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
     base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
-    return base_case, pipeline.plan(base_case.inventory, base_case.catalog, solver=solver,
-                                    time_limit=time_limit, gap=gap).plan
+    return base_case, interruptible(lambda: pipeline.plan(
+        base_case.inventory, base_case.catalog, solver=solver, time_limit=time_limit,
+        gap=gap).plan)
 
 
 def _solve(cases, solver, time_limit, gap, workers, quiet, label):
@@ -87,7 +88,7 @@ def _solve(cases, solver, time_limit, gap, workers, quiet, label):
         else contextlib.nullcontext()
     with bar as progress:
         step = progress.update if show else None
-        return solve_all(cases, settings, workers, step)
+        return interruptible(lambda: solve_all(cases, settings, workers, step))
 
 
 def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str],
