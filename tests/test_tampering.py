@@ -78,3 +78,38 @@ def test_a_gap_that_is_not_that_of_its_bound(plan):
     faked = _phase(plan, bound=coverage.objective * 0.5)  # the gap still says ~0
     assert any(v.constraint == "status" and "is not that of its objective" in v.detail
                for v in verify(faked))
+
+
+def _edited(plan, tmp_path, edit):
+    data = json.loads(plan_json(plan))
+    edit(data)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    return CliRunner().invoke(main, ["verify", str(path)])
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda d: d["warnings"].append("all is well"), "violated: warnings"),
+    (lambda d: d["shortfalls"][0]["causes"][0].update(detail="a vendor outage"),
+     "violated: shortfalls"),
+    (lambda d: d["shortfalls"][0]["causes"][0].update(remedy="wait"), "violated: shortfalls"),
+    (lambda d: d["shortfalls"][0]["causes"].pop(), "violated: shortfalls"),
+    (lambda d: d["shortfalls"][0]["causes"][0].update(code="budget"), "violated: shortfalls"),
+    (lambda d: d["solver"].update(periods=d["solver"]["periods"] + 1), "violated: solver"),
+])
+def test_rewritten_explanations_are_caught(plan, tmp_path, edit, said):
+    """Issue 18, item 7: warnings and causes are derived again from the plan's own inputs
+    and rows (domain/warnings.py in the verifier; results/diagnose in pipeline.audit)."""
+    assert plan.shortfalls and plan.shortfalls[0].causes
+    assert _edited(plan, tmp_path, lambda d: None).exit_code == 0
+    result = _edited(plan, tmp_path, edit)
+    assert result.exit_code == 1 and said in result.output, result.output
+
+
+def test_a_deleted_warning_is_caught(tmp_path):
+    inventory = inventory_dict(horizon=60)  # no decision date: a warning follows from it
+    made = pipeline.plan(Inventory.model_validate(inventory),
+                         Catalog.model_validate(catalog_dict())).plan
+    assert made.warnings
+    assert "warnings" in _names(made.model_copy(update={"warnings": made.warnings[1:]}))
+    assert verify(made) == []

@@ -30,7 +30,6 @@ from planner.models.plan import Override
 from planner.report.catalog import KINDS, entries, list_json, list_table, show_text
 from planner.report.render import TEMPLATES, render_runbook
 from planner.report.summary import summary_json, summary_text
-from planner.verify import verify
 
 EXIT_INPUT, EXIT_BUG = 1, 3
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
@@ -157,7 +156,7 @@ def plan_command(inventory, catalogs, no_default_catalog, deadline_hours, exclud
 @click.argument("plan_file", type=click.Path(path_type=Path))
 def verify_command(plan_file):
     """Check a saved plan against its inputs, without the solver."""
-    violations = verify(load_plan(plan_file))
+    violations = pipeline.audit(load_plan(plan_file))
     if violations:
         for v in violations:
             click.echo(f"violated: {v.constraint}: {v.detail}", err=True)

@@ -7,6 +7,7 @@ from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
 from planner.domain.usage import all_used, providers_by_kind
+from planner.domain.warnings import plan_warnings
 from planner.formulation.families import Model
 from planner.formulation.instance import Instance
 from planner.models.plan import (
@@ -189,27 +190,11 @@ def _stale(inst: Instance, used: set[str]):
 
 
 def _warnings(inst: Instance, result: SolveResult) -> list[str]:
-    out = list(result.warnings)
-    if not inst.inventory.decision_date:
-        out.append("no decision_date in the inventory: the age of catalog facts was not "
-                   "checked")
-    if not inst.inventory.decision_date and any(
-            e.end_of_life for e in [*inst.catalog.providers, *inst.catalog.services]):
-        out.append("no decision_date in the inventory: end-of-life dates were not checked")
-    if not inst.grid_exact:
-        out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
-                   "that wait for data may start a few hours later than the data allows, so "
-                   "coverage can be slightly understated (never overstated)")
-    phases = result.facts.phases
-    if len(phases) > 1 and phases[1].status == "no_solution":
-        out.append("the cost phase found no plan in time: this plan has the best coverage "
-                   "found, but its cost is not minimised")
-    for phase in phases:
-        if phase.status == "time_limit":
-            out.append(f"the {phase.name} phase stopped at its time limit with a gap of "
-                       f"{phase.gap:.2%}" if phase.gap is not None else
-                       f"the {phase.name} phase stopped at its time limit")
-    return out
+    """The solver's own (a fallback to CBC), then those that follow from the plan
+    (domain/warnings.py, which the verifier recomputes)."""
+    grid_exact = inst.grid_exact
+    return list(result.warnings) + plan_warnings(inst.inventory, inst.catalog, grid_exact,
+                                                 result.facts.phases)
 
 
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:

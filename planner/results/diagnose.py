@@ -4,6 +4,7 @@ solved rows. Each cause names its provider and the numbers, so a person can act 
 from __future__ import annotations
 
 from planner.domain.curves import Curve
+from planner.domain.usage import all_used, providers_by_kind
 from planner.formulation.instance import Instance
 from planner.models.plan import (
     Cause,
@@ -62,9 +63,7 @@ def _provider_cause(inst: Instance, p: str, D: int, used: float) -> Cause | None
     curve, provider = inst.provider_curves[p], inst.providers[p]
     cap, code = curve.values[D], curve.binding[D]
     if cap <= 0:
-        return Cause(code="onboarding", provider=p, detail=(
-            f"{p}: onboarding takes {provider.onboarding_hours.value:g} h; first server "
-            f"{_when(_first(curve, at_least=1))}"))
+        return _none_by_deadline(inst, p, D)
     if used < cap - TOL:
         return None
     if code == "quota":
@@ -81,6 +80,25 @@ def _provider_cause(inst: Instance, p: str, D: int, used: float) -> Cause | None
     return Cause(code="provisioning_rate", provider=p, detail=(
         f"{p}: at {provider.provision_rate_per_hour.value:g} servers/h after onboarding, "
         f"{cap:g} can be up by hour {D} and all are used"))
+
+
+def _none_by_deadline(inst: Instance, p: str, D: int) -> Cause:
+    """Why provider p can run no server at the deadline, by the limit its curve names
+    there: still onboarding, a quota of 0, or a creation rate that has made none yet."""
+    curve, provider = inst.provider_curves[p], inst.providers[p]
+    first = _when(_first(curve, at_least=1))
+    if curve.binding[D] == "quota":
+        raised = provider.quota_raise_servers
+        note = (f"; a raise to {raised.value:g} is granted {first}" if raised and raised.value
+                else "; the catalog knows no raise")
+        return Cause(code="quota", provider=p, detail=(
+            f"{p}: its new-account quota is 0 servers{note}"))
+    if curve.binding[D] == "provisioning_rate":
+        return Cause(code="provisioning_rate", provider=p, detail=(
+            f"{p}: creates {provider.provision_rate_per_hour.value:g} servers an hour after "
+            f"onboarding, none yet by hour {D}; first server {first}"))
+    return Cause(code="onboarding", provider=p, detail=(
+        f"{p}: onboarding takes {provider.onboarding_hours.value:g} h; first server {first}"))
 
 
 def _offering_cause(inst: Instance, g: str, p: str, D: int, ix: _Index) -> Cause | None:
@@ -124,23 +142,35 @@ def _data_cause(inst: Instance, g: str, p: str, D: int, ix: _Index) -> Cause | N
             f"{p}: no hour before {D} when both the source and {p} can move data "
             f"(source until hour {_last_source_hour(inst)}, "
             f"{p} after onboarding at {inst.providers[p].onboarding_hours.value:g} h)"))
-    egress_full = all(ix.moved_by_hour[t] >= inst.egress.values[t] - 1e-3 for t in window)
-    if egress_full:
+    need_gb = per_server * (servers + 1) - copied  # for one more server of g at p
+    span = f"hours {window[0]}-{window[-1]}" if len(window) > 1 else f"hour {window[0]}"
+    egress_left = sum(max(0.0, inst.egress.values[t] - ix.moved_by_hour[t]) for t in window)
+    if egress_left < need_gb - 1e-3:
+        readable = _last_source_hour(inst)
+        if inst.inventory.source.data_available_hours is not None and readable < D:
+            total = sum(inst.egress.values[1: readable + 1])
+            return Cause(code="source_cutoff", provider=p, detail=(
+                f"the source's data can be read until hour {readable}: {total:,.0f} GB can "
+                f"leave by then, {egress_left:,.0f} GB of it not taken by other copies; one "
+                f"more server of {g} at {p} needs {need_gb:,.0f} GB ({per_server:,.0f} GB "
+                f"per server, {copied:,.0f} GB there by hour {D})"))
         return Cause(code="source_egress", provider=p, detail=(
-            f"source egress of {inst.inventory.source.egress_gbps:g} Gbit/s is full in every "
-            f"hour {window[0]}-{window[-1]}; {copied:,.0f} of {group.data_gb:,.0f} GB of {g} "
-            f"reached {p} by hour {D}"))
+            f"source egress of {inst.inventory.source.egress_gbps:g} Gbit/s has "
+            f"{egress_left:,.0f} GB left in {span}; one more server of {g} at {p} needs "
+            f"{need_gb:,.0f} GB ({copied:,.0f} of {group.data_gb:,.0f} GB of {g} reached "
+            f"{p} by hour {D})"))
     into = ix.into.get(p, [0] * (D + 1))
-    ingress_full = all(into[t] >= inst.ingress[p].values[t] - 1e-3 for t in window)
-    if ingress_full:
+    ingress_left = sum(max(0.0, inst.ingress[p].values[t] - into[t]) for t in window)
+    if ingress_left < need_gb - 1e-3:
         return Cause(code="data_copy", provider=p, detail=(
-            f"{p}: its {inst.providers[p].ingress_gbps.value:g} Gbit/s ingress is full in every "
-            f"hour {window[0]}-{window[-1]}; {copied:,.0f} GB of {g} arrived by hour {D}, "
-            f"{per_server:,.0f} GB per server"))
+            f"{p}: its {inst.providers[p].ingress_gbps.value:g} Gbit/s ingress has "
+            f"{ingress_left:,.0f} GB left in {span}; {copied:,.0f} GB of {g} arrived by hour "
+            f"{D}, {per_server:,.0f} GB per server"))
     return None
 
 
-def _group_causes(inst: Instance, g: str, ix: _Index, served_share) -> list[Cause]:
+def _group_causes(inst: Instance, g: str, ix: _Index, served_share,
+                  used: dict[str, set[str]]) -> list[Cause]:
     """Causes in the order to act on them: limits of the providers that are up, then the
     providers not up by the deadline (one line), then dependencies, policy and budget."""
     D, group = inst.deadline_hours, inst.groups[g]
@@ -151,8 +181,15 @@ def _group_causes(inst: Instance, g: str, ix: _Index, served_share) -> list[Caus
                       f"({group.vcpu:g} vCPU, {group.ram_gb:g} GB RAM, {group.disk_gb:g} GB disk,"
                       f" {group.arch}): {detail}")]
     causes, not_ready, room = [], [], []
+    capped = _count_cause(inst, used, providers)
+    if capped is not None:
+        causes.append(capped)
+        providers = [p for p in providers if p in used.get("compute", ())]  # the rest: the cap
     for p in providers:
         curve = inst.provider_curves[p]
+        if curve.values[D] <= 0 and curve.binding[D] != "onboarding":
+            causes.append(_none_by_deadline(inst, p, D))  # a quota or rate of nothing
+            continue
         if curve.values[D] <= 0:
             first = _first(curve, at_least=1)
             not_ready.append(f"{p} (onboarding {inst.providers[p].onboarding_hours.value:g} h, "
@@ -168,14 +205,16 @@ def _group_causes(inst: Instance, g: str, ix: _Index, served_share) -> list[Caus
     if not_ready:
         causes.append(Cause(code="onboarding", detail=f"not serving by hour {D}: "
                             + ", ".join(not_ready)))
-    if room:
+    held = [h for h in group.depends_on
+            if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL]
+    if room and not held:  # with a dependency holding g back, the room is not the limit
         causes.append(Cause(code="capacity", detail=(
             f"room left at hour {D} went to groups of higher tier or is held back by the "
-            f"dependency or policy below: {', '.join(room)}")))
-    for h in group.depends_on:
-        if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL:
-            causes.append(Cause(code="dependency", detail=(
-                f"{g} depends on {h}, which serves {served_share(h):.0%} at hour {D}")))
+            f"policy below: {', '.join(room)}")))
+    for h in held:
+        causes.append(Cause(code="dependency", detail=(
+            f"{g} depends on {h}, which serves {served_share(h):.0%} at hour {D}"
+            + (f"; room left at {', '.join(room)} waits for it" if room else ""))))
     policy = inst.inventory.policy
     if group.spread and (policy.max_share_per_provider < 1 or policy.survive_provider_losses):
         causes.append(Cause(code="policy_share", detail=(
@@ -183,6 +222,25 @@ def _group_causes(inst: Instance, g: str, ix: _Index, served_share) -> list[Caus
             f"{policy.min_surviving_share:.0%} left after losing any "
             f"{policy.survive_provider_losses} provider(s)")))
     return causes + _budget_causes(inst)
+
+
+def _count_cause(inst: Instance, used: dict[str, set[str]], providers: list[str]
+                 ) -> Cause | None:
+    """When the policy's cap on compute providers, or on all, is reached (domain.usage
+    reads `used` off the plan) and some of this group's providers are left out for it."""
+    caps = inst.inventory.policy.max_providers.given()
+    compute, everything = used.get("compute", set()), all_used(used)
+    reached = [f"{caps['compute']} compute providers"] if "compute" in caps and \
+        len(compute) >= caps["compute"] else []
+    if "all" in caps and len(everything) >= caps["all"]:
+        reached.append(f"{caps['all']} providers and vendors in all")
+    idle = [p for p in providers if p not in compute]
+    if not reached or not idle:
+        return None
+    return Cause(code="provider_count", detail=(
+        f"the policy allows {' and '.join(reached)}, and the plan uses them "
+        f"({', '.join(sorted(compute))} for compute); left out: {', '.join(idle[:6])}"
+        + (f" and {len(idle) - 6} more" if len(idle) > 6 else "")))
 
 
 def _budget_causes(inst: Instance) -> list[Cause]:
@@ -258,6 +316,8 @@ REMEDIES = {
     "dns_ttl": "delegate a second DNS provider now (NS records at both), so no delegation "
                "change has to wait out the TTL in a crisis",
     "capacity": "add providers, or raise this group's tier",
+    "provider_count": "prepare more providers (a larger team), or raise policy.max_providers",
+    "min_footprint": "lower policy.min_servers_per_provider, or add providers with room",
     "horizon": "plan over a longer horizon",
 }
 
@@ -277,13 +337,14 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
         return row.served_by_hour[D] / row.total
 
     ix = _Index(inst, schedule, copies)
+    used = providers_by_kind(schedule, services, copies, inst.horizon_hours)
     out = []
     for row in coverage:
         missing = row.total - row.served_by_hour[D]
         if missing <= 1e-6 * max(1.0, row.total):
             continue
         if row.kind == "group":
-            causes = _group_causes(inst, row.demand, ix, served_share)
+            causes = _group_causes(inst, row.demand, ix, served_share, used)
         elif row.kind == "object_storage":
             causes = _storage_causes(inst, copies)
         else:

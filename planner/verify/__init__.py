@@ -60,6 +60,7 @@ from planner.verify.summary import (
     check_shortfalls,
     check_stale_facts,
     check_status,
+    check_warnings,
 )
 
 __all__ = ["MAX_VIOLATIONS", "REL_TOL", "PlanInvalid", "Violation", "verify", "verify_or_raise"]
@@ -98,7 +99,7 @@ def verify(plan: Plan) -> list[Violation]:
               check_dependency, check_policy_share, check_provider_count,
               check_min_footprint, check_costs, check_budget, check_coverage,
               check_shortfalls, check_assignments, check_stale_facts, check_overrides,
-              check_status)
+              check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)
     return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planner.domain.facts import stale_facts
+from planner.domain.warnings import FALLBACK, plan_warnings
 from planner.verify.context import (
     SERVICE_KINDS,
     Context,
@@ -257,3 +258,23 @@ def check_stale_facts(ctx: Context) -> Iterator[Violation]:
     if plan.stale_facts != want:
         yield violated("stale_facts", f"{len(plan.stale_facts)} stale fact(s) listed, "
                        f"{len(want)} expected from the inputs")
+
+
+def check_warnings(ctx: Context) -> Iterator[Violation]:
+    """The warnings are those that follow from the plan (domain.warnings.plan_warnings: its
+    inputs, time grid and solver phases), in that order, after at most the solver's own
+    fallback to CBC (domain.warnings.FALLBACK, with solver cbc): none deleted, none added,
+    none reworded."""
+    plan = ctx.plan
+    want = plan_warnings(plan.inventory, plan.catalog, plan.solver.time_grid_exact,
+                         plan.solver.phases)
+    got = list(plan.warnings)
+    own = got[: len(got) - len(want)] if len(got) >= len(want) else got
+    if got[len(own):] != want:
+        missing = [w for w in want if w not in got]
+        extra = [w for w in got[len(own):] if w not in want]
+        yield violated("warnings", f"warnings differ from those the plan implies: "
+                       f"missing {missing[:3]}, unexpected {extra[:3]}"[:600])
+    for text in own:
+        if not (FALLBACK.match(text) and plan.solver.solver == "cbc"):
+            yield violated("warnings", f"a warning the plan does not imply: {text[:200]!r}")

@@ -1,0 +1,46 @@
+"""The warnings a plan states that follow from its own contents (its inputs, its time grid
+and its solver phases): made once here, so that results/assemble writes them and the
+verifier recomputes them from a saved plan. A solver fallback (HiGHS missing or failing)
+is the one warning that does not follow from the plan; its form is FALLBACK."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from planner.models.catalog import Catalog
+from planner.models.inventory import Inventory
+from planner.models.plan import SolverPhase
+
+FALLBACK = re.compile(r"^HiGHS (\(highspy\) is not available|failed \(.*\)): solved with CBC "
+                      r"instead$")
+
+
+def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
+                  phases: Sequence[SolverPhase]) -> list[str]:
+    out = []
+    if not inventory.decision_date:
+        out.append("no decision_date in the inventory: the age of catalog facts was not "
+                   "checked")
+    if not inventory.decision_date and any(
+            e.end_of_life for e in [*catalog.providers, *catalog.services]):
+        out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    if not time_grid_exact:
+        out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
+                   "that wait for data may start a few hours later than the data allows, so "
+                   "coverage can be slightly understated (never overstated)")
+    if len(phases) > 1 and phases[1].status == "no_solution":
+        out.append("the cost phase found no plan in time: this plan has the best coverage "
+                   "found, but its cost is not minimised")
+    for phase in phases:
+        if phase.status == "time_limit":
+            out.append(_stopped(phase))
+    return out
+
+
+def _stopped(phase: SolverPhase) -> str:
+    gap = f" with a gap of {phase.gap:.2%}" if phase.gap is not None else ""
+    if phase.raw_status.startswith("not run"):
+        return (f"the {phase.name} phase was not run in the time left{gap}: its start (the "
+                "greedy plan, completed) is the plan; see the solver section")
+    return f"the {phase.name} phase stopped at its time limit{gap}"
