@@ -233,7 +233,11 @@ def service_demand(model: Model) -> None:
 
 def service_stays_up(model: Model) -> None:
     """Service coverage never drops: sum_s of kind k a[s,t] >= sum_s a[s,t'] for t' the
-    period before t (vendors may hand over to one another, coverage may not fall)."""
+    period before t (vendors may hand over to one another, coverage may not fall). DNS is
+    not handed over: a[s,t] >= a[s,t'] for each DNS candidate, since a delegation moved
+    away again would wait out the TTL again (each vendor's curve assumes one move); without
+    this row the 2021 plan, counting hours from the cut-off, moved it hour by hour between
+    four free vendors."""
     inst = model.instance
     previous = dict(zip(inst.grid[1:], inst.grid))
     for kind in sorted({sc.kind for sc in inst.service_candidates}):
@@ -243,6 +247,13 @@ def service_stays_up(model: Model) -> None:
             then = [model.share[(si, before)] for si in members if (si, before) in model.share]
             if then:
                 add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_stays_up")
+    for si, sc in enumerate(inst.service_candidates):
+        if sc.kind != "dns":
+            continue
+        for t, before in previous.items():
+            if (si, before) in model.share and (si, t) in model.share:
+                add_constraint(model, model.share[(si, t)] >= model.share[(si, before)],
+                               "service_stays_up")
 
 
 def dependency(model: Model) -> None:

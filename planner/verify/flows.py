@@ -148,13 +148,18 @@ def check_service_demand(ctx: Context) -> Iterator[Violation]:
 
 def check_service_stays_up(ctx: Context) -> Iterator[Violation]:
     """Service coverage never drops: the shares of one kind, summed, never decrease (vendors
-    may hand over to one another)."""
+    may hand over to one another); a DNS vendor's own share never decreases (a delegation
+    is not handed over)."""
     for kind in SERVICE_KINDS:
         rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
         if rows:
             total = sum_lists(rows, ctx.H + 1)
             yield from breach("service_stays_up", f"total {kind} share, hour t-1 vs t",
                               total[:-1], total[1:])
+    for row in ctx.plan.services:
+        if row.kind == "dns" and len(row.share_by_hour) == ctx.H + 1:
+            yield from breach("service_stays_up", f"dns share at {row.vendor}, hour t-1 vs t",
+                              row.share_by_hour[:-1], row.share_by_hour[1:])
 
 
 def check_dependency(ctx: Context) -> Iterator[Violation]:
