@@ -61,8 +61,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     cost can never buy a server-hour of coverage, but among plans that serve alike, phase 1
     leans to the cheaper one. Its reported objective is the unserved alone and its bound is
     lowered by eps * ceiling, so both stay about coverage. Phase 2 then holds each tier's
-    weighted server-hours and each service's and the storage's coverage
-    (objectives.coverage_holds) and minimises cost, starting from phase 1's plan.
+    servers and each service's and the storage's coverage, period by period
+    (objectives.coverage_holds), and minimises cost, starting from phase 1's plan.
 
     `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
     so a time-limited run is never worse than the greedy plan when HiGHS can complete it.
