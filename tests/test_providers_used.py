@@ -87,3 +87,30 @@ def test_raising_a_cap_never_lowers_coverage(cap):
     # high's optimum <= low's optimum <= low's objective, and high is within its gap
     assert unserved[1] <= unserved[0] * (1 + high.solver.gap_requested) + 1e-6
     assert verify(low) == [] and verify(high) == []
+
+
+def test_a_sweep_over_the_provider_cap_prints_the_frontier(tmp_path):
+    """`planner sweep --param policy.max_providers.compute=1:3:1` (issue 19, item 5): one
+    row per cap, with the providers used, the servers at the deadline and the cost."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from planner.cli.main import main
+
+    inventory, catalog = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inventory.write_text(yaml.safe_dump(inventory_dict(horizon=48, survive=0, max_share=1.0,
+                                                       decision_date="2026-03-02")))
+    catalog.write_text(yaml.safe_dump(catalog_dict(extra_providers=MORE)))
+    result = CliRunner().invoke(main, [
+        "sweep", str(inventory), "--no-default-catalog", "-c", str(catalog),
+        "--param", "policy.max_providers.compute=1:3:1", "-o", str(tmp_path / "out"),
+        "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "out" / "sweep.json").read_text())["rows"]
+    assert [r["parameter"] for r in rows] == [1, 2, 3]
+    servers = [r["servers_at_deadline"] for r in rows]
+    assert servers == sorted(servers)  # here more providers never serve fewer at the deadline
+    assert all("policy.max_providers.compute=" in line for line in result.output.splitlines()
+               if line.startswith("  policy"))

@@ -41,7 +41,9 @@ def _scenario_line(r: ScenarioRow, currency: str) -> str:
     return (f"  {r.name}: {r.status}, {num(r.servers_at_deadline)} of "
             f"{count(r.servers_total, 'server')} at the deadline ({pct(r.coverage_at_deadline)}), "
             f"{_everything_by(r.full_coverage_hour)}, {money(r.one_time_cost, currency)} "
-            f"one-time, {money(r.monthly_cost, currency)} per month, survives "
+            f"one-time, {money(r.monthly_cost, currency)} per month, "
+            f"{count(len(r.providers_used), 'provider or vendor', 'providers and vendors')} "
+            "used, survives "
             f"{count(r.losses_survived, 'provider loss', 'provider losses')}")
 
 
