@@ -186,21 +186,22 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
 
 def _cost_at_greedy_coverage(inventory, catalog, base, solver, time_limit, gap) -> dict | None:
     """Cost at equal coverage, like for like: the greedy plan made a feasible point of the
-    model (pipeline.greedy_hint, start.complete), then the least cost that serves at least
-    what it serves, group by group and hour by hour (solve.cost_phase). Both costs are the
-    model's cost of a point, so they differ only in the choices made. Also the greedy plan's
+    model (solver.warmstart.greedy_hint, start.complete), then the least cost that serves
+    at least what it serves, tier by tier and hour by hour (solver.phases.cost_phase). Both
+    costs are the model's cost of a point, so they differ only in the choices made. Also
+    the greedy plan's
     tier-weighted unserved hours, completed with the services and storage that serve the
     most, as the planner completes its own start (phase 1's objective, like for like)."""
-    from planner import pipeline
     from planner.formulation.families import formulate
     from planner.formulation.instance import prepare
     from planner.formulation.objectives import value_of
     from planner.solver.phases import cost_phase
     from planner.solver.start import complete
+    from planner.solver.warmstart import greedy_hint
 
     started = time.perf_counter()
     model = formulate(prepare(inventory, catalog))
-    hint = pipeline.greedy_hint(model, base)  # the yardstick's plan, not the planner's start
+    hint = greedy_hint(model, base)  # the yardstick's plan, not the planner's start
     model.lp.setObjective(model.unserved)  # its services and storage, as the planner's start
     covered = complete(model.lp, hint)
     model.lp.setObjective(model.cost)
