@@ -114,3 +114,25 @@ def test_a_sweep_over_the_provider_cap_prints_the_frontier(tmp_path):
     assert servers == sorted(servers)  # here more providers never serve fewer at the deadline
     assert all("policy.max_providers.compute=" in line for line in result.output.splitlines()
                if line.startswith("  policy"))
+
+
+def test_readiness_shows_what_preparing_the_leading_providers_buys():
+    """Issue 19, item 5: readiness measures preparing only the k providers the plan leans on
+    most (accounts open, raises approved), not only "accounts at every provider"."""
+    from planner.whatif import drills
+    from planner.whatif.runs import Settings, solve_all
+
+    inventory = Inventory.model_validate(inventory_dict(horizon=48, survive=0, max_share=1.0))
+    catalog = Catalog.model_validate(catalog_dict(extra_providers=MORE))
+    base = pipeline.plan(inventory, catalog).plan
+    cases = drills.readiness_cases(inventory, catalog, base)
+    prepared = [c for c in cases if c.name.startswith("prepare-")]
+    assert [c.name for c in prepared] == ["prepare-2"]  # the plan uses 3 or 4 providers
+    leading = prepared[0].description.split(": ")[1].split(", ")
+    used = _used(base)["compute"]
+    assert len(leading) == 2 and set(leading) <= used
+    assert all(p.onboarding_hours.value == 0 for p in prepared[0].catalog.providers
+               if p.id in leading)
+    result = drills.readiness(base, cases, solve_all(cases, Settings(), 1))
+    row = next(r for r in result.rows if r.item == "prepare-2")
+    assert row.servers_at_deadline_gain >= 0 and verify(base) == []

@@ -159,7 +159,7 @@ def register(main: click.Group) -> None:
         """What each thing arranged before a crisis buys, each measured as a what-if."""
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
-        cases = drills.readiness_cases(base_case.inventory, base_case.catalog)
+        cases = drills.readiness_cases(base_case.inventory, base_case.catalog, base)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness")
         result = drills.readiness(base, cases, plans)
         _write(output, "readiness", render_readiness(result), result, quiet,
