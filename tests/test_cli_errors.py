@@ -188,3 +188,11 @@ def test_a_sweep_parameter_without_a_path_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["sweep", str(PARLER), "--param", "=1,2",
                                        "-o", str(tmp_path / "o")])
     assert result.exit_code == 1 and "expected PATH=VALUES" in result.output, result.output
+
+
+def test_a_whole_inventory_rule_broken_by_set_names_the_path_set(tmp_path):
+    result = CliRunner().invoke(main, ["plan", str(PARLER), "--set", "source.cutoff_hours=500",
+                                       "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1, result.output
+    assert "source.cutoff_hours: the cut-off is after the last hour planned (72)" in \
+        result.output

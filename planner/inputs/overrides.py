@@ -24,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.errors import PlannerError
-from planner.models.base import EVERY_FIELD
+from planner.models.base import EVERY_FIELD, Located
 from planner.models.catalog import Catalog, raise_below_quota
 from planner.models.inventory import Inventory
 from planner.models.plan import Override
@@ -196,7 +196,8 @@ def rejected(exc: ValidationError, data: dict, catalog: bool = False) -> str:
     (`groups.web`, `catalog.hetzner-cloud.offerings.cx33`), without pydantic's prefixes."""
     first = exc.errors()[0]
     parts, node = [], data
-    loc = list(first["loc"])
+    where = (first.get("ctx") or {}).get("error")
+    loc = list(first["loc"]) + list(where.loc if isinstance(where, Located) else ())
     if catalog and len(loc) >= 2 and loc[0] in ("providers", "services"):
         node, loc = data[loc[0]], loc[1:]
         parts.append("catalog")
