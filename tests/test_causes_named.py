@@ -60,5 +60,5 @@ def test_a_cap_on_providers_is_named():
     catalog = catalog_dict()
     causes = _causes(_free_inventory(max_providers={"compute": 1}), catalog)
     capped = [c for cs in causes.values() for c in cs if c.code == "provider_count"]
-    assert capped and capped[0].detail.startswith("the policy allows 1 compute providers")
+    assert capped and capped[0].detail.startswith("the policy allows 1 compute provider, and")
     assert "raise policy.max_providers" in capped[0].remedy

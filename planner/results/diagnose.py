@@ -224,16 +224,21 @@ def _group_causes(inst: Instance, g: str, ix: _Index, served_share,
     return causes + _budget_causes(inst)
 
 
+def _providers(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _count_cause(inst: Instance, used: dict[str, set[str]], providers: list[str]
                  ) -> Cause | None:
     """When the policy's cap on compute providers, or on all, is reached (domain.usage
     reads `used` off the plan) and some of this group's providers are left out for it."""
     caps = inst.inventory.policy.max_providers.given()
     compute, everything = used.get("compute", set()), all_used(used)
-    reached = [f"{caps['compute']} compute providers"] if "compute" in caps and \
+    reached = [_providers(caps["compute"], "compute provider")] if "compute" in caps and \
         len(compute) >= caps["compute"] else []
     if "all" in caps and len(everything) >= caps["all"]:
-        reached.append(f"{caps['all']} providers and vendors in all")
+        reached.append(_providers(caps["all"], "provider or vendor", "providers and vendors")
+                       + " in all")
     idle = [p for p in providers if p not in compute]
     if not reached or not idle:
         return None
