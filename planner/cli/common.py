@@ -51,8 +51,8 @@ def stopped(exc: KeyboardInterrupt) -> tuple[str, int]:
 def interruptible(work: Callable[[], T]) -> T:
     """`work()` (a solve: nothing is written in it) in a thread while this one waits, so
     that Ctrl-C and SIGTERM end the command at once: HiGHS runs in C and keeps Python's
-    signal handlers from running until it returns (a 100 s plan ignored Ctrl-C to the end,
-    then wrote its files). On either, the worker processes of a what-if are killed and the
+    signal handlers from running until it returns (a long plan was still running 20 s
+    after Ctrl-C). On either, the worker processes of a what-if are killed and the
     process exits with 130 or 143 without waiting for the solver; a folder lock, the only
     thing held, is released by the exit."""
     result: dict[str, object] = {}
