@@ -173,3 +173,47 @@ def test_a_warning_deleted_from_a_saved_plan(warned, tmp_path):
     assert "violated: warnings: missing a warning that follows from the plan: 'no " \
         "decision_date in the inventory: the age of catalog facts was not checked'" \
         in result.output
+
+
+def _audited(plan, shortfalls) -> list[str]:
+    return [f"{v.constraint}: {v.detail}"
+            for v in pipeline.audit(plan.model_copy(update={"shortfalls": shortfalls}))]
+
+
+def _with_causes(plan, index, causes):
+    shortfalls = list(plan.shortfalls)
+    shortfalls[index] = shortfalls[index].model_copy(update={"causes": causes})
+    return shortfalls
+
+
+def test_a_rewritten_cause_is_named_with_both_texts(plan):
+    """It said '<demand>: causes is "[Cause(code=..." ' cut at 160 characters, the same
+    beginning twice when the first cause was not the one rewritten."""
+    short = next(s for s in plan.shortfalls if len(s.causes) > 1)
+    causes = list(short.causes)
+    last = len(causes) - 1
+    causes[last] = causes[last].model_copy(update={"detail": "a vendor outage"})
+    label = causes[last].code + (f" at {causes[last].provider}" if causes[last].provider else "")
+    said = _audited(plan, _with_causes(plan, plan.shortfalls.index(short), causes))
+    assert len(said) == 1 and said[0].startswith(
+        f"shortfalls: {short.demand}: cause {last + 1} ({label}): detail is 'a vendor "
+        f"outage', derived '{short.causes[last].detail[:100]}")
+
+
+def test_a_deleted_cause_is_named_alone(plan):
+    short = next(s for s in plan.shortfalls if len(s.causes) > 1)
+    kept = short.causes[1:]
+    said = _audited(plan, _with_causes(plan, plan.shortfalls.index(short), kept))
+    assert len(said) == 1 and said[0].startswith(
+        f"shortfalls: {short.demand}: cause 1 ({short.causes[0].code}")
+    assert "derived from the plan is missing" in said[0]
+
+
+def test_a_fake_shortfall_is_caught(plan, tmp_path):
+    served = next(row for row in plan.coverage
+                  if row.demand not in {s.demand for s in plan.shortfalls})
+    fake = {**json.loads(plan.shortfalls[0].model_dump_json()), "demand": served.demand,
+            "kind": served.kind, "unit": served.unit, "total": served.total}
+    result = _edited(plan, tmp_path, lambda d: d["shortfalls"].append(fake))
+    assert result.exit_code == 1 and f"violated: shortfalls: shortfall for " \
+        f"{served.kind}/{served.demand}, which is fully served" in result.output
