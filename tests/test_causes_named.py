@@ -62,3 +62,28 @@ def test_a_cap_on_providers_is_named():
     capped = [c for cs in causes.values() for c in cs if c.code == "provider_count"]
     assert capped and capped[0].detail.startswith("the policy allows 1 compute providers")
     assert "raise policy.max_providers" in capped[0].remedy
+
+
+def test_what_only_an_excluded_provider_fits_is_the_exclusion():
+    """big fits only b's dedicated model; with b excluded it said 'no eligible offering
+    fits big', and to add an offering, when the exclusion is what to reconsider."""
+    inventory = _free_inventory()
+    inventory["policy"]["excluded_providers"] = ["b", "smsco"]
+    causes = _causes(inventory, catalog_dict())
+    assert [(c.code, c.detail) for c in causes["big"]] == [(
+        "excluded", "only providers that may not be used have an offering that fits big "
+        "(32 vCPU, 256 GB RAM, 2000 GB disk, x86_64): b (ded): excluded by policy (b)")]
+    assert causes["big"][0].remedy == "reconsider the exclusion"
+    assert [(c.code, c.detail) for c in causes["sms"]] == [(
+        "excluded", "only vendors that may not be used offer sms that fits: smsco (tf): "
+        "excluded by policy (smsco)")]
+
+
+def test_what_only_a_provider_at_its_end_of_life_fits_is_its_end_of_life():
+    catalog = catalog_dict()
+    catalog["providers"][2]["end_of_life"] = "2026-02-01"  # b, 24 h after the decision
+    causes = _causes(_free_inventory(decision_date="2026-01-31"), catalog)
+    assert [c.code for c in causes["big"]] == ["end_of_life"]
+    assert causes["big"][0].detail.endswith(
+        "b (ded): end of life on 2026-02-01, at hour 24: within the 60 hours planned, and "
+        "what is placed there has to stay up to the end")

@@ -3,9 +3,9 @@ solved rows. Each cause names its provider and the numbers, so a person can act 
 
 from __future__ import annotations
 
-from planner.domain.curves import Curve
+from planner.domain.curves import Curve, service_misfit
 from planner.domain.usage import all_used, providers_by_kind
-from planner.formulation.instance import Instance
+from planner.formulation.instance import Instance, misfit
 from planner.models.plan import (
     Cause,
     CopyRow,
@@ -176,10 +176,17 @@ def _group_causes(inst: Instance, g: str, ix: _Index, served_share,
     D, group = inst.deadline_hours, inst.groups[g]
     providers = sorted(ix.providers.get(g, ()))
     if not providers:
+        needs = (f"{group.vcpu:g} vCPU, {group.ram_gb:g} GB RAM, {group.disk_gb:g} GB disk, "
+                 f"{group.arch}")
+        left_out = _left_out(inst, inst.catalog.providers, lambda entry: [
+            o.id for o in entry.offerings if misfit(group, entry, o) is None])
+        if left_out:
+            return [Cause(code=code, detail=f"only providers that may not be used have an "
+                          f"offering that fits {g} ({needs}): {'; '.join(texts)}")
+                    for code, texts in left_out.items()]
         detail = "; ".join(inst.misfits.get(g, [])[:6]) or "no eligible provider"
-        return [Cause(code="no_fit", detail=f"no eligible offering fits {g} "
-                      f"({group.vcpu:g} vCPU, {group.ram_gb:g} GB RAM, {group.disk_gb:g} GB disk,"
-                      f" {group.arch}): {detail}")]
+        return [Cause(code="no_fit", detail=f"no eligible offering fits {g} ({needs}): "
+                      f"{detail}")]
     causes, not_ready, room = [], [], []
     capped = _count_cause(inst, used, providers)
     if capped is not None:
@@ -243,6 +250,25 @@ def _count_cause(inst: Instance, used: dict[str, set[str]], providers: list[str]
         + (f" and {len(idle) - 6} more" if len(idle) > 6 else "")))
 
 
+def _left_out(inst: Instance, catalog_entries, fitting) -> dict[str, list[str]]:
+    """Those of `catalog_entries` that may not be used (inst.exclusions: by policy, end of
+    life or end of sale; the source itself is no option) but have offerings that
+    `fitting(entry)` lists, as texts by cause code: "excluded" or "end_of_life"."""
+    entries = {e.id: e for e in catalog_entries}
+    source = inst.inventory.source.provider
+    out: dict[str, list[str]] = {}
+    for excluded in inst.exclusions:
+        entry = entries.get(excluded.id)
+        if entry is None or source in (entry.id, entry.organization):
+            continue
+        offerings = fitting(entry)
+        if offerings:
+            code = "end_of_life" if excluded.reason.startswith("end of") else "excluded"
+            out.setdefault(code, []).append(f"{entry.id} ({', '.join(offerings[:3])}): "
+                                            f"{excluded.reason}")
+    return out
+
+
 def _budget_causes(inst: Instance) -> list[Cause]:
     policy = inst.inventory.policy
     out = []
@@ -273,6 +299,13 @@ def _service_causes(inst: Instance, kind: str) -> list[Cause]:
         causes.append(Cause(code=code, provider=sc.vendor,
                             detail=f"{detail}; all of it {_when(full)} ({code.replace('_', ' ')})"))
     if not causes:
+        demand = getattr(inst.inventory.services, kind)
+        left_out = _left_out(inst, inst.catalog.services, lambda entry: [
+            o.id for o in entry.offerings
+            if entry.kind == kind and service_misfit(entry, o, demand) is None])
+        if left_out:
+            return [Cause(code=code, detail=f"only vendors that may not be used offer {kind} "
+                          f"that fits: {'; '.join(texts)}") for code, texts in left_out.items()]
         misfits = inst.service_misfits.get(kind, [])
         detail = "; ".join(misfits[:6]) or f"no eligible {kind} vendor in the catalog"
         causes.append(Cause(code="no_fit", detail=detail))
