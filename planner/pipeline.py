@@ -79,6 +79,7 @@ def audit(plan: Plan) -> list[Violation]:
         return [Violation(constraint="solver", detail=f"periods and time_grid_exact are "
                           f"{plan.solver.periods}, {plan.solver.time_grid_exact}; the inputs "
                           f"give {grid[0]}, {grid[1]}")]
-    want = shortfalls(instance, plan.schedule, plan.copies, plan.services, plan.coverage)
+    want = shortfalls(instance, plan.schedule, plan.copies, plan.services, plan.coverage,
+                      plan.costs)
     return [Violation(constraint="shortfalls", detail=text)
             for text in differences(plan.shortfalls, want)]

@@ -186,10 +186,21 @@ def _with_causes(plan, index, causes):
     return shortfalls
 
 
-def test_a_rewritten_cause_is_named_with_both_texts(plan):
+@pytest.fixture(scope="module")
+def explained():
+    """A plan whose db is short for three reasons: the source's egress at a and at b, and
+    the delivery of b's model."""
+    made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60, egress_gbps=0.1)),
+                         Catalog.model_validate(catalog_dict())).plan
+    assert any(len(s.causes) > 2 for s in made.shortfalls) and pipeline.audit(made) == []
+    return made
+
+
+def test_a_rewritten_cause_is_named_with_both_texts(explained):
     """It said '<demand>: causes is "[Cause(code=..." ' cut at 160 characters, the same
     beginning twice when the first cause was not the one rewritten."""
-    short = next(s for s in plan.shortfalls if len(s.causes) > 1)
+    plan = explained
+    short = next(s for s in plan.shortfalls if len(s.causes) > 2)
     causes = list(short.causes)
     last = len(causes) - 1
     causes[last] = causes[last].model_copy(update={"detail": "a vendor outage"})
@@ -200,8 +211,9 @@ def test_a_rewritten_cause_is_named_with_both_texts(plan):
         f"outage', derived '{short.causes[last].detail[:100]}")
 
 
-def test_a_deleted_cause_is_named_alone(plan):
-    short = next(s for s in plan.shortfalls if len(s.causes) > 1)
+def test_a_deleted_cause_is_named_alone(explained):
+    plan = explained
+    short = next(s for s in plan.shortfalls if len(s.causes) > 2)
     kept = short.causes[1:]
     said = _audited(plan, _with_causes(plan, plan.shortfalls.index(short), kept))
     assert len(said) == 1 and said[0].startswith(
