@@ -34,6 +34,17 @@ def test_a_quota_of_zero_is_a_quota():
                    for cs in causes.values() for c in cs)
 
 
+def test_a_quota_of_zero_names_when_its_raise_comes():
+    """It said the raise 'is granted from hour 52', the first hour a server is up, which
+    a creation rate of one server in 50 hours puts 20 hours after the raise."""
+    catalog = catalog_dict()
+    catalog["providers"][1].update(quota_servers=0, provision_rate_per_hour=0.02)
+    causes = _causes(_free_inventory(), catalog)
+    about_a = {c.detail for cs in causes.values() for c in cs if c.provider == "a"}
+    assert about_a == {"a: its new-account quota is 0 servers; a raise to 100 comes at hour "
+                       "32; first server from hour 52"}
+
+
 @pytest.fixture(scope="module")
 def cut_off():
     inventory = _free_inventory(egress_gbps=1)

@@ -86,9 +86,10 @@ def none_by_deadline(inst: Instance, p: str) -> Cause:
     curve, provider = inst.provider_curves[p], inst.providers[p]
     first = when(first_hour(curve, at_least=1))
     if curve.binding[D] == "quota":
-        raised = provider.quota_raise_servers
-        note = (f"; a raise to {raised.value:g} is granted {first}" if raised and raised.value
-                else "; the catalog knows no raise")
+        raised, lead = provider.quota_raise_servers, provider.quota_raise_hours
+        note = (f"; a raise to {raised.value:g} comes at hour "
+                f"{provider.onboarding_hours.value + lead.value:g}; first server {first}"
+                if raised and raised.value else "; the catalog knows no raise")
         return Cause(code="quota", provider=p, detail=(
             f"{p}: its new-account quota is 0 servers{note}"))
     if curve.binding[D] == "provisioning_rate":
