@@ -19,6 +19,7 @@ from planner.models.inventory import Inventory
 from planner.models.plan import Override, Plan
 from planner.results.assemble import build_plan
 from planner.results.diagnose import shortfalls
+from planner.results.restated import differences
 from planner.solver.phases import solve
 from planner.solver.warmstart import best_hint, kept_providers
 from planner.verify import Violation, verify, verify_or_raise
@@ -65,8 +66,9 @@ def audit(plan: Plan) -> list[Violation]:
     """`verify(plan)`, then what the plan says of itself that the making code derives from
     its inputs and rows: its time grid (formulation/instance) and its shortfalls with
     their causes and remedies (results/diagnose, the code that wrote them). They explain a
-    plan and do not constrain it, so the independent verifier leaves them to this; a
-    rewritten cause is caught here. (The model's size is not: it would mean formulating.)"""
+    plan and do not constrain it, so the independent verifier leaves them to this; each
+    rewritten, deleted or added cause is named here (results/restated). (The model's size
+    is not checked: it would mean formulating.)"""
     violations = verify(plan)
     if violations:
         return violations
@@ -77,21 +79,7 @@ def audit(plan: Plan) -> list[Violation]:
         return [Violation(constraint="solver", detail=f"periods and time_grid_exact are "
                           f"{plan.solver.periods}, {plan.solver.time_grid_exact}; the inputs "
                           f"give {grid[0]}, {grid[1]}")]
-    want = shortfalls(instance, plan.schedule, plan.copies, plan.services, plan.coverage)
-    for found, made in zip(plan.shortfalls, want):
-        if found != made:
-            return [Violation(constraint="shortfalls", detail=_difference(found, made))]
-    if len(plan.shortfalls) != len(want):
-        return [Violation(constraint="shortfalls", detail=f"{len(plan.shortfalls)} "
-                          f"shortfall(s) given, {len(want)} derived from the plan")]
-    return []
-
-
-def _difference(found, made) -> str:
-    """The first field of a shortfall that differs from the one derived, shortened."""
-    for name in type(made).model_fields:
-        a, b = getattr(found, name), getattr(made, name)
-        if a != b:
-            return (f"{made.demand}: {name} is {str(a)[:160]!r}, derived from the plan "
-                    f"{str(b)[:160]!r}")
-    return f"{made.demand}: differs from the one derived from the plan"
+    want = shortfalls(instance, plan.schedule, plan.copies, plan.services, plan.coverage,
+                      plan.costs)
+    return [Violation(constraint="shortfalls", detail=text)
+            for text in differences(plan.shortfalls, want)]

@@ -113,3 +113,119 @@ def test_a_deleted_warning_is_caught(tmp_path):
     assert made.warnings
     assert "warnings" in _names(made.model_copy(update={"warnings": made.warnings[1:]}))
     assert verify(made) == []
+
+
+@pytest.fixture(scope="module")
+def warned():
+    # no decision date and an end of life in the catalog: two warnings follow from the plan
+    catalog = catalog_dict()
+    catalog["providers"][1]["end_of_life"] = "2030-01-01"
+    made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60)),
+                         Catalog.model_validate(catalog)).plan
+    assert len(made.warnings) == 2 and verify(made) == []
+    return made
+
+
+def _warning_violations(plan, warnings, **solver) -> list[str]:
+    tampered = plan.model_copy(update={"warnings": warnings,
+                                       "solver": plan.solver.model_copy(update=solver)})
+    return [v.detail for v in verify(tampered) if v.constraint == "warnings"]
+
+
+def test_each_deleted_warning_is_named_and_no_other(warned):
+    """Deleting one of two warnings names it, and only it (the one kept was reported as
+    'a warning the plan does not imply')."""
+    first, second = warned.warnings
+    assert _warning_violations(warned, [second]) == [
+        f"missing a warning that follows from the plan: {first!r}"]
+    assert _warning_violations(warned, [first]) == [
+        f"missing a warning that follows from the plan: {second!r}"]
+
+
+def test_a_reworded_warning_is_named_with_the_one_it_replaces(warned):
+    first, second = warned.warnings
+    assert _warning_violations(warned, [first, "end-of-life dates were checked"]) == [
+        f"missing a warning that follows from the plan: {second!r}",
+        "a warning that does not follow from the plan: 'end-of-life dates were checked'"]
+
+
+def test_moved_or_repeated_warnings(warned):
+    """Reordered, it said 'missing [], unexpected []'."""
+    first, second = warned.warnings
+    said = "the warnings are repeated or in another order than the plan gives them"
+    assert _warning_violations(warned, [second, first]) == [f"{said}: 2 given, 2 expected"]
+    assert _warning_violations(warned, [first, first, second]) == [
+        f"{said}: 3 given, 2 expected"]
+
+
+def test_a_fallback_to_cbc_only_from_cbc_and_first(warned):
+    fallback = "HiGHS (highspy) is not available: solved with CBC instead"
+    assert _warning_violations(warned, [fallback, *warned.warnings], solver="cbc") == []
+    assert _warning_violations(warned, [fallback, *warned.warnings]) == [
+        f"a fallback to CBC in a plan solved with highs: {fallback!r}"]
+    assert _warning_violations(warned, [*warned.warnings, fallback], solver="cbc") == [
+        "the fallback to CBC is stated 1 time(s), not first; once and first expected"]
+
+
+def test_a_warning_deleted_from_a_saved_plan(warned, tmp_path):
+    result = _edited(warned, tmp_path, lambda d: d["warnings"].pop(0))
+    assert result.exit_code == 1
+    assert "violated: warnings: missing a warning that follows from the plan: 'no " \
+        "decision_date in the inventory: the age of catalog facts was not checked'" \
+        in result.output
+
+
+def _audited(plan, shortfalls) -> list[str]:
+    return [f"{v.constraint}: {v.detail}"
+            for v in pipeline.audit(plan.model_copy(update={"shortfalls": shortfalls}))]
+
+
+def _with_causes(plan, index, causes):
+    shortfalls = list(plan.shortfalls)
+    shortfalls[index] = shortfalls[index].model_copy(update={"causes": causes})
+    return shortfalls
+
+
+@pytest.fixture(scope="module")
+def explained():
+    """A plan whose db is short for three reasons: the source's egress at a and at b, and
+    the delivery of b's model."""
+    made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60, egress_gbps=0.1)),
+                         Catalog.model_validate(catalog_dict())).plan
+    assert any(len(s.causes) > 2 for s in made.shortfalls) and pipeline.audit(made) == []
+    return made
+
+
+def test_a_rewritten_cause_is_named_with_both_texts(explained):
+    """It said '<demand>: causes is "[Cause(code=..." ' cut at 160 characters, the same
+    beginning twice when the first cause was not the one rewritten."""
+    plan = explained
+    short = next(s for s in plan.shortfalls if len(s.causes) > 2)
+    causes = list(short.causes)
+    last = len(causes) - 1
+    causes[last] = causes[last].model_copy(update={"detail": "a vendor outage"})
+    label = causes[last].code + (f" at {causes[last].provider}" if causes[last].provider else "")
+    said = _audited(plan, _with_causes(plan, plan.shortfalls.index(short), causes))
+    assert len(said) == 1 and said[0].startswith(
+        f"shortfalls: {short.demand}: cause {last + 1} ({label}): detail is 'a vendor "
+        f"outage', derived '{short.causes[last].detail[:100]}")
+
+
+def test_a_deleted_cause_is_named_alone(explained):
+    plan = explained
+    short = next(s for s in plan.shortfalls if len(s.causes) > 2)
+    kept = short.causes[1:]
+    said = _audited(plan, _with_causes(plan, plan.shortfalls.index(short), kept))
+    assert len(said) == 1 and said[0].startswith(
+        f"shortfalls: {short.demand}: cause 1 ({short.causes[0].code}")
+    assert "derived from the plan is missing" in said[0]
+
+
+def test_a_fake_shortfall_is_caught(plan, tmp_path):
+    served = next(row for row in plan.coverage
+                  if row.demand not in {s.demand for s in plan.shortfalls})
+    fake = {**json.loads(plan.shortfalls[0].model_dump_json()), "demand": served.demand,
+            "kind": served.kind, "unit": served.unit, "total": served.total}
+    result = _edited(plan, tmp_path, lambda d: d["shortfalls"].append(fake))
+    assert result.exit_code == 1 and f"violated: shortfalls: shortfall for " \
+        f"{served.kind}/{served.demand}, which is fully served" in result.output

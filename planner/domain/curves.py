@@ -122,6 +122,22 @@ def _demand_measures(kind: str, demand) -> dict[str, float]:
     raise ValueError(f"no measures for {kind}")
 
 
+def tightest_measure(kind: str, offering: ServiceOffering, demand, hours_since_start: float
+                     ) -> tuple[str, float, float] | None:
+    """The measure that caps service_share at `hours_since_start` hours after the
+    offering's start: (measure, capacity, needed), or None when no measure is below the
+    demand."""
+    tight = None
+    for measure, needed in _demand_measures(kind, demand).items():
+        series = offering.capacity.get(measure)
+        if series is None or needed <= 0:
+            continue
+        have = series.at(hours_since_start)
+        if have < needed and (tight is None or have / needed < tight[1] / tight[2]):
+            tight = (measure, have, needed)
+    return tight
+
+
 def service_misfit(vendor: ServiceVendor, offering: ServiceOffering, demand) -> str | None:
     """Why an offering cannot serve a demand at all, or None when it fits."""
     if isinstance(demand, SmsDemand) and offering.countries is not None:

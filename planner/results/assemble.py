@@ -214,6 +214,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     fulls = [full_hour(row) for row in coverage]
     used = {a.provider for a in assignments} | {r.vendor for r in services} | \
         {c.target for c in copies if c.demand == "object_storage"}
+    costs = plan_costs(inst, schedule, copies, services)
     return Plan(
         planner_version=__version__, inputs_digest=inputs_digest(inst.inventory, inst.catalog),
         inventory=inst.inventory, catalog=inst.catalog, deadline_hours=D, horizon_hours=H,
@@ -224,7 +225,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         copies=copies, services=services, coverage=coverage, servers_total=total,
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
-        providers_used=sorted(used), costs=plan_costs(inst, schedule, copies, services),
-        shortfalls=shortfalls(inst, schedule, copies, services, coverage),
+        providers_used=sorted(used), costs=costs,
+        shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
         warnings=_warnings(inst, result))

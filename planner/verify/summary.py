@@ -263,18 +263,34 @@ def check_stale_facts(ctx: Context) -> Iterator[Violation]:
 def check_warnings(ctx: Context) -> Iterator[Violation]:
     """The warnings are those that follow from the plan (domain.warnings.plan_warnings: its
     inputs, time grid and solver phases), in that order, after at most the solver's own
-    fallback to CBC (domain.warnings.FALLBACK, with solver cbc): none deleted, none added,
-    none reworded."""
+    fallback to CBC (domain.warnings.FALLBACK, with solver cbc), which does not follow from
+    the plan and so is checked only for its form and place: none deleted, none added, none
+    reworded, repeated or moved. Each violation quotes the warning it is about."""
     plan = ctx.plan
     want = plan_warnings(plan.inventory, plan.catalog, plan.solver.time_grid_exact,
                          plan.solver.phases)
-    got = list(plan.warnings)
-    own = got[: len(got) - len(want)] if len(got) >= len(want) else got
-    if got[len(own):] != want:
-        missing = [w for w in want if w not in got]
-        extra = [w for w in got[len(own):] if w not in want]
-        yield violated("warnings", f"warnings differ from those the plan implies: "
-                       f"missing {missing[:3]}, unexpected {extra[:3]}"[:600])
-    for text in own:
-        if not (FALLBACK.match(text) and plan.solver.solver == "cbc"):
-            yield violated("warnings", f"a warning the plan does not imply: {text[:200]!r}")
+    fallback = [w for w in plan.warnings if FALLBACK.match(w)]
+    rest = [w for w in plan.warnings if not FALLBACK.match(w)]
+    if fallback and plan.solver.solver != "cbc":
+        yield violated("warnings", f"a fallback to CBC in a plan solved with "
+                       f"{plan.solver.solver}: {_quoted(fallback[0])}")
+    elif len(fallback) > 1 or (fallback and plan.warnings[0] != fallback[0]):
+        yield violated("warnings", f"the fallback to CBC is stated {len(fallback)} time(s), "
+                       f"{'first' if plan.warnings[0] == fallback[0] else 'not first'}; "
+                       f"once and first expected")
+    missing = [w for w in want if w not in rest]
+    extra = [w for w in rest if w not in want]
+    for text in missing:
+        yield violated("warnings", f"missing a warning that follows from the plan: "
+                       f"{_quoted(text)}")
+    for text in extra:
+        yield violated("warnings", f"a warning that does not follow from the plan: "
+                       f"{_quoted(text)}")
+    if rest != want and not missing and not extra:
+        yield violated("warnings", f"the warnings are repeated or in another order than the "
+                       f"plan gives them: {len(rest)} given, {len(want)} expected")
+
+
+def _quoted(text: str, most: int = 160) -> str:
+    """A text in a violation: quoted, shortened to `most` characters."""
+    return repr(text if len(text) <= most else text[: most - 3] + "...")
