@@ -71,7 +71,8 @@ def test_a_cap_on_providers_is_named():
     catalog = catalog_dict()
     causes = _causes(_free_inventory(max_providers={"compute": 1}), catalog)
     capped = [c for cs in causes.values() for c in cs if c.code == "provider_count"]
-    assert capped and capped[0].detail.startswith("the policy allows 1 compute provider (a), and")
+    assert capped and capped[0].detail.startswith("the policy allows 1 compute provider, and")
+    assert capped[0].detail.endswith(", and the plan uses it (a); left out: b")
     assert "raise policy.max_providers" in capped[0].remedy
 
 
@@ -232,8 +233,9 @@ def test_a_cap_on_vendors_is_named_for_services():
                      | {"services": inventory_dict()["services"]}, catalog_dict())
     for kind, vendor in (("email", "mail"), ("dns", "dnsco"), ("object_storage", "obj")):
         assert causes[kind][0].code == "provider_count"
-        assert causes[kind][0].detail.endswith(f"2 providers and vendors in all (b, smsco), "
-                                               f"and the plan uses them; left out: {vendor}")
+        assert causes[kind][0].detail == (f"the policy allows 2 providers and vendors in "
+                                          f"all, and the plan uses them (b, smsco); left "
+                                          f"out: {vendor}")
     assert [c.code for c in causes["object_storage"]] == ["provider_count"]
 
 
@@ -295,3 +297,12 @@ def test_a_budget_that_keeps_a_vendor_idle_is_the_budget():
         "of sms missing at hour 24 costs at least 24,335 a month (the price per unit, with "
         "the monthly fee of an offering not yet used)")]
     assert [c.code for c in causes["object_storage"]] == ["budget"]
+
+
+def test_a_cap_of_one_in_all_reads_as_one():
+    """It said '1 providers and vendors in all (b), and the plan uses them'."""
+    causes = _causes(_groups(_free_inventory(max_providers={"all": 1}), _group("web", 20))
+                     | {"services": {"dns": inventory_dict()["services"]["dns"]}},
+                     catalog_dict())
+    assert causes["dns"][0].detail == ("the policy allows 1 provider or vendor in all, and the "
+                                       "plan uses it (b); left out: dnsco")

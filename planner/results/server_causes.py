@@ -185,15 +185,22 @@ def count_cause(inst: Instance, used: dict[str, set[str]], kind: str, candidates
     for it."""
     caps = inst.inventory.policy.max_providers.given()
     of_kind, everything = used.get(kind, set()), all_used(used)
-    noun = "provider" if caps.get(kind) == 1 else "providers"
-    reached = [f"{caps[kind]} {kind} {noun} ({', '.join(sorted(of_kind))})"] \
-        if kind in caps and len(of_kind) >= caps[kind] else []
+    reached = []  # (the cap, the providers it counts)
+    if kind in caps and len(of_kind) >= caps[kind]:
+        reached.append((_count(caps[kind], f"{kind} provider"), of_kind))
     if "all" in caps and len(everything) >= caps["all"]:
-        reached.append(f"{caps['all']} providers and vendors in all "
-                       f"({', '.join(sorted(everything))})")
+        reached.append((_count(caps["all"], "provider or vendor", "providers and vendors")
+                        + " in all", everything))
     idle = [p for p in candidates if p not in of_kind]
     if not reached or not idle:
         return None
+    uses = "; ".join(", ".join(sorted(counted)) for _, counted in reached)
     return Cause(code="provider_count", detail=(
-        f"the policy allows {' and '.join(reached)}, and the plan uses them; left out: "
-        f"{', '.join(idle[:6])}" + (f" and {len(idle) - 6} more" if len(idle) > 6 else "")))
+        f"the policy allows {' and '.join(cap for cap, _ in reached)}, and the plan uses "
+        f"{'it' if [len(c) for _, c in reached] == [1] else 'them'} ({uses}); left out: "
+        f"{', '.join(idle[:6])}"
+        + (f" and {len(idle) - 6} more" if len(idle) > 6 else "")))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
