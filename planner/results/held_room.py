@@ -15,19 +15,27 @@ from planner.results.budget_causes import budgets_set, egress_price, over_budget
 from planner.results.solved import TOL, SolvedRows
 
 
+def _explained(rooms, code: str, explain) -> tuple[list[Cause], list]:
+    """A cause (`code`, at p) for each room that `explain(p, free)` accounts for, and the
+    rooms it does not."""
+    causes, rest = [], []
+    for p, free in rooms:
+        text = explain(p, free)
+        if text:
+            causes.append(Cause(code=code, provider=p, detail=text))
+        else:
+            rest.append((p, free))
+    return causes, rest
+
+
 def room_causes(inst: Instance, g: str, rooms: list[tuple[str, float]], rows: SolvedRows,
                 costs: Costs, used_compute: set[str]) -> list[Cause]:
     """Causes for `rooms` ((provider, servers free at the deadline)): the providers whose
     room is kept for servers that start later, then the policy's share over the rest, or
     else each one's least footprint, then the budget or the room unexplained."""
     D = inst.deadline_hours
-    causes, rest = [], []
-    for p, free in rooms:
-        text = _kept_for_later(inst, g, p, free, rows)
-        if text:
-            causes.append(Cause(code="capacity", provider=p, detail=text))
-        else:
-            rest.append((p, free))
+    causes, rest = _explained(rooms, "capacity",
+                              lambda p, free: _kept_for_later(inst, g, p, free, rows))
     if not rest:
         return causes
     held = _policy_holds(inst, g, rest, rows)
@@ -35,13 +43,9 @@ def room_causes(inst: Instance, g: str, rooms: list[tuple[str, float]], rows: So
         return causes + [Cause(code="policy_share", detail=(
             f"the room left at hour {D} at {_listed(rest)} cannot take any more of {g} "
             f"within the policy: {held}"))]
-    unexplained = []
-    for p, free in rest:
-        text = _footprint_holds(inst, g, p, free, rows)
-        if text:
-            causes.append(Cause(code="min_footprint", provider=p, detail=text))
-        else:
-            unexplained.append((p, free))
+    footprints, unexplained = _explained(
+        rest, "min_footprint", lambda p, free: _footprint_holds(inst, g, p, free, rows))
+    causes += footprints
     if unexplained:
         causes += _budget_holds(inst, g, unexplained, rows, costs, used_compute) or [
             Cause(code="capacity", detail=(
