@@ -212,8 +212,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     total = sum(g.count for g in inst.groups.values())
     at_deadline = int(sum(r.up_by_hour[D] for r in schedule))
     fulls = [full_hour(row) for row in coverage]
-    used = {a.provider for a in assignments} | {r.vendor for r in services} | \
-        {c.target for c in copies if c.demand == "object_storage"}
+    used = all_used(providers_by_kind(schedule, services, copies, H))
     costs = plan_costs(inst, schedule, copies, services)
     return Plan(
         planner_version=__version__, inputs_digest=inputs_digest(inst.inventory, inst.catalog),

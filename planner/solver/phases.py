@@ -74,8 +74,9 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     started = time.perf_counter()
     ceiling = cost_ceiling(model)
     # the least weighted server-hour: the least weight, in the least weighted hour
-    least = min(model.instance.weights.values(), default=1.0) * \
-        min((w / h for t, (w, h) in _weighted_hours(model).items()), default=1.0)
+    inst = model.instance
+    least = min(inst.weights.values(), default=1.0) * \
+        min((inst.period_weight[t] / inst.period_hours[t] for t in inst.grid), default=1.0)
     # no tie-break when the cost is nil or unbounded: then nothing to lean on, or no safe eps
     eps = 0.5 * least / ceiling if 0 < ceiling < math.inf else 0.0
     lp.setObjective(model.unserved + eps * model.cost)
@@ -120,11 +121,6 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
-
-
-def _weighted_hours(model: Model) -> dict[int, tuple[float, int]]:
-    inst = model.instance
-    return {t: (inst.period_weight[t], inst.period_hours[t]) for t in inst.grid}
 
 
 def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",

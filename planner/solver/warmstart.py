@@ -7,7 +7,7 @@ from __future__ import annotations
 from itertools import accumulate
 
 from planner.formulation.objectives import value_at
-from planner.formulation.providers import COMPUTE, STORAGE, counted
+from planner.formulation.providers import COMPUTE, STORAGE
 
 
 def greedy_hint(model, greedy) -> dict[str, float]:
@@ -109,10 +109,10 @@ def kept_providers(model, greedy_plans) -> set[str] | None:
     most tier-weighted server-hours in the best greedy plan, as many as `max_providers`
     allows (compute, and all less the greedy plan's service vendors). None when no cap
     binds that plan."""
-    if not counted(model):
-        return None
     inst = model.instance
     caps = inst.inventory.policy.max_providers.given()
+    if not caps.keys() & {COMPUTE, "all"}:  # no cap on compute: the greedy plans stand
+        return None
     points = [greedy_point(model, greedy) for greedy in greedy_plans]
     best = min(range(len(points)), key=lambda i: (value_at(model.unserved, points[i]),
                                                   value_at(model.cost, points[i])))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planner.domain.facts import stale_facts
+from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import FALLBACK, plan_warnings
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -170,8 +171,9 @@ def check_shortfalls(ctx: Context) -> Iterator[Violation]:
 
 def check_assignments(ctx: Context) -> Iterator[Violation]:
     """One assignment per schedule row running servers at hour H (count = up at H, first_hour
-    = first hour up > 0, ready_hour = first hour up == count); providers_used = sorted ids of
-    providers with such rows, vendors with a positive share and object stores copied to."""
+    = first hour up > 0, ready_hour = first hour up == count); providers_used = the sorted
+    ids that domain.usage reads off the rows (providers running servers at H, vendors with a
+    positive share, object stores copied to: the reading the costs and caps use too)."""
     plan, H = ctx.plan, ctx.H
     want = {(r.group, r.provider, r.offering): r.up_by_hour for r in plan.schedule
             if r.up_by_hour[H] > 0}
@@ -192,9 +194,7 @@ def check_assignments(ctx: Context) -> Iterator[Violation]:
         if (a.count, a.first_hour, a.ready_hour) != need:
             yield violated("assignments", f"{'/'.join(key)}: count/first_hour/ready_hour "
                            f"{(a.count, a.first_hour, a.ready_hour)}, recomputed {need}")
-    used = {r.provider for r in plan.schedule if r.up_by_hour[H] > 0}
-    used |= {r.vendor for r in plan.services if max(r.share_by_hour) > 0}
-    used |= {vid for vid, gb in ctx.storage_copy.items() if sum(gb) > 0}
+    used = all_used(providers_by_kind(plan.schedule, plan.services, plan.copies, H))
     if plan.providers_used != sorted(used):
         yield violated("assignments", f"providers_used {plan.providers_used}, recomputed "
                        f"{sorted(used)}")
