@@ -11,17 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.baseline.waves import PLACEMENTS, baseline
+from planner.domain.labour import work_overdue
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
 from planner.inputs.overrides import check_against_catalog
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import Override, Plan
-from planner.results.assemble import build_plan
+from planner.results.assemble import build_plan, plan_work
 from planner.results.diagnose import shortfalls
 from planner.results.restated import differences
 from planner.solver.phases import solve
 from planner.solver.warmstart import best_hint, kept_providers
+from planner.solver.work import solve_with_team
 from planner.verify import Violation, verify, verify_or_raise
 
 
@@ -51,8 +53,17 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
                   for placement in PLACEMENTS]
     hint = best_hint(model, greedy)
     seconds["build"] = time.perf_counter() - started
-    result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint)
+    fits = None if not instance.labour else \
+        (lambda values: not work_overdue(plan_work(instance, model, values)))
+    result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint,
+                   keep_going=fits)
     seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
+    if result.stopped or (fits is not None and result.values and not fits(result.values)):
+        spent = sum(seconds.values())  # solver/work.py: the second try, with the team's rows
+        model = formulate(instance, work=True)
+        result = solve_with_team(model, result, solver, None if time_limit is None
+                                 else max(1.0, time_limit - spent), gap)
+        seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
     started = time.perf_counter()
     built = build_plan(instance, model, result)
     if overrides:

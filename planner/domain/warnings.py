@@ -25,6 +25,13 @@ def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
     if not inventory.decision_date and any(
             e.end_of_life for e in [*catalog.providers, *catalog.services]):
         out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    if catalog.effort is not None and inventory.team is None:
+        team = inventory.crew
+        out.append(f"no team in the inventory: planner assumed {team.people} engineers in "
+                   f"{len(team.shifts)} shifts of {team.shifts[0].hours} hours; state `team:` "
+                   "to plan with the people you have")
+    if catalog.effort is None:
+        out.append("the catalog states no effort for tasks: the team's work was not planned")
     if not time_grid_exact:
         out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
                    "that wait for data may start a few hours later than the data allows, so "

@@ -3,13 +3,15 @@
 Indices: candidates c = (group g, provider p, offering o); hours t = 1..H (hour 0 is the
 decision, when nothing new serves). Variables, all created only where their curve is > 0:
 
-  r[c,t]   integer  servers of g on o at p serving by hour t
+  r[c,t]   integer  servers of g on o at p serving by hour t (from b_g hours after p's
+                    first server: the group's bootstrap there)
   C[g,p,t] >= 0     GB of g's data copied to p by hour t (cumulative)
   S[v,t]   >= 0     GB of object storage copied to vendor v by hour t (cumulative)
   a[s,t]   in [0,1] share of a service demand carried by service candidate s by hour t
   u[s]     binary   service candidate s is used (only where it has fixed fees)
-  y, w, z  binary   providers used and groups placed, when the policy counts them
-                    (planner/formulation/providers.py)
+  y, w, z  binary   providers used and groups placed, when the policy counts them or
+                    the team's work is planned (planner/formulation/providers.py)
+  x, B              onboarding starts and bootstrap work (planner/formulation/labour.py)
 
 Each constraint family below is one function whose docstring states it. Its rows carry
 its name, and the verifier's rule for it is check_<name> (planner/verify/); rows that only
@@ -26,6 +28,7 @@ import numpy as np
 import pulp
 
 from planner.formulation.instance import Candidate, Instance
+from planner.formulation.labour import bootstrap, provider_start, start_variables, team_hours
 from planner.formulation.model import (
     Expr,
     Model,
@@ -50,8 +53,9 @@ def _server_variables(model: Model) -> None:
         count = inst.groups[c.group].count
         stock = stock_at_grid.get((c.provider, c.offering))
         caps = at_grid[c.provider] if stock is None else map(min, at_grid[c.provider], stock)
+        ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)  # its bootstrap
         for t, cap in zip(grid, caps):
-            ub = min(count, cap)
+            ub = min(count, cap) if t >= ready else 0
             if ub >= 1:
                 names.append(f"r_{ci}_{t}")
                 uppers.append(int(ub))
@@ -314,19 +318,28 @@ def policy_share(model: Model) -> None:
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             data_before_service, target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dependency, policy_share,
-            provider_count, min_footprint, costs, budget, unserved)
+            provider_count, min_footprint, provider_start, bootstrap, team_hours, costs,
+            budget, unserved)
 
 
-def formulate(instance: Instance) -> Model:
-    """Build the model: variables, then each constraint family, then both objectives."""
+WORK = (provider_start, bootstrap, team_hours)
+
+
+def formulate(instance: Instance, work: bool = False) -> Model:
+    """Build the model: variables, then each constraint family, then both objectives. With
+    `work`, the team's work too (planner/formulation/labour.py); without it, the model is
+    a relaxation of that one (the solver's first try: solver/work.py)."""
     with _cycle_collector_paused():
-        model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance)
+        model = Model(lp=Problem("exit_plan", pulp.LpMinimize), instance=instance, work=work)
         _server_variables(model)
         _copy_variables(model)
         _service_variables(model)
         provider_variables(model)
+        if work:
+            start_variables(model)
         for family in FAMILIES:
-            family(model)
+            if work or family not in WORK:
+                family(model)
         model.drop_server_arrays()  # 8 bytes x 4 per server variable, of no use from here
     return model
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.domain import curves
+from planner.domain import curves, labour
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions
 from planner.models.catalog import (
@@ -78,6 +78,20 @@ class Instance:
     period_weight: dict[int, float] = field(default_factory=dict)
     previous_point: dict[int, int] = field(default_factory=dict)  # grid point -> the one before
     grid_exact: bool = True
+    # the team's work (domain/labour.py), when the catalog states its effort
+    labour: bool = False
+    team_by_hour: tuple[float, ...] = ()            # engineer-hours had by hour 0..H
+    # provider -> the hours after its first possible one at which it may open
+    start_delays: dict[str, list[int]] = field(default_factory=dict)
+
+    def first_hour(self, p: str) -> int:
+        """First hour provider p can have a server when its onboarding starts at hour 0."""
+        return next((t for t, v in enumerate(self.provider_curves[p].values) if v > 0),
+                    self.horizon_hours + 1)
+
+    def bootstrap_hours(self, g: str) -> int:
+        return self.inventory.bootstrap(self.groups[g])
+
 
     def between(self, curve, t: int) -> float:
         """Sum of a per-hour curve over the hours since the previous grid point, (t', t]."""
@@ -195,6 +209,17 @@ FINE_COPY_HOURS = 72    # data moves are planned hour by hour up to this hour,
 COARSE_COPY_STEPS = ((168, 6), (None, 24))  # then in 6-hour steps to hour 168, then daily
 
 
+def _start_points(inst: Instance) -> set[int]:
+    """Hours at which a provider may open (its setup done: domain/labour.py) and at which a
+    group's bootstrap there ends."""
+    out: set[int] = set()
+    waits = {inst.bootstrap_hours(g) for g in inst.groups}
+    for p, delays in inst.start_delays.items():
+        for d in delays:
+            out.update(inst.first_hour(p) + d + b for b in waits)
+    return out
+
+
 def _copy_point(t: int) -> bool:
     if t <= FINE_COPY_HOURS:
         return True
@@ -229,6 +254,7 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
         changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
         points.update(changes)
         points.update(t - 1 for t in changes)
+    points.update(t for t in _start_points(inst) if 1 <= t <= H)
     targets = [*inst.ingress.values(), *inst.storage_ingest.values()]
     copy_hours = [t for t in range(1, H + 1) if inst.egress.values[t] > 0
                   and any(c.values[t] > 0 for c in targets)]
@@ -236,6 +262,18 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     if copy_hours:
         points.add(copy_hours[-1])
     return sorted(points), all(t in points for t in copy_hours)
+
+
+def _with_labour(inst: Instance) -> Instance:
+    """The team's hours and each provider's onboarding start choices, when work is planned."""
+    inst.labour = labour.modelled(inst.catalog)
+    if inst.labour:
+        inst.team_by_hour = labour.team_hours_by(inst.inventory, inst.horizon_hours)
+        delays = labour.start_delays(inst.inventory)
+        last = max(inst.inventory.cutoff, 1)
+        inst.start_delays = {p: [d for d in delays if d == 0 or inst.first_hour(p) + d <= last]
+                             for p in inst.provider_curves}
+    return inst
 
 
 def _with_grid(inst: Instance) -> Instance:
@@ -272,7 +310,7 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
     if inventory.services.object_storage:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
-    return _with_grid(Instance(
+    return _with_grid(_with_labour(Instance(
         inventory=inventory, catalog=catalog, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=excluded,
         providers=providers, vendors=vendors, groups=groups,
@@ -292,4 +330,4 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
                                                            horizon) for v in storage},
         weights=weights,
-    ))
+    )))

@@ -20,6 +20,7 @@ Expr = pulp.LpAffineExpression
 class Model:
     lp: pulp.LpProblem
     instance: Instance
+    work: bool = False  # the team's work is in the model (planner/formulation/labour.py)
     r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
@@ -29,6 +30,8 @@ class Model:
     used: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # y[p,kind]
     used_any: dict[str, pulp.LpVariable] = field(default_factory=dict)  # w[p]
     footprint: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # z[g,p]
+    start: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # x[p,k]
+    bootstrap_work: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     # the variables a y[p,kind] or z[g,p] above switches on, every period of them
     linked: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)
     placed_at: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)

@@ -19,9 +19,11 @@ COMPUTE, STORAGE = "compute", "object_storage"
 
 
 def counted(model: Model) -> bool:
-    """Whether the plan counts providers: a cap on them, or an overhead for each."""
+    """Whether the plan counts providers: a cap on them, an overhead for each, or the
+    team's work, which opening each one takes."""
     policy = model.instance.inventory.policy
-    return bool(policy.max_providers.given()) or policy.provider_overhead_per_month > 0
+    return bool(policy.max_providers.given()) or policy.provider_overhead_per_month > 0 \
+        or model.work
 
 
 def _last(model: Model) -> dict[int, pulp.LpVariable]:
@@ -59,7 +61,8 @@ def provider_variables(model: Model) -> None:
             model.used[key] = model.lp.add_variable(f"y_{len(model.used)}", 0, 1,
                                                     pulp.LpInteger)
         add_constraint(model, var <= upper * model.used[key], "provider_variables")
-    _provider_totals(model)
+    if not model.work:  # else labour.provider_start, with the opening hour chosen
+        _provider_totals(model)
     kinds: dict[str, list[pulp.LpVariable]] = {}
     for (p, _), y in model.used.items():
         kinds.setdefault(p, []).append(y)
@@ -120,7 +123,7 @@ def min_footprint(model: Model) -> None:
     r[g,p,o,H] <= ub * z[g,p]."""
     inst = model.instance
     least = inst.inventory.policy.min_servers_per_provider
-    if least <= 1:
+    if least <= 1 and not model.work:  # the team's work needs z: a bootstrap per placement
         return
     at: dict[tuple[str, str], list[pulp.LpVariable]] = {}
     for ci, var in _last(model).items():
@@ -131,7 +134,7 @@ def min_footprint(model: Model) -> None:
         model.placed_at.setdefault((c.group, c.provider), []).append(var)
     for (g, p), variables in at.items():
         m = min(least, inst.groups[g].count)
-        if m <= 1:
+        if m <= 1 and not model.work:
             continue
         z = model.footprint[(g, p)] = model.lp.add_variable(
             f"z_{len(model.footprint)}", 0, 1, pulp.LpInteger)
@@ -158,6 +161,6 @@ def switched_off(model: Model, values: dict[str, float]) -> dict[str, float]:
             out[binary.name] = 1.0 if on else 0.0
             if not on:
                 out.update((var.name, 0.0) for var in carried.get(key, ()))
-    for w in model.used_any.values():
+    for w in (*model.used_any.values(), *model.start.values()):
         out[w.name] = 1.0 if out.get(w.name, 0.0) >= 0.5 else 0.0
     return out

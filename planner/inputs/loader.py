@@ -64,7 +64,8 @@ def detect_kind(data: Any, *, file: str | None = None) -> Kind:
     keys = set(data)
     if keys & {"groups", "source", "horizon_hours", "currency", "decision_date", "policy"}:
         return "inventory"
-    if keys & {"providers", "currencies", "remove"} or isinstance(data.get("services"), list):
+    if keys & {"providers", "currencies", "remove", "effort"} \
+            or isinstance(data.get("services"), list):
         return "catalog"
     if "name" in keys and "services" not in keys:
         return "scenario"

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
+    PROVENANCE_KEYS,
     Fact,
     Printable,
     ProvenanceDefaults,
@@ -24,6 +25,7 @@ from planner.models.base import (
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
 ServiceKind = Literal["sms", "email", "dns", "object_storage"]
+Provisioning = Literal["api", "console", "manual"]
 Arch = Literal["x86_64", "arm64"]
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTRY = r"^[A-Z]{2}$"
@@ -90,6 +92,11 @@ class CatalogEntry(ProvenanceDefaults):
                                    "from the decision until it can be used.")
     refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
     refusal_evidence: Printable | None = None
+    setup_effort_hours: Fact | None = Field(None, description="Engineer-hours to open and "
+                                            "equip an account here (KYC, billing, IAM, "
+                                            "network, image, monitoring; for a vendor: its "
+                                            "records, registration and integration); absent: "
+                                            "the catalog's effort for its kind.")
 
     _eol = field_validator("end_of_life", mode="before")(lambda v: iso_date(v))
     _eol_day = field_validator("end_of_life")(lambda v: calendar_date(v))
@@ -97,12 +104,14 @@ class CatalogEntry(ProvenanceDefaults):
     _eos_day = field_validator("end_of_sale")(lambda v: calendar_date(v))
 
     @model_serializer(mode="wrap")
-    def _end_of_sale_only_when_set(self, handler, info):
-        """end_of_sale came after plans were saved: left out when unset, so a saved plan's
-        embedded catalog, and so its inputs digest, read back the same."""
+    def _later_fields_only_when_set(self, handler, info):
+        """Fields that came after plans were saved are left out when unset, so a saved
+        plan's embedded catalog, and so its inputs digest, read back the same."""
         data = handler(self)
-        if self.end_of_sale is None and isinstance(data, dict) and not every_field(info):
-            data.pop("end_of_sale", None)
+        if isinstance(data, dict) and not every_field(info):
+            for name in LATER_ENTRY_FIELDS:
+                if data.get(name, 0) is None:
+                    data.pop(name)
         return data
 
     @model_validator(mode="after")
@@ -110,6 +119,9 @@ class CatalogEntry(ProvenanceDefaults):
         if not 0 <= self.refusal_risk.value <= 1:
             raise ValueError("refusal_risk must be a probability between 0 and 1")
         return self
+
+
+LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning")
 
 
 def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
@@ -135,14 +147,24 @@ class Provider(CatalogEntry):
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
     egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
+    provisioning: Provisioning | None = Field(None, description="How its servers are made: "
+                                              "api (a batch from its CLI), console (one by "
+                                              "one in its web console) or manual (console "
+                                              "plus disks or NICs added by hand); absent: "
+                                              "api with a CLI, else console.")
     offerings: list[Offering] = Field(min_length=1)
+
+    @property
+    def provisioning_mode(self) -> str:
+        return self.provisioning or ("api" if self.cli else "console")
 
     @model_validator(mode="before")
     @classmethod
     def _provenance(cls, data):
         return inherit_provenance(data, (
             "onboarding_hours", "quota_servers", "quota_raise_servers", "quota_raise_hours",
-            "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk"),
+            "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
+            "setup_effort_hours"),
             child_lists=("offerings",))
 
     @model_validator(mode="after")
@@ -187,8 +209,8 @@ class ServiceVendor(CatalogEntry):
     @model_validator(mode="before")
     @classmethod
     def _provenance(cls, data):
-        return inherit_provenance(data, ("onboarding_hours", "refusal_risk"),
-                                  child_lists=("offerings",))
+        return inherit_provenance(data, ("onboarding_hours", "refusal_risk",
+                                         "setup_effort_hours"), child_lists=("offerings",))
 
     @model_validator(mode="after")
     def _check(self):
@@ -201,6 +223,47 @@ class ServiceVendor(CatalogEntry):
         return self
 
 
+class Effort(ProvenanceDefaults):
+    """Engineer-hours of the exit's tasks, catalog-wide; a provider or vendor may state its
+    own setup effort (`setup_effort_hours`)."""
+
+    provider_setup_hours: dict[ComputeKind, Fact] = Field(description="Opening and "
+                                                           "equipping an account, by kind.")
+    vendor_setup_hours: dict[ServiceKind, Fact] = Field(description="Opening a service "
+                                                         "vendor's account and switching "
+                                                         "the service to it, by kind.")
+    server_hours: dict[Provisioning, Fact] = Field(description="Making one server, by "
+                                                   "provisioning mode.")
+    bootstrap_hours: Fact = Field(description="Bringing one group up at one provider: "
+                                  "image, configuration, deploy, smoke test.")
+    copy_stream_hours: Fact = Field(description="Setting up and watching one group's data "
+                                    "copy to one provider.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        out = inherit_provenance(data, ("bootstrap_hours", "copy_stream_hours"))
+        if isinstance(out, dict):
+            for name in ("provider_setup_hours", "vendor_setup_hours", "server_hours"):
+                if isinstance(out.get(name), dict):
+                    block = {k: v for k, v in out.items() if k in PROVENANCE_KEYS}
+                    out[name] = inherit_provenance({**block, **out[name]},
+                                                   tuple(out[name]))
+                    for key in PROVENANCE_KEYS:
+                        if key not in data.get(name, {}):
+                            out[name].pop(key, None)
+        return out
+
+    @model_validator(mode="after")
+    def _every_kind(self):
+        for name, kinds in (("provider_setup_hours", ComputeKind),
+                            ("vendor_setup_hours", ServiceKind), ("server_hours", Provisioning)):
+            missing = sorted(set(kinds.__args__) - set(getattr(self, name)))
+            if missing:
+                raise ValueError(f"{name} has no figure for {missing}")
+        return self
+
+
 class Catalog(StrictModel):
     """Providers and vendors, merged from the shipped catalog and the user's layers."""
 
@@ -208,6 +271,15 @@ class Catalog(StrictModel):
                                         "of each currency in USD.")
     providers: list[Provider] = Field(default_factory=list)
     services: list[ServiceVendor] = Field(default_factory=list)
+    effort: Effort | None = Field(None, description="Engineer-hours of the tasks; absent: "
+                                  "the team's work is not planned (the plan says so).")
+
+    @model_serializer(mode="wrap")
+    def _effort_only_when_set(self, handler, info):
+        data = handler(self)
+        if isinstance(data, dict) and self.effort is None and not every_field(info):
+            data.pop("effort", None)
+        return data
 
     @model_validator(mode="after")
     def _check(self):

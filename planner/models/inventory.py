@@ -39,6 +39,19 @@ class WorkloadGroup(StrictModel):
     depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
                                   "it serves at most the fraction they serve.")
     spread: bool = Field(True, description="Subject to the share and survive-losses policy.")
+    bootstrap_hours: int | None = Field(None, ge=0, le=8760, description="Hours from a "
+                                        "provider's account being ready until this group "
+                                        "serves there: image, configuration, deploy, smoke "
+                                        "test (0 with golden images and IaC); absent: the "
+                                        "team's default.")
+
+    @model_serializer(mode="wrap")
+    def _bootstrap_only_when_set(self, handler, info):
+        """bootstrap_hours came after plans were saved: left out when unset."""
+        data = handler(self)
+        if isinstance(data, dict) and self.bootstrap_hours is None and not every_field(info):
+            data.pop("bootstrap_hours", None)
+        return data
 
 
 class SmsDemand(StrictModel):
@@ -94,6 +107,56 @@ class Source(StrictModel):
         if isinstance(data, dict) and self.cutoff_hours is None and not every_field(info):
             data.pop("cutoff_hours", None)
         return data
+
+
+class Shift(StrictModel):
+    """People on duty for `hours` from `start_hour`, every 24 hours."""
+
+    name: Printable = Field(min_length=1, max_length=60)
+    start_hour: int = Field(ge=0, le=23, description="Hours after the decision (hour 0) "
+                            "at which it first starts; it repeats every 24 hours.")
+    hours: int = Field(ge=1, le=24)
+
+
+def _two_shifts() -> list[Shift]:
+    return [Shift(name="day", start_hour=0, hours=12), Shift(name="night", start_hour=12,
+                                                             hours=12)]
+
+
+class Team(StrictModel):
+    """The people who do the exit's work. `people` are split as evenly as the shifts allow
+    (the first shifts take one more); each is on duty for their shift every day."""
+
+    people: int = Field(ge=1, le=100_000, description="Engineers working on the exit.")
+    shifts: list[Shift] = Field(default_factory=_two_shifts, min_length=1)
+    handoff_hours: float = Field(0.5, ge=0, le=1, description="Hours each person coming on "
+                                 "duty spends on the hand-off (the first shift: the kick-off).")
+    productive_share: float = Field(0.75, gt=0, le=1, description="Share of the hours on "
+                                    "duty that goes to the plan's tasks; the rest goes to "
+                                    "incidents, calls and coordination.")
+    bootstrap_hours: int = Field(2, ge=0, le=8760, description="Default hours from an "
+                                 "account being ready until a group serves there (see "
+                                 "groups[].bootstrap_hours).")
+    note: Printable | None = None
+
+    @model_validator(mode="after")
+    def _names(self):
+        names = [s.name for s in self.shifts]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise Located(f"shift name {name!r} repeats", "shifts", i, "name")
+        return self
+
+    def on_shift(self) -> list[int]:
+        """People on each shift, in order."""
+        n = len(self.shifts)
+        return [self.people // n + (1 if i < self.people % n else 0) for i in range(n)]
+
+
+# The team assumed when an inventory states none: said in a warning in the plan and the
+# runbook. Four engineers, two on duty at a time, is what a small company can put on an
+# exit at a day's notice; an inventory with more people says so.
+DEFAULT_TEAM = Team(people=4, note="planner's default: no team stated in the inventory")
 
 
 PROVIDER_KINDS = ("compute", "sms", "email", "dns", "object_storage")
@@ -175,6 +238,8 @@ class Inventory(StrictModel):
     groups: list[WorkloadGroup] = Field(min_length=1)
     services: Services = Field(default_factory=Services)
     policy: Policy = Field(default_factory=Policy)
+    team: Team | None = Field(None, description="Who does the work; absent: DEFAULT_TEAM, "
+                              "with a warning.")
 
     _decision_date = field_validator("decision_date", mode="before")(lambda v: iso_date(v))
     _decision_day = field_validator("decision_date")(lambda v: calendar_date(v))
@@ -205,6 +270,24 @@ class Inventory(StrictModel):
             raise Located(f"the cut-off is after the last hour planned ({self.horizon})",
                           "source", "cutoff_hours")
         return self
+
+    @model_serializer(mode="wrap")
+    def _team_only_when_set(self, handler, info):
+        """team came after plans were saved: left out when unset."""
+        data = handler(self)
+        if isinstance(data, dict) and self.team is None and not every_field(info):
+            data.pop("team", None)
+        return data
+
+    @property
+    def crew(self) -> Team:
+        """The team the plan counts on: the stated one, else DEFAULT_TEAM."""
+        return self.team or DEFAULT_TEAM
+
+    def bootstrap(self, group: WorkloadGroup) -> int:
+        """Hours from an account being ready until `group` serves there."""
+        return group.bootstrap_hours if group.bootstrap_hours is not None \
+            else self.crew.bootstrap_hours
 
     @property
     def cutoff(self) -> int:

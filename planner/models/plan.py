@@ -142,6 +142,29 @@ class Override(StrictModel):
     value: Any = Field(default=None, description="The value it set (None for a catalog layer).")
 
 
+class WorkTask(StrictModel):
+    kind: Literal["provider_setup", "vendor_setup", "bootstrap", "servers"]
+    who: str = Field(description="Provider or vendor id.")
+    group: str | None = None
+    count: int = Field(0, description="Servers made, for kind `servers`.")
+    engineer_hours: float
+    due_hour: int = Field(description="Hour by which it must be done.")
+
+
+class Work(StrictModel):
+    """The team's work (domain/labour.py): what each task takes and when it is due, and the
+    engineer-hours the team has had by each hour."""
+
+    people: int
+    team_stated: bool = Field(description="False: the inventory states no team and "
+                              "planner's default was assumed.")
+    available_by_hour: list[float] = Field(description="Engineer-hours had by each hour 0..H.")
+    tasks: list[WorkTask]
+
+    def due_by(self, hour: int) -> float:
+        return sum(t.engineer_hours for t in self.tasks if t.due_hour <= hour)
+
+
 class Plan(StrictModel):
     planner_version: str
     inputs_digest: str = Field(description="sha256 of the canonical JSON of the inputs.")
@@ -169,6 +192,8 @@ class Plan(StrictModel):
     stale_facts: list[StaleFact] = Field(default_factory=list, description="Facts behind the "
                                          "chosen providers older than policy.max_fact_age_days.")
     warnings: list[str] = Field(default_factory=list)
+    work: Work | None = Field(None, description="The team's work; absent when the catalog "
+                              "states no effort for tasks.")
     overrides: list[Override] = Field(default_factory=list, description="The overrides "
                                       "applied to the inputs, in order; absent from the JSON "
                                       "when there were none.")

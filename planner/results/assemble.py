@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner import __version__
+from planner.domain import labour
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
@@ -18,6 +19,8 @@ from planner.models.plan import (
     Plan,
     ScheduleRow,
     ServiceRow,
+    Work,
+    WorkTask,
 )
 from planner.results.diagnose import shortfalls
 from planner.solver.phases import SolveResult
@@ -197,6 +200,22 @@ def _warnings(inst: Instance, result: SolveResult) -> list[str]:
                                                  result.facts.phases)
 
 
+def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | None:
+    """The team's work the plan of `values` asks for (domain/labour.py), or None when the
+    catalog states no effort."""
+    if not inst.labour:
+        return None
+    schedule = _schedule(inst, model, values)
+    copies = _copies(inst, model, values)
+    services = _services(inst, model, values)
+    tasks = labour.plan_tasks(inst.inventory, inst.catalog, schedule, services, copies)
+    return Work(people=inst.inventory.crew.people, team_stated=inst.inventory.team is not None,
+                available_by_hour=[clean(h) for h in inst.team_by_hour],
+                tasks=[WorkTask(kind=t.kind, who=t.who, group=t.group, count=t.count,
+                                engineer_hours=clean(t.hours), due_hour=t.due_hour)
+                       for t in tasks])
+
+
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     values, H, D = result.values, inst.horizon_hours, inst.deadline_hours
     schedule = _schedule(inst, model, values)
@@ -227,4 +246,4 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
-        warnings=_warnings(inst, result))
+        warnings=_warnings(inst, result), work=plan_work(inst, model, values))

@@ -36,6 +36,7 @@ class SolveResult:
     facts: SolverFacts
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    stopped: bool = False  # after phase 1, by `keep_going`
 
     @property
     def status(self) -> str:
@@ -53,7 +54,8 @@ def worst(statuses) -> str:
 
 
 def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
-          gap: float = 1e-4, hint: dict[str, float] | None = None) -> SolveResult:
+          gap: float = 1e-4, hint: dict[str, float] | None = None,
+          keep_going=None) -> SolveResult:
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
 
     Phase 1 minimises unserved + eps * cost, with eps * (cost ceiling) half the least
@@ -66,6 +68,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
 
     `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
     so a time-limited run is never worse than the greedy plan when HiGHS can complete it.
+    `keep_going(values)` false after phase 1 stops there (`stopped`: the caller has a model
+    for the rest, solver/work.py).
     HiGHS missing or failing is not the end: CBC takes over, and the plan says so."""
     lp, seconds, warnings = model.lp, {}, []
     if solver == "highs" and not highs_available():
@@ -107,7 +111,9 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
             first = floored(first, coverage_floor(model, time_limit, sorting))
     seconds["coverage"] = time.perf_counter() - started
     phases = [within_gap(first, gap)]
-    if values:
+    stopped = bool(values) and keep_going is not None \
+        and not keep_going(switched_off(model, values))
+    if values and not stopped:
         remaining = None if time_limit is None else max(1.0, time_limit - seconds["coverage"])
         started = time.perf_counter()
         second, values = cost_phase(model, values, solver, remaining, gap)
@@ -120,7 +126,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         variables=len(variables),
         integer_variables=sum(v.cat == pulp.LpInteger for v in variables),
         constraints=lp.numConstraints(), phases=phases)
-    return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings)
+    return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings,
+                       stopped=stopped)
 
 
 def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",

@@ -14,8 +14,9 @@ checks it). A rule that checks a constraint family has the family's name (check_
 family X of planner/formulation/families.py, its violations say X). Layout: context.py
 (the plan's lookups and tolerance helpers), structure.py (the rows and the servers),
 flows.py (data, services, dependencies, policy), summary.py (costs, coverage, status),
-costs.py (the cost arithmetic), overrides.py (the recorded overrides against the
-inputs); this module holds the public API and the order of the checks.
+costs.py (the cost arithmetic), work.py (the team's work), overrides.py (the recorded
+overrides against the inputs); this module holds the public API and the order of the
+checks.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from planner.verify.summary import (
     check_status,
     check_warnings,
 )
+from planner.verify.work import check_bootstrap, check_team_hours
 
 __all__ = ["MAX_VIOLATIONS", "REL_TOL", "PlanInvalid", "Violation", "verify", "verify_or_raise"]
 
@@ -97,8 +99,9 @@ def verify(plan: Plan) -> list[Violation]:
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,
               check_dependency, check_policy_share, check_provider_count,
-              check_min_footprint, check_costs, check_budget, check_coverage,
-              check_shortfalls, check_assignments, check_stale_facts, check_overrides,
+              check_min_footprint, check_bootstrap, check_team_hours, check_costs,
+              check_budget, check_coverage, check_shortfalls, check_assignments,
+              check_stale_facts, check_overrides,
               check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)
     return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))

@@ -1,0 +1,66 @@
+"""The team's work, re-derived from the plan's schedule and inputs (domain/labour.py says
+what each task is): the work the plan states is that work, a group serves at a provider
+only after its bootstrap there, and the work due by every hour fits the team's hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from planner.domain import curves, labour
+from planner.verify.context import Context, Violation, close, violated
+
+
+def _first(values) -> int | None:
+    return next((t for t, v in enumerate(values) if v > 0), None)
+
+
+def check_bootstrap(ctx: Context) -> Iterator[Violation]:
+    """A group serves at a provider no earlier than b_g hours after the first hour that
+    provider can have a server (its bootstrap: image, configuration, deploy)."""
+    for (g, p), rows in ctx.rows_at.items():
+        provider, group = ctx.providers.get(p), ctx.groups.get(g)
+        if provider is None or group is None:
+            continue
+        first = min((t for t in (_first(r.up_by_hour) for r in rows) if t is not None),
+                    default=None)
+        can = _first(curves.provider_servers(provider, ctx.H).values)
+        wait = ctx.plan.inventory.bootstrap(group)
+        if first is not None and (can is None or first < can + wait):
+            yield violated("bootstrap", f"{g} serves at {p} from hour {first}, before its "
+                           f"bootstrap there ends (hour {can}, plus {wait} hours)")
+
+
+def check_team_hours(ctx: Context) -> Iterator[Violation]:
+    """The plan's `work` is the work its schedule asks for, the team's hours are those its
+    team has, and the work due by each hour fits them."""
+    plan = ctx.plan
+    if plan.catalog.effort is None:
+        if plan.work is not None:
+            yield violated("team_hours", "the plan states work, but its catalog states no "
+                           "effort for tasks")
+        return
+    if plan.work is None:
+        yield violated("team_hours", "the catalog states effort for tasks, but the plan "
+                       "states no work")
+        return
+    want = labour.plan_tasks(plan.inventory, plan.catalog, plan.schedule, plan.services,
+                             plan.copies)
+    got = [(t.kind, t.who, t.group, t.count, t.due_hour) for t in plan.work.tasks]
+    if got != [(t.kind, t.who, t.group, t.count, t.due_hour) for t in want] or not all(
+            close(a.engineer_hours, b.hours) for a, b in zip(plan.work.tasks, want)):
+        yield violated("team_hours", "the work the plan states is not the work its schedule "
+                       "asks for")
+        return
+    crew = plan.inventory.crew
+    have = labour.team_hours_by(plan.inventory, ctx.H)
+    if plan.work.people != crew.people or plan.work.team_stated != (plan.inventory.team
+                                                                    is not None) \
+            or len(plan.work.available_by_hour) != len(have) \
+            or not all(close(a, b) for a, b in zip(plan.work.available_by_hour, have)):
+        yield violated("team_hours", "the team's hours the plan states are not its team's")
+        return
+    late = labour.overdue(want, have)
+    if late is not None:
+        hour, due, had = late
+        yield violated("team_hours", f"by hour {hour} the plan's work is {due:.1f} "
+                       f"engineer-hours; the team has had {had:.1f}")
