@@ -53,7 +53,7 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
                   for placement in PLACEMENTS]
     hint = best_hint(model, greedy)
     seconds["build"] = time.perf_counter() - started
-    fits = None if not instance.labour else \
+    fits = None if not instance.team_planned else \
         (lambda values: not work_overdue(plan_work(instance, model, values)))
     result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint,
                    keep_going=fits)

@@ -78,6 +78,9 @@ def inventory_data() -> dict:
              "data_gb": 900.0, "tier": 1, "jurisdictions": ["US", "DE"], "spread": False},
             {"name": "web", "count": 6, "vcpu": 2.0, "ram_gb": 4.0, "depends_on": ["db"]},
         ],
+        # servers serve from the first hour their provider has any (no bootstrap wait), so
+        # the limits above stay tight; the catalog states no effort: no work is planned
+        "team": {"people": 4, "bootstrap_hours": 0},
         "services": {
             "sms": {"messages_per_day": 10000.0, "messages_per_second": 10.0,
                     "countries": ["US"]},
@@ -284,7 +287,11 @@ def build_plan(inventory: Inventory | None = None, catalog: Catalog | None = Non
         full_coverage_hour=None if None in fulls else max(fulls),
         providers_used=sorted(used),
         costs=derive_costs(inventory, catalog, schedule, copies, services),
-        shortfalls=shortfalls, excluded=exclusions(inventory, catalog))
+        shortfalls=shortfalls, excluded=exclusions(inventory, catalog),
+        warnings=[NO_EFFORT] if catalog.effort is None else [])
+
+
+NO_EFFORT = "the catalog states no effort for tasks: the team's work was not planned"
 
 
 def valid_plan() -> Plan:

@@ -543,6 +543,9 @@ def expected_breaks(schedule: list[ScheduleRow], costs) -> set[str]:
         out.add("offering_capacity")
     if any(db[t] * 450 > DB_DATA_COPIED[t] for t in range(H + 1)):
         out.add("data_before_service")
+    first = {"cloudy": 3, "metal": 5}  # the first hour each can have a server; no bootstrap
+    if any(r.up_by_hour[t] > 0 for r in schedule for t in range(first[r.provider])):
+        out.add("bootstrap")
     if any(web[t] * 2 > db[t] * 6 for t in range(H + 1)):
         out.add("dependency")
     web_h = {"cloudy": schedule[1].up_by_hour[H], "metal": schedule[2].up_by_hour[H]}

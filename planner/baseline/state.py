@@ -87,8 +87,10 @@ class State:
     def headroom(self, c: Candidate) -> list[float]:
         """Servers candidate c could still have up by hour t, for a schedule that never goes
         down: the suffix minimum of the free capacity of the provider and the offering (so
-        it never falls). Shared between calls: read it, do not change it."""
-        key = (c.provider, c.offering if (c.provider, c.offering) in self.used_o else None)
+        it never falls), none before the group's bootstrap at the provider ends. Shared
+        between calls: read it, do not change it."""
+        key = (c.provider, c.offering if (c.provider, c.offering) in self.used_o else None,
+               self.inst.bootstrap_hours(c.group))
         room = self._rooms.get(key)
         if room is None:
             room = self._rooms[key] = self._headroom(c)
@@ -106,7 +108,8 @@ class State:
                 free = min(free, curve_o.values[t] - used_o[t])
             low = min(low, free)
             out[t] = max(0.0, low)
-        return out
+        ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)
+        return [0.0 if t < ready else room for t, room in enumerate(out)]
 
     def hold(self, c: Candidate, change: list[int]) -> None:
         """Add `change` (servers by hour, negative to give back) to what c's provider and

@@ -27,9 +27,10 @@ def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
         out.append("no decision_date in the inventory: end-of-life dates were not checked")
     if catalog.effort is not None and inventory.team is None:
         team = inventory.crew
-        out.append(f"no team in the inventory: planner assumed {team.people} engineers in "
-                   f"{len(team.shifts)} shifts of {team.shifts[0].hours} hours; state `team:` "
-                   "to plan with the people you have")
+        out.append(f"no team in the inventory: the plan's work was not fitted to people; "
+                   f"its hours are shown against planner's default of {team.people} engineers "
+                   f"in {len(team.shifts)} shifts of {team.shifts[0].hours} hours. State "
+                   "`team:` to plan with the people you have")
     if catalog.effort is None:
         out.append("the catalog states no effort for tasks: the team's work was not planned")
     if not time_grid_exact:

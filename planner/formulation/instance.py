@@ -78,11 +78,16 @@ class Instance:
     period_weight: dict[int, float] = field(default_factory=dict)
     previous_point: dict[int, int] = field(default_factory=dict)  # grid point -> the one before
     grid_exact: bool = True
-    # the team's work (domain/labour.py), when the catalog states its effort
+    # the team's work (domain/labour.py), when the catalog states its effort; fitted to the
+    # team's hours only when the inventory states its team (`team_planned`)
     labour: bool = False
     team_by_hour: tuple[float, ...] = ()            # engineer-hours had by hour 0..H
     # provider -> the hours after its first possible one at which it may open
     start_delays: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def team_planned(self) -> bool:
+        return self.labour and self.inventory.team is not None
 
     def first_hour(self, p: str) -> int:
         """First hour provider p can have a server when its onboarding starts at hour 0."""
@@ -214,8 +219,8 @@ def _start_points(inst: Instance) -> set[int]:
     group's bootstrap there ends."""
     out: set[int] = set()
     waits = {inst.bootstrap_hours(g) for g in inst.groups}
-    for p, delays in inst.start_delays.items():
-        for d in delays:
+    for p in inst.provider_curves:
+        for d in inst.start_delays.get(p, [0]):
             out.update(inst.first_hour(p) + d + b for b in waits)
     return out
 
@@ -269,6 +274,7 @@ def _with_labour(inst: Instance) -> Instance:
     inst.labour = labour.modelled(inst.catalog)
     if inst.labour:
         inst.team_by_hour = labour.team_hours_by(inst.inventory, inst.horizon_hours)
+    if inst.team_planned:
         delays = labour.start_delays(inst.inventory)
         last = max(inst.inventory.cutoff, 1)
         inst.start_delays = {p: [d for d in delays if d == 0 or inst.first_hour(p) + d <= last]

@@ -99,7 +99,7 @@ def team_hours(model: Model) -> None:
     + sum_c e_p r[c,t] + sum_{v: first_v <= t} S_v y[v] <= A(t), where S is a provider's
     or vendor's setup, e_p a server's making at p, and A(t) the team's hours by hour t."""
     inst = model.instance
-    if not inst.labour:
+    if not inst.team_planned:
         return
     catalog = inst.catalog
     fixed: list[tuple[int, pulp.LpVariable, float]] = []  # (due, variable, hours)

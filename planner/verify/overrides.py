@@ -18,6 +18,12 @@ NOT_A_PATH = ("exclude", "only")  # set-valued shorthands, checked apart (exclud
 
 
 def _same(found: Any, want: Any) -> bool:
+    """`found` holds what `want` set: numbers within tolerance; a mapping holds each key the
+    override gave (the model fills the others with their defaults); a list item by item."""
+    if isinstance(want, dict) and isinstance(found, dict):
+        return all(k in found and _same(found[k], v) for k, v in want.items())
+    if isinstance(want, list) and isinstance(found, list):
+        return len(want) == len(found) and all(map(_same, found, want))
     numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (found, want)]
     if all(numbers):
         return math.isfinite(found) and math.isfinite(want) and close(found, want)

@@ -32,7 +32,8 @@ def check_bootstrap(ctx: Context) -> Iterator[Violation]:
 
 def check_team_hours(ctx: Context) -> Iterator[Violation]:
     """The plan's `work` is the work its schedule asks for, the team's hours are those its
-    team has, and the work due by each hour fits them."""
+    team has, and, when the inventory states its team, the work due by each hour fits
+    them (without one, the plan says it was not fitted: domain/warnings.py)."""
     plan = ctx.plan
     if plan.catalog.effort is None:
         if plan.work is not None:
@@ -59,7 +60,7 @@ def check_team_hours(ctx: Context) -> Iterator[Violation]:
             or not all(close(a, b) for a, b in zip(plan.work.available_by_hour, have)):
         yield violated("team_hours", "the team's hours the plan states are not its team's")
         return
-    late = labour.overdue(want, have)
+    late = labour.overdue(want, have) if plan.inventory.team is not None else None
     if late is not None:
         hour, due, had = late
         yield violated("team_hours", f"by hour {hour} the plan's work is {due:.1f} "
