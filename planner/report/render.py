@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jinja2
 
+from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.filters import (
@@ -64,6 +65,7 @@ from planner.report.services import (
     sms_context,
 )
 from planner.report.shell.compute import REPLAN
+from planner.report.work import shift_rows
 
 KIND_LABEL = {"group": "Servers", "sms": "SMS", "email": "Email", "dns": "DNS",
               "object_storage": "Object storage"}
@@ -128,7 +130,23 @@ def context(plan: Plan) -> dict:
         **summary_context(plan, views, entries),
         **copy_context(plan, copy_views(plan, names), source, vendors),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
+        **work_context(plan),
     )
+
+
+def work_context(plan: Plan) -> dict:
+    """The work schedule's figures: work due and team hours at the shift changes up to the
+    deadline and at the deadline and horizon, the first hour the team falls short, and the
+    shifts with their tasks (planner/report/work.py)."""
+    if plan.work is None:
+        return {"work_checkpoints": [], "work_late": None, "work_shifts": []}
+    D, H = plan.deadline_hours, plan.horizon_hours
+    starts = {s.start_hour + 24 * day for s in plan.inventory.crew.shifts
+              for day in range(H // 24 + 1)}
+    points = sorted({t for t in starts if 0 < t <= D} | {D // 4, D // 2, 3 * D // 4, D, H} - {0})
+    late = work_overdue(plan.work)
+    return {"work_checkpoints": points, "work_late": late[0] if late else None,
+            "work_shifts": shift_rows(plan)}
 
 
 def render_template(name: str, **values) -> str:

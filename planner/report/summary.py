@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report.filters import capped, count, money, num, pct
 
@@ -18,6 +19,36 @@ def gap_text(plan: Plan) -> str:
     reached = plan.solver.gap_reached
     return (f"gap reached {'-' if reached is None else f'{reached:.2g}'}, "
             f"requested {plan.solver.gap_requested:.2g}")
+
+
+def work_figures(plan: Plan) -> dict | None:
+    """The team's work at the deadline and at the horizon, and the first hour the work due
+    exceeds the team's hours (None: it never does); None without `work`."""
+    work = plan.work
+    if work is None:
+        return None
+    late = work_overdue(work)
+    D, H = plan.deadline_hours, plan.horizon_hours
+    return {"people": work.people, "team_stated": work.team_stated,
+            "engineer_hours_due_by_deadline": round(work.due_by(D), 2),
+            "engineer_hours_had_by_deadline": round(work.available_by_hour[D], 2),
+            "engineer_hours_due_by_horizon": round(work.due_by(H), 2),
+            "engineer_hours_had_by_horizon": round(work.available_by_hour[H], 2),
+            "short_from_hour": None if late is None else late[0]}
+
+
+def work_line(plan: Plan) -> str | None:
+    figures = work_figures(plan)
+    if figures is None:
+        return None
+    who = f"{figures['people']} engineers" + ("" if figures["team_stated"]
+                                                else " (planner's default)")
+    line = (f"work: {num(figures['engineer_hours_due_by_deadline'])} engineer-hours due by "
+            f"hour {plan.deadline_hours}; {who} have had "
+            f"{num(figures['engineer_hours_had_by_deadline'])}")
+    if figures["short_from_hour"] is not None:
+        line += f"; not enough from hour {figures['short_from_hour']}"
+    return line
 
 
 def summary_data(plan: Plan) -> dict:
@@ -36,6 +67,7 @@ def summary_data(plan: Plan) -> dict:
         "currency": plan.costs.currency,
         "providers_used": plan.providers_used,
         "warnings": plan.warnings,
+        **({"work": work_figures(plan)} if plan.work is not None else {}),
         "shortfalls": [{"demand": s.demand, "missing_at_deadline": s.missing_at_deadline,
                         "unit": s.unit, "full_by_hour": s.full_by_hour,
                         "causes": [c.detail for c in s.causes]} for s in plan.shortfalls],
@@ -81,6 +113,9 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         short.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
                      f"{_brief(s.causes)}")
     lines += capped(short, TERMINAL_SHORTFALLS, "more short (all in the runbook)")
+    work = work_line(plan)
+    if work:
+        lines.append(f"  {work}")
     lines += [f"  warning: {w}" for w in plan.warnings]
     if seconds:
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))
