@@ -212,6 +212,11 @@ EXPECTED_COMMANDS = {
     "leaseweb": "**Create the servers** in the console",
     "ovh-bare-metal": "ovhcloud baremetal list",
     "skysilk": "**Create the servers** in the console",
+    "azure": "az vm create --resource-group",
+    "contabo": "**Create the servers** in the console",
+    "ionos": "ionosctl server create --datacenter-id",
+    "oracle-cloud": "oci compute instance launch --availability-domain",
+    "phoenixnap": "**Create the servers** in the console",
 }
 
 
@@ -237,7 +242,7 @@ def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rende
     assert "--plan 4xCPU-8GB" in sections["upcloud"]
     assert "type=DEV1-XL" in sections["scaleway"]
     assert "Ask for a raise to 50 servers" in sections["vultr"]
-    assert "# api-vultr: servers 11-48 (38), serving by hour 49" in sections["vultr"]
+    assert "# feed-vultr: servers 1-23 (23), serving by hour 49" in sections["vultr"]
 
 
 def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
@@ -261,7 +266,8 @@ def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
 
 def test_the_runbook_has_its_sections_in_order(rendered):
     headings = [line[3:] for line in rendered["runbook"].split("\n") if line.startswith("## ")]
-    assert headings == ["Summary", "Decisions", "Timeline", "Providers", "Data copy", "DNS",
+    assert headings == ["Summary", "Decisions", "Timeline", "Work schedule", "Providers",
+                        "Data copy", "DNS",
                         "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
                         "Not considered", "Solver"]
 
