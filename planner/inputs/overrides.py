@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from planner.errors import PlannerError
 from planner.models.base import EVERY_FIELD, Located
 from planner.models.catalog import Catalog, raise_below_quota
-from planner.models.inventory import Inventory
+from planner.models.inventory import DEFAULT_TEAM, Inventory
 from planner.models.plan import Override
 from planner.models.scenario import Scenario
 
@@ -62,10 +62,20 @@ def _step(node: Any, key: str, where: str) -> Any:
     raise PlannerError(f"{where}: {key!r} goes below a value that has no fields")
 
 
+def _optional_blocks() -> dict[str, dict]:
+    """Inventory blocks that may be absent, with what a path into one starts from: `--set
+    team.people=8` on an inventory with no team is planner's default team with 8 people."""
+    return {"team": DEFAULT_TEAM.model_dump(mode="json", exclude={"note"})}
+
+
 def _assign(root: dict, path: str, value: Any, provenance: dict, prefix: str = "") -> None:
     parts = path.split(".")
     node = root
     for i, key in enumerate(parts[:-1]):
+        if not prefix and i == 0 and isinstance(node, dict) and node.get(key) is None:
+            start = _optional_blocks().get(key)
+            if start is not None:
+                node[key] = start
         node = _step(node, key, prefix + ".".join(parts[: i + 1]))
     last, full = parts[-1], prefix + path
     if isinstance(node, list):

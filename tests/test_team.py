@@ -1,0 +1,171 @@
+"""The team's work (issue 19, items 1, 2 and 6): the team's hours by hand, the tasks a
+schedule asks for, plans fitted to a stated team, and the verifier on its own."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import pipeline
+from planner.domain import labour
+from planner.domain.labour import available_hours, cumulative, plan_tasks, work_overdue
+from planner.models import Catalog, Inventory
+from planner.models.inventory import Shift, Team
+from planner.results.assemble import plan_work  # noqa: F401  (the pipeline's own)
+from planner.verify import verify
+from tests.builders import SRC, catalog_dict, inventory_dict, offering, provider
+
+MORE = tuple(provider(pid, onboarding, 12, 6, [offering("s", 4, 8, 80, price)])
+             for pid, onboarding, price in (("c", 1, 12), ("d", 3, 9)))
+EFFORT = {**SRC, "estimate": True,
+          "provider_setup_hours": {"cloud": 6, "bare_metal": 8, "colocation": 40,
+                                   "self_hosted": 40},
+          "vendor_setup_hours": {"sms": 4, "email": 4, "dns": 3, "object_storage": 2},
+          "server_hours": {"api": 0.05, "console": 0.25, "manual": 0.5},
+          "bootstrap_hours": 3, "copy_stream_hours": 1}
+
+
+def _catalog() -> Catalog:
+    return Catalog.model_validate({**catalog_dict(extra_providers=MORE), "effort": EFFORT})
+
+
+def _plan(people: int | None, horizon=48, **policy):
+    inventory = inventory_dict(horizon=horizon, survive=0, max_share=1.0, **policy)
+    if people is not None:
+        inventory["team"] = {"people": people}
+    return pipeline.plan(Inventory.model_validate(inventory), _catalog()).plan
+
+
+def test_the_team_hours_by_hand():
+    """5 people in two 12-hour shifts: 3 by day, 2 by night; 0.75 of each hour on tasks, and
+    half an hour each at a shift's start. Day: 12 x 2.25 - 1.5 = 25.5; night: 12 x 1.5 - 1
+    = 17; 42.5 by hour 24."""
+    team = Team(people=5, shifts=[Shift(name="day", start_hour=0, hours=12),
+                                  Shift(name="night", start_hour=12, hours=12)])
+    hours = available_hours(team, 30)
+    assert hours[:3] == (0.0, 0.75, 2.25) and hours[13] == 0.5 and hours[14] == 1.5
+    assert cumulative(hours)[24] == pytest.approx(42.5)
+    assert hours[25] == 0.75  # the day shift again, hand-off first
+
+
+def test_a_shift_that_starts_later_is_off_duty_before_it():
+    team = Team(people=2, shifts=[Shift(name="late", start_hour=6, hours=4)],
+                productive_share=1.0, handoff_hours=0)
+    hours = available_hours(team, 36)
+    assert [t for t, h in enumerate(hours) if h > 0] == [7, 8, 9, 10, 31, 32, 33, 34]
+
+
+def test_the_tasks_of_a_schedule_by_hand():
+    """Group g serves at p from hour 5 (2 servers) and 7 (1 more); its bootstrap takes 2
+    hours, so p opens (its setup is due) at hour 3; the vendor carries from hour 4."""
+    catalog = _catalog()
+    inventory = Inventory.model_validate({**inventory_dict(), "team": {"people": 2,
+                                                                        "bootstrap_hours": 2}})
+    up = [0] * 5 + [2, 2, 3, 3]
+    schedule = [SimpleNamespace(group="web", provider="a", up_by_hour=up)]
+    services = [SimpleNamespace(vendor="dnsco", share_by_hour=[0, 0, 0, 0, 0.5, 1])]
+    tasks = plan_tasks(inventory, catalog, schedule, services, [])
+    got = [(t.kind, t.who, t.group, t.count, t.hours, t.due_hour) for t in tasks]
+    assert got == [("provider_setup", "a", None, 0, 6.0, 3),
+                   ("vendor_setup", "dnsco", None, 0, 3.0, 4),
+                   ("bootstrap", "a", "web", 0, 3.0, 5),
+                   ("servers", "a", "web", 2, 0.5, 5),  # console: no CLI in the fixture
+                   ("servers", "a", "web", 1, 0.25, 7)]
+    assert labour.overdue(tasks, (0, 1, 2, 3, 4, 5, 6, 7)) == (3, 6.0, 3)
+
+
+@pytest.fixture(scope="module")
+def teamed():
+    return _plan(people=4)
+
+
+def test_a_plan_fits_its_stated_team(teamed):
+    assert teamed.work is not None and teamed.work.team_stated
+    assert work_overdue(teamed.work) is None
+    assert teamed.servers_at_deadline > 0 and verify(teamed) == []
+    assert not any("no team" in w for w in teamed.warnings)
+
+
+def test_without_a_team_the_work_is_shown_not_fitted():
+    plan = _plan(people=None)
+    assert plan.work is not None and not plan.work.team_stated
+    assert any(w.startswith("no team in the inventory") for w in plan.warnings)
+    assert verify(plan) == []
+
+
+def test_the_verifier_rejects_a_plan_over_its_team_hours(teamed):
+    """The same plan with a team too small for it, its work and hours restated to match
+    (as an editor would): the verifier finds the hour the work outgrows the team."""
+    small = teamed.inventory.model_copy(update={"team": Team(people=1)})
+    hours = labour.team_hours_by(small, teamed.horizon_hours)
+    work = teamed.work.model_copy(update={"people": 1, "available_by_hour": list(hours)})
+    edited = teamed.model_copy(update={"inventory": small, "work": work})
+    found = [v for v in verify(edited) if v.constraint == "team_hours"]
+    assert found and "engineer-hours; the team has had" in found[0].detail
+
+
+def test_the_verifier_rejects_stated_work_that_is_not_the_schedule_s(teamed):
+    tasks = list(teamed.work.tasks)
+    tasks[0] = tasks[0].model_copy(update={"engineer_hours": tasks[0].engineer_hours / 2})
+    edited = teamed.model_copy(update={"work": teamed.work.model_copy(update={"tasks": tasks})})
+    assert any(v.constraint == "team_hours" for v in verify(edited))
+
+
+def test_the_verifier_rejects_serving_before_the_bootstrap_ends(teamed):
+    """Servers of a group up from the first hour their provider has any, before the two
+    hours of bootstrap there."""
+    from planner.domain.curves import provider_servers
+
+    row = next(r for r in teamed.schedule if any(r.up_by_hour))
+    first = next(t for t, n in enumerate(row.up_by_hour) if n)
+    can = next(t for t, n in enumerate(provider_servers(
+        teamed.catalog.provider(row.provider), teamed.horizon_hours).values) if n)
+    up = [row.up_by_hour[first] if can <= t < first else n for t, n in enumerate(row.up_by_hour)]
+    schedule = [r.model_copy(update={"up_by_hour": up}) if r is row else r
+                for r in teamed.schedule]
+    assert "bootstrap" in {v.constraint for v in verify(teamed.model_copy(
+        update={"schedule": schedule}))}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=st.integers(1, 6), web=st.integers(4, 30))
+def test_doubling_the_team_never_serves_less(people, web):
+    """More people never make the plan worse: the measure optimised (tier-weighted unserved
+    hours) and the servers at the deadline, each plan verified."""
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0, web=web)
+    plans = []
+    for n in (people, 2 * people):
+        inventory["team"] = {"people": n}
+        plans.append(pipeline.plan(Inventory.model_validate(inventory), _catalog()).plan)
+    low, high = plans
+    assert verify(low) == [] and verify(high) == []
+    unserved = [p.solver.phases[0].objective for p in plans]
+    assert unserved[1] <= unserved[0] * (1 + 1e-4) + 1e-6
+    assert high.servers_at_deadline >= low.servers_at_deadline
+
+
+def test_a_sweep_over_the_team_prints_the_frontier(tmp_path):
+    """`planner sweep --param team.people=1:4:1` on an inventory with no team starts each
+    case from planner's default team with that many people."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from planner.cli.main import main
+
+    inventory, catalog = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inventory.write_text(yaml.safe_dump(inventory_dict(horizon=48, survive=0, max_share=1.0,
+                                                       decision_date="2026-03-02")))
+    catalog.write_text(yaml.safe_dump({**catalog_dict(extra_providers=MORE), "effort": EFFORT}))
+    result = CliRunner().invoke(main, [
+        "sweep", str(inventory), "--no-default-catalog", "-c", str(catalog),
+        "--param", "team.people=1:4:1", "-o", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "out" / "sweep.json").read_text())["rows"]
+    assert [r["parameter"] for r in rows] == [1, 2, 3, 4]
+    servers = [r["servers_at_deadline"] for r in rows]
+    assert servers == sorted(servers) and servers[-1] > servers[0]
