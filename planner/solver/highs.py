@@ -115,7 +115,7 @@ def new_highs():
 
     with stdout_silenced():  # the banner comes from the constructor (see HighsSolver)
         highs = highspy.Highs()
-    highs.setOptionValue("output_flag", bool(__import__("os").environ.get("PLANNER_HIGHS_LOG")))
+    highs.setOptionValue("output_flag", False)
     configure(highs)
     return highs
 
