@@ -169,3 +169,16 @@ def test_a_sweep_over_the_team_prints_the_frontier(tmp_path):
     assert [r["parameter"] for r in rows] == [1, 2, 3, 4]
     servers = [r["servers_at_deadline"] for r in rows]
     assert servers == sorted(servers) and servers[-1] > servers[0]
+
+
+def test_a_team_that_binds_is_named_as_a_cause(teamed):
+    """With 4 people the plan's work comes within one more bootstrap of the team's hours
+    before the deadline: the shortfalls say so, with the hour, and pipeline.audit re-derives
+    it."""
+    codes = {c.code for s in teamed.shortfalls for c in s.causes}
+    assert "team" in codes
+    detail = next(c.detail for s in teamed.shortfalls for c in s.causes if c.code == "team")
+    assert detail.startswith("the team of 4 has ") and "engineer-hours by hour" in detail
+    assert pipeline.audit(teamed) == []
+    roomy = _plan(people=200)
+    assert "team" not in {c.code for s in roomy.shortfalls for c in s.causes}

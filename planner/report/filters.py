@@ -11,7 +11,8 @@ import shlex
 HOSTNAME_OK = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 CAUSE_TITLE = {"no_fit": "No fit", "dns_ttl": "DNS TTL", "source_cutoff": "Source cut-off",
                "warm_up": "Warm-up", "end_of_life": "End of life",
-               "provider_count": "Provider cap", "min_footprint": "Least footprint"}
+               "provider_count": "Provider cap", "min_footprint": "Least footprint",
+               "team": "Team hours"}
 
 
 def shell_quote(value) -> str:

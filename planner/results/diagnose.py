@@ -27,6 +27,7 @@ from planner.results.server_causes import (
     none_by_deadline,
     offering_cause,
     provider_cause,
+    team_cause,
 )
 from planner.results.service_causes import service_causes, storage_causes
 from planner.results.solved import TOL, SolvedRows, first_hour, when
@@ -35,7 +36,7 @@ DATA_CODES = ("data_copy", "source_egress", "source_cutoff")
 
 
 def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs: Costs,
-                  used: dict[str, set[str]]) -> list[Cause]:
+                  used: dict[str, set[str]], team: Cause | None = None) -> list[Cause]:
     """Causes in the order to act on them: the cap on providers, the limits of the
     providers that are up, the providers not up by the deadline (one line), then a
     dependency, or why the room left is not used."""
@@ -44,6 +45,8 @@ def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs:
     if not providers:
         return no_fit_causes(inst, g)
     causes, not_ready, rooms = [], [], []
+    if team is not None:
+        causes.append(team)
     capped = count_cause(inst, used, "compute", providers)
     if capped is not None:
         causes.append(capped)
@@ -106,6 +109,7 @@ REMEDIES = {
                "change has to wait out the TTL in a crisis",
     "capacity": "add providers or vendors with room, or raise the demand's tier",
     "provider_count": "prepare more providers (a larger team), or raise policy.max_providers",
+    "team": "more people on the exit (team.people), or fewer providers to open",
     "min_footprint": "lower policy.min_servers_per_provider, or add providers with room",
     "horizon": "plan over a longer horizon",
 }
@@ -130,13 +134,14 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
 
     rows = SolvedRows(inst, schedule, copies)
     used = providers_by_kind(schedule, services, copies, inst.horizon_hours)
+    team = team_cause(inst, schedule, services, copies)
     out = []
     for row in coverage:
         missing = row.total - row.served_by_hour[D]
         if missing <= 1e-6 * max(1.0, row.total):
             continue
         if row.kind == "group":
-            causes = _group_causes(inst, row.demand, rows, served_share, costs, used)
+            causes = _group_causes(inst, row.demand, rows, served_share, costs, used, team)
         elif row.kind == "object_storage":
             causes = storage_causes(inst, rows, costs, used)
         else:

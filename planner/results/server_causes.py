@@ -4,6 +4,7 @@ data that must reach it first; and the cap on providers used. Each names its num
 
 from __future__ import annotations
 
+from planner.domain import labour
 from planner.domain.usage import all_used
 from planner.formulation.instance import Instance, misfit
 from planner.models.plan import Cause
@@ -204,3 +205,31 @@ def count_cause(inst: Instance, used: dict[str, set[str]], kind: str, candidates
 
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def team_cause(inst: Instance, schedule, services, copies) -> Cause | None:
+    """When the plan was fitted to a stated team and, at some hour up to the deadline by
+    which work is due, what is left of the team's hours is less than bringing one more
+    group up at a provider and setting that provider up (the least of either): the team,
+    not a provider, holds the next servers back. Names the first such hour and the hours."""
+    if not inst.team_planned:
+        return None
+    D = inst.deadline_hours
+    tasks = labour.plan_tasks(inst.inventory, inst.catalog, schedule, services, copies)
+    catalog = inst.catalog
+    least = min(labour.bootstrap_effort_hours(catalog, g) for g in inst.groups.values()) + \
+        min((labour.provider_setup_hours(catalog, p) for p in inst.providers.values()),
+            default=0.0)
+    due = 0.0
+    by_hour: dict[int, float] = {}
+    for task in tasks:
+        by_hour[task.due_hour] = by_hour.get(task.due_hour, 0.0) + task.hours
+    for t in range(1, D + 1):
+        due += by_hour.get(t, 0.0)
+        had = inst.team_by_hour[t]
+        if due > 0 and had - due < least - TOL:  # before any work is due the team is idle
+            return Cause(code="team", detail=(
+                f"the team of {inst.inventory.crew.people} has {had:,.1f} engineer-hours by "
+                f"hour {t} and the plan's work due by then takes {due:,.1f}; one more group "
+                f"at a new provider takes {least:,.1f}"))
+    return None
