@@ -29,6 +29,17 @@ def every_field(info) -> bool:
     return bool(info.context and info.context.get("every_field"))
 
 
+def without_unset(data: Any, info, names) -> Any:
+    """A model's dump without the fields of `names` that are None, unless every field is
+    asked for: fields that came after plans were saved are left out when unset, so a saved
+    plan's embedded inputs, and so its inputs digest, read back the same."""
+    if isinstance(data, dict) and not every_field(info):
+        for name in names:
+            if name in data and data[name] is None:
+                data.pop(name)
+    return data
+
+
 class Located(ValueError):
     """A rule over a whole model broken at one place of it: `loc` is the path below the
     model (pydantic keeps the exception in the error's ctx), so the loader can point at the

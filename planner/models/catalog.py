@@ -18,9 +18,9 @@ from planner.models.base import (
     Series,
     StrictModel,
     calendar_date,
-    every_field,
     inherit_provenance,
     iso_date,
+    without_unset,
 )
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
@@ -105,14 +105,7 @@ class CatalogEntry(ProvenanceDefaults):
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):
-        """Fields that came after plans were saved are left out when unset, so a saved
-        plan's embedded catalog, and so its inputs digest, read back the same."""
-        data = handler(self)
-        if isinstance(data, dict) and not every_field(info):
-            for name in LATER_ENTRY_FIELDS:
-                if data.get(name, 0) is None:
-                    data.pop(name)
-        return data
+        return without_unset(handler(self), info, LATER_ENTRY_FIELDS)
 
     @model_validator(mode="after")
     def _risk_is_a_probability(self):
@@ -276,10 +269,7 @@ class Catalog(StrictModel):
 
     @model_serializer(mode="wrap")
     def _effort_only_when_set(self, handler, info):
-        data = handler(self)
-        if isinstance(data, dict) and self.effort is None and not every_field(info):
-            data.pop("effort", None)
-        return data
+        return without_unset(handler(self), info, ("effort",))
 
     @model_validator(mode="after")
     def _check(self):

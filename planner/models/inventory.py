@@ -14,6 +14,7 @@ from planner.models.base import (
     calendar_date,
     every_field,
     iso_date,
+    without_unset,
 )
 
 GroupArch = Literal["x86_64", "arm64", "any"]
@@ -47,11 +48,7 @@ class WorkloadGroup(StrictModel):
 
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
-        """bootstrap_hours came after plans were saved: left out when unset."""
-        data = handler(self)
-        if isinstance(data, dict) and self.bootstrap_hours is None and not every_field(info):
-            data.pop("bootstrap_hours", None)
-        return data
+        return without_unset(handler(self), info, ("bootstrap_hours",))
 
 
 class SmsDemand(StrictModel):
@@ -102,11 +99,7 @@ class Source(StrictModel):
 
     @model_serializer(mode="wrap")
     def _cutoff_only_when_set(self, handler, info):
-        """cutoff_hours came after plans were saved: left out when unset (see LATER_POLICY)."""
-        data = handler(self)
-        if isinstance(data, dict) and self.cutoff_hours is None and not every_field(info):
-            data.pop("cutoff_hours", None)
-        return data
+        return without_unset(handler(self), info, ("cutoff_hours",))
 
 
 class Shift(StrictModel):
@@ -273,11 +266,7 @@ class Inventory(StrictModel):
 
     @model_serializer(mode="wrap")
     def _team_only_when_set(self, handler, info):
-        """team came after plans were saved: left out when unset."""
-        data = handler(self)
-        if isinstance(data, dict) and self.team is None and not every_field(info):
-            data.pop("team", None)
-        return data
+        return without_unset(handler(self), info, ("team",))
 
     @property
     def crew(self) -> Team:
