@@ -9,18 +9,25 @@ import inspect
 from planner import verify as verify_package
 from planner.formulation.families import FAMILIES, formulate
 from planner.formulation.instance import prepare
-from planner.verify import flows, structure, summary
-from tests.builders import small_catalog, small_inventory
+from planner.models import Catalog, Inventory
+from planner.verify import flows, structure, summary, work
+from tests.builders import catalog_dict, inventory_dict
+from tests.test_team import EFFORT
 
-# rows that define variables rather than limit them, named after the function making them
-VARIABLE_ROWS = {"copy_variables", "service_variables", "provider_variables"}
+# rows that define variables rather than limit them, named after the function making them;
+# the opening hours (labour.start_variables, provider_start, vendor_start) are the plan's
+# choices, which the verifier reads off the schedule (verify/work.py)
+VARIABLE_ROWS = {"copy_variables", "service_variables", "provider_variables",
+                 "start_variables", "provider_start", "vendor_start"}
 
 
 def _rows_by_family():
-    # caps and a least footprint, so that every family makes rows
-    inventory = small_inventory(horizon=60, max_providers={"compute": 1, "all": 3},
-                                min_servers_per_provider=2)
-    model = formulate(prepare(inventory, small_catalog()))
+    # caps, a least footprint and a team, so that every family makes rows
+    inventory = inventory_dict(horizon=60, max_providers={"compute": 1, "all": 3},
+                               min_servers_per_provider=2)
+    inventory["team"] = {"people": 4}
+    catalog = Catalog.model_validate({**catalog_dict(), "effort": EFFORT})
+    model = formulate(prepare(Inventory.model_validate(inventory), catalog), work=True)
     assert model.lp.numConstraints() == len(model.lp.rows)  # every row is an array row
     return set(model.lp.rows.families)
 
@@ -30,11 +37,12 @@ def test_every_row_is_named_after_the_function_that_makes_it():
     made = _rows_by_family()
     assert made <= names | VARIABLE_ROWS, made - names - VARIABLE_ROWS
     assert {"servers_stay_up", "group_demand", "provider_capacity", "dependency",
-            "policy_share", "provider_count", "min_footprint"} <= made
+            "policy_share", "provider_count", "min_footprint", "bootstrap", "team_hours",
+            "provider_start", "vendor_start"} <= made
 
 
 def test_every_family_that_makes_rows_has_its_verifier_rule():
-    rules = {name.removeprefix("check_") for module in (structure, flows, summary)
+    rules = {name.removeprefix("check_") for module in (structure, flows, summary, work)
              for name, _ in inspect.getmembers(module, inspect.isfunction)
              if name.startswith("check_")}
     source = inspect.getsource(verify_package.verify)

@@ -28,7 +28,13 @@ import numpy as np
 import pulp
 
 from planner.formulation.instance import Candidate, Instance
-from planner.formulation.labour import bootstrap, provider_start, start_variables, team_hours
+from planner.formulation.labour import (
+    bootstrap,
+    provider_start,
+    start_variables,
+    team_hours,
+    vendor_start,
+)
 from planner.formulation.model import (
     Expr,
     Model,
@@ -318,11 +324,12 @@ def policy_share(model: Model) -> None:
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             data_before_service, target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dependency, policy_share,
-            provider_count, min_footprint, provider_start, bootstrap, team_hours, costs,
+            provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
+            costs,
             budget, unserved)
 
 
-WORK = (provider_start, bootstrap, team_hours)
+WORK = (provider_start, vendor_start, bootstrap, team_hours)
 
 
 def formulate(instance: Instance, work: bool = False) -> Model:

@@ -2,8 +2,8 @@
 groups there, and the engineer-hours all of it takes against the team's hours. Made only
 when the catalog states the effort of tasks (domain/labour.py says what each task is).
 
-  x[p,k]  binary  provider p opens (its setup done) d_k hours after the first hour it
-                  could (k over inst.start_delays[p]); sum_k x[p,k] = y[p,compute]
+  x[e,k]  binary  provider or vendor e opens (its setup done) d_k hours after the first
+                  hour it could (k over its choices); sum_k x[e,k] = y[e]
   v[g,p,k] in [0,1]  group g is placed at p and p opens at choice k (z[g,p] x[p,k]);
                   its bootstrap is charged b_g hours after that opening
 
@@ -20,25 +20,48 @@ from planner.formulation.providers import COMPUTE, STORAGE
 
 
 def start_variables(model: Model) -> None:
-    """x[p,k] binary, one start per provider used: sum_k x[p,k] = y[p,compute]."""
+    """x[e,k] binary, one opening per provider or vendor e used: sum_k x[e,k] = y[e]. A
+    provider's choices are inst.start_delays; a vendor's the same delays after the first
+    hour it could carry anything, up to the cut-off."""
     inst = model.instance
-    for p, delays in sorted(inst.start_delays.items()):
-        y = model.used.get((p, COMPUTE))
-        if y is None:
+    delays = labour.start_delays(inst.inventory)
+    cutoff = max(inst.inventory.cutoff, 1)
+    for (e, kind), y in sorted(model.used.items()):
+        if kind == COMPUTE:
+            if e not in inst.start_delays:
+                continue
+            choices, first = inst.start_delays[e], inst.first_hour(e)
+        else:
+            first = _vendor_first_hour(model, e, kind)
+            choices = [d for d in delays if d == 0 or first + d <= cutoff]
+        model.opening[e] = [first + d for d in choices]
+        if len(choices) == 1:
+            model.start[(e, 0)] = y
             continue
-        if len(delays) == 1:
-            model.start[(p, 0)] = y
-            continue
-        for k in range(len(delays)):
-            model.start[(p, k)] = model.lp.add_variable(f"x_{len(model.start)}", 0, 1,
+        for k in range(len(choices)):
+            model.start[(e, k)] = model.lp.add_variable(f"x_{len(model.start)}", 0, 1,
                                                         pulp.LpInteger)
-        starts = [model.start[(p, k)] for k in range(len(delays))]
+        starts = [model.start[(e, k)] for k in range(len(choices))]
         add_constraint(model, pulp.lpSum(starts) == y, "start_variables")
 
 
-def _starts(model: Model, p: str) -> list[tuple[int, pulp.LpVariable]]:
-    return [(d, model.start[(p, k)]) for k, d in enumerate(model.instance.start_delays[p])
-            if (p, k) in model.start]
+def _starts(model: Model, e: str) -> list[tuple[int, pulp.LpVariable]]:
+    """(hour e opens, x[e,k]) for each of e's choices."""
+    return [(hour, model.start[(e, k)]) for k, hour in enumerate(model.opening.get(e, ()))]
+
+
+def vendor_start(model: Model) -> None:
+    """A vendor carries from the hour it opens (its setup done), which the plan chooses:
+    a[s,t] <= ub * sum_{k: open_k <= t} x[v,k] for its service shares, and likewise for
+    what is stored at an object-storage vendor."""
+    inst = model.instance
+    carried = [(inst.service_candidates[si].vendor, t, var) for (si, t), var in model.share.items()]
+    carried += [(v, t, var) for (v, t), var in model.store.items()]
+    for v, t, var in carried:
+        starts = _starts(model, v)
+        allowed = [(x, -var.upBound) for hour, x in starts if hour <= t]
+        if starts and len(allowed) < len(starts):
+            add_constraint(model, linear(allowed, terms={var: 1.0}) <= 0, "vendor_start")
 
 
 def provider_start(model: Model) -> None:
@@ -49,10 +72,8 @@ def provider_start(model: Model) -> None:
     if not model.start:
         return
     for (p, t), variables in sorted(model.grouped(lambda c: c.provider).items()):
-        starts = _starts(model, p)
-        first = inst.first_hour(p)
         cap = inst.provider_curves[p].values[t]
-        rhs = [(x, -cap) for d, x in starts if first + d <= t]
+        rhs = [(x, -cap) for hour, x in _starts(model, p) if hour <= t]
         add_constraint(model, linear(rhs, terms=dict.fromkeys(variables, 1.0)) <= 0,
                        "provider_start")
 
@@ -66,14 +87,14 @@ def bootstrap(model: Model) -> None:
     for (ci, t), var in model.r.items():
         c = inst.candidates[ci]
         starts = _starts(model, c.provider)
-        ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)
-        allowed = [(x, -var.upBound) for d, x in starts if d + ready <= t]
+        wait = inst.bootstrap_hours(c.group)
+        allowed = [(x, -var.upBound) for hour, x in starts if hour + wait <= t]
         if len(allowed) < len(starts):
             add_constraint(model, linear(allowed, terms={var: 1.0}) <= 0, "bootstrap")
 
 
 def _placements(model: Model) -> dict[tuple[str, str], list[tuple[int, object]]]:
-    """(g, p) -> (start delay d_k, v[g,p,k]) for each of p's opening choices: v[g,p,k] is
+    """(g, p) -> (hour p opens, v[g,p,k]) for each of p's opening choices: v[g,p,k] is
     z[g,p] and x[p,k] together, written disaggregated (sum_k v[g,p,k] = z[g,p],
     v[g,p,k] <= x[p,k]), which is tighter than any big-M; with one choice, z[g,p] itself."""
     out: dict[tuple[str, str], list[tuple[int, object]]] = {}
@@ -83,11 +104,11 @@ def _placements(model: Model) -> dict[tuple[str, str], list[tuple[int, object]]]
             out[(g, p)] = [(starts[0][0], z)]
             continue
         pairs = []
-        for k, (d, x) in enumerate(starts):
+        for k, (hour, x) in enumerate(starts):
             v = model.lp.add_variable(f"v_{len(model.bootstrap_work)}", 0, 1)
             model.bootstrap_work[(g, p, k)] = v
             add_constraint(model, v <= x, "team_hours")
-            pairs.append((d, v))
+            pairs.append((hour, v))
         add_constraint(model, pulp.lpSum(v for _, v in pairs) == z, "team_hours")
         out[(g, p)] = pairs
     return out
@@ -95,25 +116,22 @@ def _placements(model: Model) -> dict[tuple[str, str], list[tuple[int, object]]]
 
 def team_hours(model: Model) -> None:
     """The work due by each hour fits the team's hours by then (cumulative):
-    sum_{p,k: d_k + first_p <= t} S_p x[p,k] + bootstrap charges due by t
-    + sum_c e_p r[c,t] + sum_{v: first_v <= t} S_v y[v] <= A(t), where S is a provider's
-    or vendor's setup, e_p a server's making at p, and A(t) the team's hours by hour t."""
+    sum_{e,k: open_ek <= t} S_e x[e,k] + sum_{g,p,k: open_pk + b_g <= t} E_g v[g,p,k]
+    + sum_c e_p r[c,t] <= A(t), where S_e is a provider's or vendor's setup, E_g a group's
+    bootstrap at a provider, e_p a server's making at p, and A(t) the team's hours by t."""
     inst = model.instance
     if not inst.team_planned:
         return
     catalog = inst.catalog
     fixed: list[tuple[int, pulp.LpVariable, float]] = []  # (due, variable, hours)
-    for p in sorted(inst.start_delays):
-        setup = labour.provider_setup_hours(catalog, inst.providers[p])
-        fixed.extend((d + inst.first_hour(p), x, setup) for d, x in _starts(model, p))
+    for e, kind in sorted(model.used):
+        setup = labour.provider_setup_hours(catalog, inst.providers[e]) if kind == COMPUTE \
+            else labour.vendor_setup_hours(catalog, inst.vendors[e])
+        fixed.extend((hour, x, setup) for hour, x in _starts(model, e))
     for (g, p), pairs in _placements(model).items():
         hours = labour.bootstrap_effort_hours(catalog, inst.groups[g])
-        wait = inst.first_hour(p) + inst.bootstrap_hours(g)
-        fixed.extend((d + wait, v, hours) for d, v in pairs)
-    for (v, kind), y in sorted(model.used.items()):
-        if kind != COMPUTE:
-            fixed.append((_vendor_first_hour(model, v, kind), y,
-                          labour.vendor_setup_hours(catalog, inst.vendors[v])))
+        wait = inst.bootstrap_hours(g)
+        fixed.extend((hour + wait, v, hours) for hour, v in pairs)
     per_server = [labour.server_hours(catalog, inst.providers[c.provider])
                   for c in inst.candidates]
     servers_at: dict[int, list[tuple[pulp.LpVariable, float]]] = {}

@@ -30,7 +30,8 @@ class Model:
     used: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # y[p,kind]
     used_any: dict[str, pulp.LpVariable] = field(default_factory=dict)  # w[p]
     footprint: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)  # z[g,p]
-    start: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # x[p,k]
+    start: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # x[e,k]
+    opening: dict[str, list[int]] = field(default_factory=dict)  # e -> hour of each x[e,k]
     bootstrap_work: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     # the variables a y[p,kind] or z[g,p] above switches on, every period of them
     linked: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)
