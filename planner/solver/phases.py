@@ -154,7 +154,8 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
     model.lp.setObjective(model.cost)
     if not whole:
         return _searched(model, values, free, used, time_limit, gap)
-    phase = run(model.lp, solver, time_limit, gap, "cost", start=values)
+    phase = run(model.lp, solver, time_limit, gap, "cost", start=values,
+                presolve=model.restricted)
     return phase, (snapshot(model.lp) if phase.status != "no_solution" else values)
 
 

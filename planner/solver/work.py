@@ -31,6 +31,7 @@ def restrict_to(model: Model, values: dict[str, float]) -> int:
     for (ci, _), var in model.r.items():
         if ci not in kept:
             var.upBound = 0
+    model.restricted = True
     return len(kept)
 
 
