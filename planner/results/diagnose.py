@@ -143,7 +143,8 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
         if row.kind == "group":
             causes = _group_causes(inst, row.demand, rows, served_share, costs, used, team)
         elif row.kind == "object_storage":
-            causes = storage_causes(inst, rows, costs, used)
+            causes = ([team] if team is not None else []) + storage_causes(inst, rows, costs,
+                                                                            used)
         else:
             causes = service_causes(inst, row.kind, services, costs, used)
         full = next((t for t, s in enumerate(row.served_by_hour)
