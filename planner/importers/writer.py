@@ -13,7 +13,7 @@ from planner.errors import InputError
 from planner.importers.grouping import Group
 from planner.importers.result import ImportResult
 from planner.inputs.loader import PLACEHOLDER
-from planner.models.inventory import Inventory
+from planner.models.inventory import DEFAULT_TEAM, Inventory
 
 FILL = PLACEHOLDER
 PLACEHOLDER = {"deadline_hours": 24, "egress_gbps": 1, "tier": 2, "records_per_zone": 100,
@@ -154,7 +154,13 @@ def render(result: ImportResult, name: str, decision_date: str | None = None) ->
     lines += _services(result)
     lines += ["policy:",
               f"  excluded_providers: []  {FILL} providers that refused you, e.g. "
-              "[aws] to leave all of AWS", ""]
+              "[aws] to leave all of AWS",
+              "team:",
+              f"  people: {DEFAULT_TEAM.people}  {FILL} engineers who can do the exit's "
+              "work (placeholder: planner's default)",
+              f"  bootstrap_hours: {DEFAULT_TEAM.bootstrap_hours}  {FILL} hours from an "
+              "account being ready to a group serving there; 0 with golden images and IaC",
+              ""]
     text = "\n".join(lines)
     try:
         Inventory.model_validate(yaml.safe_load(text))
