@@ -1,13 +1,16 @@
-"""The team's work (issue 19): when each provider's onboarding starts, the bootstrap of
-groups there, and the engineer-hours all of it takes against the team's hours. Made only
-when the catalog states the effort of tasks (domain/labour.py says what each task is).
+"""The team's work (issue 19): when each provider and vendor opens (its setup done), the
+bootstrap of groups at providers, and the engineer-hours all of it takes against the
+team's hours. Made only in the model with the team's rows (formulate(..., work=True)),
+when the catalog states the effort of tasks and the inventory its team (domain/labour.py
+says what each task is and when it is due; solver/work.py when this model is solved).
 
   x[e,k]  binary  provider or vendor e opens (its setup done) d_k hours after the first
                   hour it could (k over its choices); sum_k x[e,k] = y[e]
   v[g,p,k] in [0,1]  group g is placed at p and p opens at choice k (z[g,p] x[p,k]);
                   its bootstrap is charged b_g hours after that opening
 
-With one start choice, x[p,0] is y[p,compute] itself.
+With one choice, x[e,0] is y[e] itself. Accounts are asked for at hour 0 either way (a
+sign-up takes minutes); what waits for the team is the work that makes them usable.
 """
 
 from __future__ import annotations
