@@ -182,3 +182,14 @@ def test_a_team_that_binds_is_named_as_a_cause(teamed):
     assert pipeline.audit(teamed) == []
     roomy = _plan(people=200)
     assert "team" not in {c.code for s in roomy.shortfalls for c in s.causes}
+
+
+def test_the_bound_of_a_binding_team_sees_the_team():
+    """With one engineer the plan's bound comes from the LP with the team's rows (solver/
+    work.py), above what any plan without the team's limit reaches: the gap it states is
+    about the team's plan, not the team-free one."""
+    tight, free = _plan(people=1), _plan(people=200)
+    coverage = tight.solver.phases[0]
+    assert free.status == "optimal" and tight.status != "optimal"
+    assert coverage.bound > free.solver.phases[0].objective
+    assert coverage.bound <= coverage.objective and verify(tight) == []
