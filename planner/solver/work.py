@@ -47,7 +47,8 @@ def solve_with_team(model: Model, relaxed: SolveResult, solver: str,
     started = time.perf_counter()
     bound = max(relaxed.facts.phases[0].bound or -math.inf, team_lp_bound(model))
     kept = restrict_to(model, relaxed.values)
-    result = solve(model, solver=solver, time_limit=time_limit or WORK_SECONDS, gap=gap)
+    limit = (time_limit or WORK_SECONDS) - (time.perf_counter() - started)  # the LP's time
+    result = solve(model, solver=solver, time_limit=max(1.0, limit), gap=gap)
     note = (f"with the team's hours, on the {kept} candidates the plan without them used; "
             "bound: the better of the model without the team's hours and the LP with them")
     phases = [_against(p, bound, gap, note) if p.name == "coverage"
