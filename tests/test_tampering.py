@@ -230,3 +230,16 @@ def test_a_fake_shortfall_is_caught(plan, tmp_path):
     result = _edited(plan, tmp_path, lambda d: d["shortfalls"].append(fake))
     assert result.exit_code == 1 and f"violated: shortfalls: shortfall for " \
         f"{served.kind}/{served.demand}, which is fully served" in result.output
+
+
+def test_objects_left_behind_are_warned_of_and_the_warning_is_checked():
+    """10 TB of objects and 0.1 Gbit/s of egress until hour 24: at most 1,080 GB leave, so
+    most objects are lost when the source goes dark, and the plan says so."""
+    made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60, egress_gbps=0.1,
+                                                                 decision_date="2026-03-02")),
+                         Catalog.model_validate(catalog_dict())).plan
+    lost = [w for w in made.warnings if w.startswith("objects left behind: ")]
+    assert len(lost) == 1 and "of 10,000 GB of object storage are not copied by hour 24" \
+        in lost[0] and verify(made) == []
+    kept = [w for w in made.warnings if w not in lost]
+    assert "warnings" in _names(made.model_copy(update={"warnings": kept}))

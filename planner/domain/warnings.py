@@ -17,7 +17,7 @@ FALLBACK = re.compile(r"^HiGHS (\(highspy\) is not available|failed \(.*\)): sol
 
 
 def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
-                  phases: Sequence[SolverPhase]) -> list[str]:
+                  phases: Sequence[SolverPhase], copies: Sequence = ()) -> list[str]:
     out = []
     if not inventory.decision_date:
         out.append("no decision_date in the inventory: the age of catalog facts was not "
@@ -33,6 +33,9 @@ def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
                    "`team:` to plan with the people you have")
     if catalog.effort is None:
         out.append("the catalog states no effort for tasks: the team's work was not planned")
+    lost = _objects_lost(inventory, copies)
+    if lost:
+        out.append(lost)
     if not time_grid_exact:
         out.append("data copies after hour 72 were planned in 6- and 24-hour steps: servers "
                    "that wait for data may start a few hours later than the data allows, so "
@@ -52,3 +55,21 @@ def _stopped(phase: SolverPhase) -> str:
         return (f"the {phase.name} phase was not run in the time left{gap}: its start (the "
                 "greedy plan, completed) is the plan; see the solver section")
     return f"the {phase.name} phase stopped at its time limit{gap}"
+
+
+def _objects_lost(inventory: Inventory, copies: Sequence) -> str | None:
+    """Objects the plan leaves behind when the source can no longer be read within the
+    hours planned: after that hour nothing can copy them."""
+    demand = inventory.services.object_storage
+    last = inventory.source.data_available_hours
+    last = inventory.deadline_hours if last is None else last
+    if demand is None or last >= inventory.horizon:
+        return None
+    total_gb = demand.stored_tb * 1000
+    copied = sum(sum(row.gb_by_hour) for row in copies if row.demand == "object_storage")
+    missing = total_gb - copied
+    if missing <= 1e-6 * max(1.0, total_gb):
+        return None
+    return (f"objects left behind: {missing:,.0f} of {total_gb:,.0f} GB of object storage "
+            f"are not copied by hour {last:g}, the last hour {inventory.source.provider} can "
+            "be read; unless they are kept elsewhere they are lost with it")

@@ -192,12 +192,12 @@ def _stale(inst: Instance, used: set[str]):
     return stale_facts(entries, decided, inst.inventory.policy.max_fact_age_days)
 
 
-def _warnings(inst: Instance, result: SolveResult) -> list[str]:
+def _warnings(inst: Instance, result: SolveResult, copies: list[CopyRow]) -> list[str]:
     """The solver's own (a fallback to CBC), then those that follow from the plan
     (domain/warnings.py, which the verifier recomputes)."""
     grid_exact = inst.grid_exact
     return list(result.warnings) + plan_warnings(inst.inventory, inst.catalog, grid_exact,
-                                                 result.facts.phases)
+                                                 result.facts.phases, copies)
 
 
 def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | None:
@@ -246,4 +246,4 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
-        warnings=_warnings(inst, result), work=plan_work(inst, model, values))
+        warnings=_warnings(inst, result, copies), work=plan_work(inst, model, values))
