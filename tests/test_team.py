@@ -193,3 +193,27 @@ def test_the_bound_of_a_binding_team_sees_the_team():
     assert free.status == "optimal" and tight.status != "optimal"
     assert coverage.bound > free.solver.phases[0].objective
     assert coverage.bound <= coverage.objective and verify(tight) == []
+
+
+def test_a_set_below_a_scenario_s_mapping_wins_and_verifies(tmp_path):
+    """A scenario sets `team` whole, then `--set team.people=6`: the later path wins inside
+    the mapping, and the recorded overrides still verify (they were read as the scenario's
+    whole mapping against the changed inputs)."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from planner.cli.main import main
+
+    inventory, catalog, scenario = (tmp_path / n for n in ("inv.yaml", "cat.yaml", "s.yaml"))
+    inventory.write_text(yaml.safe_dump(inventory_dict(horizon=48, survive=0, max_share=1.0,
+                                                       decision_date="2026-03-02")))
+    catalog.write_text(yaml.safe_dump({**catalog_dict(extra_providers=MORE), "effort": EFFORT}))
+    scenario.write_text(yaml.safe_dump({"name": "team", "set": {"team": {"people": 2}}}))
+    result = CliRunner().invoke(main, [
+        "plan", str(inventory), "--no-default-catalog", "-c", str(catalog), "-s",
+        str(scenario), "--set", "team.people=6", "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert plan["inventory"]["team"]["people"] == 6 and plan["work"]["people"] == 6

@@ -30,13 +30,23 @@ def _same(found: Any, want: Any) -> bool:
     return found == want or str(found) == str(want)
 
 
+def _below_later(value: Any, path: str, later) -> Any:
+    """A mapping an override set, without the keys a later override set below it (`team`,
+    then `team.people`): there the later one wins, and is checked on its own."""
+    if not isinstance(value, dict):
+        return value
+    covered = {o.path[len(path) + 1:].split(".")[0] for o in later
+               if o.path.startswith(path + ".")}
+    return {k: v for k, v in value.items() if k not in covered}
+
+
 def check_overrides(ctx: Context) -> Iterator[Violation]:
     plan = ctx.plan
     inventory = plan.inventory.model_dump(mode="json", context=EVERY_FIELD)
     catalog = plan.catalog.model_dump(mode="json", context=EVERY_FIELD)
     last: dict[tuple[int, str], tuple[str, Any, Any]] = {}  # where -> (path, value, node)
     excluded: set[str] = set()
-    for o in plan.overrides:
+    for i, o in enumerate(plan.overrides):
         if o.source == "-c":
             continue  # a catalog layer: its path is a file
         if o.path == "exclude":
@@ -49,7 +59,8 @@ def check_overrides(ctx: Context) -> Iterator[Violation]:
         except PlannerError as exc:
             yield Violation(constraint="overrides", detail=str(exc))
             continue
-        last[(id(node), key)] = (o.path, o.value, node)  # two spellings, one place: last wins
+        last[(id(node), key)] = (o.path, _below_later(o.value, o.path, plan.overrides[i + 1:]),
+                                 node)  # two spellings, one place: the last wins
     missing = sorted(map(str, excluded - set(plan.inventory.policy.excluded_providers)))
     if missing:
         yield Violation(constraint="overrides", detail=f"excluded by an override but not in "
