@@ -6,13 +6,16 @@ workable when, for every hour t, the work due by t is at most the engineer-hours
 has had by t (the cumulative condition, which is what earliest-due-first needs of work that
 people can split). Tasks and when they are due:
 
-- provider setup (account, KYC, billing, IAM, network, image, monitoring): when the account
-  is ready, `start + onboarding` hours after the decision;
-- bootstrap of the groups placed at a provider (image, configuration, deploy; and one copy
-  stream per group with data): the provider's least bootstrap delay after that;
+- provider setup (account, KYC, billing, IAM, network, image, monitoring): when the
+  provider opens, the first hour a group serves there less that group's bootstrap hours;
+- bootstrap of a group at a provider (image, configuration, deploy, smoke test; and its
+  data's copy stream when it has data): by the first hour it serves there;
 - each server: by the hour it serves;
-- each service vendor (records, registration, integration): by the first hour its share
-  can be carried.
+- each service vendor (records, registration, integration): by the first hour it carries
+  anything.
+
+The formulation charges each task no later than this (formulation/labour.py: at the
+opening it chooses), so a plan it makes passes the verifier's check on these due hours.
 """
 
 from __future__ import annotations
