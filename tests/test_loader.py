@@ -506,3 +506,13 @@ def test_a_rule_over_the_whole_inventory_points_at_its_place(tmp_path, old, new,
     nth = 2 if needle == "name: web" else 1
     assert (item.line, item.path) == (line_of(text, needle, nth), path)
     assert said in item.message
+
+
+def test_a_layer_whose_providers_are_not_a_list_is_an_input_error(tmp_path):
+    """Found by `make fuzz`: the raise check read `providers: 1` as a list (TypeError, exit
+    3); validation now says what is wrong, with the line."""
+    path = tmp_path / "cat.yaml"
+    path.write_text("currencies: {}\nproviders: 1\n")
+    with pytest.raises(InputError) as caught:
+        load_catalog([path])
+    assert "providers" in str(caught.value)

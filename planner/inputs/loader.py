@@ -171,7 +171,8 @@ class _Merger:
         providers = self.data.get("providers")
         merged = {_entry_id(e): e for e in providers if isinstance(e, dict)} \
             if isinstance(providers, list) else {}
-        for i, entry in enumerate(layer.get("providers") or []):
+        entries = layer.get("providers")  # not a list: validation says so, with its line
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
             if not isinstance(entry, dict) or "quota_raise_servers" not in entry:
                 continue
             now = merged.get(_entry_id(entry), {})
