@@ -63,6 +63,9 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
         model = formulate(instance, work=True)
         result = solve_with_team(model, result, solver, None if time_limit is None
                                  else max(1.0, time_limit - spent), gap)
+        # the plan states the limit asked for, not what was left of it (a wall-clock
+        # figure: the same inputs must give the same plan.json)
+        result.facts = result.facts.model_copy(update={"time_limit_seconds": time_limit})
         seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
     started = time.perf_counter()
     built = build_plan(instance, model, result)

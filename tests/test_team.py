@@ -217,3 +217,13 @@ def test_a_set_below_a_scenario_s_mapping_wins_and_verifies(tmp_path):
     assert result.exit_code == 0, result.output
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
     assert plan["inventory"]["team"]["people"] == 6 and plan["work"]["people"] == 6
+
+
+def test_a_plan_fitted_to_its_team_is_the_same_twice(teamed):
+    """The second try's budget is what is left of a wall clock; the plan states the limit
+    asked for (none here), so the same inputs give the same plan.json."""
+    from planner.inputs.planfile import plan_json
+
+    assert teamed.solver.time_limit_seconds is None
+    assert "team's hours" in teamed.solver.phases[0].raw_status  # the second try ran
+    assert plan_json(_plan(people=4)) == plan_json(teamed)
