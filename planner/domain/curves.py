@@ -21,6 +21,12 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 EPS = 1e-9
 
 
+def first_hour(values, above: float = 0.0) -> int | None:
+    """The first hour whose value is above `above` (a curve's, or a plan's row by hour);
+    None when there is none."""
+    return next((t for t, v in enumerate(values) if v > above), None)
+
+
 @dataclass(frozen=True)
 class Curve:
     """Values by hour 0..H and, for each hour, the limit that sets the value."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from planner.domain.curves import first_hour
 from planner.models.catalog import Catalog, Provider, ServiceVendor
 from planner.models.inventory import Inventory, Team, WorkloadGroup
 
@@ -131,10 +132,6 @@ def overdue(tasks: list[Task], team_by_hour: tuple[float, ...],
     return None
 
 
-def first_hours(up_by_hour: list[int] | list[float]) -> int | None:
-    return next((t for t, n in enumerate(up_by_hour) if n > 0), None)
-
-
 def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copies) -> list[Task]:
     """The work a plan asks for, from its schedule (rows with group, provider and
     up_by_hour), its service rows (vendor, share_by_hour) and its copies (demand, target,
@@ -153,7 +150,7 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
             if up[t] > up[t - 1]:
                 key = (row.group, row.provider, t)
                 new[key] = new.get(key, 0) + int(up[t] - up[t - 1])
-        start = first_hours(up)
+        start = first_hour(up)
         if start is not None:
             key = (row.group, row.provider)
             first[key] = min(first.get(key, start), start)
@@ -169,11 +166,11 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
         tasks.append(Task("servers", p, n * server_hours(catalog, providers[p]), t, g, n))
     carried: dict[str, int] = {}
     for row in services:
-        t = first_hours(row.share_by_hour)
+        t = first_hour(row.share_by_hour)
         if t is not None:
             carried[row.vendor] = min(carried.get(row.vendor, t), t)
     for row in copies:
-        t = first_hours(row.gb_by_hour)
+        t = first_hour(row.gb_by_hour)
         if row.demand == "object_storage" and t is not None:
             carried[row.target] = min(carried.get(row.target, t), t)
     for v, t in carried.items():

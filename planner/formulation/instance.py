@@ -91,8 +91,8 @@ class Instance:
 
     def first_hour(self, p: str) -> int:
         """First hour provider p can have a server when its onboarding starts at hour 0."""
-        return next((t for t, v in enumerate(self.provider_curves[p].values) if v > 0),
-                    self.horizon_hours + 1)
+        first = curves.first_hour(self.provider_curves[p].values)
+        return self.horizon_hours + 1 if first is None else first
 
     def bootstrap_hours(self, g: str) -> int:
         return self.inventory.bootstrap(self.groups[g])

@@ -168,11 +168,27 @@ class Series(Provenance):
         return self.values[index]
 
 
+def _fact(name: str, value: Any, defaults: dict) -> Any:
+    """A bare number or a fact's mapping with the block's provenance filled in."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "source" not in defaults or "as_of" not in defaults:
+            raise ValueError(
+                f"{name}: a bare number needs provenance; write {{value, source, as_of}} "
+                "or give this block `source` and `as_of`"
+            )
+        return {"value": value, **defaults}
+    if isinstance(value, dict):
+        return {**defaults, **value}
+    return value
+
+
 def inherit_provenance(data: Any, fact_fields: tuple[str, ...], child_lists: tuple[str, ...] = (),
-                       series_fields: tuple[str, ...] = ()) -> Any:
+                       series_fields: tuple[str, ...] = (),
+                       fact_maps: tuple[str, ...] = ()) -> Any:
     """Expand bare numbers into Facts using the block's own `source`/`as_of`/`estimate`.
 
-    Children (offerings, curves) inherit the block's provenance unless they give their own.
+    Children (offerings, curves) inherit the block's provenance unless they give their own;
+    so do the facts of a mapping of facts (`fact_maps`: key -> fact, as effort by kind).
     Called by the `mode="before"` validators of catalog models; leaves anything else alone so
     that pydantic reports the real type error.
     """
@@ -181,16 +197,12 @@ def inherit_provenance(data: Any, fact_fields: tuple[str, ...], child_lists: tup
     defaults = {key: data[key] for key in PROVENANCE_KEYS if key in data}
     out = dict(data)
     for name in fact_fields:
+        if name in out:
+            out[name] = _fact(name, out[name], defaults)
+    for name in fact_maps:
         value = out.get(name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if "source" not in defaults or "as_of" not in defaults:
-                raise ValueError(
-                    f"{name}: a bare number needs provenance; write {{value, source, as_of}} "
-                    "or give this block `source` and `as_of`"
-                )
-            out[name] = {"value": value, **defaults}
-        elif isinstance(value, dict):
-            out[name] = {**defaults, **value}
+        if isinstance(value, dict):
+            out[name] = {k: _fact(f"{name}.{k}", v, defaults) for k, v in value.items()}
     for name in series_fields:
         value = out.get(name)
         if isinstance(value, dict):

@@ -11,7 +11,6 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
-    PROVENANCE_KEYS,
     Fact,
     Printable,
     ProvenanceDefaults,
@@ -235,17 +234,8 @@ class Effort(ProvenanceDefaults):
     @model_validator(mode="before")
     @classmethod
     def _provenance(cls, data):
-        out = inherit_provenance(data, ("bootstrap_hours", "copy_stream_hours"))
-        if isinstance(out, dict):
-            for name in ("provider_setup_hours", "vendor_setup_hours", "server_hours"):
-                if isinstance(out.get(name), dict):
-                    block = {k: v for k, v in out.items() if k in PROVENANCE_KEYS}
-                    out[name] = inherit_provenance({**block, **out[name]},
-                                                   tuple(out[name]))
-                    for key in PROVENANCE_KEYS:
-                        if key not in data.get(name, {}):
-                            out[name].pop(key, None)
-        return out
+        return inherit_provenance(data, ("bootstrap_hours", "copy_stream_hours"), fact_maps=(
+            "provider_setup_hours", "vendor_setup_hours", "server_hours"))
 
     @model_validator(mode="after")
     def _every_kind(self):

@@ -27,11 +27,10 @@ class ShiftWork:
 
 
 @dataclass
-class TaskLine:
+class Row:
     text: str
     hours: float
     due_hour: int
-    done_hour: int | None  # None: not done within the horizon
     late: bool
 
 
@@ -58,8 +57,9 @@ def _occurrences(plan: Plan) -> list[ShiftWork]:
     return sorted(out, key=lambda s: (s.start_hour, s.name))
 
 
-def schedule(plan: Plan) -> tuple[list[ShiftWork], list[TaskLine]]:
-    """Shifts with the tasks they work on, and each task with when it is done."""
+def schedule(plan: Plan) -> tuple[list[ShiftWork], list[bool]]:
+    """Shifts with the tasks they work on, and whether each task ends after it is due (or
+    not within the horizon)."""
     work = plan.work
     if work is None:
         return [], []
@@ -85,44 +85,29 @@ def schedule(plan: Plan) -> tuple[list[ShiftWork], list[TaskLine]]:
                 s.tasks[i] = s.tasks.get(i, 0.0) + took * s.people / people
             if left[i] <= EPS:
                 done[i] = hour
-    kind_of = {v.id: v.kind for v in plan.catalog.services}
-    lines = [TaskLine(describe(t, kind_of), t.engineer_hours, t.due_hour, done.get(i),
-                      done.get(i) is None or done[i] > t.due_hour)
-             for i, t in enumerate(work.tasks)]
-    return [s for s in shifts if s.tasks], lines
-
-
-@dataclass
-class Row:
-    text: str
-    hours: float
-    due_hour: int
-    late: bool
+    late = [done.get(i) is None or done[i] > t.due_hour for i, t in enumerate(work.tasks)]
+    return [s for s in shifts if s.tasks], late
 
 
 def shift_rows(plan: Plan) -> list[tuple[ShiftWork, list[Row]]]:
     """Each shift turn with work, and its rows: one per task, the servers of one group at
     one provider made in that turn merged into one row (due by the first of them)."""
-    shifts, lines = schedule(plan)
+    shifts, late = schedule(plan)
     tasks = plan.work.tasks if plan.work else []
+    kind_of = {v.id: v.kind for v in plan.catalog.services}
     out = []
     for shift in shifts:
-        merged: dict[tuple, Row] = {}
-        counts: dict[tuple, int] = {}
-        for i, hours in shift.tasks.items():
-            task, line = tasks[i], lines[i]
+        merged: dict[tuple, list[int]] = {}
+        for i in shift.tasks:
+            task = tasks[i]
             key = (task.kind, task.who, task.group) if task.kind == "servers" else (i,)
-            counts[key] = counts.get(key, 0) + task.count
-            row = merged.get(key)
-            if row is None:
-                merged[key] = Row(line.text, hours, task.due_hour, line.late)
-            else:
-                row.hours += hours
-                row.due_hour = min(row.due_hour, task.due_hour)
-                row.late = row.late or line.late
-        for key, row in merged.items():
-            if len(key) == 3:
-                n = counts[key]
-                row.text = f"make {n} {key[2]} server{'s' if n != 1 else ''} at {key[1]}"
-        out.append((shift, sorted(merged.values(), key=lambda r: (r.due_hour, r.text))))
+            merged.setdefault(key, []).append(i)
+        rows = []
+        for members in merged.values():
+            task = tasks[members[0]].model_copy(
+                update={"count": sum(tasks[i].count for i in members)})
+            rows.append(Row(describe(task, kind_of), sum(shift.tasks[i] for i in members),
+                            min(tasks[i].due_hour for i in members),
+                            any(late[i] for i in members)))
+        out.append((shift, sorted(rows, key=lambda r: (r.due_hour, r.text))))
     return out

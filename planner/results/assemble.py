@@ -205,9 +205,13 @@ def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | 
     catalog states no effort."""
     if not inst.labour:
         return None
-    schedule = _schedule(inst, model, values)
-    copies = _copies(inst, model, values)
-    services = _services(inst, model, values)
+    return _work(inst, _schedule(inst, model, values), _services(inst, model, values),
+                 _copies(inst, model, values))
+
+
+def _work(inst: Instance, schedule, services, copies) -> Work | None:
+    if not inst.labour:
+        return None
     tasks = labour.plan_tasks(inst.inventory, inst.catalog, schedule, services, copies)
     return Work(people=inst.inventory.crew.people, team_stated=inst.inventory.team is not None,
                 available_by_hour=[clean(h) for h in inst.team_by_hour],
@@ -246,4 +250,4 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
-        warnings=_warnings(inst, result, copies), work=plan_work(inst, model, values))
+        warnings=_warnings(inst, result, copies), work=_work(inst, schedule, services, copies))

@@ -10,10 +10,6 @@ from planner.domain import curves, labour
 from planner.verify.context import Context, Violation, close, violated
 
 
-def _first(values) -> int | None:
-    return next((t for t, v in enumerate(values) if v > 0), None)
-
-
 def check_bootstrap(ctx: Context) -> Iterator[Violation]:
     """A group serves at a provider no earlier than b_g hours after the first hour that
     provider can have a server (its bootstrap: image, configuration, deploy)."""
@@ -21,9 +17,9 @@ def check_bootstrap(ctx: Context) -> Iterator[Violation]:
         provider, group = ctx.providers.get(p), ctx.groups.get(g)
         if provider is None or group is None:
             continue
-        first = min((t for t in (_first(r.up_by_hour) for r in rows) if t is not None),
+        first = min((t for t in (curves.first_hour(r.up_by_hour) for r in rows) if t is not None),
                     default=None)
-        can = _first(curves.provider_servers(provider, ctx.H).values)
+        can = curves.first_hour(curves.provider_servers(provider, ctx.H).values)
         wait = ctx.plan.inventory.bootstrap(group)
         if first is not None and (can is None or first < can + wait):
             yield violated("bootstrap", f"{g} serves at {p} from hour {first}, before its "
