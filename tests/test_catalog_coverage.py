@@ -122,8 +122,12 @@ def test_the_2021_policy_excludes_google_compute(catalog):
     assert "azure" not in excluded and "oracle-cloud" not in excluded
 
 
-def test_core_quotas_are_translated_into_servers(catalog):
-    """GCP, Azure and OCI limit vCPUs or OCPUs: each quota note shows the division."""
-    for provider_id in ("google-cloud", "azure", "oracle-cloud"):
-        note = catalog.provider(provider_id).quota_servers.note or ""
-        assert "/" in note and "vCPU" in note, (provider_id, note)
+def test_core_quotas_are_stated_in_vcpu(catalog):
+    """GCP, Azure and OCI limit vCPUs or OCPUs, OVH cores and RAM: each states those
+    limits in their own unit (issue 20), not divided into servers of an assumed size, and
+    says how to read them."""
+    for provider_id in ("google-cloud", "azure", "oracle-cloud", "ovh-public-cloud"):
+        provider = catalog.provider(provider_id)
+        units = {q.unit for q in provider.unit_quotas.values()}
+        assert "vcpu" in units and provider.quota_command, provider_id
+        assert "/ 4 vCPU" not in (provider.quota_servers.note or ""), provider_id

@@ -242,7 +242,10 @@ def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rende
     assert "--plan 4xCPU-8GB" in sections["upcloud"]
     assert "type=DEV1-XL" in sections["scaleway"]
     assert "Ask for a raise to 50 servers" in sections["vultr"]
-    assert "# feed-vultr: servers 1-23 (23), serving by hour 49" in sections["vultr"]
+    assert "# feed-vultr: servers 1-30 (30), serving by hour 49" in sections["vultr"]
+    assert "**Quota `e4-core-count`** (vCPU, family `e4`, per region). Ask for a raise to " \
+        "100 vCPU" in sections["oracle-cloud"]
+    assert "oci limits value list" in sections["oracle-cloud"]
 
 
 def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
@@ -250,7 +253,7 @@ def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
     dns = text.split("\n## DNS\n", 1)[1].split("\n## ", 1)[0]
     assert "TTL of 172,800 s" in dns and "48-hour wait" in dns
     assert "dig @\"$OLD_NS\" parler.com AXFR > parler.com.zone" in dns
-    assert "dns_records/import" in dns and "hour 49" in dns
+    assert "import the zone file in <https://bunny.net/dns/>" in dns and "hour 49" in dns
     email = text.split("\n## Email\n", 1)[1].split("\n## ", 1)[0]
     assert 'parler.com.  TXT  "v=spf1 include:mailgun.org' in email
     assert '_dmarc.parler.com.  TXT  "v=DMARC1; p=none; rua=mailto:dmarc@parler.com"' in email

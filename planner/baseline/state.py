@@ -72,6 +72,9 @@ class State:
         self.inst, self.H = inst, H
         self.used_p = {p: [0] * (H + 1) for p in inst.provider_curves}
         self.used_o = {k: [0] * (H + 1) for k in inst.offering_curves}
+        self.used_q = {k: [0.0] * (H + 1) for k in inst.quota_curves}  # in the quota's unit
+        self._quotas_of = {p: [k for k in inst.quota_curves if k[0] == p]
+                           for p in inst.provider_curves}
         # headroom by (provider, offering with a curve of its own or None), valid until the
         # provider's next hold changes: candidates of one provider share it, and most
         # groups place nothing at most providers (10,000 synthetic servers in 500 groups:
@@ -89,8 +92,8 @@ class State:
         down: the suffix minimum of the free capacity of the provider and the offering (so
         it never falls), none before the group's bootstrap at the provider ends. Shared
         between calls: read it, do not change it."""
-        key = (c.provider, c.offering if (c.provider, c.offering) in self.used_o else None,
-               self.inst.bootstrap_hours(c.group))
+        own = (c.provider, c.offering) in self.used_o or self._quotas_of[c.provider]
+        key = (c.provider, c.offering if own else None, self.inst.bootstrap_hours(c.group))
         room = self._rooms.get(key)
         if room is None:
             room = self._rooms[key] = self._headroom(c)
@@ -101,11 +104,15 @@ class State:
         cap_p, used_p = inst.provider_curves[c.provider].values, self.used_p[c.provider]
         curve_o = inst.offering_curves.get((c.provider, c.offering))
         used_o = self.used_o.get((c.provider, c.offering))
+        quotas = [(inst.quota_curves[k].values, self.used_q[k], inst.quota_units[k][c.offering])
+                  for k in self._quotas_of[c.provider] if c.offering in inst.quota_units[k]]
         out, low = [0.0] * (H + 1), math.inf
         for t in range(H, 0, -1):
             free = cap_p[t] - used_p[t]
             if curve_o is not None:
                 free = min(free, curve_o.values[t] - used_o[t])
+            for limit, used, units in quotas:  # a limit in vCPU, RAM, GPUs or IPv4
+                free = min(free, math.floor((limit[t] - used[t]) / units + EPS))
             low = min(low, free)
             out[t] = max(0.0, low)
         ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)
@@ -115,10 +122,14 @@ class State:
         """Add `change` (servers by hour, negative to give back) to what c's provider and
         offering hold."""
         used_p, used_o = self.used_p[c.provider], self.used_o.get((c.provider, c.offering))
+        quotas = [(self.used_q[k], self.inst.quota_units[k][c.offering])
+                  for k in self._quotas_of[c.provider] if c.offering in self.inst.quota_units[k]]
         for t, x in enumerate(change):
             used_p[t] += x
             if used_o is not None:
                 used_o[t] += x
+            for used, units in quotas:
+                used[t] += units * x
         for key in [k for k in self._rooms if k[0] == c.provider]:
             del self._rooms[key]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
+from planner.models.catalog import Offering, Provider, Quota, ServiceOffering, ServiceVendor
 from planner.models.inventory import DnsDemand, EmailDemand, Inventory, SmsDemand
 
 GB_PER_HOUR_PER_GBPS = 450.0  # 1 Gbit/s for 3,600 s is 450 GB
@@ -38,11 +38,17 @@ class Curve:
 def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
     """Servers a provider can have serving by hour t (before any data or stock limit).
 
-    cap(t) = 0 while t <= onboarding; else min(floor(rate * (t - onboarding)), quota(t)),
-    where quota(t) is the raised quota once t >= onboarding + raise lead time.
+    cap(t) = 0 while t <= onboarding; else min(floor(rate * (t - onboarding)), quota(t),
+    unit(t)), where quota(t) is the raised quota once t >= onboarding + raise lead time and
+    unit(t) the most servers the unit quotas that count every offering allow (the limit over
+    the least any server takes of it: 10 public addresses are at most 10 servers). unit(t)
+    follows from the quota rows; stated in the curve, it keeps a provider that limits vCPU
+    or addresses rather than servers (Azure: 25,000 VMs) from entering every row that
+    scales by its curve as a bound of thousands (the 2021 case: 25 s, 3 s with it).
     """
     onboard = provider.onboarding_hours.value
     rate = provider.provision_rate_per_hour.value
+    spread = [(q, least) for _, q, least in servers_quotas(provider)]
     values, binding = [], []
     for t in range(horizon_hours + 1):
         elapsed = t - onboard
@@ -54,9 +60,62 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
         quota = provider.quota_servers.value
         if provider.quota_raise_hours is not None and elapsed >= provider.quota_raise_hours.value:
             quota = max(quota, provider.quota_raise_servers.value)
-        values.append(float(min(created, quota)))
-        binding.append("provisioning_rate" if created < quota else "quota")
+        unit = min((math.floor(q.limit_at(elapsed) / least + EPS) for q, least in spread),
+                   default=math.inf)
+        cap = min(created, quota, unit)
+        values.append(float(cap))
+        binding.append("provisioning_rate" if created == cap and created < quota
+                       else "quota" if quota == cap else "unit_quota")
     return Curve(tuple(values), tuple(binding))
+
+
+def servers_quotas(provider: Provider) -> list[tuple[str, Quota, float]]:
+    """The unit quotas that count every server of the provider, with the least one server
+    takes of each: (name, quota, least units)."""
+    return [(name, q, least) for name, q in sorted(provider.unit_quotas.items())
+            if (least := min(quota_units(o, q) for o in provider.offerings)) > 0]
+
+
+def quota_units(offering: Offering, quota: Quota) -> float:
+    """What one server of `offering` takes of `quota`, in its unit: vCPU, GB of RAM, GPUs
+    or public IPv4 addresses (one unless the offering says otherwise); 0 when the quota
+    counts another family."""
+    if quota.family is not None and offering.family != quota.family:
+        return 0.0
+    if quota.unit == "vcpu":
+        return offering.vcpu.value
+    if quota.unit == "ram_gb":
+        return offering.ram_gb.value
+    if quota.unit == "gpu":
+        return offering.gpu_count.value if offering.gpu_count else 0.0
+    return offering.ipv4.value if offering.ipv4 else 1.0
+
+
+def provider_quota(provider: Provider, quota: Quota, horizon_hours: int) -> Curve:
+    """Units of `quota` the provider's servers may take by hour t: nothing while t <=
+    onboarding (no server runs), then the new-account limit, then the raised one from
+    onboarding + raise_hours (quota.limit_at)."""
+    onboard = provider.onboarding_hours.value
+    values = tuple(0.0 if t - onboard <= 0 else quota.limit_at(t - onboard)
+                   for t in range(horizon_hours + 1))
+    return Curve(values, tuple("onboarding" if t - onboard <= 0 else "quota"
+                               for t in range(horizon_hours + 1)))
+
+
+def quota_servers(provider: Provider, offering: Offering, horizon_hours: int
+                  ) -> tuple[float, ...] | None:
+    """Servers of `offering` alone that the provider's unit quotas allow by hour t (the
+    least over its quotas of floor(limit / units per server)); None when no quota counts
+    the offering."""
+    out = None
+    for quota in provider.unit_quotas.values():
+        units = quota_units(offering, quota)
+        if units <= 0:
+            continue
+        limit = provider_quota(provider, quota, horizon_hours).values
+        servers = [math.floor(v / units + EPS) for v in limit]
+        out = servers if out is None else [min(a, b) for a, b in zip(out, servers)]
+    return None if out is None else tuple(float(v) for v in out)
 
 
 def offering_servers(provider: Provider, offering: Offering, horizon_hours: int) -> Curve | None:

@@ -39,6 +39,7 @@ from planner.formulation.model import (
     Expr,
     Model,
     add_constraint,
+    linear,
     period_starts,
 )
 from planner.formulation.objectives import budget, costs, unserved
@@ -48,17 +49,22 @@ from planner.formulation.server_rows import add_rows, capped_sums, last_copy, se
 
 
 def _server_variables(model: Model) -> None:
-    """r[c,t] in {0..min(count_g, cap_p(t), cap_o(t))}; absent where that bound is 0."""
+    """r[c,t] in {0..min(count_g, cap_p(t), cap_o(t), q_o(t))}, q_o(t) the servers of o alone
+    the provider's unit quotas allow; absent where that bound is 0."""
     inst = model.instance
     grid = period_starts(inst)
     at_grid = {p: [curve.values[t] for t in grid] for p, curve in inst.provider_curves.items()}
     stock_at_grid = {key: [curve.values[t] for t in grid]
                      for key, curve in inst.offering_curves.items()}
+    quota_at_grid = {key: [caps[t] for t in grid] for key, caps in inst.quota_caps.items()}
     names, uppers, keys = [], [], []
     for ci, c in enumerate(inst.candidates):
         count = inst.groups[c.group].count
-        stock = stock_at_grid.get((c.provider, c.offering))
-        caps = at_grid[c.provider] if stock is None else map(min, at_grid[c.provider], stock)
+        caps = at_grid[c.provider]
+        for limit in (stock_at_grid.get((c.provider, c.offering)),
+                      quota_at_grid.get((c.provider, c.offering))):
+            if limit is not None:
+                caps = list(map(min, caps, limit))
         ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)  # its bootstrap
         for t, cap in zip(grid, caps):
             ub = min(count, cap) if t >= ready else 0
@@ -100,6 +106,24 @@ def offering_capacity(model: Model) -> None:
     curves = model.instance.offering_curves
     capped_sums(model, lambda c: (c.provider, c.offering),
                 lambda key, t: curves[key].values[t] if key in curves else INF, "offering_capacity")
+
+
+def provider_quota(model: Model) -> None:
+    """A provider's limits in vCPU, GB of RAM, GPUs or public IPv4 cap all its servers
+    together, in the unit enforced: sum_{c at p} u_q(o_c) r[c,t] <= Q_q(t) for each unit
+    quota q of p, where u_q(o) is what one server of offering o takes of q (0 outside
+    q's family); only where the bounds of r could exceed Q_q(t)."""
+    inst = model.instance
+    at: dict[tuple[str, int], list[tuple[int, pulp.LpVariable]]] = {}
+    for (ci, t), var in model.r.items():
+        at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+    for (p, name), curve in sorted(inst.quota_curves.items()):
+        units = inst.quota_units[(p, name)]
+        for t in period_starts(inst):
+            pairs = [(var, units[inst.candidates[ci].offering]) for ci, var in at.get((p, t), ())
+                     if inst.candidates[ci].offering in units]
+            if sum(var.upBound * u for var, u in pairs) > curve.values[t] + 1e-9:
+                add_constraint(model, linear(pairs) <= curve.values[t], "provider_quota")
 
 
 def _copy_window(inst: Instance, ingress) -> list[int]:
@@ -321,7 +345,7 @@ def policy_share(model: Model) -> None:
 
 
 # In this order: the rows' order is the model HiGHS is given, and so the plan it returns.
-FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
+FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity, provider_quota,
             data_before_service, target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dependency, policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,

@@ -70,6 +70,12 @@ class Instance:
     storage_vendors: list[str]              # object-storage vendors (first offering used)
     storage_ingest: dict[str, Curve]
     weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
+    # limits in vCPU, RAM, GPUs or IPv4 (catalog `quotas`): (provider, quota name) -> units
+    # usable by hour, and what one server of each offering it counts takes of it
+    quota_curves: dict[tuple[str, str], Curve] = field(default_factory=dict)
+    quota_units: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    # (provider, offering) -> servers of it alone those quotas allow by hour
+    quota_caps: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict)
     grid: list[int] = field(default_factory=list)          # hours that start a period
     period_start: list[int] = field(default_factory=list)  # hour t -> start of its period
     period_hours: dict[int, int] = field(default_factory=dict)  # period start -> length
@@ -252,6 +258,7 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     """
     H = inst.horizon_hours
     every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
+             *inst.quota_curves.values(),
              *inst.ingress.values(), *inst.storage_ingest.values(), inst.egress,
              *(sc.share for sc in inst.service_candidates)]
     points = {1, min(inst.deadline_hours, H), min(inst.inventory.cutoff, H)}
@@ -279,6 +286,28 @@ def _with_labour(inst: Instance) -> Instance:
         last = max(inst.inventory.cutoff, 1)
         inst.start_delays = {p: [d for d in delays if d == 0 or inst.first_hour(p) + d <= last]
                              for p in inst.provider_curves}
+    return inst
+
+
+def _with_quotas(inst: Instance) -> Instance:
+    """The unit quotas of the providers with candidates (curves.provider_quota), and the
+    servers of each candidate offering they allow alone (curves.quota_servers)."""
+    H = inst.horizon_hours
+    for p in inst.provider_curves:
+        provider = inst.providers[p]
+        for name, quota in sorted(provider.unit_quotas.items()):
+            units = {o.id: u for o in provider.offerings
+                     if (u := curves.quota_units(o, quota)) > 0}
+            if units:
+                inst.quota_curves[(p, name)] = curves.provider_quota(provider, quota, H)
+                inst.quota_units[(p, name)] = units
+    for c in inst.candidates:
+        key = (c.provider, c.offering)
+        if key not in inst.quota_caps:
+            caps = curves.quota_servers(inst.providers[c.provider],
+                                        inst.offering(*key), H)
+            if caps is not None:
+                inst.quota_caps[key] = caps
     return inst
 
 
@@ -316,7 +345,7 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
     if inventory.services.object_storage:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
-    return _with_grid(_with_labour(Instance(
+    return _with_grid(_with_labour(_with_quotas(Instance(
         inventory=inventory, catalog=catalog, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=excluded,
         providers=providers, vendors=vendors, groups=groups,
@@ -336,4 +365,4 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
                                                            horizon) for v in storage},
         weights=weights,
-    )))
+    ))))

@@ -6,12 +6,14 @@ Units are part of the names. Prices are in the provider's own `currency`; the ca
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
     Fact,
+    Located,
     Printable,
     ProvenanceDefaults,
     Series,
@@ -26,6 +28,10 @@ ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
 ServiceKind = Literal["sms", "email", "dns", "object_storage"]
 Provisioning = Literal["api", "console", "manual"]
 Arch = Literal["x86_64", "arm64"]
+QuotaUnit = Literal["vcpu", "ram_gb", "gpu", "ipv4"]
+QuotaScope = Literal["account", "region"]
+QUOTA_UNIT_WORDS = {"vcpu": "vCPU", "ram_gb": "GB RAM", "gpu": "GPUs",
+                    "ipv4": "public IPv4 addresses"}
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTRY = r"^[A-Z]{2}$"
 CURRENCY = r"^[A-Z]{3}$"
@@ -49,7 +55,12 @@ class Offering(ProvenanceDefaults):
     ram_gb: Fact
     disk_gb: Fact
     arch: Arch = "x86_64"
+    family: str | None = Field(None, pattern=SLUG, description="The provider's name for the "
+                               "family of this model, where a quota counts a family alone "
+                               "(Azure's per-family vCPU quotas).")
     gpu_count: Fact | None = None
+    ipv4: Fact | None = Field(None, description="Public IPv4 addresses one server takes; "
+                              "absent: 1, what a create command gives by default.")
     price_per_hour: Fact | None = None
     price_per_month: Fact
     setup_fee: Fact | None = None
@@ -63,7 +74,11 @@ class Offering(ProvenanceDefaults):
     def _provenance(cls, data):
         return inherit_provenance(data, (
             "vcpu", "ram_gb", "disk_gb", "gpu_count", "price_per_hour", "price_per_month",
-            "setup_fee", "delivery_hours", "stock"))
+            "setup_fee", "delivery_hours", "stock", "ipv4"))
+
+    @model_serializer(mode="wrap")
+    def _later_fields_only_when_set(self, handler, info):
+        return without_unset(handler(self), info, ("family", "ipv4"))
 
     @model_validator(mode="after")
     def _sizes(self):
@@ -113,7 +128,53 @@ class CatalogEntry(ProvenanceDefaults):
         return self
 
 
-LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning")
+LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
+                      "quota_command")
+
+
+class Quota(ProvenanceDefaults):
+    """A limit a provider enforces in a unit other than servers (vCPU, GB of RAM, GPUs,
+    public IPv4 addresses): on the account or on each region, on every offering or on one
+    family. A raise, like the server quota's, is asked for when the account exists and is
+    in force `raise_hours` after onboarding."""
+
+    unit: QuotaUnit
+    family: str | None = Field(None, pattern=SLUG, description="Only offerings of this "
+                               "family count; absent: all of the provider's.")
+    scope: QuotaScope = Field("account", description="account: one limit for the account; "
+                              "region: one per region (planner places a provider's servers "
+                              "in one region, so one applies).")
+    new_account: Fact = Field(description="The limit of a new account, in `unit`.")
+    raise_to: Fact | None = Field(None, description="The limit a raise asked for at once is "
+                                  "expected to reach.")
+    raise_hours: Fact | None = Field(None, description="Hours after onboarding until that "
+                                     "raise is in force.")
+    cut_back: Fact | None = Field(None, description="Share (0..1) of large raise requests "
+                                  "that are granted lower than asked, or refused.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("new_account", "raise_to", "raise_hours", "cut_back"))
+
+    @model_validator(mode="after")
+    def _check(self):
+        if (self.raise_to is None) != (self.raise_hours is None):
+            raise ValueError("raise_to and raise_hours go together")
+        if self.new_account.value < 0:
+            raise ValueError("new_account must be 0 or more")
+        if self.raise_to is not None and self.raise_to.value < self.new_account.value:
+            raise ValueError(f"raise_to ({self.raise_to.value:g}) is below new_account "
+                             f"({self.new_account.value:g})")
+        if self.cut_back is not None and not 0 <= self.cut_back.value <= 1:
+            raise ValueError("cut_back must be a share between 0 and 1")
+        return self
+
+    def limit_at(self, hours_after_onboarding: float) -> float:
+        """The limit in force this many hours after onboarding."""
+        if self.raise_hours is not None and hours_after_onboarding >= self.raise_hours.value:
+            return max(self.new_account.value, self.raise_to.value)
+        return self.new_account.value
 
 
 def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
@@ -144,7 +205,16 @@ class Provider(CatalogEntry):
                                               "one in its web console) or manual (console "
                                               "plus disks or NICs added by hand); absent: "
                                               "api with a CLI, else console.")
+    quotas: dict[str, Quota] | None = Field(None, description="Limits in other units than "
+                                            "servers, by a name of the provider's own "
+                                            "(`regional-vcpu`, `dsv5-family-vcpu`).")
+    quota_command: Printable | None = Field(None, description="The provider's own command "
+                                            "that shows its limits and what is used of them.")
     offerings: list[Offering] = Field(min_length=1)
+
+    @property
+    def unit_quotas(self) -> dict[str, Quota]:
+        return self.quotas or {}
 
     @property
     def provisioning_mode(self) -> str:
@@ -157,7 +227,7 @@ class Provider(CatalogEntry):
             "onboarding_hours", "quota_servers", "quota_raise_servers", "quota_raise_hours",
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
             "setup_effort_hours"),
-            child_lists=("offerings",))
+            child_lists=("offerings", "quotas"))
 
     @model_validator(mode="after")
     def _check(self):
@@ -166,6 +236,14 @@ class Provider(CatalogEntry):
         ids = [o.id for o in self.offerings]
         if len(ids) != len(set(ids)):
             raise ValueError(f"offering ids repeat in provider {self.id}")
+        for name in self.unit_quotas:
+            if not re.fullmatch(SLUG, name):
+                raise Located(f"quota name {name!r} must be a lower-case slug", "quotas", name)
+        families = {o.family for o in self.offerings}
+        for name, quota in self.unit_quotas.items():
+            if quota.family is not None and quota.family not in families:
+                raise Located(f"quota {name} counts family {quota.family!r}, which no "
+                              f"offering of {self.id} has", "quotas", name, "family")
         return self
 
 

@@ -85,8 +85,9 @@ def pct(value: float) -> str:
 
 
 def num(value: float) -> str:
-    """A count or size: thousands separated, no decimals unless it is small."""
-    if abs(value - round(value)) < 1e-9:
+    """A count or size: thousands separated, no decimals unless it is small. Within a
+    millionth of a whole number it is that number (a solver's 96,799.99999 GB is 96,800)."""
+    if abs(value - round(value)) < 1e-6 * max(1.0, abs(value)):
         return f"{round(value):,}"
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2g}"
 

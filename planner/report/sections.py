@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.models.catalog import Provider
+from planner.domain import curves
+from planner.models.catalog import QUOTA_UNIT_WORDS, Provider
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.filters import hours_text, num
@@ -27,6 +28,53 @@ from planner.report.shell.data import (
 from planner.report.summary import gap_text
 
 
+@dataclass(frozen=True)
+class QuotaAsk:
+    """One of a provider's limits in vCPU, RAM, GPUs or IPv4, as the plan uses it."""
+
+    name: str
+    unit: str          # in words: "vCPU", "GB RAM", ...
+    scope: str
+    family: str | None
+    needed: float      # the most the plan's servers there take of it, at any hour
+    new_account: float
+    raise_to: float | None
+    raise_hours: float | None
+    cut_back: float | None
+
+    @property
+    def needs_raise(self) -> bool:
+        return self.needed > self.new_account + 1e-9
+
+    @property
+    def short(self) -> bool:
+        """Even the raise the catalog expects does not cover the plan (never true of a
+        verified plan: the raise is what the plan was fitted to)."""
+        return self.needs_raise and (self.raise_to is None or self.needed > self.raise_to + 1e-9)
+
+
+def quota_asks(provider: Provider, schedule_rows) -> list[QuotaAsk]:
+    """The unit quotas of `provider` that its rows in the plan take anything of."""
+    offerings = {o.id: o for o in provider.offerings}
+    out = []
+    for name, quota in sorted(provider.unit_quotas.items()):
+        taken = None
+        for r in schedule_rows:
+            units = curves.quota_units(offerings[r.offering], quota)
+            hours = [units * n for n in r.up_by_hour]
+            taken = hours if taken is None else [a + b for a, b in zip(taken, hours)]
+        needed = max(taken or [0.0])
+        if needed <= 0:
+            continue
+        out.append(QuotaAsk(
+            name=name, unit=QUOTA_UNIT_WORDS[quota.unit], scope=quota.scope, family=quota.family,
+            needed=needed, new_account=quota.new_account.value,
+            raise_to=quota.raise_to.value if quota.raise_to else None,
+            raise_hours=quota.raise_hours.value if quota.raise_hours else None,
+            cut_back=quota.cut_back.value if quota.cut_back else None))
+    return out
+
+
 @dataclass
 class ProviderView:
     provider: Provider
@@ -36,6 +84,7 @@ class ProviderView:
     first_hour: int
     ready_hour: int
     needs_raise: bool
+    quotas: list[QuotaAsk] = field(default_factory=list)
 
     @property
     def offerings(self) -> list:
@@ -80,7 +129,8 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
             provider=provider, rows=rows, steps=tool_steps(provider, rows),
             placed=placed, first_hour=min(r.first_hour for r in rows),
             ready_hour=max(r.ready_hour for r in rows),
-            needs_raise=placed > provider.quota_servers.value))
+            needs_raise=placed > provider.quota_servers.value,
+            quotas=quota_asks(provider, [s for s in plan.schedule if s.provider == pid])))
     return views
 
 
@@ -239,7 +289,9 @@ def summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dic
             for e in sorted((entries[i] for i in plan.providers_used if i in entries),
                             key=lambda e: (-e.onboarding_hours.value, e.id))],
         quota_raises=[f"{v.provider.id} (to {num(v.provider.quota_raise_servers.value)} servers)"
-                      for v in views if v.needs_raise and v.provider.quota_raise_servers],
+                      for v in views if v.needs_raise and v.provider.quota_raise_servers]
+        + [f"{v.provider.id} {q.name} (to {num(q.raise_to)} {q.unit})" for v in views
+           for q in v.quotas if q.needs_raise and q.raise_to is not None],
         causes=_cause_groups(plan), checkpoints=_checkpoints(plan), gap_text=gap_text(plan))
 
 

@@ -65,9 +65,14 @@ def first_hour_serving(shares: list[float]) -> int | None:
     return next((h for h, s in enumerate(shares) if s > 1e-9), None)
 
 
+# a share within this of the whole is the whole: the solver's feasibility tolerance (1e-7)
+# leaves 0.9999999 where 1 is meant; the shortfalls read it with the same tolerance
+FULL_TOL = 1e-6
+
+
 def first_hour_full(shares: list[float]) -> int | None:
     """First hour with the whole demand served."""
-    return next((h for h, s in enumerate(shares) if s >= 1 - 1e-9), None)
+    return next((h for h, s in enumerate(shares) if s >= 1 - FULL_TOL), None)
 
 
 class _Builder:

@@ -27,7 +27,9 @@ from planner.results.server_causes import (
     none_by_deadline,
     offering_cause,
     provider_cause,
+    quota_room,
     team_cause,
+    unit_quota_cause,
 )
 from planner.results.service_causes import service_causes, storage_causes
 from planner.results.solved import TOL, SolvedRows, first_hour, when
@@ -61,12 +63,13 @@ def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs:
                              f"first server {when(first_hour(curve, at_least=1))})")
             continue
         up_at_p = rows.used_provider.get(p, 0)
-        found = [c for c in (provider_cause(inst, p, up_at_p), offering_cause(inst, g, p, rows),
-                             data_cause(inst, g, p, rows)) if c]
+        found = [c for c in (provider_cause(inst, p, up_at_p), unit_quota_cause(inst, g, p, rows),
+                             offering_cause(inst, g, p, rows), data_cause(inst, g, p, rows))
+                 if c]
         # the data is named beside a quota or stock: it binds even once they are lifted
         causes += found[:1] + [c for c in found[1:] if c.code in DATA_CODES]
         if not found:
-            rooms.append((p, curve.values[D] - up_at_p))
+            rooms.append((p, min(curve.values[D] - up_at_p, quota_room(inst, g, p, rows)[0])))
     if not_ready:
         causes.append(Cause(code="onboarding", detail=f"not serving by hour {D}: "
                             + ", ".join(not_ready)))

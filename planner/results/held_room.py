@@ -12,6 +12,7 @@ from __future__ import annotations
 from planner.formulation.instance import Instance
 from planner.models.plan import Cause, Costs
 from planner.results.budget_causes import budgets_set, egress_price, over_budget, to_plan
+from planner.results.server_causes import quota_room
 from planner.results.solved import TOL, SolvedRows
 
 
@@ -64,9 +65,13 @@ def _kept_for_later(inst: Instance, g: str, p: str, free: float, rows: SolvedRow
     server of g started at the deadline would still hold one of their places then."""
     D, H = inst.deadline_hours, inst.horizon_hours
     curve, used = inst.provider_curves[p], rows.used_by_hour(p)
-    full = next((t for t in range(D + 1, H + 1) if used[t] >= curve.values[t] - TOL), None)
+    full = next((t for t in range(D + 1, H + 1) if used[t] >= curve.values[t] - TOL
+                 or quota_room(inst, g, p, rows, t)[0] < 1), None)
     if full is None:
         return None
+    quota = quota_room(inst, g, p, rows, full)
+    limit = (f"{curve.values[full]:g} servers, its {curve.binding[full].replace('_', ' ')}"
+             if quota[0] >= 1 else f"its quota {quota[1]}")
     later: dict[str, float] = {}
     for r in rows.rows_at.get(p, ()):
         later[r.group] = later.get(r.group, 0) + r.up_by_hour[full] - r.up_by_hour[D]
@@ -74,8 +79,7 @@ def _kept_for_later(inst: Instance, g: str, p: str, free: float, rows: SolvedRow
     listed = ", ".join(f"{h} +{-n:g} (tier {tier})" for tier, n, h in arrivals[:6])
     more = f" and {len(arrivals) - 6} more" if len(arrivals) > 6 else ""
     return (f"{p}: {free:g} free at hour {D} are kept for servers that start later: {p} is "
-            f"full from hour {full} ({curve.values[full]:g} servers, its "
-            f"{curve.binding[full].replace('_', ' ')}) with {listed}{more} ({g} is tier "
+            f"full from hour {full} ({limit}) with {listed}{more} ({g} is tier "
             f"{inst.groups[g].tier})")
 
 
@@ -149,7 +153,8 @@ def _footprint_holds(inst: Instance, g: str, p: str, free: float, rows: SolvedRo
     least = min(inst.inventory.policy.min_servers_per_provider, inst.groups[g].count)
     if least <= 1 or rows.placed.get((g, p), 0.0) > TOL:
         return None
-    room_at_h = inst.provider_curves[p].values[H] - rows.used_by_hour(p)[H]
+    room_at_h = min(inst.provider_curves[p].values[H] - rows.used_by_hour(p)[H],
+                    quota_room(inst, g, p, rows, H)[0])
     if room_at_h >= least - TOL:
         return None
     return (f"{p}: {free:g} free at hour {inst.deadline_hours}, but {g} may be placed there "

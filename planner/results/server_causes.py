@@ -4,9 +4,12 @@ data that must reach it first; and the cap on providers used. Each names its num
 
 from __future__ import annotations
 
-from planner.domain import labour
+import math
+
+from planner.domain import curves, labour
 from planner.domain.usage import all_used
 from planner.formulation.instance import Instance, misfit
+from planner.models.catalog import QUOTA_UNIT_WORDS
 from planner.models.plan import Cause
 from planner.results.solved import (
     GB_TOL,
@@ -64,6 +67,9 @@ def provider_cause(inst: Instance, p: str, used: float) -> Cause | None:
         return none_by_deadline(inst, p)
     if used < cap - TOL:
         return None
+    if code == "unit_quota":
+        return Cause(code="quota", provider=p, detail=f"{_servers_quota(inst, p)}, all used "
+                     f"by hour {D}")
     if code == "quota":
         kind, note = "new-account quota", ""
         if provider.quota_raise_hours is not None:
@@ -80,6 +86,65 @@ def provider_cause(inst: Instance, p: str, used: float) -> Cause | None:
         f"{cap:g} can be up by hour {D} and all are used"))
 
 
+def quota_room(inst: Instance, g: str, p: str, rows: SolvedRows, t: int | None = None
+               ) -> tuple[float, str | None, float, float]:
+    """Servers of g that p's limits in vCPU, RAM, GPUs or IPv4 still allow at hour t (the
+    deadline by default), on the model that fits g and takes least: with the tightest
+    quota's name, what the plan takes of it and what one more server of g needs; (inf,
+    None, 0, 0) when no quota counts every model that fits g."""
+    t = inst.deadline_hours if t is None else t
+    best = (float("inf"), None, 0.0, 0.0)
+    fits = rows.offerings.get((g, p), [])
+    for (q_p, name), curve in sorted(inst.quota_curves.items()):
+        units = inst.quota_units[(p, name)] if q_p == p else {}
+        if not fits or any(o not in units for o in fits):
+            continue  # a model that fits g and this quota does not count
+        taken = sum(units.get(r.offering, 0.0) * r.up_by_hour[t] for r in rows.rows_at.get(p, ()))
+        one_more = min(units[o] for o in fits)
+        room = max(0.0, (curve.values[t] - taken + TOL) // one_more)
+        if room < best[0]:
+            best = (room, name, taken, one_more)
+    return best
+
+
+def unit_quota_cause(inst: Instance, g: str, p: str, rows: SolvedRows) -> Cause | None:
+    """When a limit of p in vCPU, RAM, GPUs or IPv4 leaves no room at the deadline for one
+    more server of g on any model that fits it: the quota, its unit, what the plan takes
+    of it and what one more server would."""
+    room, name, taken, one_more = quota_room(inst, g, p, rows)
+    if name is None or room >= 1:
+        return None
+    D, quota = inst.deadline_hours, inst.providers[p].unit_quotas[name]
+    limit = inst.quota_curves[(p, name)].values[D]
+    return Cause(code="quota", provider=p, detail=(
+        f"{p}: quota {name} ({quota.scope}) allows {limit:g} {QUOTA_UNIT_WORDS[quota.unit]} "
+        f"by hour {D}{_raise_note(inst.providers[p], quota, D)}; the plan takes {taken:g}, "
+        f"one more server of {g} needs {one_more:g}"))
+
+
+def _servers_quota(inst: Instance, p: str) -> str:
+    """The unit quota that caps p's servers at the deadline (curves.provider_servers), in
+    words: its limit, the least a server takes of it, and so the servers it allows."""
+    D, provider = inst.deadline_hours, inst.providers[p]
+    elapsed = D - provider.onboarding_hours.value
+    name, quota, least = min(curves.servers_quotas(provider),
+                             key=lambda q: q[1].limit_at(elapsed) / q[2])
+    limit = quota.limit_at(elapsed)
+    return (f"{p}: quota {name} ({quota.scope}) allows {limit:g} "
+            f"{QUOTA_UNIT_WORDS[quota.unit]}{_raise_note(provider, quota, D)}, so at most "
+            f"{math.floor(limit / least + curves.EPS):g} servers, each taking at least "
+            f"{least:g}")
+
+
+def _raise_note(provider, quota, D: int) -> str:
+    if quota.raise_hours is None:
+        return " (new account; the catalog knows no raise)"
+    at = provider.onboarding_hours.value + quota.raise_hours.value
+    if at <= D:
+        return f" (raised at hour {at:g})"
+    return f" (new account; a raise to {quota.raise_to.value:g} comes at hour {at:g})"
+
+
 def none_by_deadline(inst: Instance, p: str) -> Cause:
     """Why provider p can run no server at the deadline, by the limit its curve names
     there: still onboarding, a quota of 0, or a creation rate that has made none yet."""
@@ -93,6 +158,8 @@ def none_by_deadline(inst: Instance, p: str) -> Cause:
                 if raised and raised.value else "; the catalog knows no raise")
         return Cause(code="quota", provider=p, detail=(
             f"{p}: its new-account quota is 0 servers{note}"))
+    if curve.binding[D] == "unit_quota":
+        return Cause(code="quota", provider=p, detail=f"{_servers_quota(inst, p)} by hour {D}")
     if curve.binding[D] == "provisioning_rate":
         return Cause(code="provisioning_rate", provider=p, detail=(
             f"{p}: creates {provider.provision_rate_per_hour.value:g} servers an hour after "

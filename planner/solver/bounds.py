@@ -12,7 +12,9 @@ and each term is bounded from its own relaxation:
 - servers: drop the dependencies, the spread policy, monotony and every coupling between
   groups except the total capacity. Group g alone serves at most
       x_g <= min(n_g, egress_gb(<=t) / d_g, sum_p y_gp),
-      y_gp = min(cap_p(t), sum_{c of g at p} ub(r[c,t]), ingress_p_gb(<=t) / d_g),
+      y_gp = min(cap_p(t), sum_{c of g at p} ub(r[c,t]), q_gp(t), ingress_p_gb(<=t) / d_g),
+  q_gp(t) the servers of g that p's unit quotas allow (limit over the least any of g's
+  models there takes),
   (d_g its data per server, the data terms only when d_g > 0; egress_gb(<=t) and
   ingress_p_gb(<=t) the GB the source can send and p receive in hours 1..t), and all groups
   together at most sum_p cap_p(t). Maximising sum_g w_g x_g under these bounds is a
@@ -68,6 +70,28 @@ class Pairs:
         groups = [inst.groups[g] for g, _ in self.pairs]
         self.count = np.array([g.count for g in groups], dtype=float)
         self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
+        self.quota_cap, self.least_units = _unit_quotas(inst, self.pairs)
+
+
+def _unit_quotas(inst, pairs: list) -> tuple[np.ndarray, dict]:
+    """For the unit quotas that count every model of a pair's candidates: the servers of
+    g at p they allow in each period (a row per period: floor(Q_q(t) / the least one of
+    g's models there takes); inf where none does), and by quota (p, name) the least each
+    pair at p takes of it (inf for the other pairs)."""
+    offerings: dict[tuple[str, str], list[str]] = {}
+    for c in inst.candidates:
+        offerings.setdefault((c.group, c.provider), []).append(c.offering)
+    caps = np.full((len(inst.grid), len(pairs)), np.inf)
+    least: dict[tuple[str, str], np.ndarray] = {}
+    for key, curve in sorted(inst.quota_curves.items()):
+        units, limit = inst.quota_units[key], np.array([curve.values[t] for t in inst.grid])
+        for j, (g, p) in enumerate(pairs):
+            if p != key[0] or any(o not in units for o in offerings[(g, p)]):
+                continue
+            a = min(units[o] for o in offerings[(g, p)])
+            least.setdefault(key, np.full(len(pairs), np.inf))[j] = a
+            caps[:, j] = np.minimum(caps[:, j], np.floor(limit / a + 1e-9))
+    return caps, least
 
 
 def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
@@ -78,7 +102,7 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
     upper = pairs.upper[k]
     present = upper > 0  # the pairs with a server variable in this period (each has ub >= 1)
     caps = np.array([inst.provider_curves[p].values[t] for p in pairs.providers])
-    y = np.minimum(caps[pairs.provider], upper)
+    y = np.minimum(np.minimum(caps[pairs.provider], upper), pairs.quota_cap[k])
     ingress = np.array([ingress_gb[p] for p in pairs.providers])[pairs.provider]
     has_data = pairs.data_gb > 0
     y[has_data] = np.minimum(y[has_data], ingress[has_data] * pairs.count[has_data]

@@ -10,13 +10,15 @@ the horizon H and X[g] = sum_p P[g,p], every plan of the model satisfies
 
     y[g,p] <= min(cap_p(t), u[g,p](t))      u: the sum of the pair's r upper bounds
     sum_p y[g,p] <= n_g,   sum_g y[g,p] <= cap_p(t)                   demand, capacity
+    sum_g a_q[g,p] y[g,p] <= Q_q(t)   for each unit quota q of p       vCPU, RAM, GPUs, IPv4
     sum_g d_g y[g,p] <= ingress_p_gb(<=t),   sum d_g y <= egress_gb(<=t)   data arrived
     n_h sum_p y[g,p] <= n_g sum_p y[h,p]   for h in depends_on(g)     dependencies
     y[g,p] <= P[g,p] <= min(cap_p(H), u[g,p](H))                      servers stay up
     sum_p P[g,p] <= n_g,   sum_g P[g,p] <= cap_p(H)
     P[g,p] <= share X[g]   for a spread group                         the spread policy
 
-(d_g GB of data per server; y <= P because capacity curves never fall, so a server
+(a_q[g,p] the least a server of g's models at p takes of q, over the pairs whose models
+q all counts; d_g GB of data per server; y <= P because capacity curves never fall, so a server
 variable at t has one at every later grid point and the stay-up rows chain them up to H;
 share = max_share_per_provider, and at most 1 - min_surviving_share when a loss must be
 survived: the k largest shares together stay under it, so each one does). It drops
@@ -133,6 +135,11 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
     by_group = _by(pairs.group, here)
     for g, members in by_group.items():  # demand
         lp.row([y_of[i] for i in members], [1.0] * len(members), -np.inf, groups[names[g]].count)
+    for (p, name), least in sorted(pairs.least_units.items()):  # unit quotas (vCPU, ...)
+        counted = [i for i in here.tolist() if np.isfinite(least[i])]
+        if counted:
+            lp.row([y_of[i] for i in counted], least[counted], -np.inf,
+                   inst.quota_curves[(p, name)].values[t])
     for j, members in _by(pairs.provider, here).items():  # capacity, data arrived
         lp.row([y_of[i] for i in members], [1.0] * len(members), -np.inf, cap_t[j])
         data = [i for i in members if per_server[i] > 0]

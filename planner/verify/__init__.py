@@ -49,6 +49,7 @@ from planner.verify.structure import (
     check_group_demand,
     check_offering_capacity,
     check_provider_capacity,
+    check_provider_quota,
     check_schedule,
     check_servers_stay_up,
     check_shape,
@@ -94,7 +95,8 @@ def verify(plan: Plan) -> list[Violation]:
     ctx = Context.of(plan)
     # a rule named like a constraint family (planner/formulation/families.py) checks it
     checks = (check_fit, check_excluded, check_schedule, check_servers_stay_up,
-              check_group_demand, check_provider_capacity, check_offering_capacity,
+              check_group_demand, check_provider_capacity, check_provider_quota,
+              check_offering_capacity,
               check_data_copy, check_data_before_service, check_target_ingress,
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,

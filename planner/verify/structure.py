@@ -149,6 +149,27 @@ def check_provider_capacity(ctx: Context) -> Iterator[Violation]:
         yield from breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
 
 
+def check_provider_quota(ctx: Context) -> Iterator[Violation]:
+    """Servers at a provider, over all its rows, take no more of each of its limits in
+    vCPU, RAM, GPUs or IPv4 than curves.provider_quota allows, in the unit enforced
+    (curves.quota_units per server of each row's offering)."""
+    for pid in dict.fromkeys(r.provider for r in ctx.plan.schedule):
+        provider = ctx.providers.get(pid)
+        if provider is None:
+            continue
+        rows = [r for r in ctx.plan.schedule if r.provider == pid]
+        for name, quota in sorted(provider.unit_quotas.items()):
+            taken = [0.0] * (ctx.H + 1)
+            for r in rows:
+                offering = ctx.offering(pid, r.offering)
+                units = curves.quota_units(offering, quota) if offering else 0.0
+                for t, n in enumerate(r.up_by_hour):
+                    taken[t] += units * n
+            limit = curves.provider_quota(provider, quota, ctx.H).values
+            yield from breach("provider_quota", f"{pid} quota {name} ({quota.unit})", taken,
+                              limit)
+
+
 def check_offering_capacity(ctx: Context) -> Iterator[Violation]:
     """Servers of one offering, over all groups, stay within curves.offering_servers
     (delivery time and stock) where that curve exists."""

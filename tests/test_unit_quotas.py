@@ -1,0 +1,139 @@
+"""Quotas in the units providers enforce (issue 20, item 1): a provider's limits in vCPU,
+GB of RAM, GPUs and public IPv4, on the account or per region, for all its offerings or one
+family, each with a new-account value and a raise. The model, the greedy baseline, the
+verifier, the causes of shortfalls and the runbook all count them in their own unit."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from planner import pipeline
+from planner.baseline.waves import PLACEMENTS, baseline
+from planner.domain import curves
+from planner.formulation.instance import prepare
+from planner.models import Catalog, Inventory
+from planner.report.render import render_runbook
+from planner.verify import verify
+from tests.builders import SRC, catalog_dict, inventory_dict
+
+# provider "a" (onboarding 2 h, 10 servers, a raise to 100 at hour 32) gets a regional
+# vCPU quota of 24 (a raise to 48 at hour 2 + 10) and a family quota on its 16-vCPU models
+VCPU = {"unit": "vcpu", "scope": "region", "new_account": 24, "raise_to": 48,
+        "raise_hours": 10, "cut_back": 0.25, **SRC}
+FAMILY = {"unit": "vcpu", "family": "big", "new_account": 16, **SRC}
+
+
+def _catalog(quotas=None, **provider_a) -> Catalog:
+    data = catalog_dict()
+    a = data["providers"][1]
+    a["quotas"] = quotas if quotas is not None else {"regional-vcpu": VCPU}
+    a["quota_command"] = "acloud limits show --region <region>"
+    a.update(provider_a)
+    return Catalog.model_validate(data)
+
+
+def _inventory(**kw) -> Inventory:
+    return Inventory.model_validate(inventory_dict(horizon=48, survive=0, max_share=1.0, **kw))
+
+
+def _taken(plan, pid: str, quota) -> list[float]:
+    provider = next(p for p in plan.catalog.providers if p.id == pid)
+    offerings = {o.id: o for o in provider.offerings}
+    out = [0.0] * (plan.horizon_hours + 1)
+    for row in plan.schedule:
+        if row.provider == pid:
+            units = curves.quota_units(offerings[row.offering], quota)
+            out = [a + units * n for a, n in zip(out, row.up_by_hour)]
+    return out
+
+
+def test_units_and_the_limit_by_hour():
+    catalog = _catalog({"regional-vcpu": VCPU, "big-vcpu": FAMILY, "ips": {
+        "unit": "ipv4", "new_account": 5, **SRC}},
+        offerings=[{"id": "s", "vcpu": 4, "ram_gb": 8, "disk_gb": 80, "price_per_month": 10},
+                   {"id": "l", "vcpu": 16, "ram_gb": 64, "disk_gb": 320,
+                    "price_per_month": 40, "family": "big", "ipv4": 2}])
+    a = catalog.provider("a")
+    quotas = a.unit_quotas
+    s, big = a.offerings
+    assert curves.quota_units(s, quotas["regional-vcpu"]) == 4
+    assert curves.quota_units(s, quotas["big-vcpu"]) == 0  # another family
+    assert curves.quota_units(big, quotas["big-vcpu"]) == 16
+    assert (curves.quota_units(s, quotas["ips"]), curves.quota_units(big, quotas["ips"])) == (1, 2)
+    limit = curves.provider_quota(a, quotas["regional-vcpu"], 20).values
+    assert limit[:3] == (0, 0, 0) and limit[3] == 24 and limit[11] == 24 and limit[12] == 48
+    # alone, "l" is held to 1 server by the 16-vCPU family quota, "s" to 5 by the addresses
+    assert curves.quota_servers(a, big, 20)[12] == 1
+    assert curves.quota_servers(a, s, 20)[12] == 5
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({**VCPU, "raise_to": 12}, "below new_account"),
+    ({**VCPU, "cut_back": 1.5}, "between 0 and 1"),
+    ({"unit": "vcpu", "new_account": 8, "raise_to": 16, **SRC}, "go together"),
+    ({**FAMILY, "family": "nothing"}, "no offering"),
+    ({**VCPU, "unit": "furlongs"}, "unit"),
+])
+def test_a_wrong_quota_is_refused(bad, words):
+    with pytest.raises(ValidationError, match=words):
+        _catalog({"q": bad})
+
+
+def test_the_plan_never_takes_more_than_a_quota_allows_and_the_verifier_says_so():
+    plan = pipeline.plan(_inventory(), _catalog()).plan
+    quota = plan.catalog.provider("a").unit_quotas["regional-vcpu"]
+    taken = _taken(plan, "a", quota)
+    limit = curves.provider_quota(plan.catalog.provider("a"), quota, plan.horizon_hours).values
+    assert max(taken) == 48  # the quota binds: 48 vCPU after the raise, 24 before it
+    assert all(x <= cap + 1e-9 for x, cap in zip(taken, limit))
+    assert verify(plan) == []
+    # one more server at "a" from hour 5 is within its server quota, not its vCPU quota
+    row = next(i for i, r in enumerate(plan.schedule) if r.provider == "a")
+    edited = plan.schedule[row].model_copy(update={"up_by_hour": [
+        n + (1 if t >= 5 else 0) for t, n in enumerate(plan.schedule[row].up_by_hour)]})
+    tampered = plan.model_copy(update={"schedule": [
+        edited if i == row else r for i, r in enumerate(plan.schedule)]})
+    assert "provider_quota" in {v.constraint for v in verify(tampered)}
+
+
+def test_without_the_quota_the_same_plan_takes_more_vcpu():
+    """The test above can fail: without the vCPU quota the plan goes past it."""
+    plan = pipeline.plan(_inventory(), _catalog({})).plan
+    assert max(_taken(plan, "a", _catalog().provider("a").unit_quotas["regional-vcpu"])) > 48
+
+
+def test_the_greedy_baseline_keeps_within_the_quota():
+    inventory, catalog = _inventory(), _catalog()
+    inst = prepare(inventory, catalog)
+    quota = catalog.provider("a").unit_quotas["regional-vcpu"]
+    offerings = {o.id: o for o in catalog.provider("a").offerings}
+    limit = curves.provider_quota(catalog.provider("a"), quota, inst.horizon_hours).values
+    for placement in PLACEMENTS:
+        greedy = baseline(inventory, catalog, inst, placement=placement)
+        taken = [0.0] * (inst.horizon_hours + 1)
+        for row in greedy.servers:
+            if row.provider == "a":
+                units = curves.quota_units(offerings[row.offering], quota)
+                taken = [x + units * n for x, n in zip(taken, row.up_by_hour)]
+        assert all(x <= cap + 1e-9 for x, cap in zip(taken, limit)), placement
+
+
+def test_a_shortfall_names_the_quota_in_its_unit():
+    # only "a" can take web before hour 8 (b onboards at 6), and a's vCPU quota is tiny
+    plan = pipeline.plan(_inventory(deadline=8, web=30),
+                         _catalog({"regional-vcpu": {**VCPU, "new_account": 8,
+                                                     "raise_to": 8, "raise_hours": 100}})).plan
+    details = [c.detail for s in plan.shortfalls for c in s.causes if c.provider == "a"]
+    assert any("quota regional-vcpu (region) allows 8 vCPU by hour 8" in d for d in details), \
+        details
+    assert verify(plan) == []
+
+
+def test_the_runbook_asks_for_the_raise_in_the_unit_and_shows_the_check_command():
+    plan = pipeline.plan(_inventory(), _catalog()).plan
+    text = render_runbook(plan)
+    assert "**Quota `regional-vcpu`** (vCPU, per region). Ask for a raise to 48 vCPU" in text
+    assert "the new account has 24" in text and "about 25% of the time" in text
+    assert "acloud limits show --region <region>" in text
+    assert "a regional-vcpu (to 48 vCPU)" in text  # the summary's list of raises
