@@ -114,7 +114,7 @@ def test_terraform_state_counted_module_asg_and_rds_plan_and_verify(tmp_path, ca
     assert groups["web"].disk_gb == 50 and groups["web"].disk_known
     rds = groups["rds-postgres"]
     assert (rds.data_gb, rds.disk_gb, rds.data_known) == (500, 1000, True)
-    assert groups["redis"].arch == "arm64"
+    assert groups["redis"].arch == "any"  # ElastiCache on cache.r6g: a managed engine
     assert result.zones == {"example.com": 3} and result.buckets == ["s3://example-media"]
     assert [w for w, _ in result.skipped] == [
         f"{FIX / 'terraform-state.json'}: aws_instance.legacy"]
@@ -129,6 +129,38 @@ def test_terraform_state_counted_module_asg_and_rds_plan_and_verify(tmp_path, ca
     assert inventory.services.dns.records_per_zone == 3
     assert inventory.services.object_storage.stored_tb == 1  # placeholder, marked
     plans_and_verifies(inventory, catalog)
+
+
+def _resource(rtype: str, name: str, values: dict) -> dict:
+    return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws", "values": values}
+
+
+def test_managed_engines_on_graviton_run_anywhere_and_get_a_placement(tmp_path, catalog):
+    """Issue 20: RDS Postgres on db.r6g and ElastiCache Redis on cache.r6g are open software
+    run by AWS; their replacements run on either architecture (arch any) and find a place
+    in the shipped catalog. An EC2 server on Graviton keeps arm64: its image is arm64."""
+    state = {"format_version": "1.0", "values": {"root_module": {"resources": [
+        _resource("aws_db_instance", "main", {
+            "identifier": "main-db", "engine": "postgres", "instance_class": "db.r6g.large",
+            "allocated_storage": 100, "arn": "arn:aws:rds:us-east-1:1:db:main-db"}),
+        _resource("aws_elasticache_replication_group", "sessions", {
+            "replication_group_id": "sessions", "engine": "redis", "num_cache_clusters": 2,
+            "node_type": "cache.r6g.large", "arn": "arn:aws:elasticache:us-east-1:1:rg:s"}),
+        _resource("aws_instance", "api", {
+            "instance_type": "m6g.large", "instance_state": "running", "id": "i-0000000001",
+            "tags": {"Name": "api-1"}, "root_block_device": [{"volume_size": 20}]})]}}}
+    result = import_files([write_json(tmp_path / "state.json", state)])
+    groups = {g.name: g for g in result.groups}
+    assert groups["rds-postgres"].arch == "any" and groups["redis"].arch == "any"
+    assert groups["api"].arch == "arm64"
+    out = tmp_path / "graviton.yaml"
+    out.write_text(render(result, "graviton"))
+    text = out.read_text()
+    assert "a managed engine on arm64 (r6g.large)" in text and "mixes" not in text
+    plan = plans_and_verifies(loader.load_inventory(out), catalog)
+    placed = {r.group for r in plan.schedule if r.up_by_hour[-1] > 0}
+    assert {"rds-postgres", "redis", "api"} <= placed
 
 
 # --- formats and detection -------------------------------------------------------------------

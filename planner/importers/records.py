@@ -68,8 +68,12 @@ class Collector:
         self.skipped.append((what, why))
 
     def server(self, name: str, role: tuple[str, str], type_name: str, origin: str,
-               count: int = 1, arch_hint: str | None = None, **extra: Any) -> Server | None:
-        """Add `count` servers of an instance type; an unknown type is recorded, not added."""
+               count: int = 1, arch_hint: str | None = None, managed: bool = False,
+               **extra: Any) -> Server | None:
+        """Add `count` servers of an instance type; an unknown type is recorded, not added.
+        A `managed` engine (RDS, ElastiCache, OpenSearch, MQ, MSK, Azure Database, Cloud
+        SQL) is replaced by servers running the same open software, which runs on either
+        architecture: its arch is `any`, whatever the node type (a Graviton db.r6g too)."""
         spec = self.types.lookup(type_name)
         if spec is None:
             self.unknown.setdefault(type_name, []).append(f"{origin} ({count})" if count > 1
@@ -78,9 +82,14 @@ class Collector:
         arch = spec.arch
         if arch_hint in ("arm64", "x86_64") and arch_hint != arch:
             arch = arch_hint
-        return self.add(Server(name=name, role=role[0], role_from=role[1], type=spec.type,
-                               vcpu=spec.vcpu, ram_gb=spec.ram_gb, arch=arch, gpu=spec.gpu,
-                               count=count, origin=origin, spec=spec, **extra))
+        server = self.add(Server(name=name, role=role[0], role_from=role[1], type=spec.type,
+                                 vcpu=spec.vcpu, ram_gb=spec.ram_gb,
+                                 arch="any" if managed else arch, gpu=spec.gpu,
+                                 count=count, origin=origin, spec=spec, **extra))
+        if managed and arch != "x86_64":
+            server.notes.append(f"a managed engine on {arch} ({spec.type}): its software runs "
+                                "on either architecture, so arch any")
+        return server
 
     def add(self, server: Server) -> Server:
         server.file = self.file

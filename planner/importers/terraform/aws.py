@@ -111,7 +111,8 @@ def _managed(r: Res, col: Collector, key: str, n: int, role: str, kind: str, wha
     tags = tags_of(r)
     server = col.server(r.address, role_of(tags, None, role, "the service and engine"), itype,
                         f"{r.address} ({what})",
-                        count=n, kind=kind, ident=text(r.values.get("arn")), tags=tags)
+                        count=n, kind=kind, ident=text(r.values.get("arn")), tags=tags,
+                        managed=True)
     if server is not None and data_gb is not None:
         server.data_gb, server.data_known = data_gb, True
     if server is not None and disk_gb is not None:
@@ -178,7 +179,8 @@ def aws_msk_cluster(r: Res, col: Collector, index: Index) -> None:
     if itype is None or n == 0:
         return
     server = col.server(r.address, ("kafka", "MSK cluster"), itype,
-                        f"{r.address} (MSK Kafka, {n} brokers)", count=n, kind="queue")
+                        f"{r.address} (MSK Kafka, {n} brokers)", count=n, kind="queue",
+                        managed=True)
     if server is not None and disk:
         server.disk_gb, server.disk_known = disk, True
 
@@ -190,7 +192,8 @@ def aws_opensearch_domain(r: Res, col: Collector, index: Index) -> None:
     itype = type_of(r, col, "instance_type", config, "cluster_config[0].")
     if itype is not None:
         server = col.server(r.address, ("search", "OpenSearch domain"), itype,
-                            f"{r.address} (OpenSearch, {n} data nodes)", count=n, kind="search")
+                            f"{r.address} (OpenSearch, {n} data nodes)", count=n, kind="search",
+                            managed=True)
         if server is not None and volume:
             server.disk_gb, server.disk_known = volume, True
             server.data_gb, server.data_known = volume * n, True

@@ -71,7 +71,7 @@ def azure_flexible(r: Res, col: Collector, index: Index) -> None:
                         role_of(tags_of(r), None, f"azure-{engine}", "the service"), sku,
                         f"{r.address} (Azure Database for {engine} flexible server, "
                         f"{data:g} GB storage copied as data)", kind="database",
-                        ident=text(r.values.get("id")))
+                        ident=text(r.values.get("id")), managed=True)
     if server is not None and data:
         server.data_gb = server.disk_gb = data
         server.data_known = server.disk_known = True
@@ -124,7 +124,7 @@ def google_sql(r: Res, col: Collector, index: Index) -> None:
     server = col.server(text(r.values.get("name")) or r.address,
                         (f"cloudsql-{engine}", "Cloud SQL engine"), tier,
                         f"{r.address} (Cloud SQL {version}, {data:g} GB disk copied as data)",
-                        kind="database")
+                        kind="database", managed=True)
     if server is not None and data:
         server.data_gb = server.disk_gb = data
         server.data_known = server.disk_known = True
