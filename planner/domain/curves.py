@@ -40,15 +40,14 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
 
     cap(t) = 0 while t <= onboarding; else min(floor(rate * (t - onboarding)), quota(t),
     unit(t)), where quota(t) is the raised quota once t >= onboarding + raise lead time and
-    unit(t) the most servers the unit quotas that count every offering allow (the limit over
-    the least any server takes of it: 10 public addresses are at most 10 servers). unit(t)
-    follows from the quota rows; stated in the curve, it keeps a provider that limits vCPU
-    or addresses rather than servers (Azure: 25,000 VMs) from entering every row that
-    scales by its curve as a bound of thousands (the 2021 case: 25 s, 3 s with it).
+    unit(t) the most servers the unit quotas allow (quota_cover: 10 public addresses are at
+    most 10 servers). unit(t) follows from the quota rows; stated in the curve, it keeps a
+    provider that limits vCPU or addresses rather than servers (Azure: 25,000 VMs) from
+    entering every row that scales by its curve as a bound of thousands (the 2021 case:
+    25 s, 3 s with it).
     """
     onboard = provider.onboarding_hours.value
     rate = provider.provision_rate_per_hour.value
-    spread = [(q, least) for _, q, least in servers_quotas(provider)]
     values, binding = [], []
     for t in range(horizon_hours + 1):
         elapsed = t - onboard
@@ -60,8 +59,8 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
         quota = provider.quota_servers.value
         if provider.quota_raise_hours is not None and elapsed >= provider.quota_raise_hours.value:
             quota = max(quota, provider.quota_raise_servers.value)
-        unit = min((math.floor(q.limit_at(elapsed) / least + EPS) for q, least in spread),
-                   default=math.inf)
+        cover = quota_cover(provider, elapsed)
+        unit = math.inf if cover is None else sum(n for *_, n in cover)
         cap = min(created, quota, unit)
         values.append(float(cap))
         binding.append("provisioning_rate" if created == cap and created < quota
@@ -69,11 +68,35 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
     return Curve(tuple(values), tuple(binding))
 
 
-def servers_quotas(provider: Provider) -> list[tuple[str, Quota, float]]:
-    """The unit quotas that count every server of the provider, with the least one server
-    takes of each: (name, quota, least units)."""
-    return [(name, q, least) for name, q in sorted(provider.unit_quotas.items())
-            if (least := min(quota_units(o, q) for o in provider.offerings)) > 0]
+def quota_cover(provider: Provider, elapsed: float
+                ) -> list[tuple[str, Quota, float, int]] | None:
+    """The unit quotas that bound how many servers the provider can run `elapsed` hours
+    after onboarding: for each offering, the quota counting it that allows the fewest
+    servers (its limit over the least any server it counts takes), each chosen quota once,
+    as (name, quota, least units, servers). Each offering's servers are counted in its own
+    chosen quota, so all together are at most the sum. None when some offering is counted
+    by no quota (then only the server quota bounds them)."""
+    options: dict[str, tuple[str, Quota, float, int]] = {}
+    for name, q in sorted(provider.unit_quotas.items()):
+        counted = [u for o in provider.offerings if (u := quota_units(o, q)) > 0]
+        if counted:
+            least = min(counted)
+            options[name] = (name, q, least, math.floor(q.limit_at(elapsed) / least + EPS))
+    chosen: dict[str, tuple[str, Quota, float, int]] = {}
+    for o in provider.offerings:
+        mine = [options[n] for n, q in sorted(provider.unit_quotas.items())
+                if n in options and quota_units(o, q) > 0]
+        if not mine:
+            return None
+        best = min(mine, key=lambda c: (c[3], c[0]))
+        chosen[best[0]] = best
+    # one quota that counts every offering may bound them all better than the sum
+    whole = [c for n, c in options.items()
+             if all(quota_units(o, provider.unit_quotas[n]) > 0 for o in provider.offerings)]
+    single = min(whole, key=lambda c: (c[3], c[0]), default=None)
+    if single is not None and single[3] <= sum(c[3] for c in chosen.values()):
+        return [single]
+    return [chosen[n] for n in sorted(chosen)]
 
 
 def quota_units(offering: Offering, quota: Quota) -> float:

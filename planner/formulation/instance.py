@@ -126,12 +126,20 @@ def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str 
     if group.arch != "any" and offering.arch != group.arch:
         return f"arch {offering.arch}"
     gpus = offering.gpu_count.value if offering.gpu_count else 0
+    if gpus and not group.gpu_count:
+        return "a GPU server, for groups that need GPUs"  # scarce, quota'd, dear
     for name, have, need in (("vCPU", offering.vcpu.value, group.vcpu),
                              ("GB RAM", offering.ram_gb.value, group.ram_gb),
                              ("GB disk", offering.disk_gb.value, group.disk_gb),
                              ("GPU", gpus, group.gpu_count)):
         if have < need:
             return f"{have:g} {name} < {need:g}"
+    if group.gpu_count and group.gpu_min_vram_gb:
+        vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else None
+        if vram is None:
+            return "GPU memory not stated"
+        if vram < group.gpu_min_vram_gb:
+            return f"{vram:g} GB per GPU < {group.gpu_min_vram_gb:g}"
     return None
 
 

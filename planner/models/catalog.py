@@ -59,6 +59,8 @@ class Offering(ProvenanceDefaults):
                                "family of this model, where a quota counts a family alone "
                                "(Azure's per-family vCPU quotas).")
     gpu_count: Fact | None = None
+    gpu_model: Printable | None = None
+    gpu_vram_gb: Fact | None = Field(None, description="Memory of each GPU, in GB.")
     ipv4: Fact | None = Field(None, description="Public IPv4 addresses one server takes; "
                               "absent: 1, what a create command gives by default.")
     price_per_hour: Fact | None = None
@@ -74,11 +76,12 @@ class Offering(ProvenanceDefaults):
     def _provenance(cls, data):
         return inherit_provenance(data, (
             "vcpu", "ram_gb", "disk_gb", "gpu_count", "price_per_hour", "price_per_month",
-            "setup_fee", "delivery_hours", "stock", "ipv4"))
+            "setup_fee", "delivery_hours", "stock", "ipv4", "gpu_vram_gb"))
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("family", "ipv4"))
+        return without_unset(handler(self), info, ("family", "ipv4", "gpu_model",
+                                                   "gpu_vram_gb"))
 
     @model_validator(mode="after")
     def _sizes(self):

@@ -31,6 +31,9 @@ class WorkloadGroup(StrictModel):
     disk_gb: float = Field(0, ge=0, le=10_000_000)
     arch: GroupArch = "x86_64"
     gpu_count: int = Field(0, ge=0, le=64)
+    gpu_min_vram_gb: float | None = Field(None, gt=0, le=4096, description="Memory each "
+                                          "GPU needs, in GB (what the model must fit), "
+                                          "rather than a GPU model's name; absent: any GPU.")
     data_gb: float = Field(0, ge=0, le=1e9, description="Data to copy for the whole group, "
                            "split evenly over its servers; a server serves once its share "
                            "has arrived.")
@@ -48,7 +51,7 @@ class WorkloadGroup(StrictModel):
 
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("bootstrap_hours",))
+        return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb"))
 
 
 class SmsDemand(StrictModel):

@@ -4,8 +4,6 @@ data that must reach it first; and the cap on providers used. Each names its num
 
 from __future__ import annotations
 
-import math
-
 from planner.domain import curves, labour
 from planner.domain.usage import all_used
 from planner.formulation.instance import Instance, misfit
@@ -123,17 +121,18 @@ def unit_quota_cause(inst: Instance, g: str, p: str, rows: SolvedRows) -> Cause 
 
 
 def _servers_quota(inst: Instance, p: str) -> str:
-    """The unit quota that caps p's servers at the deadline (curves.provider_servers), in
-    words: its limit, the least a server takes of it, and so the servers it allows."""
+    """The unit quotas that cap p's servers at the deadline (curves.quota_cover), in words:
+    each limit, the least a server takes of it, and so the servers they allow."""
     D, provider = inst.deadline_hours, inst.providers[p]
     elapsed = D - provider.onboarding_hours.value
-    name, quota, least = min(curves.servers_quotas(provider),
-                             key=lambda q: q[1].limit_at(elapsed) / q[2])
-    limit = quota.limit_at(elapsed)
-    return (f"{p}: quota {name} ({quota.scope}) allows {limit:g} "
-            f"{QUOTA_UNIT_WORDS[quota.unit]}{_raise_note(provider, quota, D)}, so at most "
-            f"{math.floor(limit / least + curves.EPS):g} servers, each taking at least "
-            f"{least:g}")
+    cover = curves.quota_cover(provider, elapsed) or []
+    # a quota that allows none adds nothing to the bound (Oracle's GPUs beside its cores)
+    cover = [c for c in cover if c[3] > 0] or cover
+    parts = [f"quota {name} ({quota.scope}) allows {quota.limit_at(elapsed):g} "
+             f"{QUOTA_UNIT_WORDS[quota.unit]}{_raise_note(provider, quota, D)}, so "
+             f"{servers:g} servers of at least {least:g} {QUOTA_UNIT_WORDS[quota.unit]}"
+             for name, quota, least, servers in cover]
+    return f"{p}: {'; '.join(parts)}"
 
 
 def _raise_note(provider, quota, D: int) -> str:

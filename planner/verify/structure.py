@@ -52,8 +52,9 @@ def check_shape(plan: Plan) -> Iterator[Violation]:
 
 def check_fit(ctx: Context) -> Iterator[Violation]:
     """A schedule row names a known group and a known offering of a catalog provider that
-    fits it: vcpu, ram_gb, disk_gb and gpu_count at least the group's, the same arch (unless
-    the group takes any), and a provider jurisdiction the group allows."""
+    fits it: vcpu, ram_gb, disk_gb and gpu_count at least the group's, GPU memory at least
+    its gpu_min_vram_gb, the same arch (unless the group takes any), and a provider
+    jurisdiction the group allows."""
     for row in ctx.plan.schedule:
         where = f"{row.group} on {row.provider}/{row.offering}"
         group = ctx.groups.get(row.group)
@@ -73,6 +74,10 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
                 yield violated("fit", f"{where}: {name} {num(have)} < {num(need)}")
         if group.arch != "any" and offering.arch != group.arch:
             yield violated("fit", f"{where}: arch {offering.arch} != {group.arch}")
+        vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else 0.0
+        if group.gpu_count and group.gpu_min_vram_gb and vram < group.gpu_min_vram_gb:
+            yield violated("fit", f"{where}: gpu_vram_gb {num(vram)} < "
+                           f"{num(group.gpu_min_vram_gb)}")
         jurisdiction = ctx.providers[row.provider].jurisdiction
         if group.jurisdictions is not None and jurisdiction not in group.jurisdictions:
             yield violated("fit", f"{where}: jurisdiction {jurisdiction} not in "
