@@ -253,7 +253,7 @@ def test_dns_email_and_sms_sections_carry_records_and_lead_times(rendered):
     dns = text.split("\n## DNS\n", 1)[1].split("\n## ", 1)[0]
     assert "TTL of 172,800 s" in dns and "48-hour wait" in dns
     assert "dig @\"$OLD_NS\" parler.com AXFR > parler.com.zone" in dns
-    assert "import the zone file in <https://bunny.net/dns/>" in dns and "hour 49" in dns
+    assert "dns_records/import" in dns and "hour 49" in dns
     email = text.split("\n## Email\n", 1)[1].split("\n## ", 1)[0]
     assert 'parler.com.  TXT  "v=spf1 include:mailgun.org' in email
     assert '_dmarc.parler.com.  TXT  "v=DMARC1; p=none; rua=mailto:dmarc@parler.com"' in email

@@ -5,6 +5,9 @@ verifier, the causes of shortfalls and the runbook all count them in their own u
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -137,3 +140,53 @@ def test_the_runbook_asks_for_the_raise_in_the_unit_and_shows_the_check_command(
     assert "the new account has 24" in text and "about 25% of the time" in text
     assert "acloud limits show --region <region>" in text
     assert "a regional-vcpu (to 48 vCPU)" in text  # the summary's list of raises
+
+
+def _within_every_quota(plan) -> list[str]:
+    """Each provider's unit quotas against what the plan's servers take, hour by hour, read
+    from the plan and its catalog alone (not through the verifier)."""
+    broken, checked = [], 0
+    for provider in plan.catalog.providers:
+        for name, quota in provider.unit_quotas.items():
+            taken = _taken(plan, provider.id, quota)
+            limit = curves.provider_quota(provider, quota, plan.horizon_hours).values
+            checked += any(taken)
+            broken += [f"{provider.id} {name} hour {t}: {x:g} > {cap:g}"
+                       for t, (x, cap) in enumerate(zip(taken, limit)) if x > cap + 1e-9]
+    assert checked, "no quota counts a server of this plan: the check would be empty"
+    return broken
+
+
+def test_no_shipped_catalog_plan_exceeds_a_unit_quota():
+    """The 2021 case and an imported inventory (130 EC2 instances), with the shipped
+    catalog: no provider's vCPU, RAM, GPU or address limit is passed at any hour."""
+    from planner.inputs import loader
+    from tests.test_import import FIX, run
+
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    parler = pipeline.plan(loader.load_inventory("inventories/parler-2021.yaml"), catalog).plan
+    assert _within_every_quota(parler) == []
+    assert verify(parler) == []
+    out = Path(tempfile.mkdtemp()) / "imported.yaml"
+    assert run(FIX / "describe-instances.json", "-o", out).exit_code == 0
+    imported = pipeline.plan(loader.load_inventory(out), catalog).plan
+    assert _within_every_quota(imported) == []
+    assert verify(imported) == []
+
+
+def test_ipv4_billed_apart_is_a_cost_line_traced_to_the_catalog():
+    catalog = _catalog(ipv4_price_per_month={"value": 2.0, **SRC})
+    plan = pipeline.plan(_inventory(), catalog).plan
+    servers_at_a = sum(r.up_by_hour[plan.horizon_hours] for r in plan.schedule
+                       if r.provider == "a")
+    assert servers_at_a > 0
+    eur = catalog.usd_per("EUR") / catalog.usd_per(plan.inventory.currency)
+    assert plan.costs.monthly["ipv4"] == pytest.approx(servers_at_a * 2.0 * eur)
+    assert verify(plan) == []
+    text = render_runbook(plan)
+    assert "| Monthly: ipv4 |" in text
+    assert f"- a: {servers_at_a:g} addresses x 2 EUR a month (test fixture, 2026-01)" in text
+    tampered = plan.model_copy(update={"costs": plan.costs.model_copy(update={
+        "monthly": {**plan.costs.monthly, "ipv4": 0.0}})})
+    assert "costs" in {v.constraint for v in verify(tampered)}
+    assert "ipv4" not in pipeline.plan(_inventory(), _catalog()).plan.costs.monthly

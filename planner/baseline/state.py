@@ -159,9 +159,12 @@ def egress_price_of(inst: Instance) -> float:
 
 
 def unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
-    """(one-time, monthly) of one server of candidate c, without its data."""
-    o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-    return to_money(inst, o.setup_fee, cur), to_money(inst, o.price_per_month, cur)
+    """(one-time, monthly) of one server of candidate c, without its data; the monthly
+    with its public IPv4 addresses where they are billed apart."""
+    provider = inst.providers[c.provider]
+    o, cur = inst.offering(c.provider, c.offering), provider.currency
+    return to_money(inst, o.setup_fee, cur), to_money(inst, o.price_per_month, cur) + \
+        inst.to_plan_currency(provider.ipv4_monthly(o), cur)
 
 
 def within_budget(state: State, n: int, one_time_each: float, monthly_each: float) -> int:

@@ -21,8 +21,9 @@ def _price(inst: Instance, fact, currency: str) -> float:
 
 def costs(model: Model) -> None:
     """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
-    their monthly price, services' fixed fees and per-unit prices at the share carried at H,
-    and the policy's overhead per provider or vendor used (when it counts them)."""
+    their monthly price and their public IPv4 addresses where billed apart, services'
+    fixed fees and per-unit prices at the share carried at H, and the policy's overhead
+    per provider or vendor used (when it counts them)."""
     inst = model.instance
     H, last = inst.horizon_hours, inst.grid[-1]
     one_time, monthly = [], []
@@ -31,6 +32,9 @@ def costs(model: Model) -> None:
             o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
             one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
             monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
+            ipv4 = inst.providers[c.provider].ipv4_monthly(o)
+            if ipv4:
+                monthly.append(inst.to_plan_currency(ipv4, cur) * model.r[(ci, last)])
     source = inst.catalog.provider(inst.inventory.source.provider)
     egress_price = _price(inst, source.egress_price_per_gb, source.currency) if source else 0.0
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]

@@ -132,7 +132,7 @@ class CatalogEntry(ProvenanceDefaults):
 
 
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
-                      "quota_command")
+                      "quota_command", "ipv4_price_per_month")
 
 
 class Quota(ProvenanceDefaults):
@@ -203,6 +203,11 @@ class Provider(CatalogEntry):
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
     egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
+    ipv4_price_per_month: Fact | None = Field(None, description="Price of one public IPv4 "
+                                              "address a month where it is billed apart "
+                                              "from the server (each server takes its "
+                                              "offering's `ipv4`, 1 by default); absent: "
+                                              "included in the server's price.")
     provisioning: Provisioning | None = Field(None, description="How its servers are made: "
                                               "api (a batch from its CLI), console (one by "
                                               "one in its web console) or manual (console "
@@ -219,6 +224,13 @@ class Provider(CatalogEntry):
     def unit_quotas(self) -> dict[str, Quota]:
         return self.quotas or {}
 
+    def ipv4_monthly(self, offering: Offering) -> float:
+        """What one server of `offering` pays a month for its public IPv4 addresses, in
+        this provider's currency (0 where they come with the server)."""
+        if self.ipv4_price_per_month is None:
+            return 0.0
+        return self.ipv4_price_per_month.value * (offering.ipv4.value if offering.ipv4 else 1.0)
+
     @property
     def provisioning_mode(self) -> str:
         return self.provisioning or ("api" if self.cli else "console")
@@ -229,7 +241,7 @@ class Provider(CatalogEntry):
         return inherit_provenance(data, (
             "onboarding_hours", "quota_servers", "quota_raise_servers", "quota_raise_hours",
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
-            "setup_effort_hours"),
+            "setup_effort_hours", "ipv4_price_per_month"),
             child_lists=("offerings", "quotas"))
 
     @model_validator(mode="after")

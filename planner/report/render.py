@@ -130,8 +130,25 @@ def context(plan: Plan) -> dict:
         **summary_context(plan, views, entries),
         **copy_context(plan, copy_views(plan, names), source, vendors),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan),
+        **work_context(plan), ipv4_lines=ipv4_lines(views),
     )
+
+
+def ipv4_lines(views) -> list[str]:
+    """Where the cost table's IPv4 line comes from: per provider that bills addresses
+    apart, the addresses its servers take, the catalog's price and that price's source."""
+    out = []
+    for v in views:
+        fact = v.provider.ipv4_price_per_month
+        if fact is None:
+            continue
+        offerings = {o.id: o for o in v.provider.offerings}
+        addresses = sum(r.count * (offerings[r.offering.id].ipv4.value
+                                   if offerings[r.offering.id].ipv4 else 1) for r in v.rows)
+        out.append(f"{v.provider.id}: {num(addresses)} addresses x {fact.value:g} "
+                   f"{v.provider.currency} a month ({fact.source or 'no source'}, "
+                   f"{fact.as_of or 'undated'}{', estimate' if fact.estimate else ''})")
+    return out
 
 
 def work_context(plan: Plan) -> dict:

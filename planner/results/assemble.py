@@ -148,11 +148,15 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     def fee(fact, currency):
         return money(fact.value, currency) if fact is not None else 0.0
 
-    setup = monthly_servers = 0.0
+    setup = monthly_servers = ipv4 = 0.0
+    priced_ipv4 = False  # the line only where a provider used bills addresses apart
     for row in schedule:
         o, cur = inst.offering(row.provider, row.offering), inst.providers[row.provider].currency
         setup += row.up_by_hour[H] * fee(o.setup_fee, cur)
         monthly_servers += row.up_by_hour[H] * fee(o.price_per_month, cur)
+        provider = inst.providers[row.provider]
+        priced_ipv4 |= provider.ipv4_price_per_month is not None and row.up_by_hour[H] > 0
+        ipv4 += row.up_by_hour[H] * money(provider.ipv4_monthly(o), cur)
     source = inst.catalog.provider(inst.inventory.source.provider)
     egress_price = fee(source.egress_price_per_gb, source.currency) if source else 0.0
     egress = egress_price * sum(sum(c.gb_by_hour) for c in copies)
@@ -174,6 +178,8 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     one_time = {"setup_fees": clean(setup), "source_egress": clean(egress),
                 "service_setup": clean(service_setup)}
     monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
+    if priced_ipv4:
+        monthly["ipv4"] = clean(ipv4)
     overhead = inst.inventory.policy.provider_overhead_per_month
     if overhead > 0:  # the key only when the policy charges one: saved plans read the same
         used = all_used(providers_by_kind(schedule, services, copies, H))

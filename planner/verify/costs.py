@@ -83,7 +83,8 @@ def recompute_costs(plan: Plan) -> CostFigures:
     """
     H = plan.horizon_hours
     catalog = plan.catalog
-    setup_fees = servers = 0.0
+    setup_fees = servers = ipv4 = 0.0
+    priced_ipv4 = False
     for row in plan.schedule:
         provider = catalog.provider(row.provider)
         offering = provider and next((o for o in provider.offerings if o.id == row.offering), None)
@@ -92,6 +93,9 @@ def recompute_costs(plan: Plan) -> CostFigures:
         n = row.up_by_hour[H]
         setup_fees += n * price(plan, offering.setup_fee, provider.currency)
         servers += n * price(plan, offering.price_per_month, provider.currency)
+        priced_ipv4 |= provider.ipv4_price_per_month is not None and n > 0
+        ipv4 += n * provider.ipv4_monthly(offering) * _rate(plan, provider.currency) \
+            / _rate(plan, plan.inventory.currency)
 
     total_gb = sum(sum(row.gb_by_hour) for row in plan.copies)
     source = catalog.provider(plan.inventory.source.provider)
@@ -121,7 +125,8 @@ def recompute_costs(plan: Plan) -> CostFigures:
         currency=plan.inventory.currency,
         one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
                   "service_setup": service_setup},
-        monthly={"servers": servers, "services": services, **_overhead(plan)},
+        monthly={"servers": servers, "services": services,
+                 **({"ipv4": ipv4} if priced_ipv4 else {}), **_overhead(plan)},
     )
 
 
