@@ -190,3 +190,20 @@ def test_ipv4_billed_apart_is_a_cost_line_traced_to_the_catalog():
         "monthly": {**plan.costs.monthly, "ipv4": 0.0}})})
     assert "costs" in {v.constraint for v in verify(tampered)}
     assert "ipv4" not in pipeline.plan(_inventory(), _catalog()).plan.costs.monthly
+
+
+def test_readiness_raises_every_limit_in_advance_in_its_unit():
+    """The readiness item 'quota raises approved in advance' lifts the vCPU and family
+    limits too, not only the server quota (else it would promise what it does not do)."""
+    from planner.inputs import loader
+    from planner.whatif.drills import raised_in_advance, readiness_cases
+
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    sets = raised_in_advance(catalog.provider("azure"))
+    assert sets["catalog.azure.quotas.regional-vcpu.new_account"] == 100
+    assert sets["catalog.azure.quotas.dsv5-family-vcpu.new_account"] == 100
+    inventory = loader.load_inventory("inventories/parler-2021.yaml")
+    case = next(c for c in readiness_cases(inventory, catalog) if c.name == "quotas")
+    azure = case.catalog.provider("azure")
+    first = next(v for v in curves.provider_servers(azure, 10).values if v > 0)
+    assert first == 10  # at once the 10 addresses bind, not 10 vCPU (2 servers)

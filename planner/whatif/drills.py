@@ -113,6 +113,18 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
                  base=row(base, "base"), rows=rows)
 
 
+def raised_in_advance(provider) -> dict[str, float]:
+    """The --set paths that make every raise the catalog knows at `provider` the new
+    account's own: its server quota and each limit in vCPU, RAM, GPUs or addresses."""
+    sets = {}
+    if provider.quota_raise_servers is not None:
+        sets[f"catalog.{provider.id}.quota_servers"] = provider.quota_raise_servers.value
+    for name, quota in sorted(provider.unit_quotas.items()):
+        if quota.raise_to is not None:
+            sets[f"catalog.{provider.id}.quotas.{name}.new_account"] = quota.raise_to.value
+    return sets
+
+
 def readiness_items(inventory: Inventory, catalog: Catalog) -> list[tuple[str, str, Scenario]]:
     """(item, what it means, the what-if) for each thing a team can arrange in advance."""
     excluded = set(inventory.policy.excluded_providers) | {inventory.source.provider}
@@ -127,8 +139,7 @@ def readiness_items(inventory: Inventory, catalog: Catalog) -> list[tuple[str, s
         ("accounts", "accounts opened, verified and funded in advance at every eligible "
          "compute provider", {f"catalog.{p.id}.onboarding_hours": 0 for p in compute}),
         ("quotas", "quota raises approved in advance wherever a provider grants them",
-         {f"catalog.{p.id}.quota_servers": p.quota_raise_servers.value
-          for p in compute if p.quota_raise_servers is not None}),
+         {k: v for p in compute for k, v in raised_in_advance(p).items()}),
         ("data", "data already copied out of the source (replicas or backups elsewhere)",
          {f"groups.{g.name}.data_gb": 0 for g in inventory.groups if g.data_gb > 0}),
     ]
@@ -180,8 +191,7 @@ def prepared_items(catalog: Catalog, base: Plan) -> list[tuple[str, str, Scenari
     for k in (k for k in PREPARED_COUNTS if k < len(ranked)):
         chosen = ranked[:k]
         sets = {f"catalog.{p}.onboarding_hours": 0 for p in chosen}
-        sets |= {f"catalog.{p}.quota_servers": entries[p].quota_raise_servers.value
-                 for p in chosen if entries[p].quota_raise_servers is not None}
+        sets |= {k: v for p in chosen for k, v in raised_in_advance(entries[p]).items()}
         what = (f"accounts open and quota raises approved in advance at the {k} providers "
                 f"the plan leans on most: {', '.join(chosen)}")
         items.append((f"prepare-{k}", what, Scenario(name=f"prepare-{k}", description=what,
