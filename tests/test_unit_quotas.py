@@ -207,3 +207,31 @@ def test_readiness_raises_every_limit_in_advance_in_its_unit():
     azure = case.catalog.provider("azure")
     first = next(v for v in curves.provider_servers(azure, 10).values if v > 0)
     assert first == 10  # at once the 10 addresses bind, not 10 vCPU (2 servers)
+
+
+def test_users_traffic_beyond_the_included_is_a_cost_line_traced_to_the_catalog():
+    """Issue 20: a group's egress_tb_per_month is split over its servers; a provider that
+    states its included traffic and egress price bills what goes beyond; one that states
+    no included traffic is named as not priced."""
+    catalog = _catalog(egress_price_per_gb={"value": 0.01, **SRC},
+                       included_traffic_tb_per_server={"value": 1, **SRC})
+    inventory = _inventory()
+    groups = [g.model_copy(update={"egress_tb_per_month": 100.0}) for g in inventory.groups]
+    plan = pipeline.plan(inventory.model_copy(update={"groups": groups}), catalog).plan
+    H = plan.horizon_hours
+    count = {g.name: g.count for g in plan.inventory.groups}
+    at_a = [r for r in plan.schedule if r.provider == "a" and r.up_by_hour[H] > 0]
+    sent_gb = sum(100_000 * r.up_by_hour[H] / count[r.group] for r in at_a)
+    servers = sum(r.up_by_hour[H] for r in at_a)
+    over_gb = max(0.0, sent_gb - 1000 * servers)
+    eur = catalog.usd_per("EUR") / catalog.usd_per(plan.inventory.currency)
+    assert sent_gb > 0 and over_gb > 0
+    assert plan.costs.monthly["target_egress"] == pytest.approx(over_gb * 0.01 * eur)
+    assert verify(plan) == []
+    text = render_runbook(plan)
+    assert "| Monthly: target egress |" in text
+    assert f"- a: {sent_gb / 1000:g} TB a month sent" in text
+    assert "Not priced (the catalog states no included traffic): " in text
+    tampered = plan.model_copy(update={"costs": plan.costs.model_copy(update={
+        "monthly": {**plan.costs.monthly, "target_egress": 0.0}})})
+    assert "costs" in {v.constraint for v in verify(tampered)}

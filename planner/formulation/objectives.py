@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pulp
 
+from planner.domain.bill import priced_traffic
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Instance
 from planner.formulation.model import Model, add_constraint, linear, period_starts
@@ -57,8 +58,44 @@ def costs(model: Model) -> None:
             monthly.append(_price(inst, o.price_per_month, cur) * model.store_use[v])
         monthly.append(_price(inst, o.price_per_unit, cur) / 1000 * model.stored(v, H))
     monthly.append(overhead(model))
+    monthly.append(target_egress(model))
     model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
+
+
+def target_egress(model: Model) -> pulp.LpAffineExpression:
+    """Users' traffic beyond what a provider includes, at its egress price: for each p that
+    prices traffic, E[p] >= sum_c (1000 T_g / n_g - I_p) r[c,H] - A_p and E[p] >= 0, with
+    T_g the group's TB a month, I_p the GB included per server and A_p per account;
+    monthly cost price_p E[p]. (A_p is subtracted whether or not p is used: unused, p
+    sends nothing.)"""
+    inst = model.instance
+    if not priced_traffic(inst.inventory.groups):
+        return pulp.LpAffineExpression()
+    last = inst.grid[-1]
+    terms: dict[str, list] = {}
+    for (ci, t), var in model.r.items():
+        c = inst.candidates[ci]
+        provider = inst.providers[c.provider]
+        if t != last or not provider.prices_traffic:
+            continue
+        group = inst.groups[c.group]
+        per_server = provider.included_traffic_tb_per_server
+        sent = 1000 * (group.egress_tb_per_month or 0.0) / group.count
+        terms.setdefault(c.provider, []).append(
+            (var, sent - 1000 * (per_server.value if per_server else 0.0), sent))
+    cost = []
+    for p, rows in sorted(terms.items()):
+        provider = inst.providers[p]
+        account = provider.included_traffic_tb_per_account
+        most = sum(sent * var.upBound for var, _, sent in rows)  # all of it billed
+        E = model.lp.add_variable(f"E_{len(cost)}", 0, most)
+        # rows of the cost (check_costs recomputes the line from the plan)
+        add_constraint(model, linear([(v, c) for v, c, _ in rows],
+                                     -1000 * (account.value if account else 0.0),
+                                     terms={E: -1.0}) <= 0, "costs")
+        cost.append(_price(inst, provider.egress_price_per_gb, provider.currency) * E)
+    return pulp.lpSum(cost)
 
 
 def budget(model: Model) -> None:

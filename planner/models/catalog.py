@@ -132,7 +132,8 @@ class CatalogEntry(ProvenanceDefaults):
 
 
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
-                      "quota_command", "ipv4_price_per_month")
+                      "quota_command", "ipv4_price_per_month",
+                      "included_traffic_tb_per_server", "included_traffic_tb_per_account")
 
 
 class Quota(ProvenanceDefaults):
@@ -203,6 +204,12 @@ class Provider(CatalogEntry):
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
     egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
+    included_traffic_tb_per_server: Fact | None = Field(
+        None, description="Outbound traffic a month that comes with each server, TB, pooled "
+        "over the account; with included_traffic_tb_per_account (either may be 0) it prices "
+        "users' traffic at egress_price_per_gb beyond them; neither stated: not priced.")
+    included_traffic_tb_per_account: Fact | None = Field(
+        None, description="Outbound traffic a month free for the account, TB.")
     ipv4_price_per_month: Fact | None = Field(None, description="Price of one public IPv4 "
                                               "address a month where it is billed apart "
                                               "from the server (each server takes its "
@@ -224,6 +231,22 @@ class Provider(CatalogEntry):
     def unit_quotas(self) -> dict[str, Quota]:
         return self.quotas or {}
 
+    @property
+    def prices_traffic(self) -> bool:
+        """Whether users' traffic out of it can be priced: an egress price and what is
+        included are stated."""
+        return self.egress_price_per_gb is not None and (
+            self.included_traffic_tb_per_server is not None
+            or self.included_traffic_tb_per_account is not None)
+
+    def traffic_overage_gb(self, traffic_gb: float, servers: float) -> float:
+        """GB a month billed beyond what `servers` servers and the account include."""
+        per_server = self.included_traffic_tb_per_server
+        account = self.included_traffic_tb_per_account
+        included = 1000 * ((per_server.value * servers if per_server else 0.0)
+                           + (account.value if account and servers > 0 else 0.0))
+        return max(0.0, traffic_gb - included)
+
     def ipv4_monthly(self, offering: Offering) -> float:
         """What one server of `offering` pays a month for its public IPv4 addresses, in
         this provider's currency (0 where they come with the server)."""
@@ -241,7 +264,8 @@ class Provider(CatalogEntry):
         return inherit_provenance(data, (
             "onboarding_hours", "quota_servers", "quota_raise_servers", "quota_raise_hours",
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
-            "setup_effort_hours", "ipv4_price_per_month"),
+            "setup_effort_hours", "ipv4_price_per_month", "included_traffic_tb_per_server",
+            "included_traffic_tb_per_account"),
             child_lists=("offerings", "quotas"))
 
     @model_validator(mode="after")

@@ -38,6 +38,10 @@ class WorkloadGroup(StrictModel):
                            "split evenly over its servers; a server serves once its share "
                            "has arrived.")
     tier: int = Field(2, ge=1, le=4, description="1 = critical ... 4 = can wait.")
+    egress_tb_per_month: float | None = Field(None, ge=0, le=1e7, description="Traffic the "
+                                              "whole group sends to users a month, TB, "
+                                              "split over its servers wherever they run; "
+                                              "absent: not priced.")
     jurisdictions: list[str] | None = Field(None, description="Allowed provider "
                                             "jurisdictions (ISO country codes); absent: any.")
     depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
@@ -51,7 +55,8 @@ class WorkloadGroup(StrictModel):
 
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb"))
+        return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",
+                                                   "egress_tb_per_month"))
 
 
 class SmsDemand(StrictModel):

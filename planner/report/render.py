@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jinja2
 
+from planner.domain.bill import priced_traffic, target_traffic
 from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report import timeline
@@ -130,8 +131,30 @@ def context(plan: Plan) -> dict:
         **summary_context(plan, views, entries),
         **copy_context(plan, copy_views(plan, names), source, vendors),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan), ipv4_lines=ipv4_lines(views),
+        **work_context(plan), ipv4_lines=ipv4_lines(views), **egress_context(plan),
     )
+
+
+def egress_context(plan: Plan) -> dict:
+    """Where the cost table's target_egress line comes from: per provider, the traffic
+    its servers send, the overage and the price's source; and the providers used whose
+    included traffic the catalog does not state (their traffic is not in the line)."""
+    if not priced_traffic(plan.inventory.groups):
+        return {"egress_lines": [], "egress_unpriced": []}
+    lines = []
+    for t in target_traffic(plan.catalog, plan.inventory.groups, plan.schedule,
+                            plan.horizon_hours):
+        provider = plan.catalog.provider(t.provider)
+        fact = provider.egress_price_per_gb
+        lines.append(f"{t.provider}: {num(t.traffic_gb / 1000)} TB a month sent, "
+                     f"{num((t.traffic_gb - t.overage_gb) / 1000)} TB of it included, "
+                     f"{num(t.overage_gb)} GB x {fact.value:g} {provider.currency} "
+                     f"({fact.source or 'no source'}, {fact.as_of or 'undated'}"
+                     f"{', estimate' if fact.estimate else ''})")
+    priced = {line.split(":")[0] for line in lines}
+    unpriced = sorted({r.provider for r in plan.schedule
+                       if r.up_by_hour[plan.horizon_hours] > 0} - priced)
+    return {"egress_lines": lines, "egress_unpriced": unpriced}
 
 
 def ipv4_lines(views) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner import __version__
 from planner.domain import labour
+from planner.domain.bill import priced_traffic, target_traffic
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
@@ -180,6 +181,11 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
     if priced_ipv4:
         monthly["ipv4"] = clean(ipv4)
+    if priced_traffic(inst.inventory.groups):
+        monthly["target_egress"] = clean(sum(
+            money(inst.providers[t.provider].egress_price_per_gb.value * t.overage_gb,
+                  inst.providers[t.provider].currency)
+            for t in target_traffic(inst.catalog, inst.inventory.groups, schedule, H)))
     overhead = inst.inventory.policy.provider_overhead_per_month
     if overhead > 0:  # the key only when the policy charges one: saved plans read the same
         used = all_used(providers_by_kind(schedule, services, copies, H))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
+from planner.domain.bill import priced_traffic, target_traffic
 from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
@@ -126,8 +127,21 @@ def recompute_costs(plan: Plan) -> CostFigures:
         one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
                   "service_setup": service_setup},
         monthly={"servers": servers, "services": services,
-                 **({"ipv4": ipv4} if priced_ipv4 else {}), **_overhead(plan)},
+                 **({"ipv4": ipv4} if priced_ipv4 else {}), **_traffic(plan),
+                 **_overhead(plan)},
     )
+
+
+def _traffic(plan: Plan) -> dict[str, float]:
+    """Users' traffic beyond what the providers include, when the inventory states it."""
+    if not priced_traffic(plan.inventory.groups):
+        return {}
+    total = 0.0
+    for t in target_traffic(plan.catalog, plan.inventory.groups, plan.schedule,
+                            plan.horizon_hours):
+        provider = plan.catalog.provider(t.provider)
+        total += price(plan, provider.egress_price_per_gb, provider.currency) * t.overage_gb
+    return {"target_egress": total}
 
 
 def _overhead(plan: Plan) -> dict[str, float]:
