@@ -235,3 +235,24 @@ def test_users_traffic_beyond_the_included_is_a_cost_line_traced_to_the_catalog(
     tampered = plan.model_copy(update={"costs": plan.costs.model_copy(update={
         "monthly": {**plan.costs.monthly, "target_egress": 0.0}})})
     assert "costs" in {v.constraint for v in verify(tampered)}
+
+
+def test_support_plans_are_bought_where_the_policy_says_and_priced_by_spend():
+    """Issue 20: a provider's support plan costs the greater of its minimum and its share
+    of the month's spend there; the plan buys it where it runs servers, the runbook says
+    so, and policy.buy_support: false buys none."""
+    catalog = _catalog(support={"name": "Crisis", "minimum_per_month": 5,
+                                "percent_of_spend": 10, "urgent_response_hours": 1, **SRC})
+    plan = pipeline.plan(_inventory(), catalog).plan
+    H = plan.horizon_hours
+    prices = {o.id: o.price_per_month.value for o in catalog.provider("a").offerings}
+    spend = sum(r.up_by_hour[H] * prices[r.offering] for r in plan.schedule if r.provider == "a")
+    eur = catalog.usd_per("EUR") / catalog.usd_per(plan.inventory.currency)
+    assert spend > 50  # the share, not the minimum, decides
+    assert plan.costs.monthly["support"] == pytest.approx(0.10 * spend * eur)
+    assert verify(plan) == []
+    text = render_runbook(plan)
+    assert "- [ ] **Support.** Buy the Crisis plan with the account" in text
+    assert "- a: Crisis, " in text and "the greater of 5 or 10% of" in text
+    without = pipeline.plan(_inventory(buy_support=False), catalog).plan
+    assert "support" not in without.costs.monthly and "**Support.**" not in render_runbook(without)

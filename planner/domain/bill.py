@@ -45,3 +45,34 @@ def target_traffic(catalog: Catalog, groups: list[WorkloadGroup], schedule, H: i
         out.append(Traffic(pid, sent[pid], servers[pid],
                            provider.traffic_overage_gb(sent[pid], servers[pid])))
     return out
+
+
+@dataclass(frozen=True)
+class Support:
+    provider: str
+    spend: float        # a month at the provider: its servers and addresses (its currency)
+    cost: float         # the support plan's price at that spend (its currency)
+
+
+def support_costs(catalog: Catalog, buy: bool, schedule, H: int) -> list[Support]:
+    """The support plan of each compute provider with servers at H that states one, when
+    the policy buys support: the greater of its minimum and its share of the spend."""
+    if not buy:
+        return []
+    spend: dict[str, float] = {}
+    for row in schedule:
+        provider = catalog.provider(row.provider)
+        n = row.up_by_hour[H] if len(row.up_by_hour) > H else 0
+        offering = provider and next((o for o in provider.offerings if o.id == row.offering),
+                                     None)
+        if offering is None or n <= 0 or provider.support is None:
+            continue
+        spend[row.provider] = spend.get(row.provider, 0.0) + n * (
+            offering.price_per_month.value + provider.ipv4_monthly(offering))
+    return [Support(p, s, catalog.provider(p).support.monthly(s)) for p, s in sorted(spend.items())]
+
+
+def buys_support(catalog: Catalog, buy: bool) -> bool:
+    """Whether the cost table has a support line: the policy buys support and some
+    provider states a plan."""
+    return buy and any(p.support is not None for p in catalog.providers)

@@ -13,7 +13,7 @@ from planner.domain.bill import priced_traffic
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Instance
 from planner.formulation.model import Model, add_constraint, linear, period_starts
-from planner.formulation.providers import overhead
+from planner.formulation.providers import COMPUTE, overhead
 
 
 def _price(inst: Instance, fact, currency: str) -> float:
@@ -22,9 +22,10 @@ def _price(inst: Instance, fact, currency: str) -> float:
 
 def costs(model: Model) -> None:
     """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
-    their monthly price and their public IPv4 addresses where billed apart, services'
-    fixed fees and per-unit prices at the share carried at H, and the policy's overhead
-    per provider or vendor used (when it counts them)."""
+    their monthly price and their public IPv4 addresses where billed apart, the support
+    plans bought, users' traffic beyond what is included, services' fixed fees and
+    per-unit prices at the share carried at H, and the policy's overhead per provider or
+    vendor used (when it counts them)."""
     inst = model.instance
     H, last = inst.horizon_hours, inst.grid[-1]
     one_time, monthly = [], []
@@ -59,8 +60,52 @@ def costs(model: Model) -> None:
         monthly.append(_price(inst, o.price_per_unit, cur) / 1000 * model.stored(v, H))
     monthly.append(overhead(model))
     monthly.append(target_egress(model))
+    monthly.append(support(model))
     model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
+
+
+def support(model: Model) -> pulp.LpAffineExpression:
+    """The support plan of each compute provider used that states one (when the policy
+    buys support), the greater of its minimum m_p and its share q_p of the month's spend
+    at p (servers and addresses): S[p] >= m_p u[p], S[p] >= q_p sum_c price_c r[c,H],
+    u[p] binary and sum_c r[c,H] <= cap_p(H) u[p] (p is used when it runs a server);
+    u[p] is p's y (formulation/providers.py), made here when the policy does not count
+    providers, so the greedy start sets it as it sets y."""
+    inst = model.instance
+    if not inst.inventory.policy.buy_support:
+        return pulp.LpAffineExpression()
+    last = inst.grid[-1]
+    spend: dict[str, list] = {}
+    for (ci, t), var in model.r.items():
+        c = inst.candidates[ci]
+        provider = inst.providers[c.provider]
+        if t != last or provider.support is None:
+            continue
+        o = inst.offering(c.provider, c.offering)
+        each = _price(inst, o.price_per_month, provider.currency) + \
+            inst.to_plan_currency(provider.ipv4_monthly(o), provider.currency)
+        spend.setdefault(c.provider, []).append((var, each))
+    cost = []
+    for i, (p, pairs) in enumerate(sorted(spend.items())):
+        plan = inst.providers[p].support
+        minimum = inst.to_plan_currency(plan.minimum_per_month.value, inst.providers[p].currency)
+        share = plan.percent_of_spend.value / 100 if plan.percent_of_spend else 0.0
+        used = model.used.get((p, COMPUTE))
+        if used is None:  # p's y of formulation/providers.py, made here (the start sets it)
+            used = model.used[(p, COMPUTE)] = model.lp.add_variable(
+                f"y_{len(model.used)}", 0, 1, pulp.LpInteger)
+            cap = inst.provider_curves[p].values[last]  # one row: sum_c r[c,H] <= cap u[p]
+            add_constraint(model, linear([(var, 1.0) for var, _ in pairs],
+                                         terms={used: -cap}) <= 0, "costs")
+        most = max(minimum, share * sum(each * var.upBound for var, each in pairs))
+        S = model.lp.add_variable(f"spx_{i}", 0, most)
+        add_constraint(model, S >= minimum * used, "costs")
+        if share:
+            add_constraint(model, linear([(var, share * each) for var, each in pairs],
+                                         terms={S: -1.0}) <= 0, "costs")
+        cost.append(S)
+    return pulp.lpSum(cost)
 
 
 def target_egress(model: Model) -> pulp.LpAffineExpression:
@@ -89,7 +134,7 @@ def target_egress(model: Model) -> pulp.LpAffineExpression:
         provider = inst.providers[p]
         account = provider.included_traffic_tb_per_account
         most = sum(sent * var.upBound for var, _, sent in rows)  # all of it billed
-        E = model.lp.add_variable(f"E_{len(cost)}", 0, most)
+        E = model.lp.add_variable(f"eg_{len(cost)}", 0, most)
         # rows of the cost (check_costs recomputes the line from the plan)
         add_constraint(model, linear([(v, c) for v, c, _ in rows],
                                      -1000 * (account.value if account else 0.0),

@@ -84,6 +84,13 @@ class Problem(pulp.LpProblem):
         """A variable of this problem from its creation (PuLP 3 registers a variable only
         when a constraint or the objective names it, and rows are not PuLP constraints)."""
         variable = super().add_variable(*args, **kwargs)
+        # two variables of one name are one to the solver's values, and a plan read back
+        # by name mixes them (support's S_0 once took the stored GB's S_0); the server
+        # variables made in bulk are r_ and checked by their own test
+        names = self.__dict__.setdefault("_names", set())
+        if variable.name in names:
+            raise ValueError(f"variable name {variable.name} made twice")
+        names.add(variable.name)
         self._register_variable(variable)
         return variable
 

@@ -133,7 +133,8 @@ class CatalogEntry(ProvenanceDefaults):
 
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
                       "quota_command", "ipv4_price_per_month",
-                      "included_traffic_tb_per_server", "included_traffic_tb_per_account")
+                      "included_traffic_tb_per_server", "included_traffic_tb_per_account",
+                      "support")
 
 
 class Quota(ProvenanceDefaults):
@@ -193,6 +194,29 @@ def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
     return None
 
 
+class SupportPlan(ProvenanceDefaults):
+    """The support plan to buy in a crisis: the cheapest one that answers a production-down
+    case round the clock. It costs the greater of its minimum and its share of the month's
+    spend there."""
+
+    name: Printable = Field(min_length=1)
+    minimum_per_month: Fact = Field(description="Fixed price, or the least it costs.")
+    percent_of_spend: Fact | None = Field(None, description="Percent of the month's spend "
+                                          "at the provider (its servers and addresses).")
+    urgent_response_hours: Fact | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("minimum_per_month", "percent_of_spend",
+                                         "urgent_response_hours"))
+
+    def monthly(self, spend: float) -> float:
+        """What it costs in a month with `spend` at the provider (its currency)."""
+        share = self.percent_of_spend.value / 100 if self.percent_of_spend else 0.0
+        return max(self.minimum_per_month.value, share * spend)
+
+
 class Provider(CatalogEntry):
     """A compute provider: cloud, bare metal, colocation or self-hosting."""
 
@@ -223,6 +247,8 @@ class Provider(CatalogEntry):
     quotas: dict[str, Quota] | None = Field(None, description="Limits in other units than "
                                             "servers, by a name of the provider's own "
                                             "(`regional-vcpu`, `dsv5-family-vcpu`).")
+    support: SupportPlan | None = Field(None, description="The support plan a crisis needs "
+                                        "(policy.buy_support buys it where one is used).")
     quota_command: Printable | None = Field(None, description="The provider's own command "
                                             "that shows its limits and what is used of them.")
     offerings: list[Offering] = Field(min_length=1)
@@ -266,7 +292,7 @@ class Provider(CatalogEntry):
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
             "setup_effort_hours", "ipv4_price_per_month", "included_traffic_tb_per_server",
             "included_traffic_tb_per_account"),
-            child_lists=("offerings", "quotas"))
+            child_lists=("offerings", "quotas"), series_fields=("support",))
 
     @model_validator(mode="after")
     def _check(self):

@@ -188,7 +188,7 @@ class ProviderCaps(StrictModel):
 # Policy fields added after plans were saved: left out of the JSON at their default, so a
 # saved plan's embedded inventory, and so its inputs digest, reads back the same.
 LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1,
-                "provider_overhead_per_month": 0.0}
+                "provider_overhead_per_month": 0.0, "buy_support": True}
 
 
 class Policy(StrictModel):
@@ -214,6 +214,9 @@ class Policy(StrictModel):
                                                "provider or vendor used costs besides its "
                                                "prices (account, on-call, audits), in the "
                                                "inventory currency per month; an estimate.")
+    buy_support: bool = Field(True, description="Buy the support plan the catalog states for "
+                              "each compute provider used (its `support`): in a crisis a quota "
+                              "raise or a refusal needs an answer in hours.")
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):

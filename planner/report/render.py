@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from planner.domain.bill import priced_traffic, target_traffic
+from planner.domain.bill import priced_traffic, support_costs, target_traffic
 from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report import timeline
@@ -132,7 +132,25 @@ def context(plan: Plan) -> dict:
         **copy_context(plan, copy_views(plan, names), source, vendors),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
         **work_context(plan), ipv4_lines=ipv4_lines(views), **egress_context(plan),
+        support_lines=support_lines(plan),
     )
+
+
+def support_lines(plan: Plan) -> list[str]:
+    """Where the cost table's support line comes from: each plan bought, its price at the
+    month's spend there, and its source."""
+    out = []
+    for s in support_costs(plan.catalog, plan.inventory.policy.buy_support, plan.schedule,
+                           plan.horizon_hours):
+        provider = plan.catalog.provider(s.provider)
+        support = provider.support
+        fact = support.minimum_per_month
+        how = (f"the greater of {num(fact.value)} or {support.percent_of_spend.value:g}% of "
+               f"{num(s.spend)} spent there" if support.percent_of_spend else "a fixed price")
+        out.append(f"{s.provider}: {support.name}, {num(s.cost)} {provider.currency} a month "
+                   f"({how}; {fact.source or 'no source'}, "
+                   f"{fact.as_of or 'undated'}{', estimate' if fact.estimate else ''})")
+    return out
 
 
 def egress_context(plan: Plan) -> dict:

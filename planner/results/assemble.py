@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner import __version__
 from planner.domain import labour
-from planner.domain.bill import priced_traffic, target_traffic
+from planner.domain.bill import buys_support, priced_traffic, support_costs, target_traffic
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
@@ -181,6 +181,10 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
     if priced_ipv4:
         monthly["ipv4"] = clean(ipv4)
+    if buys_support(inst.catalog, inst.inventory.policy.buy_support):
+        monthly["support"] = clean(sum(
+            money(s.cost, inst.providers[s.provider].currency)
+            for s in support_costs(inst.catalog, True, schedule, H)))
     if priced_traffic(inst.inventory.groups):
         monthly["target_egress"] = clean(sum(
             money(inst.providers[t.provider].egress_price_per_gb.value * t.overage_gb,

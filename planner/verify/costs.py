@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
-from planner.domain.bill import priced_traffic, target_traffic
+from planner.domain.bill import buys_support, priced_traffic, support_costs, target_traffic
 from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
@@ -127,9 +127,19 @@ def recompute_costs(plan: Plan) -> CostFigures:
         one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
                   "service_setup": service_setup},
         monthly={"servers": servers, "services": services,
-                 **({"ipv4": ipv4} if priced_ipv4 else {}), **_traffic(plan),
+                 **({"ipv4": ipv4} if priced_ipv4 else {}), **_support(plan), **_traffic(plan),
                  **_overhead(plan)},
     )
+
+
+def _support(plan: Plan) -> dict[str, float]:
+    """The support plans bought at the providers used, when the policy buys support."""
+    if not buys_support(plan.catalog, plan.inventory.policy.buy_support):
+        return {}
+    return {"support": sum(
+        s.cost * _rate(plan, plan.catalog.provider(s.provider).currency)
+        / _rate(plan, plan.inventory.currency)
+        for s in support_costs(plan.catalog, True, plan.schedule, plan.horizon_hours))}
 
 
 def _traffic(plan: Plan) -> dict[str, float]:
