@@ -256,3 +256,28 @@ def test_support_plans_are_bought_where_the_policy_says_and_priced_by_spend():
     assert "- a: Crisis, " in text and "the greater of 5 or 10% of" in text
     without = pipeline.plan(_inventory(buy_support=False), catalog).plan
     assert "support" not in without.costs.monthly and "**Support.**" not in render_runbook(without)
+
+
+def test_source_egress_is_priced_step_by_step():
+    """Issue 20: the source's egress price steps down with the month's volume; the plan's
+    costs and the verifier count each step (the cost phase prices every GB at the first
+    step, the most one costs)."""
+    from planner.inputs import loader
+
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    aws = catalog.provider("aws-ec2")
+    assert aws.egress_cost(10_000) == pytest.approx(900)
+    assert aws.egress_cost(60_000) == pytest.approx(900 + 40_000 * 0.085 + 10_000 * 0.07)
+    assert aws.egress_cost(200_000) == pytest.approx(
+        900 + 3400 + 100_000 * 0.07 + 50_000 * 0.05)
+    parler = pipeline.plan(loader.load_inventory("inventories/parler-2021.yaml"), catalog).plan
+    moved = sum(sum(c.gb_by_hour) for c in parler.copies)
+    assert parler.costs.one_time["source_egress"] == pytest.approx(aws.egress_cost(moved))
+    assert parler.costs.one_time["source_egress"] < 0.09 * moved  # cheaper than flat
+    assert verify(parler) == []
+
+
+def test_egress_steps_out_of_order_are_refused():
+    with pytest.raises(ValidationError, match="egress_tiers go up"):
+        _catalog(egress_tiers=[{"up_to_tb": 50, "price_per_gb": 0.05, **SRC},
+                               {"up_to_tb": 10, "price_per_gb": 0.09, **SRC}])

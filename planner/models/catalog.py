@@ -6,6 +6,7 @@ Units are part of the names. Prices are in the provider's own `currency`; the ca
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Literal
 
@@ -134,7 +135,7 @@ class CatalogEntry(ProvenanceDefaults):
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
                       "quota_command", "ipv4_price_per_month",
                       "included_traffic_tb_per_server", "included_traffic_tb_per_account",
-                      "support")
+                      "support", "egress_tiers")
 
 
 class Quota(ProvenanceDefaults):
@@ -194,6 +195,19 @@ def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
     return None
 
 
+class EgressTier(ProvenanceDefaults):
+    """One step of a provider's price for data leaving it in a month: GB up to `up_to_tb`
+    (cumulative; absent on the last step) cost `price_per_gb`."""
+
+    up_to_tb: float | None = Field(None, gt=0)
+    price_per_gb: Fact
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("price_per_gb",))
+
+
 class SupportPlan(ProvenanceDefaults):
     """The support plan to buy in a crisis: the cheapest one that answers a production-down
     case round the clock. It costs the greater of its minimum and its share of the month's
@@ -228,6 +242,10 @@ class Provider(CatalogEntry):
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
     egress_price_per_gb: Fact | None = Field(None, description="Price of data leaving it.")
+    egress_tiers: list[EgressTier] | None = Field(None, description="Price steps of data "
+                                                  "leaving it in a month, cheaper as the "
+                                                  "volume grows; absent: egress_price_per_gb "
+                                                  "for every GB.")
     included_traffic_tb_per_server: Fact | None = Field(
         None, description="Outbound traffic a month that comes with each server, TB, pooled "
         "over the account; with included_traffic_tb_per_account (either may be 0) it prices "
@@ -273,6 +291,33 @@ class Provider(CatalogEntry):
                            + (account.value if account and servers > 0 else 0.0))
         return max(0.0, traffic_gb - included)
 
+    def egress_steps(self) -> list[tuple[float, float]]:
+        """(GB in the step, price per GB), in order; the last step unbounded (inf). One
+        step at egress_price_per_gb without tiers; none without a price."""
+        if self.egress_tiers:
+            out, below = [], 0.0
+            for tier in self.egress_tiers:
+                top = math.inf if tier.up_to_tb is None else 1000 * tier.up_to_tb
+                out.append((top - below, tier.price_per_gb.value))
+                below = top
+            if below < math.inf:  # beyond the last stated step: its price goes on
+                out.append((math.inf, out[-1][1]))
+            return out
+        if self.egress_price_per_gb is None:
+            return []
+        return [(math.inf, self.egress_price_per_gb.value)]
+
+    def egress_cost(self, gb: float) -> float:
+        """What `gb` leaving it in a month cost, step by step (its currency)."""
+        total, left = 0.0, gb
+        for size, each in self.egress_steps():
+            taken = min(left, size)
+            total += taken * each
+            left -= taken
+            if left <= 0:
+                break
+        return total
+
     def ipv4_monthly(self, offering: Offering) -> float:
         """What one server of `offering` pays a month for its public IPv4 addresses, in
         this provider's currency (0 where they come with the server)."""
@@ -292,7 +337,7 @@ class Provider(CatalogEntry):
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
             "setup_effort_hours", "ipv4_price_per_month", "included_traffic_tb_per_server",
             "included_traffic_tb_per_account"),
-            child_lists=("offerings", "quotas"), series_fields=("support",))
+            child_lists=("offerings", "quotas", "egress_tiers"), series_fields=("support",))
 
     @model_validator(mode="after")
     def _check(self):
@@ -301,6 +346,11 @@ class Provider(CatalogEntry):
         ids = [o.id for o in self.offerings]
         if len(ids) != len(set(ids)):
             raise ValueError(f"offering ids repeat in provider {self.id}")
+        tops = [t.up_to_tb for t in self.egress_tiers or []]
+        bounded = [x for x in tops if x is not None]
+        if None in tops[:-1] or any(a >= b for a, b in zip(bounded, bounded[1:])):
+            raise Located("egress_tiers go up in up_to_tb, only the last without one",
+                          "egress_tiers")
         for name in self.unit_quotas:
             if not re.fullmatch(SLUG, name):
                 raise Located(f"quota name {name!r} must be a lower-case slug", "quotas", name)

@@ -159,8 +159,8 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
         priced_ipv4 |= provider.ipv4_price_per_month is not None and row.up_by_hour[H] > 0
         ipv4 += row.up_by_hour[H] * money(provider.ipv4_monthly(o), cur)
     source = inst.catalog.provider(inst.inventory.source.provider)
-    egress_price = fee(source.egress_price_per_gb, source.currency) if source else 0.0
-    egress = egress_price * sum(sum(c.gb_by_hour) for c in copies)
+    moved_gb = sum(sum(c.gb_by_hour) for c in copies)
+    egress = money(source.egress_cost(moved_gb), source.currency) if source else 0.0
     service_setup = monthly_services = 0.0
     for row in services:
         o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency

@@ -100,7 +100,8 @@ def recompute_costs(plan: Plan) -> CostFigures:
 
     total_gb = sum(sum(row.gb_by_hour) for row in plan.copies)
     source = catalog.provider(plan.inventory.source.provider)
-    egress = price(plan, source.egress_price_per_gb, source.currency) if source else 0.0
+    egress = (source.egress_cost(total_gb) * _rate(plan, source.currency)
+              / _rate(plan, plan.inventory.currency)) if source else 0.0
 
     service_setup = services = 0.0
     for row in plan.services:
@@ -124,7 +125,7 @@ def recompute_costs(plan: Plan) -> CostFigures:
 
     return CostFigures(
         currency=plan.inventory.currency,
-        one_time={"setup_fees": setup_fees, "source_egress": total_gb * egress,
+        one_time={"setup_fees": setup_fees, "source_egress": egress,
                   "service_setup": service_setup},
         monthly={"servers": servers, "services": services,
                  **({"ipv4": ipv4} if priced_ipv4 else {}), **_support(plan), **_traffic(plan),
