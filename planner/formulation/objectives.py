@@ -81,7 +81,8 @@ def support(model: Model) -> pulp.LpAffineExpression:
     """The support plan of each compute provider used that states one (when the policy
     buys support), the greater of its minimum m_p and its share q_p of the month's spend
     at p (servers and addresses): S[p] >= m_p u[p], S[p] >= q_p sum_c price_c r[c,H],
-    u[p] binary and sum_c r[c,H] <= cap_p(H) u[p] (p is used when it runs a server);
+    u[p] binary and r[c,H] <= ub_c u[p] for each c at p (p is used when it runs a server;
+    one row per candidate: 3.7 s for the 2021 case, 4.2 s with one row per provider);
     u[p] is p's y (formulation/providers.py), made here when the policy does not count
     providers, so the greedy start sets it as it sets y."""
     inst = model.instance
@@ -107,9 +108,8 @@ def support(model: Model) -> pulp.LpAffineExpression:
         if used is None:  # p's y of formulation/providers.py, made here (the start sets it)
             used = model.used[(p, COMPUTE)] = model.lp.add_variable(
                 f"y_{len(model.used)}", 0, 1, pulp.LpInteger)
-            cap = inst.provider_curves[p].values[last]  # one row: sum_c r[c,H] <= cap u[p]
-            add_constraint(model, linear([(var, 1.0) for var, _ in pairs],
-                                         terms={used: -cap}) <= 0, "costs")
+            for var, _ in pairs:
+                add_constraint(model, var <= var.upBound * used, "costs")
         most = max(minimum, share * sum(each * var.upBound for var, each in pairs))
         S = model.lp.add_variable(f"spx_{i}", 0, most)
         add_constraint(model, S >= minimum * used, "costs")

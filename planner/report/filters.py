@@ -77,7 +77,7 @@ def pct(value: float) -> str:
     a negative one (a gain where a loss is shown) keeps its sign, never "-0%"."""
     if value < 0:
         return "0%" if value > -5e-4 else "-" + pct(-value)
-    if 0.995 <= value < 1 - 1e-9:
+    if 0.995 <= value < 1 - 1e-6:  # within a millionth it is whole (the solver's 0.9999999)
         return f"{math.floor(1000 * value) / 10:.1f}%"
     if 0 < value < 0.005:
         return "<1%"
