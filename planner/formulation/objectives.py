@@ -63,6 +63,17 @@ def costs(model: Model) -> None:
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
 
 
+def _at_horizon(model: Model, keep):
+    """(candidate, its provider, r[c,H]) for the candidates at providers `keep` accepts."""
+    inst = model.instance
+    last = inst.grid[-1]
+    for (ci, t), var in model.r.items():
+        c = inst.candidates[ci]
+        provider = inst.providers[c.provider]
+        if t == last and keep(provider):
+            yield c, provider, var
+
+
 def source_egress_cost(model: Model, moved) -> pulp.LpAffineExpression:
     """What the GB moved out of the source cost, at the price of its first step (the most
     a GB costs where the price steps down with volume). The plan's costs count the steps
@@ -88,13 +99,8 @@ def support(model: Model) -> pulp.LpAffineExpression:
     inst = model.instance
     if not inst.inventory.policy.buy_support:
         return pulp.LpAffineExpression()
-    last = inst.grid[-1]
     spend: dict[str, list] = {}
-    for (ci, t), var in model.r.items():
-        c = inst.candidates[ci]
-        provider = inst.providers[c.provider]
-        if t != last or provider.support is None:
-            continue
+    for c, provider, var in _at_horizon(model, lambda p: p.support is not None):
         o = inst.offering(c.provider, c.offering)
         each = _price(inst, o.price_per_month, provider.currency) + \
             inst.to_plan_currency(provider.ipv4_monthly(o), provider.currency)
@@ -129,13 +135,8 @@ def target_egress(model: Model) -> pulp.LpAffineExpression:
     inst = model.instance
     if not priced_traffic(inst.inventory.groups):
         return pulp.LpAffineExpression()
-    last = inst.grid[-1]
     terms: dict[str, list] = {}
-    for (ci, t), var in model.r.items():
-        c = inst.candidates[ci]
-        provider = inst.providers[c.provider]
-        if t != last or not provider.prices_traffic:
-            continue
+    for c, provider, var in _at_horizon(model, lambda p: p.prices_traffic):
         group = inst.groups[c.group]
         per_server = provider.included_traffic_tb_per_server
         sent = 1000 * (group.egress_tb_per_month or 0.0) / group.count
