@@ -93,7 +93,7 @@ class State:
         it never falls), none before the group's bootstrap at the provider ends. Shared
         between calls: read it, do not change it."""
         own = (c.provider, c.offering) in self.used_o or self._quotas_of[c.provider]
-        key = (c.provider, c.offering if own else None, self.inst.bootstrap_hours(c.group))
+        key = (c.provider, c.offering if own else None, self.inst.wait_hours(c))
         room = self._rooms.get(key)
         if room is None:
             room = self._rooms[key] = self._headroom(c)
@@ -115,7 +115,7 @@ class State:
                 free = min(free, math.floor((limit[t] - used[t]) / units + EPS))
             low = min(low, free)
             out[t] = max(0.0, low)
-        ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)
+        ready = inst.first_hour(c.provider) + inst.wait_hours(c)
         return [0.0 if t < ready else room for t, room in enumerate(out)]
 
     def hold(self, c: Candidate, change: list[int]) -> None:

@@ -65,7 +65,7 @@ def _server_variables(model: Model) -> None:
                       quota_at_grid.get((c.provider, c.offering))):
             if limit is not None:
                 caps = list(map(min, caps, limit))
-        ready = inst.first_hour(c.provider) + inst.bootstrap_hours(c.group)  # its bootstrap
+        ready = inst.first_hour(c.provider) + inst.wait_hours(c)  # its bootstrap (and rebuild)
         for t, cap in zip(grid, caps):
             ub = min(count, cap) if t >= ready else 0
             if ub >= 1:

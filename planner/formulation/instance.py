@@ -103,6 +103,11 @@ class Instance:
     def bootstrap_hours(self, g: str) -> int:
         return self.inventory.bootstrap(self.groups[g])
 
+    def wait_hours(self, c: Candidate) -> int:
+        """Hours from c's provider being ready to c serving: the group's bootstrap, and
+        the rebuild of its images on the other architecture (arch_policy: rebuild)."""
+        return self.inventory.wait(self.groups[c.group], self.offering(c.provider, c.offering).arch)
+
 
     def between(self, curve, t: int) -> float:
         """Sum of a per-hour curve over the hours since the previous grid point, (t', t]."""
@@ -123,7 +128,7 @@ def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str 
     """Why one server of `group` cannot run on one server of `offering`, or None."""
     if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
         return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
-    if group.arch != "any" and offering.arch != group.arch:
+    if group.arch != "any" and offering.arch != group.arch and group.arch_policy != "rebuild":
         return f"arch {offering.arch}"
     gpus = offering.gpu_count.value if offering.gpu_count else 0
     if gpus and not group.gpu_count:
@@ -232,7 +237,7 @@ def _start_points(inst: Instance) -> set[int]:
     """Hours at which a provider may open (its setup done: domain/labour.py) and at which a
     group's bootstrap there ends."""
     out: set[int] = set()
-    waits = {inst.bootstrap_hours(g) for g in inst.groups}
+    waits = {inst.wait_hours(c) for c in inst.candidates}
     for p in inst.provider_curves:
         for d in inst.start_delays.get(p, [0]):
             out.update(inst.first_hour(p) + d + b for b in waits)

@@ -90,7 +90,7 @@ def bootstrap(model: Model) -> None:
     for (ci, t), var in model.r.items():
         c = inst.candidates[ci]
         starts = _starts(model, c.provider)
-        wait = inst.bootstrap_hours(c.group)
+        wait = inst.wait_hours(c)
         allowed = [(x, -var.upBound) for hour, x in starts if hour + wait <= t]
         if len(allowed) < len(starts):
             add_constraint(model, linear(allowed, terms={var: 1.0}) <= 0, "bootstrap")

@@ -20,6 +20,12 @@ from planner.models.base import (
 GroupArch = Literal["x86_64", "arm64", "any"]
 
 
+# Hours to rebuild a group's images for the other architecture when its arch_policy is
+# rebuild and it states no rebuild_hours. ESTIMATE: a day to rebuild, push and test images
+# and their native dependencies for arm64 or x86_64 under pressure.
+REBUILD_HOURS = 24
+
+
 class WorkloadGroup(StrictModel):
     """`count` like servers that move together."""
 
@@ -30,6 +36,13 @@ class WorkloadGroup(StrictModel):
     ram_gb: float = Field(gt=0, le=65536)
     disk_gb: float = Field(0, ge=0, le=10_000_000)
     arch: GroupArch = "x86_64"
+    arch_policy: Literal["hard", "rebuild"] | None = Field(
+        None, description="hard (absent): only servers of its `arch`; rebuild: servers of "
+        "the other architecture too, once its images are rebuilt (rebuild_hours more "
+        "before it serves there).")
+    rebuild_hours: int | None = Field(None, ge=0, le=8760, description="Hours to rebuild "
+                                      "and test its images for the other architecture; "
+                                      "absent: REBUILD_HOURS.")
     gpu_count: int = Field(0, ge=0, le=64)
     gpu_min_vram_gb: float | None = Field(None, gt=0, le=4096, description="Memory each "
                                           "GPU needs, in GB (what the model must fit), "
@@ -56,7 +69,8 @@ class WorkloadGroup(StrictModel):
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
         return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",
-                                                   "egress_tb_per_month"))
+                                                   "egress_tb_per_month", "arch_policy",
+                                                   "rebuild_hours"))
 
 
 class SmsDemand(StrictModel):
@@ -288,6 +302,13 @@ class Inventory(StrictModel):
         """Hours from an account being ready until `group` serves there."""
         return group.bootstrap_hours if group.bootstrap_hours is not None \
             else self.crew.bootstrap_hours
+
+    def wait(self, group: WorkloadGroup, arch: str) -> int:
+        """Hours from an account being ready until `group` serves there on a server of
+        `arch`: its bootstrap, and a rebuild of its images when `arch` is not its own."""
+        other = group.arch not in ("any", arch)
+        rebuild = group.rebuild_hours if group.rebuild_hours is not None else REBUILD_HOURS
+        return self.bootstrap(group) + (rebuild if other else 0)
 
     @property
     def cutoff(self) -> int:

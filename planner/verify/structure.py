@@ -53,7 +53,8 @@ def check_shape(plan: Plan) -> Iterator[Violation]:
 def check_fit(ctx: Context) -> Iterator[Violation]:
     """A schedule row names a known group and a known offering of a catalog provider that
     fits it: vcpu, ram_gb, disk_gb and gpu_count at least the group's, GPU memory at least
-    its gpu_min_vram_gb, the same arch (unless the group takes any), and a provider
+    its gpu_min_vram_gb, the same arch (unless the group takes any or rebuilds for the
+    other), and a provider
     jurisdiction the group allows."""
     for row in ctx.plan.schedule:
         where = f"{row.group} on {row.provider}/{row.offering}"
@@ -72,7 +73,8 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
                                  ("gpu_count", gpus, group.gpu_count)):
             if have < need:
                 yield violated("fit", f"{where}: {name} {num(have)} < {num(need)}")
-        if group.arch != "any" and offering.arch != group.arch:
+        if group.arch != "any" and offering.arch != group.arch \
+                and group.arch_policy != "rebuild":
             yield violated("fit", f"{where}: arch {offering.arch} != {group.arch}")
         vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else 0.0
         if group.gpu_count and group.gpu_min_vram_gb and vram < group.gpu_min_vram_gb:

@@ -12,18 +12,24 @@ from planner.verify.context import Context, Violation, close, violated
 
 def check_bootstrap(ctx: Context) -> Iterator[Violation]:
     """A group serves at a provider no earlier than b_g hours after the first hour that
-    provider can have a server (its bootstrap: image, configuration, deploy)."""
+    provider can have a server (its bootstrap: image, configuration, deploy), and on a
+    server of the other architecture (arch_policy: rebuild) its rebuild hours later still."""
     for (g, p), rows in ctx.rows_at.items():
         provider, group = ctx.providers.get(p), ctx.groups.get(g)
         if provider is None or group is None:
             continue
-        first = min((t for t in (curves.first_hour(r.up_by_hour) for r in rows) if t is not None),
-                    default=None)
         can = curves.first_hour(curves.provider_servers(provider, ctx.H).values)
-        wait = ctx.plan.inventory.bootstrap(group)
-        if first is not None and (can is None or first < can + wait):
-            yield violated("bootstrap", f"{g} serves at {p} from hour {first}, before its "
-                           f"bootstrap there ends (hour {can}, plus {wait} hours)")
+        for row in rows:  # each model: on the other architecture, its rebuild too
+            offering = ctx.offering(p, row.offering)
+            first = curves.first_hour(row.up_by_hour)
+            if offering is None or first is None:
+                continue
+            wait = ctx.plan.inventory.wait(group, offering.arch)
+            if can is None or first < can + wait:
+                yield violated("bootstrap", f"{g} serves at {p} on {row.offering} from hour "
+                               f"{first}, before its bootstrap there ends (hour {can}, plus "
+                               f"{wait} hours)")
+                break
 
 
 def check_team_hours(ctx: Context) -> Iterator[Violation]:
