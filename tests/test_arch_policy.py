@@ -46,3 +46,19 @@ def test_rebuild_places_it_on_the_other_architecture_after_the_rebuild():
     tampered = plan.model_copy(update={"schedule": [
         early if j == i else r for j, r in enumerate(plan.schedule)]})
     assert "bootstrap" in {v.constraint for v in verify(tampered)}
+
+
+def test_the_work_schedule_opens_the_provider_before_bootstrap_and_rebuild():
+    """Review: the provider's setup is due its first server's start less the group's wait
+    there, the rebuild included (the model needs the account that early)."""
+    from planner.domain import labour
+    from tests.test_team import EFFORT
+
+    plan = _plan(arch_policy="rebuild", rebuild_hours=10)
+    catalog = Catalog.model_validate({**catalog_dict(), "effort": EFFORT})
+    tasks = labour.plan_tasks(plan.inventory, catalog, plan.schedule, plan.services,
+                              plan.copies)
+    for r in (r for r in plan.schedule if r.group == "web"):
+        setup = next(t for t in tasks if t.kind == "provider_setup" and t.who == r.provider)
+        wait = plan.inventory.crew.bootstrap_hours + 10
+        assert setup.due_hour <= curves.first_hour(r.up_by_hour) - wait

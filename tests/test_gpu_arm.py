@@ -62,3 +62,21 @@ def test_where_only_hyperscalers_are_left_the_shortfall_names_the_gpu_quota(cata
     details = [c.detail for s in plan.shortfalls for c in s.causes]
     assert any("quota ncadsa100v4-family-vcpu (region) allows 0 vCPU" in d for d in details), \
         details
+
+
+def test_the_verifier_refuses_a_gpu_server_for_a_group_that_needs_none(catalog):
+    """Review: the rule that keeps GPU servers for GPU groups is the verifier's too."""
+    from planner.models import Inventory as Inv
+    plan = pipeline.plan(_inventory(), catalog).plan
+    web = Inv.model_validate({**plan.inventory.model_dump(mode="json"), "groups": [
+        {**plan.inventory.groups[0].model_dump(mode="json"), "gpu_count": 0,
+         "gpu_min_vram_gb": None}]})
+    assert web.groups[0].gpu_count == 0
+    tampered = plan.model_copy(update={"inventory": web})
+    assert any(v.constraint == "fit" and "needs no GPU" in v.detail for v in verify(tampered))
+
+
+def test_gpu_memory_without_gpus_is_refused():
+    with pytest.raises(ValueError, match="needs gpu_count"):
+        _inventory().groups[0].model_validate({"name": "x", "count": 1, "vcpu": 1,
+                                               "ram_gb": 1, "gpu_min_vram_gb": 16})

@@ -505,3 +505,14 @@ def test_arbitrary_csv_raises_only_planner_errors(tmp_path_factory, header, rows
         handle.write(header + "\n")
         csv.writer(handle).writerows(rows)
     _only_planner_errors(path, fmt)
+
+
+def test_a_managed_engine_grouped_with_a_server_keeps_the_servers_architecture():
+    """Review: {any, arm64} is arm64 (the plain server's image is arm64), not any."""
+    from planner.importers.grouping import group_servers
+    from planner.importers.records import Server
+
+    members = [Server("kafka-1", "kafka", "tag", "m6g.large", 2, 8, arch="any", kind="queue"),
+               Server("kafka-2", "kafka", "tag", "m6g.large", 2, 8, arch="arm64", kind="queue")]
+    (group,) = group_servers(members, ("role",))
+    assert group.arch == "arm64" and not any("mixes" in n for n in group.notes)

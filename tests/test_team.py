@@ -65,7 +65,7 @@ def test_the_tasks_of_a_schedule_by_hand():
     inventory = Inventory.model_validate({**inventory_dict(), "team": {"people": 2,
                                                                         "bootstrap_hours": 2}})
     up = [0] * 5 + [2, 2, 3, 3]
-    schedule = [SimpleNamespace(group="web", provider="a", up_by_hour=up)]
+    schedule = [SimpleNamespace(group="web", provider="a", offering="s", up_by_hour=up)]
     services = [SimpleNamespace(vendor="dnsco", share_by_hour=[0, 0, 0, 0, 0.5, 1])]
     tasks = plan_tasks(inventory, catalog, schedule, services, [])
     got = [(t.kind, t.who, t.group, t.count, t.hours, t.due_hour) for t in tasks]

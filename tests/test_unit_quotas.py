@@ -281,3 +281,25 @@ def test_egress_steps_out_of_order_are_refused():
     with pytest.raises(ValidationError, match="egress_tiers go up"):
         _catalog(egress_tiers=[{"up_to_tb": 50, "price_per_gb": 0.05, **SRC},
                                {"up_to_tb": 10, "price_per_gb": 0.09, **SRC}])
+
+
+def test_with_a_one_time_budget_the_steps_are_exact_and_no_copy_is_held_back():
+    """Review: priced at its first step, a copy the budget allows was cut (12 TB at 0.09
+    then 0.01: 200 real, 1,080 as the model saw it, against a budget of 600)."""
+    data = catalog_dict()
+    data["providers"][0]["egress_tiers"] = [
+        {"up_to_tb": 1, "price_per_gb": 0.09, **SRC}, {"price_per_gb": 0.01, **SRC}]
+    catalog = Catalog.model_validate(data)
+    free = pipeline.plan(_inventory(), catalog).plan
+    moved = sum(sum(c.gb_by_hour) for c in free.copies)
+    assert catalog.provider("src").egress_cost(moved) < 600 < 0.09 * moved
+    inventory = _inventory(one_time_budget=600)
+    held = pipeline.plan(inventory, catalog).plan
+    assert verify(held) == []
+    assert sum(sum(c.gb_by_hour) for c in held.copies) == pytest.approx(moved)
+
+
+def test_egress_steps_that_get_dearer_are_refused():
+    with pytest.raises(ValidationError, match="prices fall"):
+        _catalog(egress_tiers=[{"up_to_tb": 1, "price_per_gb": 0.01, **SRC},
+                               {"price_per_gb": 0.5, **SRC}])

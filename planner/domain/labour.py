@@ -144,6 +144,8 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
     vendors = {v.id: v for v in catalog.services}
     first: dict[tuple[str, str], int] = {}
     new: dict[tuple[str, str, int], int] = {}
+    opens: dict[str, int] = {}  # the hour each provider must be open: its first server's
+    # start less the group's wait there (its bootstrap, and a rebuild on the other arch)
     for row in schedule:
         up = row.up_by_hour
         for t in range(1, len(up)):
@@ -154,10 +156,13 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
         if start is not None:
             key = (row.group, row.provider)
             first[key] = min(first.get(key, start), start)
+            offering = next((o for o in providers[row.provider].offerings
+                             if o.id == row.offering), None)
+            arch = offering.arch if offering else groups[row.group].arch
+            opened = start - inventory.wait(groups[row.group], arch)
+            opens[row.provider] = min(opens.get(row.provider, opened), opened)
     tasks: list[Task] = []
-    opens: dict[str, int] = {}
     for (g, p), t in first.items():
-        opens[p] = min(opens.get(p, t), t - inventory.bootstrap(groups[g]))
         tasks.append(Task("bootstrap", p, bootstrap_effort_hours(catalog, groups[g]), t, g))
     for p, t in opens.items():
         tasks.append(Task("provider_setup", p, provider_setup_hours(catalog, providers[p]),

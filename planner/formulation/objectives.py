@@ -75,17 +75,31 @@ def _at_horizon(model: Model, keep):
 
 
 def source_egress_cost(model: Model, moved) -> pulp.LpAffineExpression:
-    """What the GB moved out of the source cost, at the price of its first step (the most
-    a GB costs where the price steps down with volume). The plan's costs count the steps
-    (Provider.egress_cost); here the steps' fill order would need a binary per step, and
-    three of them took the 2021 case from 4.2 s to 6.3 s, for a volume the coverage held
-    by the cost phase already fixes."""
+    """What the GB moved out of the source cost. Without a one-time budget, at the price
+    of its first step (the most a GB costs: steps only fall in price); the plan's costs
+    count the steps (Provider.egress_cost). Step by step, the fill order needs a binary per
+    step (g[k] >= G_k b[k], g[k+1] <= G_{k+1} b[k]), and three of them took the 2021 case
+    from 4.2 s to 6.3 s, for a volume the coverage the cost phase holds already fixes. With
+    a one-time budget, the steps exactly: the first step's price would hold back copies
+    the budget allows."""
     inst = model.instance
     source = inst.catalog.provider(inst.inventory.source.provider)
     steps = source.egress_steps() if source else []
     if not steps:
         return pulp.LpAffineExpression()
-    return inst.to_plan_currency(steps[0][1], source.currency) * moved
+    price = [inst.to_plan_currency(each, source.currency) for _, each in steps]
+    if len(steps) == 1 or inst.inventory.policy.one_time_budget is None:
+        return price[0] * moved
+    most = sum(var.upBound or 0.0 for var in moved) + moved.constant
+    sizes = [min(size, most) for size, _ in steps]
+    g = [model.lp.add_variable(f"egress_step_{k}", 0, size) for k, size in enumerate(sizes)]
+    add_constraint(model, linear([(x, 1.0) for x in g], terms={
+        var: -coef for var, coef in moved.items()}) == moved.constant, "costs")
+    for k in range(len(g) - 1):
+        b = model.lp.add_variable(f"egress_full_{k}", 0, 1, pulp.LpInteger)
+        add_constraint(model, g[k] >= sizes[k] * b, "costs")
+        add_constraint(model, g[k + 1] <= sizes[k + 1] * b, "costs")
+    return pulp.lpSum(p * x for p, x in zip(price, g))
 
 
 def support(model: Model) -> pulp.LpAffineExpression:

@@ -96,7 +96,7 @@ def _build(members: list[Server]) -> Group:
     g.disk_known = all(s.disk_known for s in members)
     g.data_gb = min(sum(s.data_gb for s in members), 1e9)
     g.data_known = all(s.data_known for s in members)
-    arches = {s.arch for s in members}
+    arches = {s.arch for s in members} - {"any"}  # a managed engine runs on either
     g.arch = next(iter(arches)) if len(arches) == 1 else "any"
     if len(arches) > 1:
         g.notes.append("mixes x86_64 and arm64 servers: arch any (the software runs on both)")

@@ -351,6 +351,10 @@ class Provider(CatalogEntry):
         if None in tops[:-1] or any(a >= b for a, b in zip(bounded, bounded[1:])):
             raise Located("egress_tiers go up in up_to_tb, only the last without one",
                           "egress_tiers")
+        prices = [t.price_per_gb.value for t in self.egress_tiers or []]
+        if any(a < b for a, b in zip(prices, prices[1:])):
+            raise Located("egress_tiers' prices fall (or stay) as the volume grows; a step "
+                          "dearer than the one before is not a volume price", "egress_tiers")
         for name in self.unit_quotas:
             if not re.fullmatch(SLUG, name):
                 raise Located(f"quota name {name!r} must be a lower-case slug", "quotas", name)

@@ -66,6 +66,12 @@ class WorkloadGroup(StrictModel):
                                         "test (0 with golden images and IaC); absent: the "
                                         "team's default.")
 
+    @model_validator(mode="after")
+    def _vram_needs_gpus(self):
+        if self.gpu_min_vram_gb is not None and not self.gpu_count:
+            raise ValueError("gpu_min_vram_gb is memory per GPU: it needs gpu_count")
+        return self
+
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
         return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",

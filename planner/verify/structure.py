@@ -76,6 +76,8 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
         if group.arch != "any" and offering.arch != group.arch \
                 and group.arch_policy != "rebuild":
             yield violated("fit", f"{where}: arch {offering.arch} != {group.arch}")
+        if gpus and not group.gpu_count:
+            yield violated("fit", f"{where}: a GPU server for a group that needs no GPU")
         vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else 0.0
         if group.gpu_count and group.gpu_min_vram_gb and vram < group.gpu_min_vram_gb:
             yield violated("fit", f"{where}: gpu_vram_gb {num(vram)} < "
