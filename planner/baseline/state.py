@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from planner.domain.bill import ipv4_monthly
 from planner.formulation.instance import Candidate, Instance
 
 EPS = 1e-9
@@ -164,7 +165,7 @@ def unit_costs(inst: Instance, c: Candidate) -> tuple[float, float]:
     provider = inst.providers[c.provider]
     o, cur = inst.offering(c.provider, c.offering), provider.currency
     return to_money(inst, o.setup_fee, cur), to_money(inst, o.price_per_month, cur) + \
-        inst.to_plan_currency(provider.ipv4_monthly(o), cur)
+        inst.to_plan_currency(ipv4_monthly(provider, o), cur)
 
 
 def within_budget(state: State, n: int, one_time_each: float, monthly_each: float) -> int:

@@ -1,13 +1,77 @@
-"""Users' traffic out of the target providers (issue 20, the whole bill): what each
-provider's servers send a month at the horizon, what it includes, and what is billed beyond.
-Read off schedule rows by the plan's costs (results/assemble) and the verifier alike."""
+"""The bill's rules beyond a server's price (issue 20): public IPv4 billed apart, the
+source's egress step by step, users' traffic beyond what a provider includes, and the
+support plans bought. Prices in the provider's currency; read by the model's cost
+(formulation/objectives), the plan's costs (results/assemble), the greedy baseline and the
+verifier alike, so the rule is written once."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from planner.models.catalog import Catalog
+from planner.models.catalog import Catalog, Offering, Provider, SupportPlan
 from planner.models.inventory import WorkloadGroup
+
+
+def ipv4_monthly(provider: Provider, offering: Offering) -> float:
+    """What one server of `offering` pays a month for its public IPv4 addresses (0 where
+    they come with the server)."""
+    if provider.ipv4_price_per_month is None:
+        return 0.0
+    return provider.ipv4_price_per_month.value * (offering.ipv4.value if offering.ipv4
+                                                  else 1.0)
+
+
+def egress_steps(provider: Provider) -> list[tuple[float, float]]:
+    """(GB in the step, price per GB), in order; the last step unbounded (inf). One step at
+    egress_price_per_gb without tiers; none without a price."""
+    if provider.egress_tiers:
+        out, below = [], 0.0
+        for tier in provider.egress_tiers:
+            top = math.inf if tier.up_to_tb is None else 1000 * tier.up_to_tb
+            out.append((top - below, tier.price_per_gb.value))
+            below = top
+        if below < math.inf:  # beyond the last stated step: its price goes on
+            out.append((math.inf, out[-1][1]))
+        return out
+    if provider.egress_price_per_gb is None:
+        return []
+    return [(math.inf, provider.egress_price_per_gb.value)]
+
+
+def egress_cost(provider: Provider, gb: float) -> float:
+    """What `gb` leaving the provider in a month cost, step by step."""
+    total, left = 0.0, gb
+    for size, each in egress_steps(provider):
+        taken = min(left, size)
+        total += taken * each
+        left -= taken
+        if left <= 0:
+            break
+    return total
+
+
+def prices_traffic(provider: Provider) -> bool:
+    """Whether users' traffic out of it can be priced: an egress price and what is
+    included are stated."""
+    return provider.egress_price_per_gb is not None and (
+        provider.included_traffic_tb_per_server is not None
+        or provider.included_traffic_tb_per_account is not None)
+
+
+def traffic_overage_gb(provider: Provider, traffic_gb: float, servers: float) -> float:
+    """GB a month billed beyond what `servers` servers and the account include."""
+    per_server = provider.included_traffic_tb_per_server
+    account = provider.included_traffic_tb_per_account
+    included = 1000 * ((per_server.value * servers if per_server else 0.0)
+                       + (account.value if account and servers > 0 else 0.0))
+    return max(0.0, traffic_gb - included)
+
+
+def support_monthly(plan: SupportPlan, spend: float) -> float:
+    """What a support plan costs in a month with `spend` at its provider."""
+    share = plan.percent_of_spend.value / 100 if plan.percent_of_spend else 0.0
+    return max(plan.minimum_per_month.value, share * spend)
 
 
 @dataclass(frozen=True)
@@ -25,7 +89,7 @@ def priced_traffic(groups: list[WorkloadGroup]) -> bool:
 
 def target_traffic(catalog: Catalog, groups: list[WorkloadGroup], schedule, H: int
                    ) -> list[Traffic]:
-    """Per provider that prices traffic (Provider.prices_traffic) and runs servers at H: its
+    """Per provider that prices traffic (prices_traffic) and runs servers at H: its
     servers' share of each group's traffic, and the overage."""
     by_name = {g.name: g for g in groups}
     sent: dict[str, float] = {}
@@ -40,10 +104,10 @@ def target_traffic(catalog: Catalog, groups: list[WorkloadGroup], schedule, H: i
     out = []
     for pid in sorted(servers):
         provider = catalog.provider(pid)
-        if provider is None or not provider.prices_traffic:
+        if provider is None or not prices_traffic(provider):
             continue
         out.append(Traffic(pid, sent[pid], servers[pid],
-                           provider.traffic_overage_gb(sent[pid], servers[pid])))
+                           traffic_overage_gb(provider, sent[pid], servers[pid])))
     return out
 
 
@@ -68,8 +132,9 @@ def support_costs(catalog: Catalog, buy: bool, schedule, H: int) -> list[Support
         if offering is None or n <= 0 or provider.support is None:
             continue
         spend[row.provider] = spend.get(row.provider, 0.0) + n * (
-            offering.price_per_month.value + provider.ipv4_monthly(offering))
-    return [Support(p, s, catalog.provider(p).support.monthly(s)) for p, s in sorted(spend.items())]
+            offering.price_per_month.value + ipv4_monthly(provider, offering))
+    return [Support(p, s, support_monthly(catalog.provider(p).support, s))
+            for p, s in sorted(spend.items())]
 
 
 def buys_support(catalog: Catalog, buy: bool) -> bool:

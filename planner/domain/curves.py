@@ -68,6 +68,14 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
     return Curve(tuple(values), tuple(binding))
 
 
+def quota_limit(quota: Quota, hours_after_onboarding: float) -> float:
+    """The limit of `quota` in force this many hours after onboarding: the new account's,
+    then the raise's once its hours have passed."""
+    if quota.raise_hours is not None and hours_after_onboarding >= quota.raise_hours.value:
+        return max(quota.new_account.value, quota.raise_to.value)
+    return quota.new_account.value
+
+
 def quota_cover(provider: Provider, elapsed: float
                 ) -> list[tuple[str, Quota, float, int]] | None:
     """The unit quotas that bound how many servers the provider can run `elapsed` hours
@@ -81,7 +89,7 @@ def quota_cover(provider: Provider, elapsed: float
         counted = [u for o in provider.offerings if (u := quota_units(o, q)) > 0]
         if counted:
             least = min(counted)
-            options[name] = (name, q, least, math.floor(q.limit_at(elapsed) / least + EPS))
+            options[name] = (name, q, least, math.floor(quota_limit(q, elapsed) / least + EPS))
     chosen: dict[str, tuple[str, Quota, float, int]] = {}
     for o in provider.offerings:
         mine = [options[n] for n, q in sorted(provider.unit_quotas.items())
@@ -117,9 +125,9 @@ def quota_units(offering: Offering, quota: Quota) -> float:
 def provider_quota(provider: Provider, quota: Quota, horizon_hours: int) -> Curve:
     """Units of `quota` the provider's servers may take by hour t: nothing while t <=
     onboarding (no server runs), then the new-account limit, then the raised one from
-    onboarding + raise_hours (quota.limit_at)."""
+    onboarding + raise_hours (quota_limit)."""
     onboard = provider.onboarding_hours.value
-    values = tuple(0.0 if t - onboard <= 0 else quota.limit_at(t - onboard)
+    values = tuple(0.0 if t - onboard <= 0 else quota_limit(quota, t - onboard)
                    for t in range(horizon_hours + 1))
     return Curve(values, tuple("onboarding" if t - onboard <= 0 else "quota"
                                for t in range(horizon_hours + 1)))

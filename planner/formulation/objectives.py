@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pulp
 
+from planner.domain import bill
 from planner.domain.bill import priced_traffic
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Instance
@@ -34,7 +35,7 @@ def costs(model: Model) -> None:
             o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
             one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
             monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
-            ipv4 = inst.providers[c.provider].ipv4_monthly(o)
+            ipv4 = bill.ipv4_monthly(inst.providers[c.provider], o)
             if ipv4:
                 monthly.append(inst.to_plan_currency(ipv4, cur) * model.r[(ci, last)])
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
@@ -77,14 +78,14 @@ def _at_horizon(model: Model, keep):
 def source_egress_cost(model: Model, moved) -> pulp.LpAffineExpression:
     """What the GB moved out of the source cost. Without a one-time budget, at the price
     of its first step (the most a GB costs: steps only fall in price); the plan's costs
-    count the steps (Provider.egress_cost). Step by step, the fill order needs a binary per
+    count the steps (domain/bill.egress_cost). Step by step, the fill order needs a binary per
     step (g[k] >= G_k b[k], g[k+1] <= G_{k+1} b[k]), and three of them took the 2021 case
     from 4.2 s to 6.3 s, for a volume the coverage the cost phase holds already fixes. With
     a one-time budget, the steps exactly: the first step's price would hold back copies
     the budget allows."""
     inst = model.instance
     source = inst.catalog.provider(inst.inventory.source.provider)
-    steps = source.egress_steps() if source else []
+    steps = bill.egress_steps(source) if source else []
     if not steps:
         return pulp.LpAffineExpression()
     price = [inst.to_plan_currency(each, source.currency) for _, each in steps]
@@ -117,7 +118,7 @@ def support(model: Model) -> pulp.LpAffineExpression:
     for c, provider, var in _at_horizon(model, lambda p: p.support is not None):
         o = inst.offering(c.provider, c.offering)
         each = _price(inst, o.price_per_month, provider.currency) + \
-            inst.to_plan_currency(provider.ipv4_monthly(o), provider.currency)
+            inst.to_plan_currency(bill.ipv4_monthly(provider, o), provider.currency)
         spend.setdefault(c.provider, []).append((var, each))
     cost = []
     for i, (p, pairs) in enumerate(sorted(spend.items())):
@@ -150,7 +151,7 @@ def target_egress(model: Model) -> pulp.LpAffineExpression:
     if not priced_traffic(inst.inventory.groups):
         return pulp.LpAffineExpression()
     terms: dict[str, list] = {}
-    for c, provider, var in _at_horizon(model, lambda p: p.prices_traffic):
+    for c, provider, var in _at_horizon(model, bill.prices_traffic):
         group = inst.groups[c.group]
         per_server = provider.included_traffic_tb_per_server
         sent = 1000 * (group.egress_tb_per_month or 0.0) / group.count

@@ -6,7 +6,6 @@ Units are part of the names. Prices are in the provider's own `currency`; the ca
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Literal
 
@@ -176,12 +175,6 @@ class Quota(ProvenanceDefaults):
             raise ValueError("cut_back must be a share between 0 and 1")
         return self
 
-    def limit_at(self, hours_after_onboarding: float) -> float:
-        """The limit in force this many hours after onboarding."""
-        if self.raise_hours is not None and hours_after_onboarding >= self.raise_hours.value:
-            return max(self.new_account.value, self.raise_to.value)
-        return self.new_account.value
-
 
 def raise_below_quota(raise_to: Any, quota: Any) -> str | None:
     """Why a quota raise set to `raise_to` servers is wrong while `quota` is in force, or
@@ -224,11 +217,6 @@ class SupportPlan(ProvenanceDefaults):
     def _provenance(cls, data):
         return inherit_provenance(data, ("minimum_per_month", "percent_of_spend",
                                          "urgent_response_hours"))
-
-    def monthly(self, spend: float) -> float:
-        """What it costs in a month with `spend` at the provider (its currency)."""
-        share = self.percent_of_spend.value / 100 if self.percent_of_spend else 0.0
-        return max(self.minimum_per_month.value, share * spend)
 
 
 class Provider(CatalogEntry):
@@ -274,56 +262,6 @@ class Provider(CatalogEntry):
     @property
     def unit_quotas(self) -> dict[str, Quota]:
         return self.quotas or {}
-
-    @property
-    def prices_traffic(self) -> bool:
-        """Whether users' traffic out of it can be priced: an egress price and what is
-        included are stated."""
-        return self.egress_price_per_gb is not None and (
-            self.included_traffic_tb_per_server is not None
-            or self.included_traffic_tb_per_account is not None)
-
-    def traffic_overage_gb(self, traffic_gb: float, servers: float) -> float:
-        """GB a month billed beyond what `servers` servers and the account include."""
-        per_server = self.included_traffic_tb_per_server
-        account = self.included_traffic_tb_per_account
-        included = 1000 * ((per_server.value * servers if per_server else 0.0)
-                           + (account.value if account and servers > 0 else 0.0))
-        return max(0.0, traffic_gb - included)
-
-    def egress_steps(self) -> list[tuple[float, float]]:
-        """(GB in the step, price per GB), in order; the last step unbounded (inf). One
-        step at egress_price_per_gb without tiers; none without a price."""
-        if self.egress_tiers:
-            out, below = [], 0.0
-            for tier in self.egress_tiers:
-                top = math.inf if tier.up_to_tb is None else 1000 * tier.up_to_tb
-                out.append((top - below, tier.price_per_gb.value))
-                below = top
-            if below < math.inf:  # beyond the last stated step: its price goes on
-                out.append((math.inf, out[-1][1]))
-            return out
-        if self.egress_price_per_gb is None:
-            return []
-        return [(math.inf, self.egress_price_per_gb.value)]
-
-    def egress_cost(self, gb: float) -> float:
-        """What `gb` leaving it in a month cost, step by step (its currency)."""
-        total, left = 0.0, gb
-        for size, each in self.egress_steps():
-            taken = min(left, size)
-            total += taken * each
-            left -= taken
-            if left <= 0:
-                break
-        return total
-
-    def ipv4_monthly(self, offering: Offering) -> float:
-        """What one server of `offering` pays a month for its public IPv4 addresses, in
-        this provider's currency (0 where they come with the server)."""
-        if self.ipv4_price_per_month is None:
-            return 0.0
-        return self.ipv4_price_per_month.value * (offering.ipv4.value if offering.ipv4 else 1.0)
 
     @property
     def provisioning_mode(self) -> str:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from planner import __version__
 from planner.domain import labour
-from planner.domain.bill import buys_support, priced_traffic, support_costs, target_traffic
+from planner.domain.bill import (
+    buys_support,
+    egress_cost,
+    ipv4_monthly,
+    priced_traffic,
+    support_costs,
+    target_traffic,
+)
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
@@ -157,10 +164,10 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
         monthly_servers += row.up_by_hour[H] * fee(o.price_per_month, cur)
         provider = inst.providers[row.provider]
         priced_ipv4 |= provider.ipv4_price_per_month is not None and row.up_by_hour[H] > 0
-        ipv4 += row.up_by_hour[H] * money(provider.ipv4_monthly(o), cur)
+        ipv4 += row.up_by_hour[H] * money(ipv4_monthly(provider, o), cur)
     source = inst.catalog.provider(inst.inventory.source.provider)
     moved_gb = sum(sum(c.gb_by_hour) for c in copies)
-    egress = money(source.egress_cost(moved_gb), source.currency) if source else 0.0
+    egress = money(egress_cost(source, moved_gb), source.currency) if source else 0.0
     service_setup = monthly_services = 0.0
     for row in services:
         o, cur = inst.service_offering(row.vendor, row.offering), inst.vendors[row.vendor].currency

@@ -128,7 +128,7 @@ def _servers_quota(inst: Instance, p: str) -> str:
     cover = curves.quota_cover(provider, elapsed) or []
     # a quota that allows none adds nothing to the bound (Oracle's GPUs beside its cores)
     cover = [c for c in cover if c[3] > 0] or cover
-    parts = [f"quota {name} ({quota.scope}) allows {quota.limit_at(elapsed):g} "
+    parts = [f"quota {name} ({quota.scope}) allows {curves.quota_limit(quota, elapsed):g} "
              f"{QUOTA_UNIT_WORDS[quota.unit]}{_raise_note(provider, quota, D)}, so "
              f"{servers:g} servers of at least {least:g} {QUOTA_UNIT_WORDS[quota.unit]}"
              for name, quota, least, servers in cover]

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
-from planner.domain.bill import buys_support, priced_traffic, support_costs, target_traffic
+from planner.domain.bill import (
+    buys_support,
+    egress_cost,
+    ipv4_monthly,
+    priced_traffic,
+    support_costs,
+    target_traffic,
+)
 from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
@@ -95,12 +102,12 @@ def recompute_costs(plan: Plan) -> CostFigures:
         setup_fees += n * price(plan, offering.setup_fee, provider.currency)
         servers += n * price(plan, offering.price_per_month, provider.currency)
         priced_ipv4 |= provider.ipv4_price_per_month is not None and n > 0
-        ipv4 += n * provider.ipv4_monthly(offering) * _rate(plan, provider.currency) \
+        ipv4 += n * ipv4_monthly(provider, offering) * _rate(plan, provider.currency) \
             / _rate(plan, plan.inventory.currency)
 
     total_gb = sum(sum(row.gb_by_hour) for row in plan.copies)
     source = catalog.provider(plan.inventory.source.provider)
-    egress = (source.egress_cost(total_gb) * _rate(plan, source.currency)
+    egress = (egress_cost(source, total_gb) * _rate(plan, source.currency)
               / _rate(plan, plan.inventory.currency)) if source else 0.0
 
     service_setup = services = 0.0
