@@ -68,6 +68,20 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
     return Curve(tuple(values), tuple(binding))
 
 
+def quota_taken(provider: Provider, quota: Quota, rows, hours: int) -> list[float]:
+    """What the schedule rows at `provider` take of `quota`, hour by hour (0..hours-1), in
+    its unit: each row's servers times quota_units of its offering (none for an offering
+    the provider does not have)."""
+    offerings = {o.id: o for o in provider.offerings}
+    taken = [0.0] * hours
+    for row in rows:
+        offering = offerings.get(row.offering)
+        units = quota_units(offering, quota) if offering else 0.0
+        for t, n in enumerate(row.up_by_hour[:hours]):
+            taken[t] += units * n
+    return taken
+
+
 def quota_limit(quota: Quota, hours_after_onboarding: float) -> float:
     """The limit of `quota` in force this many hours after onboarding: the new account's,
     then the raise's once its hours have passed."""

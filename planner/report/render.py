@@ -22,10 +22,10 @@ from pathlib import Path
 
 import jinja2
 
-from planner.domain.bill import priced_traffic, support_costs, target_traffic
 from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report import timeline
+from planner.report.bill import bill_context
 from planner.report.filters import (
     capacity,
     cause_title,
@@ -131,65 +131,8 @@ def context(plan: Plan) -> dict:
         **summary_context(plan, views, entries),
         **copy_context(plan, copy_views(plan, names), source, vendors),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan), ipv4_lines=ipv4_lines(views), **egress_context(plan),
-        support_lines=support_lines(plan),
+        **work_context(plan), **bill_context(plan, views),
     )
-
-
-def support_lines(plan: Plan) -> list[str]:
-    """Where the cost table's support line comes from: each plan bought, its price at the
-    month's spend there, and its source."""
-    out = []
-    for s in support_costs(plan.catalog, plan.inventory.policy.buy_support, plan.schedule,
-                           plan.horizon_hours):
-        provider = plan.catalog.provider(s.provider)
-        support = provider.support
-        fact = support.minimum_per_month
-        how = (f"the greater of {num(fact.value)} or {support.percent_of_spend.value:g}% of "
-               f"{num(s.spend)} spent there" if support.percent_of_spend else "a fixed price")
-        out.append(f"{s.provider}: {support.name}, {num(s.cost)} {provider.currency} a month "
-                   f"({how}; {fact.source or 'no source'}, "
-                   f"{fact.as_of or 'undated'}{', estimate' if fact.estimate else ''})")
-    return out
-
-
-def egress_context(plan: Plan) -> dict:
-    """Where the cost table's target_egress line comes from: per provider, the traffic
-    its servers send, the overage and the price's source; and the providers used whose
-    included traffic the catalog does not state (their traffic is not in the line)."""
-    if not priced_traffic(plan.inventory.groups):
-        return {"egress_lines": [], "egress_unpriced": []}
-    lines = []
-    for t in target_traffic(plan.catalog, plan.inventory.groups, plan.schedule,
-                            plan.horizon_hours):
-        provider = plan.catalog.provider(t.provider)
-        fact = provider.egress_price_per_gb
-        lines.append(f"{t.provider}: {num(t.traffic_gb / 1000)} TB a month sent, "
-                     f"{num((t.traffic_gb - t.overage_gb) / 1000)} TB of it included, "
-                     f"{num(t.overage_gb)} GB x {fact.value:g} {provider.currency} "
-                     f"({fact.source or 'no source'}, {fact.as_of or 'undated'}"
-                     f"{', estimate' if fact.estimate else ''})")
-    priced = {line.split(":")[0] for line in lines}
-    unpriced = sorted({r.provider for r in plan.schedule
-                       if r.up_by_hour[plan.horizon_hours] > 0} - priced)
-    return {"egress_lines": lines, "egress_unpriced": unpriced}
-
-
-def ipv4_lines(views) -> list[str]:
-    """Where the cost table's IPv4 line comes from: per provider that bills addresses
-    apart, the addresses its servers take, the catalog's price and that price's source."""
-    out = []
-    for v in views:
-        fact = v.provider.ipv4_price_per_month
-        if fact is None:
-            continue
-        offerings = {o.id: o for o in v.provider.offerings}
-        addresses = sum(r.count * (offerings[r.offering.id].ipv4.value
-                                   if offerings[r.offering.id].ipv4 else 1) for r in v.rows)
-        out.append(f"{v.provider.id}: {num(addresses)} addresses x {fact.value:g} "
-                   f"{v.provider.currency} a month ({fact.source or 'no source'}, "
-                   f"{fact.as_of or 'undated'}{', estimate' if fact.estimate else ''})")
-    return out
 
 
 def work_context(plan: Plan) -> dict:

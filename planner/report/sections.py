@@ -55,15 +55,10 @@ class QuotaAsk:
 
 def quota_asks(provider: Provider, schedule_rows) -> list[QuotaAsk]:
     """The unit quotas of `provider` that its rows in the plan take anything of."""
-    offerings = {o.id: o for o in provider.offerings}
     out = []
+    hours = max((len(r.up_by_hour) for r in schedule_rows), default=0)
     for name, quota in sorted(provider.unit_quotas.items()):
-        taken = None
-        for r in schedule_rows:
-            units = curves.quota_units(offerings[r.offering], quota)
-            hours = [units * n for n in r.up_by_hour]
-            taken = hours if taken is None else [a + b for a, b in zip(taken, hours)]
-        needed = max(taken or [0.0])
+        needed = max(curves.quota_taken(provider, quota, schedule_rows, hours), default=0.0)
         if needed <= 0:
             continue
         out.append(QuotaAsk(

@@ -168,12 +168,7 @@ def check_provider_quota(ctx: Context) -> Iterator[Violation]:
             continue
         rows = [r for r in ctx.plan.schedule if r.provider == pid]
         for name, quota in sorted(provider.unit_quotas.items()):
-            taken = [0.0] * (ctx.H + 1)
-            for r in rows:
-                offering = ctx.offering(pid, r.offering)
-                units = curves.quota_units(offering, quota) if offering else 0.0
-                for t, n in enumerate(r.up_by_hour):
-                    taken[t] += units * n
+            taken = curves.quota_taken(provider, quota, rows, ctx.H + 1)
             limit = curves.provider_quota(provider, quota, ctx.H).values
             yield from breach("provider_quota", f"{pid} quota {name} ({quota.unit})", taken,
                               limit)
