@@ -34,10 +34,7 @@ def costs(model: Model) -> None:
         if (ci, last) in model.r:
             o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
             one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
-            monthly.append(_price(inst, o.price_per_month, cur) * model.r[(ci, last)])
-            ipv4 = bill.ipv4_monthly(inst.providers[c.provider], o)
-            if ipv4:
-                monthly.append(inst.to_plan_currency(ipv4, cur) * model.r[(ci, last)])
+            monthly.append(_monthly_each(inst, c) * model.r[(ci, last)])
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
     copied += [model.stored(v, H) for v in sorted({v for v, _ in model.store})]
     one_time.append(source_egress_cost(model, pulp.lpSum(copied)))
@@ -62,6 +59,15 @@ def costs(model: Model) -> None:
     monthly.append(support(model))
     model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
+
+
+def _monthly_each(inst: Instance, c) -> float:
+    """A month of one server of candidate c: its price and its public IPv4 addresses
+    where billed apart, in the plan's currency."""
+    provider = inst.providers[c.provider]
+    o = inst.offering(c.provider, c.offering)
+    return _price(inst, o.price_per_month, provider.currency) + \
+        inst.to_plan_currency(bill.ipv4_monthly(provider, o), provider.currency)
 
 
 def _at_horizon(model: Model, keep):
@@ -115,11 +121,8 @@ def support(model: Model) -> pulp.LpAffineExpression:
     if not inst.inventory.policy.buy_support:
         return pulp.LpAffineExpression()
     spend: dict[str, list] = {}
-    for c, provider, var in _at_horizon(model, lambda p: p.support is not None):
-        o = inst.offering(c.provider, c.offering)
-        each = _price(inst, o.price_per_month, provider.currency) + \
-            inst.to_plan_currency(bill.ipv4_monthly(provider, o), provider.currency)
-        spend.setdefault(c.provider, []).append((var, each))
+    for c, _, var in _at_horizon(model, lambda p: p.support is not None):
+        spend.setdefault(c.provider, []).append((var, _monthly_each(inst, c)))
     cost = []
     for i, (p, pairs) in enumerate(sorted(spend.items())):
         plan = inst.providers[p].support
