@@ -55,9 +55,12 @@ def catalog_dict(quota_a=10, quota_b=50, rate_b=10, stock=5, extra_providers=())
 
 
 def inventory_dict(deadline=24, horizon=None, survive=1, max_share=0.8, egress_gbps=2,
-                   web=20, db=4, big=3, decision_date=None, **policy) -> dict:
+                   web=20, db=4, big=3, decision_date=None, source=None, **policy) -> dict:
+    # the data stays readable for 60 hours: provider b's dedicated model, the only one db
+    # fits there, is delivered at hour 54, and data lands only on hosts that exist
+    source = {"data_available_hours": 60} if source is None else source
     inv = {
-        "name": "small", "source": {"provider": "src", "egress_gbps": egress_gbps},
+        "name": "small", "source": {"provider": "src", "egress_gbps": egress_gbps, **source},
         "deadline_hours": deadline,
         "groups": [
             {"name": "web", "count": web, "vcpu": 4, "ram_gb": 8, "disk_gb": 50, "tier": 1,

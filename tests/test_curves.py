@@ -31,7 +31,7 @@ def test_dedicated_model_waits_for_delivery_and_is_capped_by_stock():
 
 
 def test_source_egress_stops_at_the_deadline_by_default():
-    inv = small_inventory(deadline=24, egress_gbps=2)
+    inv = small_inventory(deadline=24, egress_gbps=2, source={})
     c = curves.source_egress_gb(inv, 30)
     assert c.values[0] == 0 and c.values[1] == 900 and c.values[24] == 900
     assert c.values[25] == 0 and c.binding[25] == "source_cutoff"

@@ -13,11 +13,15 @@ from tests.strategies import SMALL_SETTINGS, small_cases
 
 
 def _rows_of(lp, family: str) -> list:
+    """The rows of `family` over server variables alone: the capacity rows over hosts
+    (families.hosts_capacity, named for the limit they state) are made one by one and are
+    not what this test compares."""
     rows, out = lp.rows, []
     for i, name in enumerate(rows.families):
         if name == family:
             terms, lower, upper = rows.row(i)
-            out.append(([v.name for v in terms], list(terms.values()), lower, upper))
+            if not any(v.name.startswith("h_") for v in terms):
+                out.append(([v.name for v in terms], list(terms.values()), lower, upper))
     return out
 
 

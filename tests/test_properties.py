@@ -56,3 +56,36 @@ def test_more_time_never_lowers_coverage(cat_knobs, inv_knobs, extra):
     later = {**inv_knobs, "deadline": inv_knobs["deadline"] + extra}
     after = _coverage_objective(small_inventory(horizon=60, **later), small_catalog(**cat_knobs))
     assert after <= before + 1e-6 * max(1.0, before)
+
+
+def _landed_beyond_hosts(plan) -> list[tuple[str, str, int]]:
+    """(group, target, hour) where more of a group's data is at a target than the hosts
+    made there by that hour hold (data_gb / count each), computed from the plan alone."""
+    groups = {g.name: g for g in plan.inventory.groups}
+    out = []
+    for row in plan.copies:
+        group = groups.get(row.demand)
+        if group is None:
+            continue
+        hosts = [sum(r.hosts[t] for r in plan.schedule
+                     if (r.group, r.provider) == (row.demand, row.target))
+                 for t in range(plan.horizon_hours + 1)]
+        landed = 0.0
+        for t, gb in enumerate(row.gb_by_hour):
+            landed += gb
+            if landed > hosts[t] * group.data_gb / group.count * (1 + 1e-6) + 1e-6:
+                out.append((row.demand, row.target, t))
+    return out
+
+
+@SETTINGS
+@given(knobs, needs, st.sampled_from([{}, {"data_available_hours": 60}]))
+def test_no_copy_lands_on_a_host_before_it_exists(cat_knobs, inv_knobs, source):
+    """Whether the source closes at the deadline or stays readable: data reaches a target
+    only as fast as hosts are made there, and every host made is one the plan keeps."""
+    plan = pipeline.plan(small_inventory(horizon=60, source=source, **inv_knobs),
+                         small_catalog(**cat_knobs)).plan
+    assert _landed_beyond_hosts(plan) == []
+    for row in plan.schedule:
+        assert all(u <= h for u, h in zip(row.up_by_hour, row.hosts))
+        assert row.hosts[-1] == row.up_by_hour[-1]

@@ -236,7 +236,8 @@ def test_objects_left_behind_are_warned_of_and_the_warning_is_checked():
     """10 TB of objects and 0.1 Gbit/s of egress until hour 24: at most 1,080 GB leave, so
     most objects are lost when the source goes dark, and the plan says so."""
     made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60, egress_gbps=0.1,
-                                                                 decision_date="2026-03-02")),
+                                                                 decision_date="2026-03-02",
+                                                                 source={})),
                          Catalog.model_validate(catalog_dict())).plan
     lost = [w for w in made.warnings if w.startswith("objects left behind: ")]
     assert len(lost) == 1 and "of 10,000 GB of object storage are not copied by hour 24" \

@@ -94,8 +94,10 @@ def test_the_plan_never_takes_more_than_a_quota_allows_and_the_verifier_says_so(
     assert verify(plan) == []
     # one more server at "a" from hour 5 is within its server quota, not its vCPU quota
     row = next(i for i, r in enumerate(plan.schedule) if r.provider == "a")
-    edited = plan.schedule[row].model_copy(update={"up_by_hour": [
-        n + (1 if t >= 5 else 0) for t, n in enumerate(plan.schedule[row].up_by_hour)]})
+    more = lambda hours: hours and [n + (1 if t >= 5 else 0) for t, n in enumerate(hours)]  # noqa: E731
+    edited = plan.schedule[row].model_copy(update={  # hosts too, where the row states them
+        "up_by_hour": more(plan.schedule[row].up_by_hour),
+        "hosts_by_hour": more(plan.schedule[row].hosts_by_hour)})
     tampered = plan.model_copy(update={"schedule": [
         edited if i == row else r for i, r in enumerate(plan.schedule)]})
     assert "provider_quota" in {v.constraint for v in verify(tampered)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from itertools import accumulate
 
 import pytest
 from hypothesis import given, settings
@@ -586,6 +587,10 @@ def expected_copy_breaks(copies: list[CopyRow], costs) -> set[str]:
         out.add("data_copy")
     if any(over(db[t], INGRESS_CLOUDY[t]) for t in range(H + 1)):
         out.add("target_ingress")
+    hosts = [sum(r.hosts[t] for r in valid_schedule() if r.group == "db") for t in range(H + 1)]
+    landed = list(accumulate(db))  # 450 GB per db server, on the hosts made by then
+    if any(over(landed[t], 450 * hosts[t]) for t in range(H + 1)):
+        out.add("hosts_hold_data")
     if any(over(db[t] + bucket[t], EGRESS[t]) for t in range(H + 1)):
         out.add("source_egress")
     if any(over(bucket[t], INGEST_BUCKET[t]) for t in range(H + 1)):

@@ -19,6 +19,11 @@ class ServerRow:
     provider: str
     offering: str
     up_by_hour: tuple[int, ...]
+    hosts_by_hour: tuple[int, ...] | None = None  # made by each hour, when before serving
+
+    @property
+    def hosts(self) -> tuple[int, ...]:
+        return self.hosts_by_hour if self.hosts_by_hour is not None else self.up_by_hour
 
 
 @dataclass(frozen=True)
@@ -134,14 +139,17 @@ class State:
         for key in [k for k in self._rooms if k[0] == c.provider]:
             del self._rooms[key]
 
-    def copy_plan(self, provider: str, total_gb: float) -> list[float]:
-        """GB copied in each hour, as early as the links left over allow, up to total_gb."""
+    def copy_plan(self, provider: str, total_gb: float,
+                  room_gb: list[float] | None = None) -> list[float]:
+        """GB copied in each hour, as early as the links left over allow, up to total_gb,
+        and by each hour t no more than room_gb[t] (what the hosts made by then hold)."""
         out, left = [0.0] * (self.H + 1), total_gb
         ingress = self.ingress_left[provider]
         for t in range(1, self.H + 1):
             if left <= EPS:
                 break
-            x = min(self.egress_left[t], ingress[t], left)
+            room = math.inf if room_gb is None else room_gb[t] - (total_gb - left)
+            x = min(self.egress_left[t], ingress[t], left, room)
             if x > 0:
                 out[t] = x
                 left -= x

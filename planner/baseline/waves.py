@@ -7,7 +7,8 @@ way the Plan is (planner/results/assemble.py `plan_costs`), so the comparison is
 
 The rules, in order:
 
-1. Waves. Groups go one at a time in priority order: tier, then size (largest first), with
+1. Waves. Groups go one at a time in priority order: tier, then those with data to copy,
+   then size (largest first), with
    each group's dependencies moved ahead of it (a team moves the database before the web
    servers that need it). Object storage is one more wave, after the groups of its tier.
 2. Where a group goes. Among the group's eligible candidates (prepare(): exclusions,
@@ -28,7 +29,8 @@ The rules, in order:
    provider's server curve (onboarding, rate, quota and its raise) and the offering's curve
    (delivery, stock) allow, after what earlier waves took. Its data is copied from hour 1
    as fast as the source's egress and the target's ingress left over by earlier waves
-   allow; a server counts once its share of the data has arrived. Nothing is re-planned.
+   allow, onto the hosts made by then (a host takes capacity from when it is made); a
+   server counts once its share of the data has arrived. Nothing is re-planned.
 4. Dependencies. A group serves at most the share its dependencies serve (the same rule the
    planner has); servers placed but waiting for a dependency cost money but do not serve.
 5. Services. Each of SMS, email and DNS goes whole to the one offering whose curve reaches
@@ -82,10 +84,17 @@ SOONEST, MOST_HOURS = "soonest", "most_hours"
 PLACEMENTS = (SOONEST, MOST_HOURS)
 
 
+def _wave_key(g) -> tuple:
+    """Tier, then groups with data (their copies race the source's cut-off and land only
+    on hosts already made: 2,000 synthetic servers, 22.6 M -> 18.7 M weighted unserved
+    hours once copies had to wait for hosts), then size, largest first."""
+    return (g.tier, 0 if g.data_gb > 0 else 1, -g.count, g.name)
+
+
 def _priority(inst: Instance) -> list[str | None]:
     """Group names in wave order (tier, size, dependencies first); None stands for the
     object-storage wave, after the groups of its tier."""
-    key = {g.name: (g.tier, 0, -g.count, g.name) for g in inst.groups.values()}
+    key = {g.name: _wave_key(g) for g in inst.groups.values()}
     items = sorted(key.values())
     storage = inst.inventory.services.object_storage
     if storage is not None:
@@ -187,21 +196,26 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         if n <= 0:
             continue
         up = [0] + [int(min(n, math.floor(room[t] + EPS))) for t in range(1, H + 1)]
+        hosts = None
         gb = [0.0] * (H + 1)
-        if per_server > 0:
-            gb = state.copy_plan(c.provider, up[H] * per_server)
+        if per_server > 0:  # copied onto hosts as they are made; a server serves with its data
+            hosts = list(up)
+            gb = state.copy_plan(c.provider, up[H] * per_server, [h * per_server for h in hosts])
             copied = 0.0
             for t in range(1, H + 1):
                 copied += gb[t]
                 up[t] = min(up[t], math.floor(copied / per_server + EPS))
-            gb = state.copy_plan(c.provider, up[H] * per_server)  # copy only what serves
+            hosts = [min(h, up[H]) for h in hosts]  # only hosts that will serve
+            gb = state.copy_plan(c.provider, up[H] * per_server,  # copy only what serves
+                                 [h * per_server for h in hosts])
         if up[H] == 0:
             continue
-        _commit(state, c, up, gb)
+        _commit(state, c, hosts or up, gb)
         known.update((d, facts(d)) for d in pending if d.provider == c.provider)
         state.one_time += up[H] * (setup + per_server * egress_price)
         state.monthly += up[H] * monthly
-        row = ServerRow(name, c.provider, c.offering, tuple(up))
+        row = ServerRow(name, c.provider, c.offering, tuple(up),
+                        tuple(hosts) if hosts is not None else None)
         mine.append((row, gb))
         placed[c.provider] = placed.get(c.provider, 0) + up[H]
         left -= up[H]
@@ -212,13 +226,15 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         row, gb = mine[i]
         new_total = row.up_by_hour[H] - 1
         up = tuple(min(u, new_total) for u in row.up_by_hour)
+        hosts = tuple(min(h, new_total) for h in row.hosts)
         c = Candidate(name, row.provider, row.offering)
-        _release(state, c, row.up_by_hour, up)
+        _release(state, c, row.hosts, hosts)
         setup, monthly = unit_costs(inst, c)
         state.one_time -= setup
         state.monthly -= monthly
         placed[victim] -= 1
-        mine[i] = (ServerRow(name, row.provider, row.offering, up), gb)
+        mine[i] = (ServerRow(name, row.provider, row.offering, up,
+                             hosts if row.hosts_by_hour is not None else None), gb)
     for row, gb in mine:
         if row.up_by_hour[H] > 0:
             rows.append(row)

@@ -70,14 +70,14 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
 
 def quota_taken(provider: Provider, quota: Quota, rows, hours: int) -> list[float]:
     """What the schedule rows at `provider` take of `quota`, hour by hour (0..hours-1), in
-    its unit: each row's servers times quota_units of its offering (none for an offering
-    the provider does not have)."""
+    its unit: each row's servers (hosts made, serving or not) times quota_units of its
+    offering (none for an offering the provider does not have)."""
     offerings = {o.id: o for o in provider.offerings}
     taken = [0.0] * hours
     for row in rows:
         offering = offerings.get(row.offering)
         units = quota_units(offering, quota) if offering else 0.0
-        for t, n in enumerate(row.up_by_hour[:hours]):
+        for t, n in enumerate(row.hosts[:hours]):
             taken[t] += units * n
     return taken
 
@@ -185,6 +185,14 @@ def ingress_gb(onboarding_hours: float, gbps: float, horizon_hours: int) -> Curv
     ok = [t >= 1 and t - 1 >= onboarding_hours for t in range(horizon_hours + 1)]
     return Curve(tuple(per_hour if o else 0.0 for o in ok),
                  tuple("data_copy" if o else "onboarding" for o in ok))
+
+
+def onto_hosts(ingress: Curve, servers: Curve) -> Curve:
+    """`ingress` from the first hour a server can exist at the target (`servers` >= 1):
+    data lands only on hosts, so nothing arrives before the first of them."""
+    first = next((t for t, n in enumerate(servers.values) if n >= 1), len(servers.values))
+    return Curve(tuple(v if t >= first else 0.0 for t, v in enumerate(ingress.values)),
+                 tuple(b if t >= first else "onboarding" for t, b in enumerate(ingress.binding)))
 
 
 def source_egress_gb(inventory: Inventory, horizon_hours: int) -> Curve:

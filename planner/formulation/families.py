@@ -48,32 +48,75 @@ from planner.formulation.providers import min_footprint, provider_count, provide
 from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
 
 
+def _server_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
+    """min(count_g, cap_p(t), cap_o(t), q_o(t)) at each grid point (or each of `hours`):
+    the most servers of c that can exist by t, q_o(t) the servers of o alone the
+    provider's unit quotas allow."""
+    hours = inst.grid if hours is None else hours
+    caps = [inst.provider_curves[c.provider].values[t] for t in hours]
+    for limit in (inst.offering_curves.get((c.provider, c.offering)),
+                  inst.quota_caps.get((c.provider, c.offering))):
+        if limit is not None:
+            values = getattr(limit, "values", limit)
+            caps = [min(cap, values[t]) for cap, t in zip(caps, hours)]
+    return [int(min(inst.groups[c.group].count, cap)) for cap in caps]
+
+
+def landed_at_most(inst: Instance, g: str, p: str) -> list[float]:
+    """GB of g that can be at p by each hour 0..H: L(t) = min(d_g U(t), L(t-1) +
+    ingress_p(t)), L(0) = 0, with U(t) the most hosts of g p can have by t (over its
+    offerings, at most count_g) and d_g the GB per server: data lands on hosts, and
+    after them only as fast as the link."""
+    group = inst.groups[g]
+    hosts = hosts_at_most(inst, g, p)
+    per_server, ingress = group.data_gb / group.count, inst.ingress[p].values
+    landed = [0.0]
+    for t in range(1, inst.horizon_hours + 1):
+        landed.append(min(per_server * hosts[t], landed[-1] + ingress[t], group.data_gb))
+    return landed
+
+
+def hosts_at_most(inst: Instance, g: str, p: str) -> list[int]:
+    """The most servers of g that p can have by each hour 0..H, over its offerings."""
+    hours = range(inst.horizon_hours + 1)
+    hosts = [0] * len(hours)
+    for c in inst.candidates:
+        if (c.group, c.provider) == (g, p):
+            hosts = [a + b for a, b in zip(hosts, _server_caps(inst, c, hours))]
+    return [min(n, inst.groups[g].count) for n in hosts]
+
+
 def _server_variables(model: Model) -> None:
-    """r[c,t] in {0..min(count_g, cap_p(t), cap_o(t), q_o(t))}, q_o(t) the servers of o alone
-    the provider's unit quotas allow; absent where that bound is 0."""
+    """r[c,t] in {0..caps_c(t)} (`_server_caps`) from c's group being ready at its
+    provider; absent where that bound is 0. Where c's group has data that can be copied
+    to c's provider, h[c,t] in
+    {0..caps_c(t)} too, from c's provider's first server: hosts exist before they serve
+    (their data is copied onto them)."""
     inst = model.instance
-    grid = period_starts(inst)
-    at_grid = {p: [curve.values[t] for t in grid] for p, curve in inst.provider_curves.items()}
-    stock_at_grid = {key: [curve.values[t] for t in grid]
-                     for key, curve in inst.offering_curves.items()}
-    quota_at_grid = {key: [caps[t] for t in grid] for key, caps in inst.quota_caps.items()}
     names, uppers, keys = [], [], []
+    host_names, host_uppers, host_keys = [], [], []
+    copied = {(c.group, c.provider) for c in inst.candidates  # copies can reach p at all
+              if inst.groups[c.group].data_gb > 0 and _copy_window(inst, inst.ingress[c.provider])}
     for ci, c in enumerate(inst.candidates):
-        count = inst.groups[c.group].count
-        caps = at_grid[c.provider]
-        for limit in (stock_at_grid.get((c.provider, c.offering)),
-                      quota_at_grid.get((c.provider, c.offering))):
-            if limit is not None:
-                caps = list(map(min, caps, limit))
         ready = inst.first_hour(c.provider) + inst.wait_hours(c)  # its bootstrap (and rebuild)
-        for t, cap in zip(grid, caps):
-            ub = min(count, cap) if t >= ready else 0
-            if ub >= 1:
+        has_data = (c.group, c.provider) in copied
+        for t, ub in zip(inst.grid, _server_caps(inst, c)):
+            if ub >= 1 and t >= ready:
                 names.append(f"r_{ci}_{t}")
-                uppers.append(int(ub))
+                uppers.append(ub)
                 keys.append((ci, t))
+            if ub >= 1 and has_data:
+                host_names.append(f"h_{ci}_{t}")
+                host_uppers.append(ub)
+                host_keys.append((ci, t))
     variables = model.lp.add_integer_variables(names, uppers)
     model.r.update(zip(keys, variables))
+    last = inst.grid[-1]
+    # a host whose candidate never serves is never made
+    kept = [i for i, (ci, _) in enumerate(host_keys) if (ci, last) in model.r]
+    hosts = model.lp.add_integer_variables([host_names[i] for i in kept],
+                                           [host_uppers[i] for i in kept])
+    model.hosts.update(zip((host_keys[i] for i in kept), hosts))
 
 
 def servers_stay_up(model: Model) -> None:
@@ -95,14 +138,16 @@ def group_demand(model: Model) -> None:
 
 
 def provider_capacity(model: Model) -> None:
-    """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)."""
+    """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)
+   """
     inst = model.instance
     capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
                 "provider_capacity")
 
 
 def offering_capacity(model: Model) -> None:
-    """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)."""
+    """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)
+   """
     curves = model.instance.offering_curves
     capped_sums(model, lambda c: (c.provider, c.offering),
                 lambda key, t: curves[key].values[t] if key in curves else INF, "offering_capacity")
@@ -132,14 +177,16 @@ def _copy_window(inst: Instance, ingress) -> list[int]:
 
 def _copy_variables(model: Model) -> None:
     """C[g,p,t] cumulative GB, for hours when both the source and the target can move data;
-    0 <= C <= data_gb_g and C[g,p,t] >= C[g,p,t-1] (copies are not undone)."""
+    0 <= C <= landed_at_most(g, p)(t) <= data_gb_g and C[g,p,t] >= C[g,p,t-1] (copies
+    are not undone)."""
     inst = model.instance
     pairs = sorted({(c.group, c.provider) for c in inst.candidates
                     if inst.groups[c.group].data_gb > 0})
     for g, p in pairs:
         previous = None
+        landed = landed_at_most(inst, g, p)
         for t in _copy_window(inst, inst.ingress[p]):
-            var = model.lp.add_variable(f"C_{len(model.copy)}", 0, inst.groups[g].data_gb)
+            var = model.lp.add_variable(f"C_{len(model.copy)}", 0, landed[t])
             model.copy[(g, p, t)] = var
             if previous is not None:
                 add_constraint(model, var >= previous, "copy_variables")
@@ -171,6 +218,78 @@ def data_before_service(model: Model) -> None:
     codes = np.flatnonzero((present > 0) & np.repeat(per_server > 0, periods))
     add_rows(model, row, codes[:, None], per_server[codes // periods][:, None], -INF, 0.0,
              "data_before_service", tails=last_copy(model, keys, codes), tail_coefficient=-1.0)
+
+
+def hosts_hold_data(model: Model) -> None:
+    """Data lands only on hosts that exist: C[g,p,t] <= (data_gb_g / count_g) *
+    sum_o h[g,p,o,t] (none yet: nothing is copied to p)."""
+    inst = model.instance
+    hosts: dict[tuple[str, str, int], list[pulp.LpVariable]] = {}
+    for (ci, t), var in model.hosts.items():
+        c = inst.candidates[ci]
+        hosts.setdefault((c.group, c.provider, t), []).append(var)
+    for (g, p, t), copied in model.copy.items():
+        per_server = inst.groups[g].data_gb / inst.groups[g].count
+        pairs = [(var, -per_server) for var in hosts.get((g, p, t), ())]
+        add_constraint(model, linear(pairs, terms={copied: 1.0}) <= 0, "hosts_hold_data")
+
+
+def hosts_before_service(model: Model) -> None:
+    """A server serves on a host that exists, hosts stay, and every host made is one of
+    the plan's servers: r[c,t] <= h[c,t], h[c,t'] <= h[c,t] for t' the period before t,
+    and h[c,H] <= r[c,H] (so every h[c,t] <= r[c,H])."""
+    inst = model.instance
+    last = inst.grid[-1]
+    before = dict(zip(inst.grid[1:], inst.grid))
+    for (ci, t), host in model.hosts.items():
+        if (ci, t) in model.r:
+            add_constraint(model, linear([(model.r[(ci, t)], 1.0), (host, -1.0)]) <= 0,
+                           "hosts_before_service")
+        earlier = model.hosts.get((ci, before.get(t, -1)))
+        if earlier is not None:
+            add_constraint(model, linear([(earlier, 1.0), (host, -1.0)]) <= 0,
+                           "hosts_before_service")
+        if t == last:
+            add_constraint(model, linear([(host, 1.0), (model.r[(ci, last)], -1.0)]) <= 0,
+                           "hosts_before_service")
+
+
+def hosts_capacity(model: Model) -> None:
+    """Hosts waiting for their data take the provider's servers, stock and quotas too:
+    the rows of provider_capacity, offering_capacity and provider_quota with e[c,t] in
+    place of r[c,t], e = h where c has hosts, else r; only at (p, t) where some h is. The
+    rows carry the name of the limit they state (the verifier counts hosts in its rules)."""
+    inst = model.instance
+    with_hosts = {ci for ci, _ in model.hosts}
+    at: dict[tuple[str, int], list[tuple[int, pulp.LpVariable]]] = {}
+    for (ci, t), var in model.r.items():
+        if ci not in with_hosts:
+            at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+    hosted = set()
+    for (ci, t), var in model.hosts.items():
+        at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+        hosted.add((inst.candidates[ci].provider, t))
+    for p, t in sorted(hosted):
+        terms = sorted(at[(p, t)], key=lambda pair: pair[0])
+        limits = [(inst.provider_curves[p].values[t], {ci: 1.0 for ci, _ in terms},
+                   "provider_capacity")]
+        for o in sorted({inst.candidates[ci].offering for ci, _ in terms}):
+            curve = inst.offering_curves.get((p, o))
+            if curve is not None:
+                limits.append((curve.values[t], {ci: 1.0 for ci, _ in terms
+                                                 if inst.candidates[ci].offering == o},
+                               "offering_capacity"))
+        for (q, name), curve in sorted(inst.quota_curves.items()):
+            if q == p:
+                units = inst.quota_units[(p, name)]
+                limits.append((curve.values[t], {ci: units[inst.candidates[ci].offering]
+                                                 for ci, _ in terms
+                                                 if inst.candidates[ci].offering in units},
+                               "provider_quota"))
+        for cap, coefficient, family in limits:
+            pairs = [(var, coefficient[ci]) for ci, var in terms if ci in coefficient]
+            if sum(var.upBound * u for var, u in pairs) > cap + 1e-9:
+                add_constraint(model, linear(pairs) <= cap, family)
 
 
 def target_ingress(model: Model) -> None:
@@ -346,7 +465,8 @@ def policy_share(model: Model) -> None:
 
 # In this order: the rows' order is the model HiGHS is given, and so the plan it returns.
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity, provider_quota,
-            data_before_service, target_ingress, object_storage_ingest, source_egress,
+            data_before_service, hosts_hold_data, hosts_before_service, hosts_capacity,
+            target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dependency, policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
             costs,

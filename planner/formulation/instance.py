@@ -358,20 +358,21 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
     if inventory.services.object_storage:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
+    servers = {p: curves.provider_servers(providers[p], horizon) for p in sorted(used)}
     return _with_grid(_with_labour(_with_quotas(Instance(
         inventory=inventory, catalog=catalog, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=excluded,
         providers=providers, vendors=vendors, groups=groups,
         candidates=candidates, misfits=misfits,
-        provider_curves={p: curves.provider_servers(providers[p], horizon) for p in sorted(used)},
+        provider_curves=servers,
         offering_curves={
             (c.provider, c.offering): curve for c in candidates
             if (curve := curves.offering_servers(providers[c.provider],
                                                  next(o for o in providers[c.provider].offerings
                                                       if o.id == c.offering), horizon))},
-        ingress={p: curves.ingress_gb(providers[p].onboarding_hours.value,
-                                      providers[p].ingress_gbps.value, horizon)
-                 for p in sorted(used)},
+        ingress={p: curves.onto_hosts(curves.ingress_gb(providers[p].onboarding_hours.value,
+                                                        providers[p].ingress_gbps.value, horizon),
+                                      servers[p]) for p in sorted(used)},
         egress=curves.source_egress_gb(inventory, horizon),
         service_candidates=service_candidates, service_misfits=service_misfits,
         storage_vendors=storage,

@@ -23,6 +23,7 @@ class Model:
     work: bool = False  # the team's work is in the model (planner/formulation/labour.py)
     restricted: bool = False  # most candidates fixed at 0 (solver/work.py restrict_to)
     r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    hosts: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # h[c,t]
     copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_serializer
 
 from planner.models.base import StrictModel
 from planner.models.catalog import Catalog
@@ -67,6 +67,22 @@ class ScheduleRow(StrictModel):
     provider: str
     offering: str
     up_by_hour: list[int] = Field(description="Servers serving by each hour 0..H.")
+    hosts_by_hour: list[int] | None = Field(None, description="Servers created by each hour "
+                                            "0..H, where some exist before they serve (a "
+                                            "group with data: its copy lands on them); "
+                                            "absent: as up_by_hour.")
+
+    @model_serializer(mode="wrap")
+    def _hosts_only_when_set(self, handler, info):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("hosts_by_hour") is None:
+            data.pop("hosts_by_hour", None)
+        return data
+
+    @property
+    def hosts(self) -> list[int]:
+        """Servers that exist by each hour: those created, serving or not."""
+        return self.hosts_by_hour if self.hosts_by_hour is not None else self.up_by_hour
 
 
 class CopyRow(StrictModel):

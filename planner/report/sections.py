@@ -92,7 +92,9 @@ class ProviderView:
 
 def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
     providers = {p.id: p for p in plan.catalog.providers}
-    schedule = {(s.group, s.provider, s.offering): s.up_by_hour for s in plan.schedule}
+    schedule = {(s.group, s.provider, s.offering): s.hosts for s in plan.schedule}  # as made
+    early = {(s.group, s.provider, s.offering) for s in plan.schedule
+             if s.hosts_by_hour is not None}
     order: list[str] = []
     for a in plan.assignments:
         if a.provider not in order:
@@ -118,7 +120,8 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
             rows.append(Row(
                 group=a.group, label=names.prefix(a.group, pid), offering=offerings[a.offering],
                 count=a.count, first_index=start, last_index=start + a.count - 1,
-                first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches)))
+                first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches),
+                made_early=(a.group, pid, a.offering) in early))
         placed = sum(r.count for r in rows)
         views.append(ProviderView(
             provider=provider, rows=rows, steps=tool_steps(provider, rows),
@@ -142,6 +145,7 @@ class CopyView:
     peak_gbps: float
     servers: int = 0
     per_server_gb: float = 0.0
+    hosts_first_hour: int | None = None  # the first host made there: nothing lands before
     label: str = ""
     lines: list[str] = field(default_factory=list)
     verify: list[str] = field(default_factory=list)
@@ -163,6 +167,10 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
             view.servers = sum(a.count for a in plan.assignments
                                if a.group == c.demand and a.provider == c.target)
             view.per_server_gb = group.data_gb / group.count
+            made = [sum(r.hosts[t] for r in plan.schedule
+                        if (r.group, r.provider) == (c.demand, c.target))
+                    for t in range(len(c.gb_by_hour))]
+            view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
             view.lines = rsync_copy(view.label, 1, max(view.servers, 1))
             view.verify = rsync_verify(view.label, 1, max(view.servers, 1))

@@ -53,14 +53,22 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
         x = round(values.get(var.name, 0.0))
         if x:
             at.setdefault(ci, {})[t] = x
+    hosts: dict[int, dict[int, int]] = {}  # candidate -> period start -> hosts made
+    for (ci, t), var in model.hosts.items():
+        x = round(values.get(var.name, 0.0))
+        if x:
+            hosts.setdefault(ci, {})[t] = x
     for ci, c in enumerate(inst.candidates):
         if ci not in at:
             continue
-        mine = at[ci]
+        mine, made = at[ci], hosts.get(ci, {})
         up = [0] + [mine.get(inst.period_start[t], 0) for t in range(1, inst.horizon_hours + 1)]
+        made_by = [0] + [max(made.get(inst.period_start[t], 0), up[t])
+                         for t in range(1, inst.horizon_hours + 1)]
         if any(up):
             rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
-                                    up_by_hour=up))
+                                    up_by_hour=up,
+                                    hosts_by_hour=made_by if made_by != up else None))
     return sorted(rows, key=lambda r: (order[r.group], r.provider, r.offering))
 
 
@@ -90,11 +98,31 @@ def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[
     return out
 
 
+def _host_room(inst: Instance, model: Model, values) -> dict[tuple[str, str], list[float]]:
+    """GB the hosts of g made at p by each hour hold, their counts rounded as the schedule
+    rounds them: a copy the solver put on a host of 1e-9 (within its tolerances) is noise."""
+    at: dict[tuple[str, str, int], float] = {}
+    for (ci, t), var in model.hosts.items():
+        c = inst.candidates[ci]
+        group = inst.groups[c.group]
+        key = (c.group, c.provider, t)
+        at[key] = at.get(key, 0.0) + round(values.get(var.name, 0.0)) * group.data_gb / group.count
+    room: dict[tuple[str, str], list[float]] = {}
+    for g, p, _ in model.copy:
+        if (g, p) not in room:
+            room[(g, p)] = [at.get((g, p, inst.period_start[t]), 0.0) if t else 0.0
+                            for t in range(inst.horizon_hours + 1)]
+    return room
+
+
 def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
     H, rows = inst.horizon_hours, []
     order = {g: i for i, g in enumerate(inst.groups)}
+    room = _host_room(inst, model, values)
     for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
         cumulative = cumulative_by_hour(values, model.copy, (g, p), H)
+        held = room.get((g, p), [0.0] * (H + 1))
+        cumulative = [min(x, cap) for x, cap in zip(cumulative, held)]  # solver noise only
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand=g, target=p,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))

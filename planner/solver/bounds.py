@@ -29,6 +29,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from planner.formulation.families import hosts_at_most
 from planner.formulation.model import Model
 
 
@@ -40,6 +41,38 @@ def moved_by(inst) -> tuple[list[float], dict[str, list[float]]]:
     """GB the source can send, and each target receive, in hours 1..t, for every t."""
     return _cumulative(inst.egress.values), \
         {p: _cumulative(curve.values) for p, curve in inst.ingress.items()}
+
+
+def landed_by(model: Model) -> tuple[list[float], dict[str, list[float]]]:
+    """GB of group data that can have landed by each hour t in all, and at each target:
+    `moved_by` where data may land on hosts only. At p, L_p(t) = min(A_p(t), L_p(t-1) +
+    ingress_p(t)); in all, L(t) = min(sum_p A_p(t), L(t-1) + egress(t)); A_p(t) = min(
+    cap_p(t) max_g d_g, sum_g d_g U_gp(t)) what the hosts p can have by t hold (U_gp the
+    most of g's, formulation.families.landed_at_most)."""
+    inst = model.instance
+    egress, ingress = moved_by(inst)
+    hours = range(inst.horizon_hours + 1)
+    held: dict[str, list[float]] = {}
+    for g, p in sorted({(c.group, c.provider) for c in inst.candidates}):
+        group = inst.groups[g]
+        if group.data_gb > 0:
+            hosts = hosts_at_most(inst, g, p)
+            held[p] = [a + group.data_gb / group.count * n
+                       for a, n in zip(held.get(p, [0.0] * len(hours)), hosts)]
+    largest = max((g.data_gb / g.count for g in inst.groups.values()), default=0.0)
+    at, room = {}, [0.0] * len(hours)
+    for p, gb in held.items():
+        room_p = [min(x, inst.provider_curves[p].values[t] * largest) for t, x in enumerate(gb)]
+        room = [a + b for a, b in zip(room, room_p)]
+        at[p] = _landing(room_p, inst.ingress[p].values)
+    return _landing(room, inst.egress.values), {p: at.get(p, ingress[p]) for p in ingress}
+
+
+def _landing(room: list[float], rate) -> list[float]:
+    out = [0.0]
+    for t in range(1, len(room)):
+        out.append(min(room[t], out[-1] + rate[t]))
+    return out
 
 
 class Pairs:
@@ -71,6 +104,25 @@ class Pairs:
         self.count = np.array([g.count for g in groups], dtype=float)
         self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
         self.quota_cap, self.least_units = _unit_quotas(inst, self.pairs)
+        self.upper = np.minimum(self.upper, _landed_servers(model, self.pairs))
+
+
+def _landed_servers(model: Model, pairs: list) -> np.ndarray:
+    """Per period and pair, the servers whose data can have landed by then: the upper
+    bound of the last copy variable at or before it over the GB per server (0 with none
+    yet); inf for a pair without data."""
+    inst = model.instance
+    out = np.full((len(inst.grid), len(pairs)), np.inf)
+    for j, (g, p) in enumerate(pairs):
+        group = inst.groups[g]
+        if group.data_gb <= 0:
+            continue
+        per_server = group.data_gb / group.count
+        for k, t in enumerate(inst.grid):
+            landed = model.copied(g, p, t)
+            out[k, j] = 0.0 if isinstance(landed, (int, float)) else \
+                np.floor(landed.upBound / per_server + 1e-9)
+    return out
 
 
 def _unit_quotas(inst, pairs: list) -> tuple[np.ndarray, dict]:
@@ -132,7 +184,8 @@ def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> f
     `served_at_most`, one per period of the grid, is a tighter bound on the tier-weighted
     servers serving there (planner/solver/period_floor.py); the knapsack's is kept where lower."""
     inst = model.instance
-    egress, ingress = moved_by(inst)
+    source_gb = moved_by(inst)[0]  # object storage lands on no host
+    egress, ingress = landed_by(model)
     ingest = {v: _cumulative(curve.values) for v, curve in inst.storage_ingest.items()}
     storage = inst.inventory.services.object_storage
     pairs = Pairs(model)
@@ -152,7 +205,7 @@ def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> f
         if "object_storage" in inst.weights:
             total_gb = storage.stored_tb * 1000
             vendors = sorted({v for v, _ in model.store})
-            most_gb = min(total_gb, egress[t], sum(ingest[v][t] for v in vendors))
+            most_gb = min(total_gb, source_gb[t], sum(ingest[v][t] for v in vendors))
             missing += inst.weights["object_storage"] * (
                 1 - most_gb / total_gb if total_gb > 0 else 1)
         floor += inst.period_weight[t] * max(0.0, missing)

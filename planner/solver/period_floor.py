@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.formulation.model import Model
-from planner.solver.bounds import Pairs, moved_by, unserved_floor
+from planner.solver.bounds import Pairs, landed_by, unserved_floor
 from planner.solver.highs import new_highs
 
 # Seconds per (pair, period) the LPs take, measured on 2 cores (2,000 synthetic servers:
@@ -65,7 +65,7 @@ def served_at_most(model: Model) -> list[float]:
     (inf where an LP did not solve to optimality: the knapsack's bound is kept there)."""
     inst = model.instance
     pairs = Pairs(model)
-    egress, ingress = moved_by(inst)
+    egress, ingress = landed_by(model)
     return [_period(model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
             for k, t in enumerate(inst.grid)]
 

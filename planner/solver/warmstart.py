@@ -33,9 +33,11 @@ def greedy_point(model, greedy) -> dict:
     inst = model.instance
     index = {(c.group, c.provider, c.offering): ci for ci, c in enumerate(inst.candidates)}
     rows: dict[str, list[tuple[int, list[float]]]] = {}
+    made: dict[int, tuple[int, ...]] = {}  # candidate -> the greedy plan's hosts by hour
     for row in greedy.servers:
         ci = index.get((row.group, row.provider, row.offering))
         if ci is not None:
+            made[ci] = row.hosts
             up = [min(row.up_by_hour[t], model.r[(ci, t)].upBound) if (ci, t) in model.r
                   else 0 for t in inst.grid]
             rows.setdefault(row.group, []).append((ci, up))
@@ -53,7 +55,15 @@ def greedy_point(model, greedy) -> dict:
     for ci, row in counts.items():
         c = inst.candidates[ci]
         final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
-    return {**servers, **_greedy_copies(model, greedy, final),
+    hosts = {}
+    for (ci, t), var in model.hosts.items():  # made by t, no fewer than serve, none unused
+        row = counts.get(ci)
+        if row is not None:
+            at = inst.grid.index(t)
+            hosts[var] = float(min(var.upBound, max(row[at], min(made[ci][t], row[-1]))))
+        else:
+            hosts[var] = 0.0
+    return {**servers, **hosts, **_greedy_copies(model, greedy, final),
             **_provider_binaries(model, greedy, final)}
 
 

@@ -95,7 +95,8 @@ def first_hour_at(values: Sequence[float], target: float) -> int | None:
 
 def hours_consistent(plan: Plan) -> bool:
     n = plan.horizon_hours + 1
-    lists = chain((r.up_by_hour for r in plan.schedule), (r.gb_by_hour for r in plan.copies),
+    lists = chain((r.up_by_hour for r in plan.schedule), (r.hosts for r in plan.schedule),
+                  (r.gb_by_hour for r in plan.copies),
                   (r.share_by_hour for r in plan.services),
                   (r.served_by_hour for r in plan.coverage))
     return (plan.horizon_hours >= 0 and plan.inventory.deadline_hours <= plan.horizon_hours

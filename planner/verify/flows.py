@@ -56,6 +56,20 @@ def check_data_before_service(ctx: Context) -> Iterator[Violation]:
                           need, have)
 
 
+def check_hosts_hold_data(ctx: Context) -> Iterator[Violation]:
+    """Data lands only on hosts that exist: GB of g copied into p by hour t <=
+    (data_gb / count) * hosts of g made at p by hour t."""
+    for (gname, pid), gb in ctx.group_copy.items():
+        group = ctx.groups.get(gname)
+        if group is None or group.data_gb == 0:
+            continue
+        per_server = group.data_gb / group.count
+        rows = ctx.rows_at.get((gname, pid), [])
+        room = [n * per_server for n in sum_lists((r.hosts for r in rows), ctx.H + 1)]
+        yield from breach("hosts_hold_data", f"data of {gname} copied to {pid} vs what "
+                          "its hosts made by then hold (GB)", running_sum(gb), room)
+
+
 def check_target_ingress(ctx: Context) -> Iterator[Violation]:
     """GB copied into a provider during hour t, over all groups, stay within
     curves.ingress_gb(onboarding_hours, ingress_gbps)."""

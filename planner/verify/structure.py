@@ -35,6 +35,8 @@ def check_shape(plan: Plan) -> Iterator[Violation]:
     named = chain(
         ((f"schedule row {r.group}/{r.provider}/{r.offering}", r.up_by_hour)
          for r in plan.schedule),
+        ((f"schedule row {r.group}/{r.provider}/{r.offering} hosts", r.hosts_by_hour)
+         for r in plan.schedule if r.hosts_by_hour is not None),
         ((f"copy row {r.demand}->{r.target}", r.gb_by_hour) for r in plan.copies),
         ((f"service row {r.kind}/{r.vendor}/{r.offering}", r.share_by_hour)
          for r in plan.services),
@@ -113,17 +115,21 @@ def check_excluded(ctx: Context) -> Iterator[Violation]:
 
 
 def check_schedule(ctx: Context) -> Iterator[Violation]:
-    """up_by_hour holds whole numbers >= 0 and starts at 0 at hour 0."""
+    """up_by_hour (and hosts_by_hour, where stated) hold whole numbers >= 0 and start at 0
+    at hour 0."""
     for row in ctx.plan.schedule:
-        where, up = f"{row.group} on {row.provider}/{row.offering}", row.up_by_hour
-        odd = [t for t, v in enumerate(up) if not isinstance(v, int) or isinstance(v, bool)]
-        if odd:
-            yield violated("schedule", f"{where}: hour {odd[0]} holds {up[odd[0]]!r}, not a count")
-        if any(v < 0 for v in up):
-            t = next(t for t, v in enumerate(up) if v < 0)
-            yield violated("schedule", f"{where}: {num(up[t])} servers at hour {t}")
-        if up[0] != 0:
-            yield violated("schedule", f"{where}: {num(up[0])} servers at hour 0 (the decision)")
+        where = f"{row.group} on {row.provider}/{row.offering}"
+        for what, up in (("servers", row.up_by_hour), ("hosts", row.hosts_by_hour or [])):
+            odd = [t for t, v in enumerate(up) if not isinstance(v, int) or isinstance(v, bool)]
+            if odd:
+                yield violated("schedule", f"{where}: hour {odd[0]} holds {up[odd[0]]!r}, "
+                               "not a count")
+            elif any(v < 0 for v in up):
+                t = next(t for t, v in enumerate(up) if v < 0)
+                yield violated("schedule", f"{where}: {num(up[t])} {what} at hour {t}")
+            elif up and up[0] != 0:
+                yield violated("schedule", f"{where}: {num(up[0])} {what} at hour 0 (the "
+                               "decision)")
 
 
 def check_servers_stay_up(ctx: Context) -> Iterator[Violation]:
@@ -137,6 +143,27 @@ def check_servers_stay_up(ctx: Context) -> Iterator[Violation]:
                            f"{num(up[t])} at hour {t}")
 
 
+def check_hosts_before_service(ctx: Context) -> Iterator[Violation]:
+    """A server serves on a host that exists, hosts stay, and every host made serves in the
+    end: up_by_hour <= hosts_by_hour each hour, hosts never decrease, and they are equal
+    at the horizon."""
+    for row in ctx.plan.schedule:
+        if row.hosts_by_hour is None:
+            continue
+        where, made, up = (f"{row.group} on {row.provider}/{row.offering}", row.hosts_by_hour,
+                           row.up_by_hour)
+        yield from breach("hosts_before_service", f"{where}: serving vs hosts made", up, made,
+                          exact=True)
+        drops = [t for t in range(1, len(made)) if made[t] < made[t - 1]]
+        if drops:
+            yield violated("hosts_before_service", f"{where}: hosts drop from "
+                           f"{num(made[drops[0] - 1])} to {num(made[drops[0]])} at hour "
+                           f"{drops[0]}")
+        if made[ctx.H] != up[ctx.H]:
+            yield violated("hosts_before_service", f"{where}: {num(made[ctx.H])} hosts made "
+                           f"but {num(up[ctx.H])} serve at the horizon")
+
+
 # ---------------------------------------------------------------- servers
 
 def check_group_demand(ctx: Context) -> Iterator[Violation]:
@@ -147,12 +174,13 @@ def check_group_demand(ctx: Context) -> Iterator[Violation]:
 
 
 def check_provider_capacity(ctx: Context) -> Iterator[Violation]:
-    """Servers at a provider, over all its rows, stay within curves.provider_servers."""
+    """Servers at a provider (hosts made, serving or not), over all its rows, stay within
+    curves.provider_servers."""
     for pid in dict.fromkeys(r.provider for r in ctx.plan.schedule):
         provider = ctx.providers.get(pid)
         if provider is None:
             continue
-        total = sum_lists((r.up_by_hour for r in ctx.plan.schedule if r.provider == pid),
+        total = sum_lists((r.hosts for r in ctx.plan.schedule if r.provider == pid),
                           ctx.H + 1)
         cap = curves.provider_servers(provider, ctx.H).values
         yield from breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
@@ -182,7 +210,7 @@ def check_offering_capacity(ctx: Context) -> Iterator[Violation]:
         curve = offering and curves.offering_servers(ctx.providers[pid], offering, ctx.H)
         if curve is None:
             continue
-        total = sum_lists((r.up_by_hour for r in ctx.plan.schedule
+        total = sum_lists((r.hosts for r in ctx.plan.schedule
                            if (r.provider, r.offering) == (pid, oid)), ctx.H + 1)
         yield from breach("offering_capacity", f"offering {pid}/{oid}", total, curve.values,
                           exact=True)

@@ -42,7 +42,8 @@ class Row:
     last_index: int
     first_hour: int
     ready_hour: int
-    batches: tuple[Batch, ...]
+    batches: tuple[Batch, ...]  # by the hour each batch is made
+    made_early: bool = False  # made before they serve: their data is copied onto them
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def default_var(var: str, value: str) -> str:
 def _loop(row: Row, batch: Batch, body: list[str]) -> list[str]:
     which = (f"server {batch.first}" if batch.count == 1
              else f"servers {batch.first}-{batch.last} ({batch.count})")
-    lines = [f"# {row.label}: {which}, serving by hour {batch.hour}",
+    when = "made by hour" if row.made_early else "serving by hour"
+    lines = [f"# {row.label}: {which}, {when} {batch.hour}",
              f"for i in $(seq {batch.first} {batch.last}); do"]
     lines += ["  " + line for line in body]
     lines.append("done")
