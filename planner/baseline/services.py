@@ -116,6 +116,8 @@ def serving_counts(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]
             out = list(placed[g])
             for h in group.depends_on:
                 dep, n_h = visit(h), inst.groups[h].count
+                if inst.groups[h].shards:  # all its shards, or nothing
+                    dep = [d if d >= n_h else 0 for d in dep]
                 out = [min(o, (group.count * d) // n_h) for o, d in zip(out, dep)]
             serving[g] = out
         return serving[g]

@@ -140,16 +140,19 @@ class State:
             del self._rooms[key]
 
     def copy_plan(self, provider: str, total_gb: float,
-                  room_gb: list[float] | None = None) -> list[float]:
+                  room_gb: list[float] | None = None, from_source: bool = True) -> list[float]:
         """GB copied in each hour, as early as the links left over allow, up to total_gb,
-        and by each hour t no more than room_gb[t] (what the hosts made by then hold)."""
+        and by each hour t no more than room_gb[t] (what the hosts made by then hold, or
+        what the seed group's servers hold); through the source's egress unless not
+        `from_source` (seeded from new servers)."""
         out, left = [0.0] * (self.H + 1), total_gb
         ingress = self.ingress_left[provider]
         for t in range(1, self.H + 1):
             if left <= EPS:
                 break
             room = math.inf if room_gb is None else room_gb[t] - (total_gb - left)
-            x = min(self.egress_left[t], ingress[t], left, room)
+            egress = self.egress_left[t] if from_source else math.inf
+            x = min(egress, ingress[t], left, room)
             if x > 0:
                 out[t] = x
                 left -= x

@@ -107,7 +107,9 @@ def _priority(inst: Instance) -> list[str | None]:
         if name in seen:
             return
         seen.add(name)
-        for dep in sorted(inst.groups[name].depends_on, key=key.__getitem__):
+        seed = inst.groups[name].data_from
+        for dep in sorted(inst.groups[name].depends_on + ([seed] if seed else []),
+                          key=key.__getitem__):
             visit(dep)
         order.append(name)
 
@@ -163,7 +165,15 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
     inst, H = state.inst, state.H
     group = inst.groups[name]
     per_server = group.data_gb / group.count
-    egress_price = egress_price_of(inst)
+    egress_price = egress_price_of(inst) if group.data_from is None else 0.0
+    seed_room = None  # seeded (data_from): GB of the seed's data at the targets by hour
+    if group.data_from is not None:
+        seed = inst.groups[group.data_from]
+        landed = [0.0] * (H + 1)
+        for (g, _), gb in copies.items():
+            if g == group.data_from:
+                landed = [a + b for a, b in zip(landed, accumulate(gb))]
+        seed_room = [x * group.data_gb / seed.data_gb for x in landed]
     cap = _share_cap(inst, group)
     left = group.count
     placed: dict[str, int] = {}
@@ -200,17 +210,21 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         gb = [0.0] * (H + 1)
         if per_server > 0:  # copied onto hosts as they are made; a server serves with its data
             hosts = list(up)
-            gb = state.copy_plan(c.provider, up[H] * per_server, [h * per_server for h in hosts])
+            room = _room(hosts, per_server, seed_room)
+            gb = state.copy_plan(c.provider, up[H] * per_server, room, seed_room is None)
             copied = 0.0
             for t in range(1, H + 1):
                 copied += gb[t]
                 up[t] = min(up[t], math.floor(copied / per_server + EPS))
             hosts = [min(h, up[H]) for h in hosts]  # only hosts that will serve
             gb = state.copy_plan(c.provider, up[H] * per_server,  # copy only what serves
-                                 [h * per_server for h in hosts])
+                                 _room(hosts, per_server, seed_room), seed_room is None)
         if up[H] == 0:
             continue
-        _commit(state, c, hosts or up, gb)
+        _commit(state, c, hosts or up, gb, seed_room is None)
+        if seed_room is not None:  # what this candidate took of the seed's data
+            taken = list(accumulate(gb))
+            seed_room = [r - x for r, x in zip(seed_room, taken)]
         known.update((d, facts(d)) for d in pending if d.provider == c.provider)
         state.one_time += up[H] * (setup + per_server * egress_price)
         state.monthly += up[H] * monthly
@@ -244,11 +258,20 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
                 into[t] += gb[t]
 
 
-def _commit(state: State, c: Candidate, up: list[int], gb: list[float]) -> None:
+def _room(hosts: list[int], per_server: float, seed_room: list[float] | None) -> list[float]:
+    """GB a copy may have landed by each hour: what its hosts hold, and no more of a
+    seeded group's data than its seed's servers hold."""
+    room = [h * per_server for h in hosts]
+    return room if seed_room is None else [min(a, b) for a, b in zip(room, seed_room)]
+
+
+def _commit(state: State, c: Candidate, up: list[int], gb: list[float],
+            from_source: bool = True) -> None:
     state.hold(c, up)
     for t in range(state.H + 1):
         if gb[t]:
-            state.egress_left[t] -= gb[t]
+            if from_source:
+                state.egress_left[t] -= gb[t]
             state.ingress_left[c.provider][t] -= gb[t]
 
 

@@ -27,6 +27,7 @@ import gc
 import numpy as np
 import pulp
 
+from planner.domain.data import live_hours
 from planner.formulation.instance import Candidate, Instance
 from planner.formulation.labour import (
     bootstrap,
@@ -45,6 +46,7 @@ from planner.formulation.model import (
 from planner.formulation.objectives import budget, costs, unserved
 from planner.formulation.problem import INF, Problem
 from planner.formulation.providers import min_footprint, provider_count, provider_variables
+from planner.formulation.reach import counted_variables, shards
 from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
 
 
@@ -96,7 +98,8 @@ def _server_variables(model: Model) -> None:
     names, uppers, keys = [], [], []
     host_names, host_uppers, host_keys = [], [], []
     copied = {(c.group, c.provider) for c in inst.candidates  # copies can reach p at all
-              if inst.groups[c.group].data_gb > 0 and _copy_window(inst, inst.ingress[c.provider])}
+              if inst.groups[c.group].data_gb > 0
+              and _copy_window(inst, inst.ingress[c.provider], _seeded(inst, c.group))}
     for ci, c in enumerate(inst.candidates):
         ready = inst.first_hour(c.provider) + inst.wait_hours(c)  # its bootstrap (and rebuild)
         has_data = (c.group, c.provider) in copied
@@ -171,8 +174,11 @@ def provider_quota(model: Model) -> None:
                 add_constraint(model, linear(pairs) <= curve.values[t], "provider_quota")
 
 
-def _copy_window(inst: Instance, ingress) -> list[int]:
-    return [t for t in period_starts(inst) if ingress.values[t] > 0 and inst.egress.values[t] > 0]
+def _copy_window(inst: Instance, ingress, seeded: bool = False) -> list[int]:
+    """Grid points where data can arrive: the target's link is up and, unless the data is
+    seeded from new servers of another group (data_from), the source can send."""
+    return [t for t in period_starts(inst) if ingress.values[t] > 0
+            and (seeded or inst.egress.values[t] > 0)]
 
 
 def _copy_variables(model: Model) -> None:
@@ -185,7 +191,7 @@ def _copy_variables(model: Model) -> None:
     for g, p in pairs:
         previous = None
         landed = landed_at_most(inst, g, p)
-        for t in _copy_window(inst, inst.ingress[p]):
+        for t in _copy_window(inst, inst.ingress[p], _seeded(inst, g)):
             var = model.lp.add_variable(f"C_{len(model.copy)}", 0, landed[t])
             model.copy[(g, p, t)] = var
             if previous is not None:
@@ -205,6 +211,38 @@ def _copy_variables(model: Model) -> None:
             previous = var
 
 
+def _seeded(inst: Instance, g: str) -> bool:
+    return inst.groups[g].data_from is not None
+
+
+def _replication(inst: Instance, g: str, p: str, before: int, t: int, model: Model):
+    """(C[g,p,t], GB per GB copied) of the replication traffic in (before, t]: writes to
+    the part of g's data already at p follow it, w_g / D_g per GB an hour."""
+    hours = live_hours(inst.inventory, inst.groups[g], before, t)
+    if not hours:
+        return None
+    group = inst.groups[g]
+    return model.copied(g, p, t), group.write_gb_per_hour / group.data_gb * hours
+
+
+def seeded_from(model: Model) -> None:
+    """A group seeded from another's new servers (data_from) copies no more than they
+    hold: sum_p C[g,p,t] <= (D_g / D_h) sum_p C[h,p,t] for h = data_from(g)."""
+    inst = model.instance
+    targets: dict[str, set[str]] = {}
+    for g, p, _ in model.copy:
+        targets.setdefault(g, set()).add(p)
+    for g, group in inst.groups.items():
+        h = group.data_from
+        if h is None or g not in targets:
+            continue
+        ratio = group.data_gb / inst.groups[h].data_gb
+        for t in sorted({t for q, _, t in model.copy if q == g}):
+            pairs = [(model.copied(g, p, t), 1.0) for p in sorted(targets[g])]
+            pairs += [(model.copied(h, p, t), -ratio) for p in sorted(targets.get(h, ()))]
+            add_constraint(model, linear(pairs) <= 0, "seeded_from")
+
+
 def data_before_service(model: Model) -> None:
     """A server serves once its share of the group's data has arrived:
     (data_gb_g / count_g) * sum_o r[g,p,o,t] <= C[g,p,t] (the last copy variable at or
@@ -221,9 +259,12 @@ def data_before_service(model: Model) -> None:
 
 
 def hosts_hold_data(model: Model) -> None:
-    """Data lands only on hosts that exist: C[g,p,t] <= (data_gb_g / count_g) *
-    sum_o h[g,p,o,t] (none yet: nothing is copied to p)."""
+    """Data lands only on hosts that exist: C[g,p,t] <= d_g sum_o h[g,p,o,t] (none yet:
+    nothing is copied to p), d_g = data_gb_g / count_g. A period (t', t] of L > 1 hours is
+    copied evenly over its hours (results/assemble.py) while its hosts are those of t'
+    until t, so also ((L-1) C[g,p,t] + C[g,p,t']) / L <= d_g sum_o h[g,p,o,t'] (hour t-1)."""
     inst = model.instance
+    before = inst.previous_point
     hosts: dict[tuple[str, str, int], list[pulp.LpVariable]] = {}
     for (ci, t), var in model.hosts.items():
         c = inst.candidates[ci]
@@ -232,6 +273,12 @@ def hosts_hold_data(model: Model) -> None:
         per_server = inst.groups[g].data_gb / inst.groups[g].count
         pairs = [(var, -per_server) for var in hosts.get((g, p, t), ())]
         add_constraint(model, linear(pairs, terms={copied: 1.0}) <= 0, "hosts_hold_data")
+        length = t - before[t]
+        if length > 1:
+            earlier = [(var, -per_server) for var in hosts.get((g, p, before[t]), ())]
+            pairs = earlier + [(copied, (length - 1) / length),
+                               (model.copied(g, p, before[t]), 1 / length)]
+            add_constraint(model, linear(pairs) <= 0, "hosts_hold_data")
 
 
 def hosts_before_service(model: Model) -> None:
@@ -293,9 +340,10 @@ def hosts_capacity(model: Model) -> None:
 
 
 def target_ingress(model: Model) -> None:
-    """What arrives at a provider between grid points t' < t fits its link:
-    sum_g (C[g,p,t] - C[g,p,t']) <= sum of ingress_p over hours (t', t] (one hour when the
-    grid is hourly)."""
+    """What arrives at a provider between grid points t' < t fits its link, the
+    replication of live data included: sum_g (C[g,p,t] - C[g,p,t']) + sum_g (w_g / D_g)
+    L_g(t', t) C[g,p,t] <= sum of ingress_p over hours (t', t], L_g the hours of them in
+    which g is still written at the source (until the cut-off or its freeze)."""
     inst = model.instance
     before = inst.previous_point
     hours_at: dict[str, set[int]] = {}
@@ -308,6 +356,10 @@ def target_ingress(model: Model) -> None:
         for t in sorted(hours):
             flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
                               for g in groups)
+            for g in groups:
+                replication = _replication(inst, g, p, before[t], t, model)
+                if replication is not None:
+                    flow += replication[1] * replication[0]
             add_constraint(model, flow <= inst.between(inst.ingress[p], t), "target_ingress")
 
 
@@ -323,16 +375,23 @@ def object_storage_ingest(model: Model) -> None:
 
 
 def source_egress(model: Model) -> None:
-    """Everything copied between grid points t' < t leaves the source through its egress:
-    sum_{g,p} (C[g,p,t] - C[g,p,t']) + sum_v (S[v,t] - S[v,t']) <= egress over (t', t]."""
+    """Everything copied between grid points t' < t leaves the source through its egress,
+    the replication of live data included, data seeded from new servers (data_from) not:
+    sum_{g,p} (C[g,p,t] - C[g,p,t'] + (w_g / D_g) L_g(t', t) C[g,p,t])
+    + sum_v (S[v,t] - S[v,t']) <= egress over (t', t]."""
     inst = model.instance
     before = inst.previous_point
-    hours = sorted({t for *_, t in model.copy} | {t for _, t in model.store})
-    pairs = sorted({(g, p) for g, p, _ in model.copy})
+    pairs = sorted({(g, p) for g, p, _ in model.copy if not _seeded(inst, g)})
+    hours = sorted({t for g, _, t in model.copy if not _seeded(inst, g)}
+                   | {t for _, t in model.store})
     vendors = sorted({v for v, _ in model.store})
     for t in hours:
         flow = pulp.lpSum(model.copied(g, p, t) - model.copied(g, p, before[t])
                           for g, p in pairs)
+        for g, p in pairs:
+            replication = _replication(inst, g, p, before[t], t, model)
+            if replication is not None:
+                flow += replication[1] * replication[0]
         flow += pulp.lpSum(model.stored(v, t) - model.stored(v, before[t]) for v in vendors)
         add_constraint(model, flow <= inst.between(inst.egress, t), "source_egress")
 
@@ -465,9 +524,10 @@ def policy_share(model: Model) -> None:
 
 # In this order: the rows' order is the model HiGHS is given, and so the plan it returns.
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity, provider_quota,
-            data_before_service, hosts_hold_data, hosts_before_service, hosts_capacity,
+            data_before_service, seeded_from, hosts_hold_data, hosts_before_service, hosts_capacity,
             target_ingress, object_storage_ingest, source_egress,
-            object_storage_total, service_demand, service_stays_up, dependency, policy_share,
+            object_storage_total, service_demand, service_stays_up, dependency, shards,
+            policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
             costs,
             budget, unserved)
@@ -485,6 +545,7 @@ def formulate(instance: Instance, work: bool = False) -> Model:
         _server_variables(model)
         _copy_variables(model)
         _service_variables(model)
+        counted_variables(model)
         provider_variables(model)
         if work:
             start_variables(model)

@@ -24,6 +24,8 @@ class Model:
     restricted: bool = False  # most candidates fixed at 0 (solver/work.py restrict_to)
     r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     hosts: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # h[c,t]
+    counted: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # q[g,t]
+    whole: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # s[g,t]
     copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)

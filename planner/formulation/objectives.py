@@ -200,6 +200,14 @@ def unserved(model: Model) -> None:
     # one dict, no pair per term: the server and share variables are all distinct; the
     # products with numpy (a comprehension over 1.5 million terms took 1.2 s)
     coefficients = dict(zip(model.r.values(), (-weight[candidate] * hours[period]).tolist()))
+    if model.counted:  # these groups count q[g,t] (formulation/reach.py), not their servers
+        for g in {g for g, _ in model.counted}:
+            for ci in model.by_group.get(g, ()):
+                for t in period_starts(inst):
+                    if (ci, t) in model.r:
+                        del coefficients[model.r[(ci, t)]]
+        coefficients.update((q, -inst.weights[g] * length[t])
+                            for (g, t), q in model.counted.items())
     for kind in ("sms", "email", "dns"):
         if kind in inst.weights:
             w = inst.weights[kind]
@@ -257,12 +265,19 @@ def coverage_holds(model: Model, values: dict[str, float]) -> list[tuple[object,
     holds = []
     tier = {g: group.tier for g, group in inst.groups.items()}
     by_tier: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = {}
+    special = {g for g, _ in model.counted}  # counted through q (formulation/reach.py)
     for (ci, t), var in model.r.items():
-        by_tier.setdefault((t, tier[inst.candidates[ci].group]), []).append((var, 1.0))
+        if inst.candidates[ci].group not in special:
+            by_tier.setdefault((t, tier[inst.candidates[ci].group]), []).append((var, 1.0))
+    fractional = set()
+    for (g, t), q in model.counted.items():
+        by_tier.setdefault((t, tier[g]), []).append((q, 1.0))
+        fractional.add((t, tier[g]))
     for key in sorted(by_tier):
         served = linear(by_tier[key])
-        need = round(value_of(served, values))
-        if need >= 1:
+        need = value_of(served, values)  # q may be a fraction: held to the solver's slack
+        need = need - SHARE_SLACK * max(1.0, need) if key in fractional else round(need)
+        if need >= 1e-9:
             holds.append((served >= need, "coverage_holds"))
     for kind in sorted({sc.kind for sc in inst.service_candidates}):
         for t in period_starts(inst):

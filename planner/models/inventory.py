@@ -50,6 +50,23 @@ class WorkloadGroup(StrictModel):
     data_gb: float = Field(0, ge=0, le=1e9, description="Data to copy for the whole group, "
                            "split evenly over its servers; a server serves once its share "
                            "has arrived.")
+    write_gb_per_hour: float = Field(0, ge=0, le=1e7, description="GB written to the "
+                                     "group's data an hour while the source serves: live "
+                                     "data that must be brought up to date at the cut-off.")
+    cutover: Literal["replicate", "freeze"] | None = Field(
+        None, description="How live data is brought up to date: replicate (continuous "
+        "replication after the bulk copy, taking source egress until the cut-off; the "
+        "default) or freeze (the same until a write freeze freeze_hours before the cut-off, "
+        "then a final pass while the site is read-only).")
+    freeze_hours: int | None = Field(None, ge=1, le=168, description="Hours of read-only "
+                                     "service before the cut-off (cutover: freeze).")
+    data_from: Printable | None = Field(None, description="A group whose data this one's "
+                                        "copies: seeded from its new servers over the "
+                                        "targets' links, not from the source (replicas "
+                                        "from new primaries).")
+    shards: bool = Field(False, description="Each server holds its own part of the data "
+                         "(functional partitions, shards): the group serves only when every "
+                         "one of them does.")
     tier: int = Field(2, ge=1, le=4, description="1 = critical ... 4 = can wait.")
     egress_tb_per_month: float | None = Field(None, ge=0, le=1e7, description="Traffic the "
                                               "whole group sends to users a month, TB, "
@@ -70,13 +87,35 @@ class WorkloadGroup(StrictModel):
     def _vram_needs_gpus(self):
         if self.gpu_min_vram_gb is not None and not self.gpu_count:
             raise ValueError("gpu_min_vram_gb is memory per GPU: it needs gpu_count")
+        if (self.cutover or self.freeze_hours is not None) and not self.write_gb_per_hour:
+            raise ValueError("cutover and freeze_hours are for live data: state "
+                             "write_gb_per_hour")
+        if self.cutover == "freeze" and self.freeze_hours is None:
+            raise Located("a freeze needs freeze_hours: the hours of read-only service "
+                          "before the cut-off", "freeze_hours")
+        if self.freeze_hours is not None and self.cutover != "freeze":
+            raise Located("freeze_hours is for cutover: freeze", "freeze_hours")
+        if (self.write_gb_per_hour or self.data_from) and not self.data_gb:
+            raise ValueError("write_gb_per_hour and data_from are about the group's data: "
+                             "state data_gb")
         return self
+
+    @property
+    def live_until_freeze(self) -> int:
+        """Hours before the cut-off at which writes to the source stop (0: at it)."""
+        return self.freeze_hours or 0
 
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",
+        data = without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",
                                                    "egress_tb_per_month", "arch_policy",
-                                                   "rebuild_hours"))
+                                                   "rebuild_hours", "cutover", "freeze_hours",
+                                                   "data_from"))
+        if isinstance(data, dict) and not every_field(info):  # later fields at their default
+            for name, default in (("write_gb_per_hour", 0), ("shards", False)):
+                if data.get(name) == default:
+                    data.pop(name)
+        return data
 
 
 class SmsDemand(StrictModel):
@@ -283,6 +322,18 @@ class Inventory(StrictModel):
                 if dep == group.name:
                     raise Located(f"group {group.name!r} depends on itself",
                                   "groups", i, "depends_on", j)
+        for i, group in enumerate(self.groups):
+            if group.data_from is None:
+                continue
+            if group.data_from not in names or group.data_from == group.name:
+                raise Located(f"group {group.name!r} takes its data from "
+                              f"{group.data_from!r}, which is not another group",
+                              "groups", i, "data_from")
+            seed = self.groups[names.index(group.data_from)]
+            if not seed.data_gb or seed.data_from:
+                raise Located(f"group {group.name!r} takes its data from "
+                              f"{group.data_from!r}, which has no data copied from the "
+                              "source", "groups", i, "data_from")
         cycle = _dependency_cycle({g.name: g.depends_on for g in self.groups})
         if cycle:
             raise Located(f"groups depend on each other in a cycle: {' -> '.join(cycle)}; "

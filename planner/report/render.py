@@ -26,6 +26,7 @@ from planner.domain.labour import work_overdue
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.bill import bill_context
+from planner.report.cutover import cutovers
 from planner.report.filters import (
     capacity,
     cause_title,
@@ -130,6 +131,7 @@ def context(plan: Plan) -> dict:
         replan=REPLAN,
         **summary_context(plan, views, entries),
         **copy_context(plan, copy_views(plan, names), source, vendors),
+        cutovers=cutovers(plan, names),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
         **work_context(plan), **bill_context(plan, views),
     )

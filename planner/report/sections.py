@@ -12,6 +12,7 @@ from planner.domain import curves
 from planner.models.catalog import QUOTA_UNIT_WORDS, Provider
 from planner.models.plan import Plan
 from planner.report import timeline
+from planner.report.cutover import hosts_of
 from planner.report.filters import hours_text, num
 from planner.report.names import NameMap
 from planner.report.shell.base import Batch, Row, ToolSteps
@@ -24,6 +25,7 @@ from planner.report.shell.data import (
     rsync_copy,
     rsync_verify,
     rsync_verify_all,
+    seeded_copy,
 )
 from planner.report.summary import gap_text
 
@@ -146,6 +148,8 @@ class CopyView:
     servers: int = 0
     per_server_gb: float = 0.0
     hosts_first_hour: int | None = None  # the first host made there: nothing lands before
+    first_index: int = 1
+    last_index: int = 1
     label: str = ""
     lines: list[str] = field(default_factory=list)
     verify: list[str] = field(default_factory=list)
@@ -153,6 +157,7 @@ class CopyView:
 
 def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
     groups = {g.name: g for g in plan.inventory.groups}
+    hosts = hosts_of(plan, names)
     views = []
     for c in plan.copies:
         hours = [h for h, gb in enumerate(c.gb_by_hour) if gb > 0]
@@ -172,8 +177,17 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
                     for t in range(len(c.gb_by_hour))]
             view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
-            view.lines = rsync_copy(view.label, 1, max(view.servers, 1))
-            view.verify = rsync_verify(view.label, 1, max(view.servers, 1))
+            # the group's servers here are numbered on from those at earlier providers
+            mine = [i + 1 for i, (_, pid) in enumerate(hosts.get(c.demand, []))
+                    if pid == c.target] or [1]
+            view.first_index, view.last_index = mine[0], mine[-1]
+            view.lines = rsync_copy(view.label, mine[0], mine[-1])
+            if group.data_from is not None:
+                seeds = [h for h, _ in hosts.get(group.data_from, [])]
+                view.lines = seeded_copy([(h, seeds[i % len(seeds)]) for i, (h, pid)
+                                          in enumerate(hosts.get(c.demand, []))
+                                          if pid == c.target and seeds])
+            view.verify = rsync_verify(view.label, mine[0], mine[-1])
         else:
             view.lines = rclone_copy(c.target)
         views.append(view)
@@ -299,6 +313,7 @@ def summary_context(plan: Plan, views: list[ProviderView], entries: dict) -> dic
 
 
 def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:
+    seeded = {g.name for g in plan.inventory.groups if g.data_from is not None}
     targets = sorted({c.target for c in copies if not c.is_group})
     return dict(
         copies=copies, copy_gb=sum(c.gb for c in copies),
@@ -311,4 +326,5 @@ def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> d
         rclone_source=RCLONE_SOURCE,
         rclone_checks=[rclone_check(t) for t in targets],
         rsync_checks=rsync_verify_all(
-            [(c.label, c.servers) for c in copies if c.is_group]))
+            [(c.label, c.first_index, c.last_index) for c in copies
+             if c.is_group and c.demand not in seeded]))

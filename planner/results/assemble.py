@@ -15,6 +15,7 @@ from planner.domain.bill import (
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
+from planner.domain.served import counted
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import plan_warnings
 from planner.formulation.families import Model
@@ -152,9 +153,9 @@ def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
         of_group.setdefault(r.group, []).append(r)
     for g, group in inst.groups.items():
         mine = of_group.get(g, [])
-        served = [float(sum(r.up_by_hour[t] for r in mine)) for t in range(H + 1)]
+        served = counted(group, [sum(r.up_by_hour[t] for r in mine) for t in range(H + 1)])
         rows.append(CoverageRow(demand=g, kind="group", unit="servers", total=group.count,
-                                served_by_hour=served))
+                                served_by_hour=[clean(x) for x in served]))
     for kind in ("sms", "email", "dns"):
         if getattr(inst.inventory.services, kind) is not None:
             served = [clean(sum(r.share_by_hour[t] for r in services if r.kind == kind))

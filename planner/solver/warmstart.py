@@ -63,7 +63,12 @@ def greedy_point(model, greedy) -> dict:
             hosts[var] = float(min(var.upBound, max(row[at], min(made[ci][t], row[-1]))))
         else:
             hosts[var] = 0.0
-    return {**servers, **hosts, **_greedy_copies(model, greedy, final),
+    whole = {}  # s[g,t]: every shard serving (q, continuous, is left to the LP)
+    for (g, t), s in model.whole.items():
+        at = inst.grid.index(t)
+        up = sum(row[at] for ci, row in counts.items() if inst.candidates[ci].group == g)
+        whole[s] = 1.0 if up >= inst.groups[g].count else 0.0
+    return {**servers, **hosts, **whole, **_greedy_copies(model, greedy, final),
             **_provider_binaries(model, greedy, final)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from planner.domain import curves
+from planner.domain import curves, data
 from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -70,13 +70,47 @@ def check_hosts_hold_data(ctx: Context) -> Iterator[Violation]:
                           "its hosts made by then hold (GB)", running_sum(gb), room)
 
 
+def check_seeded_from(ctx: Context) -> Iterator[Violation]:
+    """A group seeded from another's new servers (data_from) has no more at the targets
+    than they hold: its GB copied by hour t <= (D_g / D_h) x h's GB copied by hour t."""
+    for name, group in ctx.groups.items():
+        if group.data_from is None:
+            continue
+        seed = ctx.groups[group.data_from]
+        mine = running_sum(sum_lists((gb for (g, _), gb in ctx.group_copy.items() if g == name),
+                                     ctx.H + 1))
+        theirs = running_sum(sum_lists((gb for (g, _), gb in ctx.group_copy.items()
+                                        if g == group.data_from), ctx.H + 1))
+        yield from breach("seeded_from", f"data of {name} seeded from {group.data_from} "
+                          "(GB)", mine, [x * group.data_gb / seed.data_gb for x in theirs])
+
+
+def check_shards(ctx: Context) -> Iterator[Violation]:
+    """A group depending on a sharded one serves only while every shard does: served_f(t)
+    = 0 whenever served_g(t) < count_g, for g sharded in depends_on(f)."""
+    for name, group in ctx.groups.items():
+        for dep in group.depends_on:
+            if not ctx.groups[dep].shards:
+                continue
+            whole = [n >= ctx.groups[dep].count for n in ctx.served[dep]]
+            bad = [t for t, (ok, n) in enumerate(zip(whole, ctx.served[name])) if n and not ok]
+            if bad:
+                yield violated("shards", f"{name} serves {num(ctx.served[name][bad[0]])} at "
+                               f"hour {bad[0]} while {dep} has {num(ctx.served[dep][bad[0]])} "
+                               f"of its {ctx.groups[dep].count} shards")
+
+
 def check_target_ingress(ctx: Context) -> Iterator[Violation]:
-    """GB copied into a provider during hour t, over all groups, stay within
-    curves.ingress_gb(onboarding_hours, ingress_gbps)."""
+    """GB copied into a provider during hour t, over all groups, with the replication of
+    live data (data.replication_gb), stay within curves.ingress_gb(onboarding_hours,
+    ingress_gbps)."""
     into: dict[str, list[float]] = {}
     for (gname, pid), gb in ctx.group_copy.items():
-        if gname in ctx.groups:
-            into[pid] = sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb), ctx.H + 1)
+        group = ctx.groups.get(gname)
+        if group is not None:
+            replicated = data.replication_gb(ctx.plan.inventory, group, gb)
+            into[pid] = sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb, replicated),
+                                  ctx.H + 1)
     for pid, gb in into.items():
         provider = ctx.providers.get(pid)
         if provider is not None:
@@ -112,10 +146,21 @@ def check_object_storage_total(ctx: Context) -> Iterator[Violation]:
                        f"more than the {num(demand.stored_tb * 1000)} GB stored")
 
 
+def _replication(ctx: Context, row) -> list[float]:
+    group = ctx.groups.get(row.demand)
+    return data.replication_gb(ctx.plan.inventory, group, row.gb_by_hour) if group \
+        else [0.0] * (ctx.H + 1)
+
+
 def check_source_egress(ctx: Context) -> Iterator[Violation]:
-    """GB leaving the source during hour t, over all copies, stay within
-    curves.source_egress_gb (its egress rate until the data is no longer available)."""
-    total = sum_lists((r.gb_by_hour for r in ctx.plan.copies), ctx.H + 1)
+    """GB leaving the source during hour t, over all copies but those seeded from new
+    servers (data_from), with the replication of live data (data.replication_gb), stay
+    within curves.source_egress_gb (its egress rate until the data is no longer
+    available)."""
+    rows = [r for r in ctx.plan.copies
+            if r.demand not in ctx.groups or data.from_source(ctx.groups[r.demand])]
+    total = sum_lists([r.gb_by_hour for r in rows] + [_replication(ctx, r) for r in rows],
+                      ctx.H + 1)
     cap = curves.source_egress_gb(ctx.plan.inventory, ctx.H).values
     yield from breach("source_egress", "GB out of the source", total, cap)
 

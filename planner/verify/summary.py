@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planner.domain.facts import stale_facts
+from planner.domain.served import counted
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import FALLBACK, plan_warnings
 from planner.verify.context import (
@@ -85,7 +86,7 @@ class _Row:
 
 
 def _expected_coverage(ctx: Context) -> list[_Row]:
-    rows = [_Row(name, "group", "servers", float(g.count), [float(s) for s in ctx.served[name]])
+    rows = [_Row(name, "group", "servers", float(g.count), counted(g, ctx.served[name]))
             for name, g in ctx.groups.items()]
     for kind in SERVICE_KINDS:
         if ctx.service_demand(kind) is not None:

@@ -28,6 +28,17 @@ from planner.whatif.compare import difference, row
 COMPUTE = ("cloud", "bare_metal", "colocation", "self_hosted")
 
 
+def _no_copy(group) -> dict:
+    """Overrides for a group whose data is already out: nothing to copy, replicate or seed."""
+    out = {f"groups.{group.name}.data_gb": 0}
+    if group.write_gb_per_hour:
+        out[f"groups.{group.name}.write_gb_per_hour"] = 0
+    for name in ("cutover", "freeze_hours", "data_from"):
+        if getattr(group, name) is not None:
+            out[f"groups.{group.name}.{name}"] = None
+    return out
+
+
 def chosen_compute(plan: Plan) -> list[str]:
     return sorted({a.provider for a in plan.assignments})
 
@@ -141,7 +152,7 @@ def readiness_items(inventory: Inventory, catalog: Catalog) -> list[tuple[str, s
         ("quotas", "quota raises approved in advance wherever a provider grants them",
          {k: v for p in compute for k, v in raised_in_advance(p).items()}),
         ("data", "data already copied out of the source (replicas or backups elsewhere)",
-         {f"groups.{g.name}.data_gb": 0 for g in inventory.groups if g.data_gb > 0}),
+         {k: v for g in inventory.groups if g.data_gb > 0 for k, v in _no_copy(g).items()}),
     ]
     services = inventory.services
     if services.dns is not None:

@@ -16,6 +16,16 @@ def rsync_copy(label: str, first: int, last: int) -> list[str]:
             "done"]
 
 
+def seeded_copy(pairs: list[tuple[str, str]]) -> list[str]:
+    """Seed each new server from the new server of its shard (`pairs`: host, seed host),
+    run from the operator's machine: nothing is read from the source."""
+    lines = ["# each line: the new server pulls its shard from its seed over the targets' links"]
+    for host, seed in pairs:
+        lines.append(f"ssh {shq('root@' + host)} "
+                     f"{shq('rsync -aHAX --partial root@' + seed + ':/srv/data/ /srv/data/')}")
+    return lines
+
+
 def rsync_verify(label: str, first: int, last: int) -> list[str]:
     """List what would still differ, by checksum, without changing anything."""
     return [f"PREFIX={shq(label)}",
@@ -25,11 +35,12 @@ def rsync_verify(label: str, first: int, last: int) -> list[str]:
             "done"]
 
 
-def rsync_verify_all(targets: list[tuple[str, int]]) -> list[str]:
-    """The checks of every group copy, in one block."""
+def rsync_verify_all(targets: list[tuple[str, int, int]]) -> list[str]:
+    """The checks of every group copy from the source, in one block: (label, first, last
+    server index)."""
     lines = [require_var("SRC_DIR", "set SRC_DIR as for the copy")]
-    for label, servers in targets:
-        lines += rsync_verify(label, 1, max(servers, 1))
+    for label, first, last in targets:
+        lines += rsync_verify(label, first, last)
     return lines
 
 

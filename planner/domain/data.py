@@ -1,0 +1,43 @@
+"""Live data at the cut-off: which hours a group's data is still written at the source, the
+replication traffic that keeps the copied part current, and how fresh each copy is when the
+source goes dark. Shared by the model (formulation/families.py), the verifier and the
+runbook, so that all three count the same bytes."""
+
+from __future__ import annotations
+
+from planner.models.inventory import Inventory, WorkloadGroup
+
+
+def live_end(inventory: Inventory, group: WorkloadGroup) -> int:
+    """The last hour g's data is written at the source and can be read from it: the
+    cut-off (or the start of its write freeze), and no later than the data is readable;
+    0 for data that is not live or is seeded from new servers (data_from)."""
+    if not group.write_gb_per_hour or group.data_from is not None:
+        return 0
+    end = inventory.cutoff - group.live_until_freeze
+    readable = inventory.source.data_available_hours
+    return max(0, min(end, int(readable)) if readable is not None else end)
+
+
+def live_hours(inventory: Inventory, group: WorkloadGroup, before: int, t: int) -> int:
+    """Hours of (before, t] in which g's data is written at the source and replicated."""
+    return max(0, min(t, live_end(inventory, group)) - before)
+
+
+def replication_gb(inventory: Inventory, group: WorkloadGroup,
+                   gb_by_hour: list[float]) -> list[float]:
+    """GB replicated in each hour to one target: the writes to the part of g's data already
+    there, (w_g / D_g) x the GB copied there by the end of the hour, while g is live."""
+    if not group.data_gb:
+        return [0.0] * len(gb_by_hour)
+    rate, end, out, landed = group.write_gb_per_hour / group.data_gb, \
+        live_end(inventory, group), [], 0.0
+    for t, gb in enumerate(gb_by_hour):
+        landed += gb
+        out.append(rate * landed if 1 <= t <= end else 0.0)
+    return out
+
+
+def from_source(group: WorkloadGroup) -> bool:
+    """Whether g's copies leave the source (not seeded from new servers)."""
+    return group.data_from is None
