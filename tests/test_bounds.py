@@ -3,18 +3,19 @@ close on the 2021 case, and used by solve only where it beats the solver's own b
 
 import pulp
 from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain import curves
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
 from planner.inputs import loader
 from planner.models.catalog import Catalog
-from planner.models.inventory import ProviderCaps
+from planner.models.inventory import Inventory, ProviderCaps
 from planner.models.plan import SolverPhase
 from planner.solver.bounds import unserved_floor
 from planner.solver.period_floor import period_floor
 from planner.solver.phases import floored
-from tests.builders import small_catalog, small_inventory
+from tests.builders import inventory_dict, small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
 
@@ -34,11 +35,35 @@ def test_the_floor_is_never_above_the_optimum(cat_knobs, inv_knobs):
     assert 0 <= floor <= best + 1e-7 * abs(best)
 
 
+@SMALL_SETTINGS
+@given(*small_cases, st.sampled_from([None, 6, 30]), st.booleans())
+def test_both_floors_stay_under_the_optimum_with_users_reach_and_shards(
+        cat_knobs, inv_knobs, old_answers, sharded):
+    """A user-facing web tier reached through DNS (the old DNS answering or not), a
+    sharded database and replicas seeded from it: the floors still never pass a plan."""
+    data = inventory_dict(horizon=60, **inv_knobs)
+    data["groups"][0]["user_facing"] = True
+    data["groups"][1].update(shards=sharded, write_gb_per_hour=5)
+    data["groups"].append({"name": "replica", "count": 2, "vcpu": 16, "ram_gb": 64,
+                           "disk_gb": 300, "data_gb": 1000, "data_from": "db", "tier": 1})
+    if old_answers is not None:
+        data["services"]["dns"]["old_answers_until_hour"] = old_answers
+    model = formulate(prepare(Inventory.model_validate(data), small_catalog(**cat_knobs)))
+    tighter = period_floor(model)
+    best, floor = _optimum_and_floor(model)
+    assert floor <= best + 1e-6 * max(1.0, best)
+    assert tighter <= best + 1e-6 * max(1.0, best)
+
+
 def _2021_without_caps():
+    """Nor its users' DNS reach, which the floors see period by period only: front-end
+    servers made while reach grows take room the hour they are made and count only
+    later (with it, measured on 2021: sorting floor 0.74% under the optimum, from 2e-5)."""
     inventory = loader.load_inventory("inventories/parler-2021.yaml")
     policy = inventory.policy.model_copy(update={"max_providers": ProviderCaps(),
                                                  "min_servers_per_provider": 1})
-    return inventory.model_copy(update={"policy": policy}), \
+    groups = [g.model_copy(update={"user_facing": False}) for g in inventory.groups]
+    return inventory.model_copy(update={"policy": policy, "groups": groups}), \
         loader.load_catalog(loader.shipped_catalog_paths())
 
 

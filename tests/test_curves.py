@@ -1,5 +1,7 @@
 """Capacity curves: each real-world limit as a curve over hours."""
 
+import pytest
+
 from planner.domain import curves
 from planner.models import Catalog
 from tests.builders import small_catalog, small_inventory
@@ -42,13 +44,35 @@ def test_ingress_starts_the_hour_after_onboarding():
     assert c.values == (0, 0, 0, 450, 450, 450)
 
 
-def test_dns_waits_for_the_old_delegation_ttl():
+def test_dns_reach_grows_as_cached_delegations_expire():
     cat, inv = small_catalog(), small_inventory()
     dns = cat.vendor("dnsco")
     c = curves.service_share("dns", dns, dns.offerings[0], inv.services.dns, 60)
-    # onboarding 1 h, then 172800 s = 48 h of cached NS records
-    assert c.values[48] == 0 and c.binding[48] == "dns_ttl"
+    # onboarding 1 h, then 172800 s = 48 h of cached NS records, expiring evenly: with no
+    # resolver classes in the catalog, every resolver honours the TTL
+    assert c.values[1] == 0 and c.values[25] == pytest.approx(0.5)
+    assert c.binding[25] == "dns_ttl" and c.values[48] < 1 and c.values[49] == 1
+
+
+def test_resolvers_that_cap_ttls_or_keep_the_parents_change_the_reach():
+    from planner.models.catalog import Resolver
+    cat, inv = small_catalog(), small_inventory()
+    dns = cat.vendor("dnsco")
+    src = {"source": "test", "as_of": "2026-01"}
+    resolvers = {"capped": Resolver.model_validate({"share": 0.5, "max_ttl_seconds": 21600,
+                                                    **src}),
+                 "parent": Resolver.model_validate({"share": 0.2, "parent_centric": True,
+                                                    **src})}
+    lowered = inv.services.dns.model_copy(update={"current_ns_ttl_seconds": 300,
+                                                  "parent_ns_ttl_seconds": 172800})
+    c = curves.service_share("dns", dns, dns.offerings[0], lowered, 60, resolvers)
+    # a lowered child TTL reaches the 80% that are not parent-centric within minutes; the
+    # parent-centric 20% wait out the parent's 48 h
+    assert c.values[2] == pytest.approx(0.8 + 0.2 / 48)
     assert c.values[49] == 1
+    c = curves.service_share("dns", dns, dns.offerings[0], inv.services.dns, 60, resolvers)
+    # at 48 h everywhere: the capped half has it after 6 h, the rest at 1/48 an hour
+    assert c.values[7] == pytest.approx(0.5 + 0.5 * 6 / 48)
 
 
 def test_email_share_follows_the_warm_up_schedule():

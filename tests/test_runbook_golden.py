@@ -251,7 +251,12 @@ def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rende
 def test_dns_email_and_sms_sections_carry_records_and_lead_times(plan, rendered):
     text = rendered["runbook"]
     dns = text.split("\n## DNS\n", 1)[1].split("\n## ", 1)[0]
-    assert "TTL of 172,800 s" in dns and "48-hour wait" in dns
+    assert "TTL of 172,800 s" in dns and "over up to 48 h from now" in dns
+    # who reaches the site when: the old DNS until the cut-off, then the new delegation's
+    # share of users, as the plan counts it
+    assert "Until hour 24 the old DNS still answers" in dns
+    reach = plan.users.reach_by_hour[24]
+    assert f"reach the site: {round(100 * reach)}% at hour 24" in dns
     assert "dig @\"$OLD_NS\" parler.com AXFR > parler.com.zone" in dns
     # the DNS vendor is a tie in cost among free plans: the section follows the one chosen
     (vendor,) = {s.vendor for s in plan.services if s.kind == "dns"}

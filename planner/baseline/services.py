@@ -16,6 +16,7 @@ from planner.baseline.state import (
     unit_costs,
     within_budget,
 )
+from planner.domain import curves
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Candidate, Instance
 
@@ -128,8 +129,7 @@ def serving_counts(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]
 
 
 def full_hour(values, total: float) -> int | None:
-    tol = 1e-6 * max(1.0, total)
-    return next((t for t, v in enumerate(values) if v >= total - tol), None)
+    return curves.full_from(values, total)
 
 
 def baseline_costs(inst: Instance, rows, copies, services) -> tuple[dict, dict]:

@@ -27,6 +27,20 @@ def first_hour(values, above: float = 0.0) -> int | None:
     return next((t for t, v in enumerate(values) if v > above), None)
 
 
+def full_from(values, total: float) -> int | None:
+    """The first hour from which `values` stay at `total` (within 1e-6 of it) to the end,
+    None when the last is short: coverage may dip (users reach the site by its old DNS
+    until that stops answering), and "full by" means full from then on."""
+    tol = 1e-6 * max(1.0, total)
+    full = None
+    for t, v in enumerate(values):
+        if v >= total - tol:
+            full = t if full is None else full
+        else:
+            full = None
+    return full
+
+
 @dataclass(frozen=True)
 class Curve:
     """Values by hour 0..H and, for each hour, the limit that sets the value."""
@@ -270,17 +284,40 @@ def service_misfit(vendor: ServiceVendor, offering: ServiceOffering, demand) -> 
     return None
 
 
+def dns_reach(demand: DnsDemand, resolvers: dict, hours_since: float) -> float:
+    """Share of users whose resolvers see a delegation published `hours_since` hours ago:
+    sum_k share_k min(1, hours_since / TTL_k), TTL_k the NS TTL resolver class k keeps
+    (the parent's or the child's, at most its cache cap), users of no stated class honouring
+    the child's TTL. A cached delegation was fetched at an even spread of times over its
+    TTL, so it expires evenly over the next TTL (Moura et al., IMC 2019, measure resolvers
+    holding NS records for their TTL, capped by their own maximum)."""
+    if hours_since < 0:
+        return 0.0
+
+    def adopted(ttl_seconds: float) -> float:
+        return 1.0 if ttl_seconds <= 0 else min(1.0, hours_since * 3600 / ttl_seconds)
+
+    reach, rest = 0.0, 1.0
+    for r in resolvers.values():
+        ttl = demand.parent_ttl if r.parent_centric else demand.current_ns_ttl_seconds
+        if r.max_ttl_seconds is not None:
+            ttl = min(ttl, r.max_ttl_seconds.value)
+        reach += r.share.value * adopted(ttl)
+        rest -= r.share.value
+    return min(1.0, reach + max(0.0, rest) * adopted(demand.current_ns_ttl_seconds))
+
+
 def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, demand,
-                  horizon_hours: int) -> Curve:
+                  horizon_hours: int, resolvers: dict | None = None) -> Curve:
     """Largest share (0..1) of a service demand an offering can carry by hour t.
 
     share(t) = min(1, min over measures m of capacity_m(t - start) / demand_m), 0 before the
-    start (onboarding + lead time). For DNS the share is 0 until the old delegation's TTL has
-    run out after the new provider is ready: share(t) = 1 for t >= start + TTL.
+    start (onboarding + lead time). For DNS it is the share of users whose resolvers see
+    the new delegation, published at the start: dns_reach(t - start) with the catalog's
+    `resolvers` (binding dns_ttl until it is whole).
     """
     start = service_start_hours(vendor, offering)
     measures = _demand_measures(kind, demand)
-    ttl_hours = demand.current_ns_ttl_seconds / 3600 if isinstance(demand, DnsDemand) else 0.0
     lead_code = {"sms": "registration", "email": "warm_up", "dns": "dns_ttl"}[kind]
     values, binding = [], []
     for t in range(horizon_hours + 1):
@@ -292,15 +329,13 @@ def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, d
             values.append(0.0)
             binding.append("registration" if kind == "sms" else "onboarding")
             continue
-        if t < start + ttl_hours - EPS:
-            values.append(0.0)
-            binding.append("dns_ttl")
-            continue
         share = 1.0
+        if isinstance(demand, DnsDemand):
+            share = dns_reach(demand, resolvers or {}, t - start)
         for measure, needed in measures.items():
             series = offering.capacity.get(measure)
             if series is not None:
                 share = min(share, series.at(t - start) / needed)
         values.append(max(0.0, share))
-        binding.append(lead_code if kind == "email" and share < 1 else "capacity")
+        binding.append(lead_code if kind in ("email", "dns") and share < 1 else "capacity")
     return Curve(tuple(values), tuple(binding))

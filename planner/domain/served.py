@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.models.inventory import WorkloadGroup
+from planner.models.inventory import Inventory, WorkloadGroup
 
 
 def counted(group: WorkloadGroup, servers: Sequence[float],
@@ -21,3 +21,30 @@ def counted(group: WorkloadGroup, servers: Sequence[float],
     if reach is not None:
         out = [min(n, group.count * r) for n, r in zip(out, reach)]
     return out
+
+
+def reach_by_hour(inventory: Inventory, dns_shares: Sequence[Sequence[float]],
+                  hours: int) -> list[float] | None:
+    """E(t), the share of users who reach the new servers by name at each hour 0..hours-1:
+    1 while the old DNS still answers (dns.old_answers_until_hour), then the share whose
+    resolvers see the new delegation (every vendor of it carries the same share, so the
+    largest of `dns_shares`, one list per DNS row); None without a DNS demand."""
+    dns = inventory.services.dns
+    if dns is None:
+        return None
+    old = dns.old_answers_until_hour or 0
+    return [1.0 if t < old else max((row[t] for row in dns_shares), default=0.0)
+            for t in range(hours)]
+
+
+def users_by_hour(inventory: Inventory, counted_by_group: dict[str, Sequence[float]],
+                  reach: Sequence[float] | None) -> list[float] | None:
+    """The share of users served at each hour: at most the share that reaches the new
+    servers by name, and at most the share of each user-facing group serving; None when
+    no group is user-facing."""
+    facing = [g for g in inventory.groups if g.user_facing]
+    if not facing:
+        return None
+    hours = len(counted_by_group[facing[0].name])
+    out = [min(counted_by_group[g.name][t] / g.count for g in facing) for t in range(hours)]
+    return out if reach is None else [min(a, b) for a, b in zip(out, reach)]

@@ -46,7 +46,13 @@ from planner.formulation.model import (
 from planner.formulation.objectives import budget, costs, unserved
 from planner.formulation.problem import INF, Problem
 from planner.formulation.providers import min_footprint, provider_count, provider_variables
-from planner.formulation.reach import counted_variables, shards
+from planner.formulation.reach import (
+    counted_variables,
+    dns_reach,
+    reach_variables,
+    shards,
+    users_reach,
+)
 from planner.formulation.server_rows import add_rows, capped_sums, last_copy, server_rows
 
 
@@ -408,17 +414,19 @@ def object_storage_total(model: Model) -> None:
 
 
 def _service_variables(model: Model) -> None:
-    """a[s,t] in [0, share_s(t)]; with fixed fees, a[s,t] <= share_s(t) * u[s]."""
+    """a[s,t] in [0, share_s(t)]; with fixed fees, or for DNS (a vendor set delegated
+    together, formulation/reach.py), a[s,t] <= share_s(t) * u[s]."""
     inst = model.instance
     for si, sc in enumerate(inst.service_candidates):
-        if sc.fixed_fees:
+        chosen = sc.fixed_fees or sc.kind == "dns"  # a DNS vendor is delegated or not
+        if chosen:
             model.use[si] = model.lp.add_variable(f"u_{si}", 0, 1, pulp.LpInteger)
         for t in period_starts(inst):
             cap = sc.share.values[t]
             if cap > 0:
                 var = model.lp.add_variable(f"a_{si}_{t}", 0, min(1.0, cap))
                 model.share[(si, t)] = var
-                if sc.fixed_fees:
+                if chosen:
                     add_constraint(model, var <= min(1.0, cap) * model.use[si], "service_variables")
     os_demand = inst.inventory.services.object_storage
     for v in sorted({v for v, _ in model.store}):
@@ -432,9 +440,10 @@ def _service_variables(model: Model) -> None:
 
 
 def service_demand(model: Model) -> None:
-    """A demand is carried at most once: sum_s of kind k a[s,t] <= 1."""
+    """A demand is carried at most once: sum_s of kind k a[s,t] <= 1 (not DNS: every vendor
+    of the delegation answers for the whole zone, reach.dns_reach)."""
     inst = model.instance
-    kinds = sorted({sc.kind for sc in inst.service_candidates})
+    kinds = sorted({sc.kind for sc in inst.service_candidates} - {"dns"})
     for kind in kinds:
         for t in period_starts(inst):
             terms = [model.share[(si, t)] for si, sc in enumerate(inst.service_candidates)
@@ -526,7 +535,8 @@ def policy_share(model: Model) -> None:
 FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity, provider_quota,
             data_before_service, seeded_from, hosts_hold_data, hosts_before_service, hosts_capacity,
             target_ingress, object_storage_ingest, source_egress,
-            object_storage_total, service_demand, service_stays_up, dependency, shards,
+            object_storage_total, service_demand, service_stays_up, dns_reach, users_reach,
+            dependency, shards,
             policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
             costs,
@@ -545,6 +555,7 @@ def formulate(instance: Instance, work: bool = False) -> Model:
         _server_variables(model)
         _copy_variables(model)
         _service_variables(model)
+        reach_variables(model)
         counted_variables(model)
         provider_variables(model)
         if work:

@@ -212,7 +212,7 @@ def _service_demands(inventory: Inventory) -> dict[str, object]:
     return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
 
 
-def _compute_services(inventory, vendors, horizon):
+def _compute_services(inventory, vendors, horizon, resolvers, usd_per):
     out, misfits = [], {}
     for kind, demand in _service_demands(inventory).items():
         misfits[kind] = []
@@ -222,11 +222,36 @@ def _compute_services(inventory, vendors, horizon):
                 if reason:
                     misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
                     continue
-                share = curves.service_share(kind, vendor, offering, demand, horizon)
+                share = curves.service_share(kind, vendor, offering, demand, horizon, resolvers)
                 fees = any(f is not None and f.value > 0
                            for f in (offering.price_per_month, offering.setup_fee))
                 out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
-    return out, misfits
+    return _undominated_dns(out, vendors, usd_per), misfits
+
+
+def _undominated_dns(candidates: list, vendors: dict, usd_per) -> list:
+    """The DNS offerings no other one dominates: reaching at least as many users at every
+    hour for no more setup, monthly and per-zone price (in USD), the first by vendor and
+    offering id among equals. Every vendor of a delegation answers for the whole zone, so
+    a dominated one only adds a choice the model must rule out (2021: seven near-identical
+    free or cheap vendors, each a binary)."""
+    def prices(sc) -> tuple[float, ...]:
+        o = next(o for o in vendors[sc.vendor].offerings if o.id == sc.offering)
+        rate = usd_per(vendors[sc.vendor].currency)
+        return tuple((f.value if f is not None else 0.0) * rate
+                     for f in (o.setup_fee, o.price_per_month, o.price_per_unit))
+
+    dns = sorted((sc for sc in candidates if sc.kind == "dns"),
+                 key=lambda sc: (sc.vendor, sc.offering))
+    kept: list = []
+    for sc in dns:
+        mine = prices(sc)
+        if not any(all(a >= b for a, b in zip(k.share.values, sc.share.values))
+                   and all(a <= b for a, b in zip(prices(k), mine)) for k in kept):
+            kept = [k for k in kept if not (
+                all(a >= b for a, b in zip(sc.share.values, k.share.values))
+                and all(a <= b for a, b in zip(mine, prices(k))))] + [sc]
+    return [sc for sc in candidates if sc.kind != "dns" or sc in kept]
 
 
 FINE_COPY_HOURS = 72    # data moves are planned hour by hour up to this hour,
@@ -273,8 +298,13 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     every = [*inst.provider_curves.values(), *inst.offering_curves.values(),
              *inst.quota_curves.values(),
              *inst.ingress.values(), *inst.storage_ingest.values(), inst.egress,
-             *(sc.share for sc in inst.service_candidates)]
+             # not DNS reach: it rises every hour for days, and holding each period at its
+             # value at the period's start only understates it (2021: 35 periods, not 65)
+             *(sc.share for sc in inst.service_candidates if sc.kind != "dns")]
     points = {1, min(inst.deadline_hours, H), min(inst.inventory.cutoff, H)}
+    dns = inst.inventory.services.dns
+    if dns is not None and dns.old_answers_until_hour:  # users' reach changes there
+        points.add(min(max(1, dns.old_answers_until_hour), H))
     for curve in every:
         changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
         points.update(changes)
@@ -349,7 +379,8 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     vendors = {v.id: v for v in catalog.services if v.id not in out}
     candidates, misfits = _compute_candidates(inventory, providers)
     used = {c.provider for c in candidates}
-    service_candidates, service_misfits = _compute_services(inventory, vendors, horizon)
+    service_candidates, service_misfits = _compute_services(inventory, vendors, horizon,
+                                                            catalog.resolvers, catalog.usd_per)
     storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
     groups = {g.name: g for g in inventory.groups}
     mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)

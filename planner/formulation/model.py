@@ -26,6 +26,7 @@ class Model:
     hosts: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # h[c,t]
     counted: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # q[g,t]
     whole: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # s[g,t]
+    reach: dict[int, pulp.LpVariable] = field(default_factory=dict)  # R[t]
     copy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     store: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     share: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
@@ -89,7 +90,11 @@ class Model:
         self._server_arrays = None
 
     def service_share(self, kind: str, t: int) -> Expr:
-        """Share of the `kind` demand carried at hour t, over all its vendors."""
+        """Share of the `kind` demand carried at hour t, over all its vendors (for DNS, the
+        users who see the new delegation, R[t]: formulation/reach.py)."""
+        if kind == "dns":
+            return pulp.lpSum([self.reach[self.instance.period_start[t]]]) \
+                if self.instance.period_start[t] in self.reach else pulp.LpAffineExpression()
         return pulp.lpSum(self.share_at(si, t)
                           for si, sc in enumerate(self.instance.service_candidates)
                           if sc.kind == kind)

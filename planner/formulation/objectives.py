@@ -15,6 +15,7 @@ from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Instance
 from planner.formulation.model import Model, add_constraint, linear, period_starts
 from planner.formulation.providers import COMPUTE, overhead
+from planner.formulation.reach import old_dns_until
 
 
 def _price(inst: Instance, fact, currency: str) -> float:
@@ -183,6 +184,14 @@ def budget(model: Model) -> None:
         add_constraint(model, model.monthly <= policy.monthly_budget, "budget")
 
 
+# What a server of a sharded or user-facing group weighs while it is up but not counted
+# (a shard missing, or users who cannot reach it yet): a tie-break that makes it as soon as
+# it can be, so that it serves the moment reach allows. Without it the 2021 coverage phase
+# took 67 s: with q = count x R(t) fractional and r worth nothing beyond q, the LP set r
+# to fractions in every period.
+UP_BEYOND_REACH = 0.01
+
+
 def unserved(model: Model) -> None:
     """Phase-1 objective: tier-weighted unserved hours over t = 1..H, each period counted
     for its weighted length W_t (its hours, each before the cut-off at BEFORE_CUTOFF:
@@ -200,20 +209,25 @@ def unserved(model: Model) -> None:
     # one dict, no pair per term: the server and share variables are all distinct; the
     # products with numpy (a comprehension over 1.5 million terms took 1.2 s)
     coefficients = dict(zip(model.r.values(), (-weight[candidate] * hours[period]).tolist()))
-    if model.counted:  # these groups count q[g,t] (formulation/reach.py), not their servers
-        for g in {g for g, _ in model.counted}:
+    if model.counted:  # these groups count q[g,t] (formulation/reach.py), their servers
+        for g in {g for g, _ in model.counted}:  # only as a tie-break (UP_BEYOND_REACH)
             for ci in model.by_group.get(g, ()):
                 for t in period_starts(inst):
                     if (ci, t) in model.r:
-                        del coefficients[model.r[(ci, t)]]
-        coefficients.update((q, -inst.weights[g] * length[t])
+                        coefficients[model.r[(ci, t)]] *= UP_BEYOND_REACH
+        coefficients.update((q, -(1 - UP_BEYOND_REACH) * inst.weights[g] * length[t])
                             for (g, t), q in model.counted.items())
-    for kind in ("sms", "email", "dns"):
+    for kind in ("sms", "email"):
         if kind in inst.weights:
             w = inst.weights[kind]
             constant += w * all_hours
             coefficients.update((var, -w * length[t]) for (si, t), var in model.share.items()
                                 if inst.service_candidates[si].kind == kind)
+    if "dns" in inst.weights:  # served while the old DNS answers, then as far as R reaches
+        w, old = inst.weights["dns"], old_dns_until(model)
+        constant += w * sum(hours for t, hours in length.items() if t >= old)
+        coefficients.update((var, -w * length[t]) for t, var in model.reach.items()
+                            if t >= old)
     stored_terms = []  # a storage variable stands for every hour up to the next one
     if "object_storage" in inst.weights:
         w = inst.weights["object_storage"]
@@ -265,13 +279,14 @@ def coverage_holds(model: Model, values: dict[str, float]) -> list[tuple[object,
     holds = []
     tier = {g: group.tier for g, group in inst.groups.items()}
     by_tier: dict[tuple[int, int], list[tuple[pulp.LpVariable, float]]] = {}
-    special = {g for g, _ in model.counted}  # counted through q (formulation/reach.py)
-    for (ci, t), var in model.r.items():
-        if inst.candidates[ci].group not in special:
-            by_tier.setdefault((t, tier[inst.candidates[ci].group]), []).append((var, 1.0))
+    special = {g for g, _ in model.counted}  # counted through q (formulation/reach.py),
+    for (ci, t), var in model.r.items():     # their servers as in the objective
+        g = inst.candidates[ci].group
+        by_tier.setdefault((t, tier[g]), []).append(
+            (var, UP_BEYOND_REACH if g in special else 1.0))
     fractional = set()
     for (g, t), q in model.counted.items():
-        by_tier.setdefault((t, tier[g]), []).append((q, 1.0))
+        by_tier.setdefault((t, tier[g]), []).append((q, 1 - UP_BEYOND_REACH))
         fractional.add((t, tier[g]))
     for key in sorted(by_tier):
         served = linear(by_tier[key])

@@ -19,6 +19,7 @@ from planner.models.base import (
     Series,
     StrictModel,
     calendar_date,
+    every_field,
     inherit_provenance,
     iso_date,
     without_unset,
@@ -350,6 +351,24 @@ class ServiceVendor(CatalogEntry):
         return self
 
 
+class Resolver(ProvenanceDefaults):
+    """A class of recursive resolvers: the share of users behind it, and how long it keeps
+    a delegation it has cached (the DNS adoption curve, curves.dns_reach)."""
+
+    share: Fact = Field(description="Share (0..1) of users whose queries go through it.")
+    max_ttl_seconds: Fact | None = Field(None, description="Longest it caches a record, "
+                                         "whatever its TTL; absent: it honours the TTL.")
+    parent_centric: bool = Field(False, description="It keeps the parent zone's NS set and "
+                                 "TTL (the TLD's, e.g. 48 h for .com) rather than the child "
+                                 "zone's, which the domain owner can lower.")
+    note: Printable | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("share", "max_ttl_seconds"))
+
+
 class Effort(ProvenanceDefaults):
     """Engineer-hours of the exit's tasks, catalog-wide; a provider or vendor may state its
     own setup effort (`setup_effort_hours`)."""
@@ -391,10 +410,16 @@ class Catalog(StrictModel):
     services: list[ServiceVendor] = Field(default_factory=list)
     effort: Effort | None = Field(None, description="Engineer-hours of the tasks; absent: "
                                   "the team's work is not planned (the plan says so).")
+    resolvers: dict[str, Resolver] = Field(default_factory=dict, description="Who resolves "
+                                           "users' queries, for the DNS adoption curve; "
+                                           "absent: every resolver honours the NS TTL.")
 
     @model_serializer(mode="wrap")
     def _effort_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("effort",))
+        data = without_unset(handler(self), info, ("effort",))
+        if isinstance(data, dict) and not every_field(info) and not data.get("resolvers"):
+            data.pop("resolvers", None)  # came after plans were saved
+        return data
 
     @model_validator(mode="after")
     def _check(self):
@@ -402,6 +427,8 @@ class Catalog(StrictModel):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"ids repeat across providers and vendors: {dupes}")
+        if sum(r.share.value for r in self.resolvers.values()) > 1 + 1e-9:
+            raise ValueError("resolvers: the shares of users add up to more than 1")
         for code, rate in self.currencies.items():
             if rate.value <= 0:
                 raise ValueError(f"currencies.{code}: a rate must be above 0")

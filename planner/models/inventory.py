@@ -77,6 +77,9 @@ class WorkloadGroup(StrictModel):
     depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
                                   "it serves at most the fraction they serve.")
     spread: bool = Field(True, description="Subject to the share and survive-losses policy.")
+    user_facing: bool = Field(False, description="Users reach it by the inventory's DNS "
+                              "names (web front ends, the API the apps call): it serves only "
+                              "the users whose resolvers see the new DNS.")
     bootstrap_hours: int | None = Field(None, ge=0, le=8760, description="Hours from a "
                                         "provider's account being ready until this group "
                                         "serves there: image, configuration, deploy, smoke "
@@ -112,7 +115,8 @@ class WorkloadGroup(StrictModel):
                                                    "rebuild_hours", "cutover", "freeze_hours",
                                                    "data_from"))
         if isinstance(data, dict) and not every_field(info):  # later fields at their default
-            for name, default in (("write_gb_per_hour", 0), ("shards", False)):
+            for name, default in (("write_gb_per_hour", 0), ("shards", False),
+                                  ("user_facing", False)):
                 if data.get(name) == default:
                     data.pop(name)
         return data
@@ -135,8 +139,29 @@ class DnsDemand(StrictModel):
     zones: list[str] = Field(min_length=1)
     records_per_zone: int = Field(ge=1, le=10_000_000, description="Records in the largest zone.")
     current_ns_ttl_seconds: int = Field(ge=0, le=10_000_000, description="TTL of the NS "
-                                        "delegation resolvers hold today (172800 for .com).")
+                                        "records in the zone today, at its current DNS "
+                                        "provider (the child's: the owner can lower it in "
+                                        "advance; 172800 is common for .com).")
+    parent_ns_ttl_seconds: int | None = Field(None, ge=0, le=10_000_000, description="TTL "
+                                              "the parent zone gives the delegation, which "
+                                              "the owner cannot change (172800 for .com); "
+                                              "absent: as current_ns_ttl_seconds.")
+    old_answers_until_hour: int | None = Field(None, ge=0, le=8760, description="The old "
+                                               "DNS keeps answering, with the new "
+                                               "addresses, until this hour (so every user "
+                                               "reaches the new servers until then); "
+                                               "absent: it is not counted on.")
     tier: int = Field(1, ge=1, le=4)
+
+    @model_serializer(mode="wrap")
+    def _later_fields_only_when_set(self, handler, info):
+        return without_unset(handler(self), info, ("parent_ns_ttl_seconds",
+                                                   "old_answers_until_hour"))
+
+    @property
+    def parent_ttl(self) -> int:
+        return self.current_ns_ttl_seconds if self.parent_ns_ttl_seconds is None \
+            else self.parent_ns_ttl_seconds
 
 
 class ObjectStorageDemand(StrictModel):

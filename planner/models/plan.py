@@ -124,6 +124,18 @@ class Shortfall(StrictModel):
     causes: list[Cause]
 
 
+class Users(StrictModel):
+    """Who can use the site, hour by hour: users reach it by name only through a DNS their
+    resolvers see, and use it only while its user-facing groups serve."""
+
+    reach_by_hour: list[float] = Field(description="Share of users whose resolvers lead "
+                                       "them to the new servers (1 while the old DNS "
+                                       "answers).")
+    served_by_hour: list[float] = Field(description="Share of users served: at most the "
+                                        "reach, and at most the share of each user-facing "
+                                        "group serving.")
+
+
 class Costs(StrictModel):
     currency: str
     one_time: dict[str, float] = Field(description="setup_fees, source_egress, service_setup.")
@@ -201,6 +213,8 @@ class Plan(StrictModel):
                                         "deadline.")
     full_coverage_hour: int | None = Field(description="First hour every group and service "
                                            "is fully served; None: not within the horizon.")
+    users: Users | None = Field(None, description="Users served by hour; absent when no "
+                                "group is user-facing.")
     providers_used: list[str]
     costs: Costs
     shortfalls: list[Shortfall]

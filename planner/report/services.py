@@ -109,6 +109,15 @@ def channel_kind(offering_id: str) -> str:
     return "other"
 
 
+def _reach_checkpoints(plan: Plan) -> list[dict]:
+    """The users' reach at the cut-off, a day later and at the horizon, where it is known."""
+    if plan.users is None:
+        return []
+    reach, cutoff = plan.users.reach_by_hour, plan.inventory.cutoff
+    hours = sorted({h for h in (cutoff, cutoff + 24, plan.horizon_hours) if h < len(reach)})
+    return [{"hour": h, "share": reach[h]} for h in hours]
+
+
 def dns_context(plan: Plan) -> dict:
     dns = plan.inventory.services.dns
     views = _service_views(plan, "dns")
@@ -116,7 +125,8 @@ def dns_context(plan: Plan) -> dict:
     return dict(
         dns_views=views,
         dns_full=[f"{hour_or_never(v.full_from)} at {v.vendor.id}" for v in views],
-        dns_ttl_hours=(dns.current_ns_ttl_seconds / 3600) if dns else 0,
+        dns_ttl_hours=max(dns.current_ns_ttl_seconds, dns.parent_ttl) / 3600 if dns else 0,
+        reach_checkpoints=_reach_checkpoints(plan),
         zone_exports={z: zone_export(z) for z in zones},
         zone_imports={(v.vendor.id, z): zone_import(v.vendor.id, v.vendor.website, z)
                       for v in views for z in zones},

@@ -61,6 +61,9 @@ def summary_data(plan: Plan) -> dict:
         "servers_at_deadline": plan.servers_at_deadline,
         "servers_total": plan.servers_total,
         "coverage_at_deadline": plan.coverage_at_deadline,
+        **({"users_served_at_deadline": plan.users.served_by_hour[plan.deadline_hours],
+            "users_reach_at_deadline": plan.users.reach_by_hour[plan.deadline_hours]}
+           if plan.users is not None else {}),
         "full_coverage_hour": plan.full_coverage_hour,
         "one_time_cost": plan.costs.one_time_total,
         "monthly_cost": plan.costs.monthly_total,
@@ -94,6 +97,10 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
                   for o in plan.overrides) else ""),
         f"  at hour {plan.deadline_hours}: {num(plan.servers_at_deadline)} of "
         f"{count(plan.servers_total, 'server')} serving ({pct(plan.coverage_at_deadline)})",
+        *([f"  users served at hour {plan.deadline_hours}: "
+           f"{pct(plan.users.served_by_hour[plan.deadline_hours])} (their DNS reaches "
+           f"{pct(plan.users.reach_by_hour[plan.deadline_hours])})"]
+          if plan.users is not None else []),
         "  everything served by: " + (f"hour {full}" if full is not None else
                                       f"not within {plan.horizon_hours} hours"),
         f"  cost: {money(plan.costs.one_time_total, cur)} one-time, "

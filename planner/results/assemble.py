@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner import __version__
-from planner.domain import labour
+from planner.domain import curves, labour
 from planner.domain.bill import (
     buys_support,
     egress_cost,
@@ -15,7 +15,7 @@ from planner.domain.bill import (
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
-from planner.domain.served import counted
+from planner.domain.served import counted, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import plan_warnings
 from planner.formulation.families import Model
@@ -28,6 +28,7 @@ from planner.models.plan import (
     Plan,
     ScheduleRow,
     ServiceRow,
+    Users,
     Work,
     WorkTask,
 )
@@ -151,15 +152,17 @@ def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
     of_group: dict[str, list[ScheduleRow]] = {}  # in schedule order, as summed before
     for r in schedule:
         of_group.setdefault(r.group, []).append(r)
+    reach = _reach(inst, services)
     for g, group in inst.groups.items():
         mine = of_group.get(g, [])
-        served = counted(group, [sum(r.up_by_hour[t] for r in mine) for t in range(H + 1)])
+        served = counted(group, [sum(r.up_by_hour[t] for r in mine) for t in range(H + 1)],
+                         reach if group.user_facing else None)
         rows.append(CoverageRow(demand=g, kind="group", unit="servers", total=group.count,
                                 served_by_hour=[clean(x) for x in served]))
     for kind in ("sms", "email", "dns"):
         if getattr(inst.inventory.services, kind) is not None:
             served = [clean(sum(r.share_by_hour[t] for r in services if r.kind == kind))
-                      for t in range(H + 1)]
+                      for t in range(H + 1)] if kind != "dns" else [clean(x) for x in reach]
             rows.append(CoverageRow(demand=kind, kind=kind, unit="share", total=1.0,
                                     served_by_hour=served))
     storage = inst.inventory.services.object_storage
@@ -173,9 +176,23 @@ def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
     return rows
 
 
+def _reach(inst: Instance, services) -> list[float] | None:
+    return reach_by_hour(inst.inventory, [r.share_by_hour for r in services if r.kind == "dns"],
+                         inst.horizon_hours + 1)
+
+
+def _users(inst: Instance, coverage: list[CoverageRow], services) -> Users | None:
+    reach = _reach(inst, services)
+    served = users_by_hour(inst.inventory, {r.demand: r.served_by_hour for r in coverage
+                                            if r.kind == "group"}, reach)
+    if served is None:
+        return None
+    return Users(reach_by_hour=[clean(x) for x in reach or [1.0] * len(served)],
+                 served_by_hour=[clean(x) for x in served])
+
+
 def full_hour(row: CoverageRow) -> int | None:
-    tol = 1e-6 * max(1.0, row.total)
-    return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
+    return curves.full_from(row.served_by_hour, row.total)
 
 
 def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
@@ -299,7 +316,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         copies=copies, services=services, coverage=coverage, servers_total=total,
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
-        providers_used=sorted(used), costs=costs,
+        users=_users(inst, coverage, services), providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
         warnings=_warnings(inst, result, copies), work=_work(inst, schedule, services, copies))

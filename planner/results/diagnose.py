@@ -8,6 +8,7 @@ providers not up yet, a dependency, and why room left at the deadline is not use
 
 from __future__ import annotations
 
+from planner.domain.curves import full_from
 from planner.domain.usage import providers_by_kind
 from planner.formulation.instance import Instance
 from planner.models.plan import (
@@ -150,8 +151,7 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
                                                                             used)
         else:
             causes = service_causes(inst, row.kind, services, costs, used)
-        full = next((t for t, s in enumerate(row.served_by_hour)
-                     if s >= row.total - 1e-6 * max(1.0, row.total)), None)
+        full = full_from(row.served_by_hour, row.total)
         out.append(Shortfall(demand=row.demand, kind=row.kind, unit=row.unit, total=row.total,
                              missing_at_deadline=round(missing, 9), full_by_hour=full,
                              causes=[with_remedy(c) for c in causes]))

@@ -111,6 +111,8 @@ def _offering_cause(inst: Instance, sc: ServiceCandidate) -> Cause | None:
     else:
         parts = [f"carries at most {percent(now)} at hour {D}"
                  f"{_measure(sc.kind, offering, demand, D - start)}"]
+        if sc.kind == "dns":  # what holds it back: resolvers' caches, not capacity
+            parts = [f"{_lead(inst, sc)}: {percent(now)} of users see it at hour {D}"]
     full, best = first_hour(share, at_least=1 - TOL), max(share.values)
     if full is not None:
         parts.append(f"all of it from hour {full}")
@@ -128,15 +130,16 @@ def _offering_cause(inst: Instance, sc: ServiceCandidate) -> Cause | None:
 
 def _lead(inst: Instance, sc: ServiceCandidate) -> str:
     """The hours before an offering carries anything: onboarding, then its lead time
-    (registration, for SMS), then for DNS the old delegation's TTL."""
+    (registration, for SMS), then for DNS resolvers' caches of the old delegation."""
     vendor = inst.vendors[sc.vendor]
     offering = inst.service_offering(sc.vendor, sc.offering)
     steps = [f"onboarding {vendor.onboarding_hours.value:g} h"]
     if offering.lead_hours and offering.lead_hours.value:
         steps.append(f"{LEAD_NAME[sc.kind]} {offering.lead_hours.value:g} h")
     if sc.kind == "dns":
-        ttl = inst.inventory.services.dns.current_ns_ttl_seconds / 3600
-        steps.append(f"the old delegation's TTL {ttl:g} h")
+        dns = inst.inventory.services.dns
+        ttl = max(dns.current_ns_ttl_seconds, dns.parent_ttl) / 3600
+        steps.append(f"resolvers drop the old delegation as it expires (NS TTL up to {ttl:g} h)")
     return ", then ".join(steps)
 
 
@@ -145,8 +148,6 @@ def _start_hour(inst: Instance, sc: ServiceCandidate) -> int:
     past the horizon)."""
     start = service_start_hours(inst.vendors[sc.vendor],
                                 inst.service_offering(sc.vendor, sc.offering))
-    if sc.kind == "dns":
-        start += inst.inventory.services.dns.current_ns_ttl_seconds / 3600
     return max(1, math.ceil(start - EPS))
 
 

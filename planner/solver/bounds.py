@@ -31,6 +31,8 @@ import numpy as np
 
 from planner.formulation.families import hosts_at_most
 from planner.formulation.model import Model
+from planner.formulation.objectives import UP_BEYOND_REACH
+from planner.formulation.reach import old_dns_until
 
 
 def _cumulative(values) -> list[float]:
@@ -163,18 +165,48 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
     reach = np.bincount(pairs.group, weights=y, minlength=len(pairs.group_names))
     room = sum(caps[i] for i in sorted(set(pairs.provider[present].tolist())))
     weighted = 0.0
-    for gi in sorted(set(pairs.group[present].tolist()),
-                     key=lambda gi: (-inst.weights[pairs.group_names[gi]],
-                                     pairs.group_names[gi])):
+    # items (weight per server, group, most servers): a user-facing group is two, its
+    # servers within the users' reach E(t) at its weight, the rest at UP_BEYOND_REACH of it
+    items = []
+    for gi in sorted(set(pairs.group[present].tolist())):
+        name = pairs.group_names[gi]
+        group, w = inst.groups[name], inst.weights[name]
+        if group.user_facing:
+            e = reach_at_most(model, t)
+            items += [(w, name, gi, group.count * e),
+                      (w * UP_BEYOND_REACH, name, gi, group.count * (1 - e))]
+        else:
+            items.append((w, name, gi, group.count))
+    left = {gi: min(inst.groups[pairs.group_names[gi]].count, reach[gi])
+            for _, _, gi, _ in items}
+    for gi in left:
         group = inst.groups[pairs.group_names[gi]]
-        x = min(group.count, reach[gi], room)
-        if group.data_gb > 0:
-            x = min(x, egress_gb * group.count / group.data_gb)
-        weighted += inst.weights[pairs.group_names[gi]] * x
+        if group.data_gb > 0 and group.data_from is None:  # seeded data leaves no source
+            left[gi] = min(left[gi], egress_gb * group.count / group.data_gb)
+    for w, _, gi, most in sorted(items, key=lambda i: (-i[0], i[1])):
+        x = min(most, left[gi], room)
+        weighted += w * x
+        left[gi] -= x
         room -= x
         if room <= 0:
             break
     return float(weighted)
+
+
+def reach_at_most(model: Model, t: int) -> float:
+    """E(t) at most: the best DNS offering's reach once the old DNS stops answering, else 1."""
+    inst = model.instance
+    if inst.inventory.services.dns is None or t < old_dns_until(model):
+        return 1.0
+    return max((sc.share.values[t] for sc in inst.service_candidates if sc.kind == "dns"),
+               default=0.0)
+
+
+def users_can_reach(model: Model, t: int) -> float:
+    """What a user-facing group counts, per server, at most at grid point t: E(t) for the
+    share reached, and UP_BEYOND_REACH for the rest (objectives.unserved)."""
+    reach = reach_at_most(model, t)
+    return min(1.0, reach + UP_BEYOND_REACH * (1 - reach))
 
 
 def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> float:
@@ -197,11 +229,17 @@ def unserved_floor(model: Model, served_at_most: list[float] | None = None) -> f
         if served_at_most is not None:
             served = min(served, served_at_most[k])
         missing = demand - served
+        old = old_dns_until(model)
         for kind in ("sms", "email", "dns"):
             if kind in inst.weights:
-                most = sum(var.upBound for (si, u), var in model.share.items()
-                           if u == t and inst.service_candidates[si].kind == kind)
-                missing += inst.weights[kind] * (1 - min(1.0, most))
+                ubs = [var.upBound for (si, u), var in model.share.items()
+                       if u == t and inst.service_candidates[si].kind == kind]
+                most = min(1.0, sum(ubs))
+                if kind == "dns":  # one delegation: the best vendor's reach, once counted
+                    most = 1.0 if t < old else max(ubs, default=0.0)
+                elif kind == "email" and "dns" in inst.weights and t >= old:
+                    most = min(most, reach_at_most(model, t))
+                missing += inst.weights[kind] * (1 - most)
         if "object_storage" in inst.weights:
             total_gb = storage.stored_tb * 1000
             vendors = sorted({v for v, _ in model.store})

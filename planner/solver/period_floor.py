@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.formulation.model import Model
-from planner.solver.bounds import Pairs, landed_by, unserved_floor
+from planner.solver.bounds import Pairs, landed_by, unserved_floor, users_can_reach
 from planner.solver.highs import new_highs
 
 # Seconds per (pair, period) the LPs take, measured on 2 cores (2,000 synthetic servers:
@@ -133,8 +133,10 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
                            where=pairs.count > 0)
     y_of, P_of = dict(zip(here.tolist(), y)), dict(zip(placed.tolist(), P))
     by_group = _by(pairs.group, here)
-    for g, members in by_group.items():  # demand
-        lp.row([y_of[i] for i in members], [1.0] * len(members), -np.inf, groups[names[g]].count)
+    for g, members in by_group.items():  # demand; users reach a user-facing group by name
+        group = groups[names[g]]
+        most = group.count * (users_can_reach(model, t) if group.user_facing else 1.0)
+        lp.row([y_of[i] for i in members], [1.0] * len(members), -np.inf, most)
     for (p, name), least in sorted(pairs.least_units.items()):  # unit quotas (vCPU, ...)
         counted = [i for i in here.tolist() if np.isfinite(least[i])]
         if counted:
@@ -146,7 +148,8 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
         if data:
             lp.row([y_of[i] for i in data], per_server[data], -np.inf,
                    ingress_gb[pairs.providers[j]])
-    data = [i for i in here.tolist() if per_server[i] > 0]
+    data = [i for i in here.tolist() if per_server[i] > 0  # seeded data leaves no source
+            and groups[names[pairs.group[i]]].data_from is None]
     if data:
         lp.row([y_of[i] for i in data], per_server[data], -np.inf, egress_gb)
     index_of = {name: g for g, name in enumerate(names)}

@@ -31,6 +31,7 @@ from planner.verify.flows import (
     check_data_before_service,
     check_data_copy,
     check_dependency,
+    check_dns_reach,
     check_hosts_hold_data,
     check_min_footprint,
     check_object_storage_ingest,
@@ -44,6 +45,7 @@ from planner.verify.flows import (
     check_shards,
     check_source_egress,
     check_target_ingress,
+    check_users_reach,
 )
 from planner.verify.overrides import check_overrides
 from planner.verify.structure import (
@@ -66,6 +68,7 @@ from planner.verify.summary import (
     check_shortfalls,
     check_stale_facts,
     check_status,
+    check_users,
     check_warnings,
 )
 from planner.verify.work import check_bootstrap, check_team_hours
@@ -106,9 +109,10 @@ def verify(plan: Plan) -> list[Violation]:
               check_seeded_from, check_target_ingress,
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,
+              check_dns_reach, check_users_reach,
               check_dependency, check_shards, check_policy_share, check_provider_count,
               check_min_footprint, check_bootstrap, check_team_hours, check_costs,
-              check_budget, check_coverage, check_shortfalls, check_assignments,
+              check_budget, check_coverage, check_users, check_shortfalls, check_assignments,
               check_stale_facts, check_overrides,
               check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)

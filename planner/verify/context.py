@@ -10,6 +10,7 @@ from itertools import chain
 
 from pydantic import BaseModel, ConfigDict
 
+from planner.domain import curves
 from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
 from planner.models.inventory import WorkloadGroup
 from planner.models.plan import Plan, ScheduleRow
@@ -90,7 +91,8 @@ def running_sum(values: Sequence[float]) -> list[float]:
 
 
 def first_hour_at(values: Sequence[float], target: float) -> int | None:
-    return next((t for t, v in enumerate(values) if v >= target - tol(target)), None)
+    """The first hour from which values stay at target (curves.full_from)."""
+    return curves.full_from(values, target)
 
 
 def hours_consistent(plan: Plan) -> bool:

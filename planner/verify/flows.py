@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from planner.domain import curves, data
+from planner.domain import curves, data, served
 from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -14,6 +14,7 @@ from planner.verify.context import (
     breach,
     close,
     leq,
+    mismatch,
     num,
     running_sum,
     sum_lists,
@@ -192,13 +193,17 @@ def check_service_share(ctx: Context) -> Iterator[Violation]:
         if any(s < -tol(s) for s in shares):
             t = next(t for t, s in enumerate(shares) if s < -tol(s))
             yield violated("service_share", f"{where}: share {num(shares[t])} at hour {t}")
-        cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H).values
+        cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H,
+                                   ctx.plan.catalog.resolvers).values
         yield from breach("service_share", f"share of {where}", shares, cap)
 
 
 def check_service_demand(ctx: Context) -> Iterator[Violation]:
-    """A demand is carried at most once: the shares of one kind sum to at most 1 each hour."""
+    """A demand is carried at most once: the shares of one kind sum to at most 1 each hour
+    (not DNS: every vendor of the delegation answers for the whole zone, check_dns_reach)."""
     for kind in SERVICE_KINDS:
+        if kind == "dns":
+            continue
         rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
         if rows:
             yield from breach("service_demand", f"total {kind} share",
@@ -219,6 +224,28 @@ def check_service_stays_up(ctx: Context) -> Iterator[Violation]:
         if row.kind == "dns" and len(row.share_by_hour) == ctx.H + 1:
             yield from breach("service_stays_up", f"dns share at {row.vendor}, hour t-1 vs t",
                               row.share_by_hour[:-1], row.share_by_hour[1:])
+
+
+def check_dns_reach(ctx: Context) -> Iterator[Violation]:
+    """The DNS vendors are one delegation: every DNS row carries the same share of users
+    each hour (those whose resolvers see it)."""
+    rows = [r for r in ctx.plan.services if r.kind == "dns"]
+    for row in rows[1:]:
+        yield from mismatch("dns_reach", f"dns share at {row.vendor} vs {rows[0].vendor}",
+                            row.share_by_hour, rows[0].share_by_hour)
+
+
+def check_users_reach(ctx: Context) -> Iterator[Violation]:
+    """Receivers see the new DKIM and SPF records only through a DNS they reach: the email
+    shares sum to at most E(t) (served.reach_by_hour) each hour. (User-facing groups are
+    held to count x E(t) by the coverage they are recomputed with.)"""
+    reach = served.reach_by_hour(ctx.plan.inventory, [r.share_by_hour for r in
+                                                      ctx.plan.services if r.kind == "dns"],
+                                 ctx.H + 1)
+    mail = [r.share_by_hour for r in ctx.plan.services if r.kind == "email"]
+    if reach is not None and mail:
+        yield from breach("users_reach", "email share vs the users' DNS reach",
+                          sum_lists(mail, ctx.H + 1), reach)
 
 
 def check_dependency(ctx: Context) -> Iterator[Violation]:

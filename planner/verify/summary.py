@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planner.domain.facts import stale_facts
-from planner.domain.served import counted
+from planner.domain.served import counted, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import FALLBACK, plan_warnings
 from planner.verify.context import (
@@ -85,13 +85,38 @@ class _Row:
     served: list[float]
 
 
+def _reach(ctx: Context) -> list[float] | None:
+    return reach_by_hour(ctx.plan.inventory, [r.share_by_hour for r in ctx.plan.services
+                                              if r.kind == "dns"], ctx.H + 1)
+
+
+def check_users(ctx: Context) -> Iterator[Violation]:
+    """`users` is there exactly when a group is user-facing, with the reach E(t)
+    (served.reach_by_hour, 1 without a DNS demand) and the users served
+    (served.users_by_hour over the coverage as recomputed)."""
+    reach = _reach(ctx)
+    groups = {w.demand: w.served for w in _expected_coverage(ctx) if w.kind == "group"}
+    want = users_by_hour(ctx.plan.inventory, groups, reach)
+    got = ctx.plan.users
+    if (want is None) != (got is None):
+        yield violated("coverage", "users: " + ("missing" if got is None else
+                                                "given, but no group is user-facing"))
+    elif want is not None:
+        yield from mismatch("coverage", "users reach", got.reach_by_hour,
+                            reach or [1.0] * (ctx.H + 1))
+        yield from mismatch("coverage", "users served", got.served_by_hour, want)
+
+
 def _expected_coverage(ctx: Context) -> list[_Row]:
-    rows = [_Row(name, "group", "servers", float(g.count), counted(g, ctx.served[name]))
+    reach = _reach(ctx)
+    rows = [_Row(name, "group", "servers", float(g.count),
+                 counted(g, ctx.served[name], reach if g.user_facing else None))
             for name, g in ctx.groups.items()]
     for kind in SERVICE_KINDS:
         if ctx.service_demand(kind) is not None:
             shares = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
-            rows.append(_Row(kind, kind, "share", 1.0, sum_lists(shares, ctx.H + 1)))
+            rows.append(_Row(kind, kind, "share", 1.0, reach if kind == "dns"
+                             else sum_lists(shares, ctx.H + 1)))
     storage = ctx.service_demand("object_storage")
     if storage is not None:
         gb = sum_lists(ctx.storage_copy.values(), ctx.H + 1)

@@ -156,10 +156,15 @@ def readiness_items(inventory: Inventory, catalog: Catalog) -> list[tuple[str, s
     ]
     services = inventory.services
     if services.dns is not None:
-        items.append(("ns-ttl", "NS TTL lowered to 300 s in advance",
-                      {"services.dns.current_ns_ttl_seconds": 300}))
-        items.append(("second-dns", "a second DNS provider already delegated (NS at both)",
+        items.append(("ns-ttl", "the zone's own NS TTL lowered to 300 s in advance (the "
+                      "parent's, e.g. 48 h for .com, cannot be: parent-centric resolvers "
+                      "keep it)",
+                      {"services.dns.current_ns_ttl_seconds": 300,
+                       "services.dns.parent_ns_ttl_seconds": services.dns.parent_ttl}))
+        items.append(("second-dns", "a second DNS provider already delegated (NS at both): "
+                      "no delegation change to wait for",
                       {"services.dns.current_ns_ttl_seconds": 0,
+                       "services.dns.parent_ns_ttl_seconds": 0,
                        **{f"catalog.{v.id}.onboarding_hours": 0
                           for v in vendors if v.kind == "dns"}}))
     if services.sms is not None:
