@@ -275,10 +275,21 @@ def test_dns_email_and_sms_sections_carry_records_and_lead_times(plan, rendered)
     assert "Email codes" in sms and "Voice codes" in sms
 
 
+def test_the_2021_plan_decides_its_edge_and_registrar_with_their_refusal_risk(plan, rendered):
+    """The 2021 network's first step back was a DDoS edge; its registrar was a single point
+    of refusal (facts §0): both are decisions of the plan, with their risk and fallback."""
+    assert plan.edge is not None and plan.edge.vendor and plan.edge.refusal_risk is not None
+    assert plan.edge.fallback and plan.registrar is not None and plan.registrar.keep
+    text = rendered["runbook"].split("\n## Edge and registrar\n", 1)[1].split("\n## ", 1)[0]
+    assert f"**{plan.edge.vendor}**" in text and "Refusal risk" in text
+    assert "Refusal risk unknown" in text  # the inventory does not name the registrar
+    assert f"**{plan.registrar.fallback}**" in text
+
+
 def test_the_runbook_has_its_sections_in_order(rendered):
     headings = [line[3:] for line in rendered["runbook"].split("\n") if line.startswith("## ")]
     assert headings == ["Summary", "Decisions", "Timeline", "Work schedule", "Providers",
-                        "Data copy", "DNS",
+                        "Data copy", "DNS", "Edge and registrar",
                         "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
                         "Not considered", "Solver"]
 

@@ -23,7 +23,8 @@ MORE = tuple(provider(pid, onboarding, 12, 6, [offering("s", 4, 8, 80, price)])
 EFFORT = {**SRC, "estimate": True,
           "provider_setup_hours": {"cloud": 6, "bare_metal": 8, "colocation": 40,
                                    "self_hosted": 40},
-          "vendor_setup_hours": {"sms": 4, "email": 4, "dns": 3, "object_storage": 2},
+          "vendor_setup_hours": {"sms": 4, "email": 4, "dns": 3, "object_storage": 2,
+                                 "edge": 3, "registrar": 1},
           "server_hours": {"api": 0.05, "console": 0.25, "manual": 0.5},
           "bootstrap_hours": 3, "copy_stream_hours": 1}
 

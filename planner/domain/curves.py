@@ -308,15 +308,19 @@ def dns_reach(demand: DnsDemand, resolvers: dict, hours_since: float) -> float:
 
 
 def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, demand,
-                  horizon_hours: int, resolvers: dict | None = None) -> Curve:
+                  horizon_hours: int, resolvers: dict | None = None,
+                  not_before: float = 0.0) -> Curve:
     """Largest share (0..1) of a service demand an offering can carry by hour t.
 
     share(t) = min(1, min over measures m of capacity_m(t - start) / demand_m), 0 before the
     start (onboarding + lead time). For DNS it is the share of users whose resolvers see
     the new delegation, published at the start: dns_reach(t - start) with the catalog's
-    `resolvers` (binding dns_ttl until it is whole).
+    `resolvers` (binding dns_ttl until it is whole); not before the registrar can change the
+    name servers (`not_before`).
     """
     start = service_start_hours(vendor, offering)
+    if isinstance(demand, DnsDemand):
+        start = max(start, not_before)
     measures = _demand_measures(kind, demand)
     lead_code = {"sms": "registration", "email": "warm_up", "dns": "dns_ttl"}[kind]
     values, binding = [], []

@@ -48,3 +48,17 @@ def users_by_hour(inventory: Inventory, counted_by_group: dict[str, Sequence[flo
     hours = len(counted_by_group[facing[0].name])
     out = [min(counted_by_group[g.name][t] / g.count for g in facing) for t in range(hours)]
     return out if reach is None else [min(a, b) for a, b in zip(out, reach)]
+
+
+def front_reach(inventory: Inventory, dns_shares: Sequence[Sequence[float]], edge,
+                hours: int) -> list[float] | None:
+    """The share of users who can reach the user-facing groups at each hour: through the
+    DNS (reach_by_hour) and, when the inventory states an edge, only once the edge serves
+    (domain/gates.py); None with neither."""
+    from planner.domain.gates import open_by_hour  # gates imports the plan models
+
+    dns = reach_by_hour(inventory, dns_shares, hours)
+    if edge is None:
+        return dns
+    gate = open_by_hour(edge, hours)
+    return gate if dns is None else [min(a, b) for a, b in zip(dns, gate)]

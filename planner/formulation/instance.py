@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.domain import curves, labour
+from planner.domain import curves, gates, labour
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions
 from planner.models.catalog import (
@@ -19,7 +19,7 @@ from planner.models.catalog import (
     ServiceVendor,
 )
 from planner.models.inventory import Inventory, WorkloadGroup
-from planner.models.plan import Exclusion
+from planner.models.plan import Exclusion, VendorChoice
 
 # Each tier counts ten of the next (tier 1 = 1000 per server-hour).
 TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}
@@ -70,6 +70,8 @@ class Instance:
     storage_vendors: list[str]              # object-storage vendors (first offering used)
     storage_ingest: dict[str, Curve]
     weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
+    edge: VendorChoice | None = None  # domain/gates.py: in front of user-facing groups
+    registrar: VendorChoice | None = None  # who changes the name servers, from its hour
     # limits in vCPU, RAM, GPUs or IPv4 (catalog `quotas`): (provider, quota name) -> units
     # usable by hour, and what one server of each offering it counts takes of it
     quota_curves: dict[tuple[str, str], Curve] = field(default_factory=dict)
@@ -212,7 +214,7 @@ def _service_demands(inventory: Inventory) -> dict[str, object]:
     return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
 
 
-def _compute_services(inventory, vendors, horizon, resolvers, usd_per):
+def _compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before):
     out, misfits = [], {}
     for kind, demand in _service_demands(inventory).items():
         misfits[kind] = []
@@ -222,7 +224,8 @@ def _compute_services(inventory, vendors, horizon, resolvers, usd_per):
                 if reason:
                     misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
                     continue
-                share = curves.service_share(kind, vendor, offering, demand, horizon, resolvers)
+                share = curves.service_share(kind, vendor, offering, demand, horizon, resolvers,
+                                             not_before)
                 fees = any(f is not None and f.value > 0
                            for f in (offering.price_per_month, offering.setup_fee))
                 out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
@@ -305,6 +308,8 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     dns = inst.inventory.services.dns
     if dns is not None and dns.old_answers_until_hour:  # users' reach changes there
         points.add(min(max(1, dns.old_answers_until_hour), H))
+    if inst.edge is not None and inst.edge.ready_hour:  # and where the edge opens
+        points.add(min(max(1, inst.edge.ready_hour), H))
     for curve in every:
         changes = [t for t in range(2, H + 1) if curve.values[t] != curve.values[t - 1]]
         points.update(changes)
@@ -379,8 +384,11 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     vendors = {v.id: v for v in catalog.services if v.id not in out}
     candidates, misfits = _compute_candidates(inventory, providers)
     used = {c.provider for c in candidates}
-    service_candidates, service_misfits = _compute_services(inventory, vendors, horizon,
-                                                            catalog.resolvers, catalog.usd_per)
+    edge, registrar = gates.edge_choice(inventory, catalog), \
+        gates.registrar_choice(inventory, catalog)
+    service_candidates, service_misfits = _compute_services(
+        inventory, vendors, horizon, catalog.resolvers, catalog.usd_per,
+        gates.registrar_hour(registrar))
     storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
     groups = {g.name: g for g in inventory.groups}
     mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)
@@ -409,5 +417,5 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         storage_vendors=storage,
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
                                                            horizon) for v in storage},
-        weights=weights,
+        weights=weights, edge=edge, registrar=registrar,
     ))))

@@ -30,9 +30,10 @@ from planner.formulation.model import Expr, Model, add_constraint, linear, perio
 def special(model: Model) -> list[str]:
     """The groups counted through q: sharded ones, and user-facing ones where users find
     them through DNS."""
-    dns = model.instance.inventory.services.dns is not None
+    services = model.instance.inventory.services
+    gated = services.dns is not None or services.edge is not None
     return [g for g, group in model.instance.groups.items()
-            if group.shards or (group.user_facing and dns)]
+            if group.shards or (group.user_facing and gated)]
 
 
 def old_dns_until(model: Model) -> int:
@@ -76,9 +77,16 @@ def dns_reach(model: Model) -> None:
 def users_reach(model: Model) -> None:
     """Users reach the new servers, and mail receivers the new DKIM records, only through
     a DNS they see: q[g,t] <= count_g E(t) for each user-facing g, and sum_s of email
-    a[s,t] <= E(t), for t from the hour the old DNS stops answering (E = R there)."""
+    a[s,t] <= E(t), for t from the hour the old DNS stops answering (E = R there); and
+    through the edge, when the inventory states one: q[g,t] = 0 before it serves."""
     inst = model.instance
+    edge = inst.edge  # users come through it once stated: none before its hour
     for t in period_starts(inst):
+        if edge is not None and (edge.ready_hour is None or t < edge.ready_hour):
+            for g, group in inst.groups.items():
+                q = model.counted.get((g, t))
+                if group.user_facing and q is not None:
+                    add_constraint(model, linear([(q, 1.0)]) <= 0, "users_reach")
         if model.instance.inventory.services.dns is None or t < old_dns_until(model):
             continue
         r = model.reach.get(t)

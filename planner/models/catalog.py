@@ -26,7 +26,7 @@ from planner.models.base import (
 )
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
-ServiceKind = Literal["sms", "email", "dns", "object_storage"]
+ServiceKind = Literal["sms", "email", "dns", "object_storage", "edge", "registrar"]
 Provisioning = Literal["api", "console", "manual"]
 Arch = Literal["x86_64", "arm64"]
 QuotaUnit = Literal["vcpu", "ram_gb", "gpu", "ipv4"]
@@ -44,6 +44,8 @@ SERVICE_MEASURES: dict[str, frozenset[str]] = {
     "email": frozenset({"messages_per_day"}),
     "dns": frozenset({"zones", "records_per_zone"}),
     "object_storage": frozenset({"ingest_gbps"}),
+    "edge": frozenset({"zones"}),  # DDoS protection and CDN in front of the site
+    "registrar": frozenset({"domains"}),  # who holds the domains and changes their NS
 }
 
 

@@ -170,11 +170,36 @@ class ObjectStorageDemand(StrictModel):
     tier: int = Field(3, ge=1, le=4)
 
 
+class EdgeDemand(StrictModel):
+    """DDoS protection and CDN in front of the user-facing groups: users reach them only
+    through it once it is stated (the plan picks the vendor ready soonest)."""
+
+    zones: list[str] = Field(min_length=1, description="Sites (zones) it fronts.")
+    tier: int = Field(1, ge=1, le=4)
+
+
+class RegistrarDemand(StrictModel):
+    """Who holds the domains and changes their name servers: every DNS move goes through
+    it. The plan keeps the current registrar unless the policy excludes it, else moves the
+    domains to the registrar that can hold them soonest."""
+
+    domains: list[str] = Field(min_length=1)
+    current: Printable | None = Field(None, description="The registrar holding them today: "
+                                      "a catalog id, or a name the catalog does not know; "
+                                      "absent: not known (kept, with its risk unknown).")
+
+
 class Services(StrictModel):
     sms: SmsDemand | None = None
     email: EmailDemand | None = None
     dns: DnsDemand | None = None
     object_storage: ObjectStorageDemand | None = None
+    edge: EdgeDemand | None = None
+    registrar: RegistrarDemand | None = None
+
+    @model_serializer(mode="wrap")
+    def _later_kinds_only_when_set(self, handler, info):
+        return without_unset(handler(self), info, ("edge", "registrar"))
 
 
 class Source(StrictModel):

@@ -124,6 +124,27 @@ class Shortfall(StrictModel):
     causes: list[Cause]
 
 
+class VendorChoice(StrictModel):
+    """The edge or the registrar: chosen by rule (domain/gates.py), with its refusal risk
+    and the fallback if it says no."""
+
+    kind: Literal["edge", "registrar"]
+    vendor: str = Field(description="Catalog id; for a registrar kept, the name the "
+                        "inventory gives (empty: not named); empty with no vendor at all.")
+    offering: str | None = None
+    keep: bool = Field(description="A registrar kept where the domains are.")
+    ready_hour: int | None = Field(description="First hour it serves (the registrar: can "
+                                   "change the name servers); None: not within reach.")
+    refusal_risk: float | None = Field(None, description="From the catalog; None: unknown.")
+    monthly_cost: float = 0.0
+    one_time_cost: float = 0.0
+    fallback: str | None = Field(None, description="The next choice, of another "
+                                 "organization, if it refuses.")
+    fallback_offering: str | None = None
+    fallback_ready_hour: int | None = None
+    fallback_refusal_risk: float | None = None
+
+
 class Users(StrictModel):
     """Who can use the site, hour by hour: users reach it by name only through a DNS their
     resolvers see, and use it only while its user-facing groups serve."""
@@ -215,6 +236,10 @@ class Plan(StrictModel):
                                            "is fully served; None: not within the horizon.")
     users: Users | None = Field(None, description="Users served by hour; absent when no "
                                 "group is user-facing.")
+    edge: VendorChoice | None = Field(None, description="The edge in front of the site; "
+                                      "absent when the inventory states none.")
+    registrar: VendorChoice | None = Field(None, description="Who holds the domains; "
+                                           "absent when the inventory states none.")
     providers_used: list[str]
     costs: Costs
     shortfalls: list[Shortfall]

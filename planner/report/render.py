@@ -122,6 +122,7 @@ def context(plan: Plan) -> dict:
         plan=plan, inv=plan.inventory, currency=plan.costs.currency, providers=providers,
         vendors=vendors, source=source, names=names, provider_views=views, stale=stale,
         hour=hour_or_never, hour_span=hour_span, kind_label=KIND_LABEL,
+        risk=lambda p: "unknown" if p is None else pct(p),
         gantt=timeline.build(plan, names.group),
         coverage={c.demand: c for c in plan.coverage},
         used_entries=[entries[i] for i in plan.providers_used if i in entries],

@@ -15,7 +15,8 @@ from planner.domain.bill import (
 from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
-from planner.domain.served import counted, reach_by_hour, users_by_hour
+from planner.domain.gates import gate_costs
+from planner.domain.served import counted, front_reach, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import plan_warnings
 from planner.formulation.families import Model
@@ -152,11 +153,11 @@ def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
     of_group: dict[str, list[ScheduleRow]] = {}  # in schedule order, as summed before
     for r in schedule:
         of_group.setdefault(r.group, []).append(r)
-    reach = _reach(inst, services)
+    reach, front = _reach(inst, services), _front(inst, services)
     for g, group in inst.groups.items():
         mine = of_group.get(g, [])
         served = counted(group, [sum(r.up_by_hour[t] for r in mine) for t in range(H + 1)],
-                         reach if group.user_facing else None)
+                         front if group.user_facing else None)
         rows.append(CoverageRow(demand=g, kind="group", unit="servers", total=group.count,
                                 served_by_hour=[clean(x) for x in served]))
     for kind in ("sms", "email", "dns"):
@@ -181,8 +182,13 @@ def _reach(inst: Instance, services) -> list[float] | None:
                          inst.horizon_hours + 1)
 
 
+def _front(inst: Instance, services) -> list[float] | None:
+    return front_reach(inst.inventory, [r.share_by_hour for r in services if r.kind == "dns"],
+                       inst.edge, inst.horizon_hours + 1)
+
+
 def _users(inst: Instance, coverage: list[CoverageRow], services) -> Users | None:
-    reach = _reach(inst, services)
+    reach = _front(inst, services)
     served = users_by_hour(inst.inventory, {r.demand: r.served_by_hour for r in coverage
                                             if r.kind == "group"}, reach)
     if served is None:
@@ -229,9 +235,12 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
         service_setup += fee(o.setup_fee, vendor.currency)
         monthly_services += fee(o.price_per_month, vendor.currency) + \
             fee(o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
+    gate_once, gate_monthly = gate_costs(inst.edge, inst.registrar)
     one_time = {"setup_fees": clean(setup), "source_egress": clean(egress),
-                "service_setup": clean(service_setup)}
-    monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services)}
+                "service_setup": clean(service_setup),
+                **{k: clean(v) for k, v in gate_once.items()}}
+    monthly = {"servers": clean(monthly_servers), "services": clean(monthly_services),
+               **{k: clean(v) for k, v in gate_monthly.items()}}
     if priced_ipv4:
         monthly["ipv4"] = clean(ipv4)
     if buys_support(inst.catalog, inst.inventory.policy.buy_support):
@@ -316,7 +325,8 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         copies=copies, services=services, coverage=coverage, servers_total=total,
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
-        users=_users(inst, coverage, services), providers_used=sorted(used), costs=costs,
+        users=_users(inst, coverage, services), edge=inst.edge, registrar=inst.registrar,
+        providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),
         warnings=_warnings(inst, result, copies), work=_work(inst, schedule, services, copies))

@@ -172,7 +172,7 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
         name = pairs.group_names[gi]
         group, w = inst.groups[name], inst.weights[name]
         if group.user_facing:
-            e = reach_at_most(model, t)
+            e = front_at_most(model, t)
             items += [(w, name, gi, group.count * e),
                       (w * UP_BEYOND_REACH, name, gi, group.count * (1 - e))]
         else:
@@ -202,10 +202,19 @@ def reach_at_most(model: Model, t: int) -> float:
                default=0.0)
 
 
+def front_at_most(model: Model, t: int) -> float:
+    """The users' reach of user-facing groups at most: E(t), and 0 before the edge serves
+    when the inventory states one."""
+    edge = model.instance.edge
+    if edge is not None and (edge.ready_hour is None or t < edge.ready_hour):
+        return 0.0
+    return reach_at_most(model, t)
+
+
 def users_can_reach(model: Model, t: int) -> float:
     """What a user-facing group counts, per server, at most at grid point t: E(t) for the
     share reached, and UP_BEYOND_REACH for the rest (objectives.unserved)."""
-    reach = reach_at_most(model, t)
+    reach = front_at_most(model, t)
     return min(1.0, reach + UP_BEYOND_REACH * (1 - reach))
 
 

@@ -69,6 +69,7 @@ from planner.verify.summary import (
     check_stale_facts,
     check_status,
     check_users,
+    check_vendor_choice,
     check_warnings,
 )
 from planner.verify.work import check_bootstrap, check_team_hours
@@ -112,7 +113,8 @@ def verify(plan: Plan) -> list[Violation]:
               check_dns_reach, check_users_reach,
               check_dependency, check_shards, check_policy_share, check_provider_count,
               check_min_footprint, check_bootstrap, check_team_hours, check_costs,
-              check_budget, check_coverage, check_users, check_shortfalls, check_assignments,
+              check_budget, check_coverage, check_users, check_vendor_choice,
+              check_shortfalls, check_assignments,
               check_stale_facts, check_overrides,
               check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)

@@ -10,10 +10,10 @@ from itertools import chain
 
 from pydantic import BaseModel, ConfigDict
 
-from planner.domain import curves
+from planner.domain import curves, gates
 from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
 from planner.models.inventory import WorkloadGroup
-from planner.models.plan import Plan, ScheduleRow
+from planner.models.plan import Plan, ScheduleRow, VendorChoice
 
 REL_TOL = 1e-6
 SERVICE_KINDS = ("sms", "email", "dns")
@@ -119,6 +119,8 @@ class Context:
     rows_at: dict[tuple[str, str], list[ScheduleRow]] = field(default_factory=dict)
     group_copy: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     storage_copy: dict[str, list[float]] = field(default_factory=dict)
+    edge: VendorChoice | None = None  # as the inputs give it (domain/gates.py)
+    registrar: VendorChoice | None = None
 
     @classmethod
     def of(cls, plan: Plan) -> Context:
@@ -127,6 +129,8 @@ class Context:
                   {g.name: g for g in plan.inventory.groups},
                   {p.id: p for p in plan.catalog.providers},
                   {v.id: v for v in plan.catalog.services})
+        ctx.edge = gates.edge_choice(plan.inventory, plan.catalog)
+        ctx.registrar = gates.registrar_choice(plan.inventory, plan.catalog)
         rows_of: dict[str, list[ScheduleRow]] = defaultdict(list)
         for row in plan.schedule:
             rows_of[row.group].append(row)

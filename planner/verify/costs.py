@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.domain import curves
+from planner.domain import curves, gates
 from planner.domain.bill import (
     buys_support,
     egress_cost,
@@ -21,8 +21,6 @@ from planner.domain.bill import (
 from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
-
-ONE_TIME_KEYS = frozenset({"setup_fees", "source_egress", "service_setup"})
 
 
 class MissingRate(ValueError):
@@ -130,11 +128,13 @@ def recompute_costs(plan: Plan) -> CostFigures:
         services += price(plan, offering.price_per_month, vendor.currency)
         services += price(plan, offering.price_per_unit, vendor.currency) * gb / 1000
 
+    gate_once, gate_monthly = gates.gate_costs(gates.edge_choice(plan.inventory, catalog),
+                                               gates.registrar_choice(plan.inventory, catalog))
     return CostFigures(
         currency=plan.inventory.currency,
         one_time={"setup_fees": setup_fees, "source_egress": egress,
-                  "service_setup": service_setup},
-        monthly={"servers": servers, "services": services,
+                  "service_setup": service_setup, **gate_once},
+        monthly={"servers": servers, "services": services, **gate_monthly,
                  **({"ipv4": ipv4} if priced_ipv4 else {}), **_support(plan), **_traffic(plan),
                  **_overhead(plan)},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from planner.domain import curves, data, served
+from planner.domain import curves, data, gates, served
 from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -194,7 +194,8 @@ def check_service_share(ctx: Context) -> Iterator[Violation]:
             t = next(t for t, s in enumerate(shares) if s < -tol(s))
             yield violated("service_share", f"{where}: share {num(shares[t])} at hour {t}")
         cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H,
-                                   ctx.plan.catalog.resolvers).values
+                                   ctx.plan.catalog.resolvers,
+                                   gates.registrar_hour(ctx.registrar)).values
         yield from breach("service_share", f"share of {where}", shares, cap)
 
 

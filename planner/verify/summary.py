@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planner.domain.facts import stale_facts
-from planner.domain.served import counted, reach_by_hour, users_by_hour
+from planner.domain.served import counted, front_reach, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import FALLBACK, plan_warnings
 from planner.verify.context import (
@@ -26,7 +26,6 @@ from planner.verify.context import (
     violated,
 )
 from planner.verify.costs import (
-    ONE_TIME_KEYS,
     MissingRate,
     recompute_costs,
 )
@@ -35,9 +34,9 @@ from planner.verify.costs import (
 
 def check_costs(ctx: Context) -> Iterator[Violation]:
     """plan.costs equals the costs recomputed by costs.recompute_costs, in the
-    inventory currency: the same keys (one_time: setup_fees, source_egress, service_setup;
-    monthly: servers, services, and provider_overhead when the policy sets one), amounts,
-    totals and hourly run rate."""
+    inventory currency: the same keys (one_time: setup_fees, source_egress, service_setup,
+    and edge_and_registrar when the inventory states either; monthly: servers, services,
+    and the lines the inputs call for), amounts, totals and hourly run rate."""
     got = ctx.plan.costs
     try:
         want = recompute_costs(ctx.plan)
@@ -46,7 +45,7 @@ def check_costs(ctx: Context) -> Iterator[Violation]:
         return
     if got.currency != want.currency:
         yield violated("costs", f"currency {got.currency} != inventory currency {want.currency}")
-    for part, keys, have, need in (("one_time", ONE_TIME_KEYS, got.one_time, want.one_time),
+    for part, keys, have, need in (("one_time", set(want.one_time), got.one_time, want.one_time),
                                    ("monthly", set(want.monthly), got.monthly, want.monthly)):
         if set(have) != keys:
             yield violated("costs", f"{part} keys {sorted(have)} != {sorted(keys)}")
@@ -90,11 +89,25 @@ def _reach(ctx: Context) -> list[float] | None:
                                               if r.kind == "dns"], ctx.H + 1)
 
 
+def _front(ctx: Context) -> list[float] | None:
+    return front_reach(ctx.plan.inventory, [r.share_by_hour for r in ctx.plan.services
+                                            if r.kind == "dns"], ctx.edge, ctx.H + 1)
+
+
+def check_vendor_choice(ctx: Context) -> Iterator[Violation]:
+    """The edge and the registrar are those the inputs give by rule (gates.edge_choice,
+    gates.registrar_choice)."""
+    for name, want in (("edge", ctx.edge), ("registrar", ctx.registrar)):
+        if getattr(ctx.plan, name) != want:
+            yield violated("vendor_choice", f"{name}: the plan says "
+                           f"{getattr(ctx.plan, name)!r}, the inputs give {want!r}")
+
+
 def check_users(ctx: Context) -> Iterator[Violation]:
     """`users` is there exactly when a group is user-facing, with the reach E(t)
     (served.reach_by_hour, 1 without a DNS demand) and the users served
     (served.users_by_hour over the coverage as recomputed)."""
-    reach = _reach(ctx)
+    reach = _front(ctx)
     groups = {w.demand: w.served for w in _expected_coverage(ctx) if w.kind == "group"}
     want = users_by_hour(ctx.plan.inventory, groups, reach)
     got = ctx.plan.users
@@ -108,9 +121,9 @@ def check_users(ctx: Context) -> Iterator[Violation]:
 
 
 def _expected_coverage(ctx: Context) -> list[_Row]:
-    reach = _reach(ctx)
+    reach, front = _reach(ctx), _front(ctx)
     rows = [_Row(name, "group", "servers", float(g.count),
-                 counted(g, ctx.served[name], reach if g.user_facing else None))
+                 counted(g, ctx.served[name], front if g.user_facing else None))
             for name, g in ctx.groups.items()]
     for kind in SERVICE_KINDS:
         if ctx.service_demand(kind) is not None:
