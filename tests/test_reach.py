@@ -76,3 +76,34 @@ def test_users_are_absent_without_a_user_facing_group():
     tampered = plan.model_copy(update={"users": pipeline.plan(
         _inventory(), Catalog.model_validate(catalog_dict())).plan.users})
     assert "coverage" in {v.constraint for v in verify(tampered)}
+
+
+def test_the_completed_start_keeps_one_delegation():
+    """The greedy start names its DNS vendors: left to the completing LP, fractional
+    choices rounded up gave two vendors unequal shares (10,000 synthetic servers)."""
+    from planner.baseline.waves import baseline
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.solver import warmstart
+    from planner.solver.start import complete
+    from tests.builders import vendor
+
+    data = catalog_dict()
+    data["services"].append(vendor("dnsco2", "dns", [{"id": "paid", "price_per_unit": 0.1,
+                                                      "capacity": {"zones": {"values": [100]},
+                                                                   "records_per_zone": {
+                                                                       "values": [1000]}}}],
+                                   onboarding=2))
+    inventory, catalog = _inventory(), Catalog.model_validate(data)
+    instance = prepare(inventory, catalog)
+    model = formulate(instance)
+    model.lp.setObjective(model.unserved + 1e-6 * model.cost)
+    point = complete(model.lp, warmstart.greedy_hint(model, baseline(inventory, catalog,
+                                                                     instance)))
+    assert point is not None
+    rows = model.lp.rows
+    for i, family in enumerate(rows.families):
+        if family == "dns_reach":
+            terms, lower, upper = rows.row(i)
+            value = sum(c * point.get(v.name, 0.0) for v, c in terms.items())
+            assert lower - 1e-6 <= value <= upper + 1e-6

@@ -63,12 +63,19 @@ def greedy_point(model, greedy) -> dict:
             hosts[var] = float(min(var.upBound, max(row[at], min(made[ci][t], row[-1]))))
         else:
             hosts[var] = 0.0
+    # the DNS delegation as the greedy plan makes it, not left to the completing LP: its
+    # fractions, rounded up, gave two vendors unequal shares (10,000 synthetic servers)
+    delegated = {(row.vendor, row.offering) for row in greedy.services
+                 if row.kind == "dns" and any(x > 0 for x in row.share_by_hour)}
+    delegation = {u: 1.0 if (inst.service_candidates[si].vendor,
+                             inst.service_candidates[si].offering) in delegated else 0.0
+                  for si, u in model.use.items() if inst.service_candidates[si].kind == "dns"}
     whole = {}  # s[g,t]: every shard serving (q, continuous, is left to the LP)
     for (g, t), s in model.whole.items():
         at = inst.grid.index(t)
         up = sum(row[at] for ci, row in counts.items() if inst.candidates[ci].group == g)
         whole[s] = 1.0 if up >= inst.groups[g].count else 0.0
-    return {**servers, **hosts, **whole, **_greedy_copies(model, greedy, final),
+    return {**servers, **hosts, **whole, **delegation, **_greedy_copies(model, greedy, final),
             **_provider_binaries(model, greedy, final)}
 
 
