@@ -214,7 +214,7 @@ def _service_demands(inventory: Inventory) -> dict[str, object]:
     return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
 
 
-def _compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before):
+def _compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before, effort):
     out, misfits = [], {}
     for kind, demand in _service_demands(inventory).items():
         misfits[kind] = []
@@ -229,20 +229,22 @@ def _compute_services(inventory, vendors, horizon, resolvers, usd_per, not_befor
                 fees = any(f is not None and f.value > 0
                            for f in (offering.price_per_month, offering.setup_fee))
                 out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
-    return _undominated_dns(out, vendors, usd_per), misfits
+    return _undominated_dns(out, vendors, usd_per, effort), misfits
 
 
-def _undominated_dns(candidates: list, vendors: dict, usd_per) -> list:
+def _undominated_dns(candidates: list, vendors: dict, usd_per, effort) -> list:
     """The DNS offerings no other one dominates: reaching at least as many users at every
-    hour for no more setup, monthly and per-zone price (in USD), the first by vendor and
-    offering id among equals. Every vendor of a delegation answers for the whole zone, so
-    a dominated one only adds a choice the model must rule out (2021: seven near-identical
-    free or cheap vendors, each a binary)."""
+    hour for no more setup, monthly and per-zone price (in USD) and no more engineer-hours
+    to set up (`effort(vendor)`), the first by vendor and offering id among equals. Every
+    vendor of a delegation answers for the whole zone, so a dominated one only adds a
+    choice the model must rule out (2021: seven near-identical free or cheap vendors, each
+    a binary)."""
     def prices(sc) -> tuple[float, ...]:
         o = next(o for o in vendors[sc.vendor].offerings if o.id == sc.offering)
         rate = usd_per(vendors[sc.vendor].currency)
         return tuple((f.value if f is not None else 0.0) * rate
-                     for f in (o.setup_fee, o.price_per_month, o.price_per_unit))
+                     for f in (o.setup_fee, o.price_per_month, o.price_per_unit)) \
+            + (effort(vendors[sc.vendor]),)
 
     dns = sorted((sc for sc in candidates if sc.kind == "dns"),
                  key=lambda sc: (sc.vendor, sc.offering))
@@ -388,7 +390,8 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         gates.registrar_choice(inventory, catalog)
     service_candidates, service_misfits = _compute_services(
         inventory, vendors, horizon, catalog.resolvers, catalog.usd_per,
-        gates.registrar_hour(registrar))
+        gates.registrar_hour(registrar),
+        lambda v: labour.vendor_setup_hours(catalog, v) if catalog.effort else 0.0)
     storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
     groups = {g.name: g for g in inventory.groups}
     mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)
