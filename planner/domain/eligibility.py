@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from planner.models.catalog import Catalog, Provider, ServiceVendor
@@ -43,3 +44,26 @@ def _hours_until(decided: str, day: str) -> int:
     """Hours from hour 0 (the start of the decision date, UTC) to the start of `day`: the
     earliest a provider may close on its end-of-life date."""
     return (date.fromisoformat(day) - date.fromisoformat(decided)).days * 24
+
+
+def smtp_misfit(group, provider: Provider) -> str | None:
+    """Why a group that sends mail on port 25 cannot run at `provider`, or None."""
+    if not group.needs_smtp:
+        return None
+    smtp = provider.smtp_outbound
+    if smtp is None:
+        return "outbound port 25 not known to be allowed (smtp_outbound)"
+    if smtp.policy == "blocked":
+        return "outbound port 25 blocked for new accounts"
+    return None
+
+
+def ready_wait(inventory: Inventory, group, provider: Provider, arch: str) -> int:
+    """Hours from `provider`'s first server until `group` serves there on a server of
+    `arch`: its bootstrap (and rebuild, inventory.wait), and for a group sending mail the
+    port-25 unblock where that takes a ticket."""
+    wait = inventory.wait(group, arch)
+    smtp = provider.smtp_outbound
+    if group.needs_smtp and smtp is not None and smtp.policy == "ticket":
+        wait += math.ceil(smtp.unblock_hours.value - 1e-9)
+    return wait

@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 from planner.domain.curves import first_hour
+from planner.domain.eligibility import ready_wait
 from planner.models.catalog import Catalog, Provider, ServiceVendor
 from planner.models.inventory import Inventory, Team, WorkloadGroup
 
@@ -159,7 +160,8 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
             offering = next((o for o in providers[row.provider].offerings
                              if o.id == row.offering), None)
             arch = offering.arch if offering else groups[row.group].arch
-            opened = start - inventory.wait(groups[row.group], arch)
+            opened = start - ready_wait(inventory, groups[row.group], providers[row.provider],
+                                        arch)
             opens[row.provider] = min(opens.get(row.provider, opened), opened)
     tasks: list[Task] = []
     for (g, p), t in first.items():

@@ -477,6 +477,21 @@ def service_stays_up(model: Model) -> None:
                                "service_stays_up")
 
 
+def self_hosted(model: Model) -> None:
+    """A self-hosted vendor serves as far as the group running it does (its servers, their
+    quota, their host's refusal risk): count_g a[s,t] <= served_g(t) for s self-hosted and
+    g the group whose runs_service is s's kind."""
+    inst = model.instance
+    runner = {g.runs_service: g.name for g in inst.inventory.groups if g.runs_service}
+    for (si, t), a in model.share.items():
+        sc = inst.service_candidates[si]
+        if not inst.vendors[sc.vendor].self_hosted or sc.kind not in runner:
+            continue
+        g = runner[sc.kind]
+        pairs = [(a, float(inst.groups[g].count))] + [(v, -1.0) for v in model.serving(g, t)]
+        add_constraint(model, linear(pairs) <= 0, "self_hosted")
+
+
 def dependency(model: Model) -> None:
     """A group serves at most the share its dependencies serve:
     count_h * served_g(t) <= count_g * served_h(t) for each h in depends_on(g)."""
@@ -536,6 +551,7 @@ FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             data_before_service, seeded_from, hosts_hold_data, hosts_before_service, hosts_capacity,
             target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dns_reach, users_reach,
+            self_hosted,
             dependency, shards,
             policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from planner.domain import curves, gates, labour
 from planner.domain.curves import Curve
-from planner.domain.eligibility import exclusions
+from planner.domain.eligibility import exclusions, ready_wait, smtp_misfit
 from planner.models.catalog import (
     Catalog,
     Offering,
@@ -108,7 +108,8 @@ class Instance:
     def wait_hours(self, c: Candidate) -> int:
         """Hours from c's provider being ready to c serving: the group's bootstrap, and
         the rebuild of its images on the other architecture (arch_policy: rebuild)."""
-        return self.inventory.wait(self.groups[c.group], self.offering(c.provider, c.offering).arch)
+        return ready_wait(self.inventory, self.groups[c.group], self.providers[c.provider],
+                          self.offering(c.provider, c.offering).arch)
 
 
     def between(self, curve, t: int) -> float:
@@ -130,6 +131,9 @@ def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str 
     """Why one server of `group` cannot run on one server of `offering`, or None."""
     if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
         return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
+    smtp = smtp_misfit(group, provider)
+    if smtp:
+        return smtp
     if group.arch != "any" and offering.arch != group.arch and group.arch_policy != "rebuild":
         return f"arch {offering.arch}"
     gpus = offering.gpu_count.value if offering.gpu_count else 0
@@ -221,6 +225,10 @@ def _compute_services(inventory, vendors, horizon, resolvers, usd_per, not_befor
         for vendor in (v for v in vendors.values() if v.kind == kind):
             for offering in vendor.offerings:
                 reason = curves.service_misfit(vendor, offering, demand)
+                if vendor.self_hosted and not any(g.runs_service == kind
+                                                  for g in inventory.groups):
+                    reason = f"self-hosted: no group of the inventory runs {kind} on " \
+                             "servers of the plan (groups[].runs_service)"
                 if reason:
                     misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
                     continue

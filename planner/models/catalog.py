@@ -137,7 +137,7 @@ class CatalogEntry(ProvenanceDefaults):
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
                       "quota_command", "ipv4_price_per_month",
                       "included_traffic_tb_per_server", "included_traffic_tb_per_account",
-                      "support", "egress_tiers")
+                      "support", "egress_tiers", "smtp_outbound", "self_hosted")
 
 
 class Quota(ProvenanceDefaults):
@@ -222,10 +222,33 @@ class SupportPlan(ProvenanceDefaults):
                                          "urgent_response_hours"))
 
 
+class SmtpOutbound(ProvenanceDefaults):
+    """Whether a new account's servers may send mail on port 25 (to other mail servers)."""
+
+    policy: Literal["allowed", "ticket", "blocked"]
+    unblock_hours: Fact | None = Field(None, description="For a ticket: hours after "
+                                       "onboarding until it is lifted.")
+    note: Printable | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data):
+        return inherit_provenance(data, ("unblock_hours",))
+
+    @model_validator(mode="after")
+    def _ticket_has_hours(self):
+        if self.policy == "ticket" and self.unblock_hours is None:
+            raise ValueError("a ticket needs unblock_hours: how long it takes")
+        return self
+
+
 class Provider(CatalogEntry):
     """A compute provider: cloud, bare metal, colocation or self-hosting."""
 
     kind: ComputeKind
+    smtp_outbound: SmtpOutbound | None = Field(None, description="Outbound port 25 for a "
+                                               "new account; absent: not known, so not "
+                                               "counted on.")
     quota_servers: Fact = Field(description="Servers a new account may run.")
     quota_raise_servers: Fact | None = None
     quota_raise_hours: Fact | None = Field(None, description="Hours after onboarding until a "
@@ -334,6 +357,10 @@ class ServiceVendor(CatalogEntry):
     """An SMS, email, DNS or object-storage vendor."""
 
     kind: ServiceKind
+    self_hosted: bool | None = Field(None, description="Runs on the plan's own servers: it "
+                                     "serves "
+                              "only as far as the inventory's group running it does "
+                              "(groups[].runs_service).")
     offerings: list[ServiceOffering] = Field(min_length=1)
 
     @model_validator(mode="before")

@@ -77,6 +77,13 @@ class WorkloadGroup(StrictModel):
     depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
                                   "it serves at most the fraction they serve.")
     spread: bool = Field(True, description="Subject to the share and survive-losses policy.")
+    needs_smtp: bool = Field(False, description="Sends mail to other mail servers on port "
+                             "25: only where a new account may (providers' smtp_outbound), "
+                             "after the unblock where that takes a ticket.")
+    runs_service: Literal["email", "dns"] | None = Field(None, description="It runs the "
+                                                         "self-hosted vendor of this service "
+                                                         "(postfix, PowerDNS): that vendor "
+                                                         "serves as far as this group does.")
     user_facing: bool = Field(False, description="Users reach it by the inventory's DNS "
                               "names (web front ends, the API the apps call): it serves only "
                               "the users whose resolvers see the new DNS.")
@@ -116,7 +123,8 @@ class WorkloadGroup(StrictModel):
                                                    "data_from"))
         if isinstance(data, dict) and not every_field(info):  # later fields at their default
             for name, default in (("write_gb_per_hour", 0), ("shards", False),
-                                  ("user_facing", False)):
+                                  ("user_facing", False), ("needs_smtp", False),
+                                  ("runs_service", None)):
                 if data.get(name) == default:
                     data.pop(name)
         return data
@@ -372,6 +380,11 @@ class Inventory(StrictModel):
                 if dep == group.name:
                     raise Located(f"group {group.name!r} depends on itself",
                                   "groups", i, "depends_on", j)
+        running = [g.runs_service for g in self.groups if g.runs_service]
+        for i, group in enumerate(self.groups):
+            if group.runs_service and running.count(group.runs_service) > 1:
+                raise Located(f"more than one group runs the {group.runs_service} service",
+                              "groups", i, "runs_service")
         for i, group in enumerate(self.groups):
             if group.data_from is None:
                 continue

@@ -249,6 +249,25 @@ def check_users_reach(ctx: Context) -> Iterator[Violation]:
                           sum_lists(mail, ctx.H + 1), reach)
 
 
+def check_self_hosted(ctx: Context) -> Iterator[Violation]:
+    """A self-hosted vendor's share stays within the share of the group running it
+    (groups[].runs_service) serving, each hour; with no such group it carries nothing."""
+    runner = {g.runs_service: g for g in ctx.groups.values() if g.runs_service}
+    for row in ctx.plan.services:
+        vendor = ctx.vendors.get(row.vendor)
+        if vendor is None or not vendor.self_hosted:
+            continue
+        group = runner.get(row.kind)
+        if group is None:
+            if any(x > 0 for x in row.share_by_hour):
+                yield violated("self_hosted", f"{row.kind} on {row.vendor}: self-hosted, but "
+                               "no group of the inventory runs it")
+            continue
+        share = [n / group.count for n in ctx.served[group.name]]
+        yield from breach("self_hosted", f"{row.kind} share on {row.vendor} vs {group.name} "
+                          "serving", row.share_by_hour, share)
+
+
 def check_dependency(ctx: Context) -> Iterator[Violation]:
     """A group serves at most the fraction its dependencies serve:
     served_g(t) / count_g <= served_h(t) / count_h for each h in g.depends_on (exact, in

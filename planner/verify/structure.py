@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import chain
 
 from planner.domain import curves, digest
-from planner.domain.eligibility import exclusion_reason, exclusions
+from planner.domain.eligibility import exclusion_reason, exclusions, smtp_misfit
 from planner.models.plan import Plan
 from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
 
@@ -56,8 +56,8 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
     """A schedule row names a known group and a known offering of a catalog provider that
     fits it: vcpu, ram_gb, disk_gb and gpu_count at least the group's, GPU memory at least
     its gpu_min_vram_gb, the same arch (unless the group takes any or rebuilds for the
-    other), and a provider
-    jurisdiction the group allows."""
+    other), a provider jurisdiction the group allows, and outbound port 25 where it sends
+    mail (eligibility.smtp_misfit)."""
     for row in ctx.plan.schedule:
         where = f"{row.group} on {row.provider}/{row.offering}"
         group = ctx.groups.get(row.group)
@@ -80,6 +80,9 @@ def check_fit(ctx: Context) -> Iterator[Violation]:
             yield violated("fit", f"{where}: arch {offering.arch} != {group.arch}")
         if gpus and not group.gpu_count:
             yield violated("fit", f"{where}: a GPU server for a group that needs no GPU")
+        smtp = smtp_misfit(group, ctx.providers[row.provider])
+        if smtp:
+            yield violated("fit", f"{where}: {smtp}")
         vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else 0.0
         if group.gpu_count and group.gpu_min_vram_gb and vram < group.gpu_min_vram_gb:
             yield violated("fit", f"{where}: gpu_vram_gb {num(vram)} < "

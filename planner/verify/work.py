@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planner.domain import curves, labour
+from planner.domain.eligibility import ready_wait
 from planner.verify.context import Context, Violation, close, violated
 
 
@@ -24,7 +25,7 @@ def check_bootstrap(ctx: Context) -> Iterator[Violation]:
             first = curves.first_hour(row.up_by_hour)
             if offering is None or first is None:
                 continue
-            wait = ctx.plan.inventory.wait(group, offering.arch)
+            wait = ready_wait(ctx.plan.inventory, group, provider, offering.arch)
             if can is None or first < can + wait:
                 yield violated("bootstrap", f"{g} serves at {p} on {row.offering} from hour "
                                f"{first}, before its bootstrap there ends (hour {can}, plus "
