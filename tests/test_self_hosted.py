@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from planner import pipeline
 from planner.models import Catalog, Inventory
+from planner.report.render import render_runbook
 from planner.verify import verify
 from tests.builders import catalog_dict, inventory_dict, vendor
 
@@ -47,15 +48,16 @@ def test_a_mail_group_runs_only_where_port_25_opens_and_after_the_unblock():
 def test_the_self_hosted_vendor_serves_as_far_as_its_group():
     plan = pipeline.plan(_inventory(), _catalog()).plan
     own = [r for r in plan.services if r.vendor == "postfix"]
+    assert own  # free and ready soonest: the plan runs its own mail server
     mail = next(c for c in plan.coverage if c.demand == "mail")
     for row in own:
         assert all(s <= m / 2 + 1e-9 for s, m in zip(row.share_by_hour, mail.served_by_hour))
-    if own:  # more than the group serves is caught
-        more = [r.model_copy(update={"share_by_hour": [min(1.0, x + 0.5) if t else 0.0
-                                                       for t, x in enumerate(r.share_by_hour)]})
-                if r.vendor == "postfix" else r for r in plan.services]
-        assert "self_hosted" in {v.constraint for v in verify(
-            plan.model_copy(update={"services": more}))}
+    more = [r.model_copy(update={"share_by_hour": [min(1.0, x + 0.5) if t else 0.0
+                                                   for t, x in enumerate(r.share_by_hour)]})
+            if r.vendor == "postfix" else r for r in plan.services]
+    assert "self_hosted" in {v.constraint for v in verify(
+        plan.model_copy(update={"services": more}))}
+    assert "PTR (reverse DNS)" in render_runbook(plan)  # its own mail server's steps
 
 
 def test_without_a_group_running_it_a_self_hosted_vendor_is_not_used():
