@@ -313,3 +313,19 @@ def test_every_shell_block_parses(rendered, name):
     assert name == "exit-plan" or len(blocks) > 20
     for block in blocks:
         assert bash_syntax_errors(block) == "", block
+
+
+def test_every_host_the_cut_over_names_is_one_the_create_commands_make(rendered):
+    """The shard map and the seeding commands name servers as the providers' tables do
+    (numbered from 1 at each provider); they once numbered on across providers."""
+    import re
+    text = rendered["runbook"]
+    made = set()
+    for label, first, last in re.findall(r"`([a-z0-9-]+?)-(\d+)` to `\1-(\d+)`", text):
+        made.update(f"{label}-{i}" for i in range(int(first), int(last) + 1))
+    made.update(re.findall(r"\| `([a-z0-9-]+-\d+)` \| (?:made: )?\d+ by hour", text))
+    cutover = text.split("### Cut-over and freshness", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"\| \d+ \| `([a-z0-9-]+-\d+)` \|", cutover))
+    seeds = re.findall(r"root@([a-z0-9-]+-\d+)", text.split("### Group data", 1)[1])
+    assert named and seeds
+    assert named <= made and set(seeds) <= made

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from planner.domain.data import live_end, replication_gb
 from planner.models.plan import Plan
 from planner.report.names import NameMap
+from planner.report.sections import hosts_of, provider_views_of
 
 
 @dataclass
@@ -34,26 +35,9 @@ class Cutover:
     sharded: bool = False
 
 
-def hosts_of(plan: Plan, names: NameMap) -> dict[str, list[tuple[str, str]]]:
-    """Each group's servers in index order, as the runbook names them: (host, provider)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for a in plan.assignments:  # the order provider_views_of numbers them in
-        out.setdefault(a.group, [])
-    order = []
-    for a in plan.assignments:
-        if a.provider not in order:
-            order.append(a.provider)
-    for pid in order:
-        for a in (a for a in plan.assignments if a.provider == pid):
-            mine = out[a.group]
-            for _ in range(a.count):
-                mine.append((f"{names.prefix(a.group, pid)}-{len(mine) + 1}", pid))
-    return out
-
-
 def cutovers(plan: Plan, names: NameMap) -> list[Cutover]:
     inv = plan.inventory
-    hosts = hosts_of(plan, names)
+    hosts = hosts_of(provider_views_of(plan, names))
     out = []
     for group in inv.groups:
         if not group.data_gb:

@@ -12,7 +12,6 @@ from planner.domain import curves
 from planner.models.catalog import QUOTA_UNIT_WORDS, Provider
 from planner.models.plan import Plan
 from planner.report import timeline
-from planner.report.cutover import hosts_of
 from planner.report.filters import hours_text, num
 from planner.report.names import NameMap
 from planner.report.shell.base import Batch, Row, ToolSteps
@@ -155,9 +154,21 @@ class CopyView:
     verify: list[str] = field(default_factory=list)
 
 
+def hosts_of(views: list[ProviderView]) -> dict[str, list[tuple[str, str]]]:
+    """Each group's servers as the create commands name them (numbered from 1 at each
+    provider), provider by provider: (host name, provider). Shard k is the k-th."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for view in views:
+        for r in view.rows:
+            out.setdefault(r.group, []).extend(
+                (f"{r.label}-{i}", view.provider.id)
+                for i in range(r.first_index, r.last_index + 1))
+    return out
+
+
 def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
     groups = {g.name: g for g in plan.inventory.groups}
-    hosts = hosts_of(plan, names)
+    hosts = hosts_of(provider_views_of(plan, names))
     views = []
     for c in plan.copies:
         hours = [h for h, gb in enumerate(c.gb_by_hour) if gb > 0]
@@ -177,17 +188,14 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
                     for t in range(len(c.gb_by_hour))]
             view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
-            # the group's servers here are numbered on from those at earlier providers
-            mine = [i + 1 for i, (_, pid) in enumerate(hosts.get(c.demand, []))
-                    if pid == c.target] or [1]
-            view.first_index, view.last_index = mine[0], mine[-1]
-            view.lines = rsync_copy(view.label, mine[0], mine[-1])
+            view.last_index = max(view.servers, 1)  # numbered from 1 at each provider
+            view.lines = rsync_copy(view.label, 1, view.last_index)
             if group.data_from is not None:
                 seeds = [h for h, _ in hosts.get(group.data_from, [])]
                 view.lines = seeded_copy([(h, seeds[i % len(seeds)]) for i, (h, pid)
                                           in enumerate(hosts.get(c.demand, []))
                                           if pid == c.target and seeds])
-            view.verify = rsync_verify(view.label, mine[0], mine[-1])
+            view.verify = rsync_verify(view.label, 1, view.last_index)
         else:
             view.lines = rclone_copy(c.target)
         views.append(view)

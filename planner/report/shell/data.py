@@ -10,7 +10,7 @@ def rsync_copy(label: str, first: int, last: int) -> list[str]:
     return [require_var("SRC_DIR", "set SRC_DIR to the data directory on the source server"),
             f"PREFIX={shq(label)}",
             f"for i in $(seq {first} {last}); do",
-            "  # source shard i goes to new server i; add the recorded addresses to",
+            "  # each server takes its shard (the shard-to-host map); add the addresses to",
             "  # ~/.ssh/config under these names first",
             "  rsync -aHAX --partial --info=progress2 \"$SRC_DIR/\" \"root@$PREFIX-$i:/srv/data/\"",
             "done"]
