@@ -29,7 +29,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from planner.formulation.families import hosts_at_most
+from planner.formulation.data_rows import hosts_at_most
 from planner.formulation.model import Model
 from planner.formulation.objectives import UP_BEYOND_REACH
 from planner.formulation.reach import old_dns_until
@@ -50,7 +50,7 @@ def landed_by(model: Model) -> tuple[list[float], dict[str, list[float]]]:
     `moved_by` where data may land on hosts only. At p, L_p(t) = min(A_p(t), L_p(t-1) +
     ingress_p(t)); in all, L(t) = min(sum_p A_p(t), L(t-1) + egress(t)); A_p(t) = min(
     cap_p(t) max_g d_g, sum_g d_g U_gp(t)) what the hosts p can have by t hold (U_gp the
-    most of g's, formulation.families.landed_at_most)."""
+    most of g's, formulation.data_rows.landed_at_most)."""
     inst = model.instance
     egress, ingress = moved_by(inst)
     hours = range(inst.horizon_hours + 1)
