@@ -18,8 +18,9 @@ from planner import pipeline
 from planner.baseline.waves import MOST_HOURS, PLACEMENTS, SOONEST, baseline
 from planner.domain import curves
 from planner.domain.eligibility import exclusion_reason
+from planner.formulation.candidates import misfit
 from planner.formulation.families import formulate
-from planner.formulation.instance import misfit, prepare
+from planner.formulation.instance import prepare
 from planner.formulation.objectives import value_of
 from planner.inputs import loader
 from planner.models.base import Fact, Series

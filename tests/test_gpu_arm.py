@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from planner import pipeline
-from planner.formulation.instance import misfit, prepare
+from planner.formulation.candidates import misfit
+from planner.formulation.instance import prepare
 from planner.inputs import loader
 from planner.models import Inventory
 from planner.verify import verify

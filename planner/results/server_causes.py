@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from planner.domain import curves, labour
 from planner.domain.usage import all_used
-from planner.formulation.instance import Instance, misfit
+from planner.formulation.candidates import misfit
+from planner.formulation.instance import Instance
 from planner.models.catalog import QUOTA_UNIT_WORDS
 from planner.models.plan import Cause
 from planner.results.solved import (
