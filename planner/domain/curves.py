@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 
 from planner.models.catalog import Offering, Provider, Quota, ServiceOffering, ServiceVendor
-from planner.models.inventory import DnsDemand, EmailDemand, Inventory, SmsDemand
+from planner.models.demands import DnsDemand, EmailDemand, SmsDemand
+from planner.models.inventory import Inventory
 
 GB_PER_HOUR_PER_GBPS = 450.0  # 1 Gbit/s for 3,600 s is 450 GB
 HOURS_PER_MONTH = 730.0
