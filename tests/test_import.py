@@ -1,7 +1,10 @@
 """planner import: formats and their detection, instance-type tables, grouping, the written
 inventory (it validates, plans and verifies), and errors that name the file."""
 
+import base64
 import csv
+import gzip
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -19,8 +22,10 @@ from planner.errors import InputError, PlannerError
 from planner.importers.detect import FORMATS, load
 from planner.importers.files import import_files
 from planner.importers.grouping import parse_group_by
+from planner.importers.network import host, user_data
 from planner.importers.records import name_prefix
 from planner.importers.terraform import HANDLERS
+from planner.importers.terraform.links import NETWORK
 from planner.importers.types import TABLE_DIR, TypeTable, shipped
 from planner.importers.writer import render
 from planner.inputs import loader
@@ -118,7 +123,8 @@ def test_terraform_state_counted_module_asg_and_rds_plan_and_verify(tmp_path, ca
     assert result.zones == {"example.com": 3} and result.buckets == ["s3://example-media"]
     assert [w for w, _ in result.skipped] == [
         f"{FIX / 'terraform-state.json'}: aws_instance.legacy"]
-    assert result.ignored == {"aws_security_group": 1}
+    # security groups, rules and load balancers are read as evidence of depends_on now
+    assert result.ignored == {"aws_vpc": 1, "aws_subnet": 2}
     out = tmp_path / "tf.yaml"
     out.write_text(render(result, "from-terraform"))
     text = out.read_text()
@@ -382,6 +388,227 @@ def test_registered_on_the_main_cli(tmp_path):
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
 
 
+# --- dependencies between groups ------------------------------------------------------------
+
+def test_terraform_state_dependencies_with_their_evidence(tmp_path, catalog):
+    """The fixture's network shows web -> api (through the internal load balancer), api ->
+    rds-postgres and api -> redis (security group rules), worker -> rds-postgres (the RDS
+    address in the launch template's base64 user_data) and sidecar -> redis (the endpoint
+    in plain user_data); its decoys (CIDR rules, self rules, a stopped server's group, a
+    security group named db-access, a database identifier in text) make no edge."""
+    result = import_files([FIX / "terraform-state.json"])
+    groups = {g.name: g for g in result.groups}
+    assert {n: g.depends_on for n, g in groups.items() if g.depends_on} == {
+        "web": ["api"], "api": ["rds-postgres", "redis"], "worker": ["rds-postgres"],
+        "sidecar": ["redis"]}
+    why = {(n, d): " | ".join(w) for n, g in groups.items() for d, w in g.depends_why.items()}
+    assert re.search(r"security group sg-\w+ \(aws_security_group\.api_alb\) allows tcp/443 "
+                     r"from sg-\w+ \(aws_security_group\.web\), which aws_instance\.web\[0\] "
+                     r"has; it is load balancer aws_lb\.api's, whose target group "
+                     r"aws_lb_target_group\.api sends to module\.api\.aws_instance\.this\[\"a\"\]",
+                     why["web", "api"])
+    assert re.search(r"\(aws_security_group\.db\) allows tcp/5432 from sg-\w+ "
+                     r"\(aws_security_group\.api\), which module\.api\.aws_instance\.this\[\"a\"\]"
+                     r" has; aws_db_instance\.main has it", why["api", "rds-postgres"])
+    assert why["api", "redis"].startswith(
+        "aws_vpc_security_group_ingress_rule.cache_from_api: security group ")
+    assert "allows tcp/6379" in why["api", "redis"]
+    assert why["worker", "rds-postgres"] == (
+        "the user_data of aws_launch_template.workers (base64-decoded) names "
+        "main-db.c9akciq32xyz.us-east-1.rds.amazonaws.com, the endpoint of aws_db_instance.main")
+    assert why["sidecar", "redis"].startswith(
+        "the user_data of module.api.module.sidecar.aws_instance.this[0] names "
+        "sessions.x7kq2m.ng.0001.use1.cache.amazonaws.com, the endpoint of "
+        "aws_elasticache_replication_group.sessions")
+    # the decoys: nothing from the bastion, the CIDR rules, the legacy group; no self-edge
+    assert groups["bastion"].depends_on == [] and groups["web"].depends_on == ["api"]
+    assert all(g.name not in g.depends_on for g in result.groups)
+    evidence = " ".join(why.values())
+    assert not re.search(r"10\.20\.0\.0|0\.0\.0\.0|legacy|db_access|bastion|public", evidence)
+    assert not any(w.startswith("depends_on") for w, _ in result.skipped)  # no cycle here
+    out = tmp_path / "deps.yaml"
+    out.write_text(render(result, "deps"))
+    text = out.read_text()
+    assert "    depends_on: [rds-postgres, redis]  # inferred" in text
+    assert "    # depends_on redis: aws_vpc_security_group_ingress_rule.cache_from_api" in text
+    inventory = loader.load_inventory(out)
+    assert {g.name: g.depends_on for g in inventory.groups if g.depends_on} == {
+        "web": ["api"], "api": ["rds-postgres", "redis"], "worker": ["rds-postgres"],
+        "sidecar": ["redis"]}
+    assert loader.validate_file(out) == "inventory"
+
+
+def test_cli_reports_dependencies_and_planner_validate_accepts_them(tmp_path):
+    from planner.cli.main import main
+
+    if "import" not in main.commands:
+        cli_imports.register(main)
+    out = tmp_path / "inv.yaml"
+    done = CliRunner().invoke(main, ["import", str(FIX / "terraform-state.json"), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "  api depends on rds-postgres, redis (evidence in the written file)" in done.output
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+
+
+SG_A, SG_B, SG_DB = "sg-0aaaaaaaaaaaaaaa1", "sg-0bbbbbbbbbbbbbbb2", "sg-0dddddddddddddd03"
+
+
+def _sg(name, sg, *sources, cidrs=()):
+    rules = [{"protocol": "tcp", "from_port": 443, "to_port": 443, "security_groups": [src],
+              "cidr_blocks": [], "self": False} for src in sources]
+    rules += [{"protocol": "tcp", "from_port": 443, "to_port": 443, "security_groups": [],
+               "cidr_blocks": list(cidrs), "self": False}] if cidrs else []
+    return res("aws_security_group", name, {"id": sg, "name": name, "ingress": rules})
+
+
+def _ec2(name, sg, n, **values):
+    return res("aws_instance", name, {"id": f"i-{n:017x}", "instance_type": "m5.large",
+                                      "tags": {"Name": f"{name}-1"},
+                                      "vpc_security_group_ids": [sg], **values})
+
+
+def test_a_cycle_is_broken_and_reported(tmp_path):
+    """a and b admit each other (a cycle an inventory cannot hold); both call the database.
+    Edges into the database are kept first, then by name: b -> a closes the cycle, so it
+    is dropped and said so, in the summary and in the written file."""
+    data = state([
+        _ec2("alpha", SG_A, 1), _ec2("beta", SG_B, 2),
+        _sg("alpha", SG_A, SG_B), _sg("beta", SG_B, SG_A), _sg("db", SG_DB, SG_A, SG_B),
+        res("aws_db_instance", "main", {"engine": "postgres", "instance_class": "db.m5.large",
+                                        "allocated_storage": 20, "arn": "arn:db",
+                                        "vpc_security_group_ids": [SG_DB]})])
+    result = import_files([write_json(tmp_path / "cycle.json", data)])
+    assert {g.name: g.depends_on for g in result.groups} == {
+        "alpha": ["beta", "rds-postgres"], "beta": ["rds-postgres"], "rds-postgres": []}
+    dropped = [(w, y) for w, y in result.skipped if w.startswith("depends_on")]
+    assert len(dropped) == 1 and dropped[0][0] == "depends_on beta -> alpha"
+    assert "the cycle beta -> alpha -> beta" in dropped[0][1]
+    assert any("skipped depends_on beta -> alpha: dropped" in ln for ln in result.summary())
+    out = tmp_path / "cycle.yaml"
+    out.write_text(render(result, "cycle"))
+    assert "#   - depends_on beta -> alpha: dropped" in out.read_text()
+    assert loader.validate_file(out) == "inventory"
+
+
+def test_no_edge_from_names_cidrs_hashes_or_own_members(tmp_path):
+    """Names that resemble (a security group called db-clients, a Role tag), CIDR rules,
+    a user_data SHA-1 (of a script that does name the endpoint), and a group admitting its
+    own members prove no dependency."""
+    host = "orders.cluster-c1x2.eu-west-1.rds.amazonaws.com"
+    script = f"#!/bin/sh\nexport PGHOST={host}\n"
+    data = state([
+        _ec2("app", SG_A, 1, user_data=hashlib.sha1(script.encode()).hexdigest(),
+             tags={"Name": "app-1", "Role": "app", "Backend": "orders-db"}),
+        _ec2("jobs", SG_B, 2), _sg("db-clients", SG_A, SG_A),
+        _sg("orders-db", SG_DB, cidrs=["10.0.0.0/8"]),
+        res("aws_security_group_rule", "jobs_self", {
+            "type": "ingress", "security_group_id": SG_B, "source_security_group_id": SG_B,
+            "protocol": "tcp", "from_port": 1, "to_port": 2}),
+        res("aws_security_group_rule", "egress", {
+            "type": "egress", "security_group_id": SG_DB, "source_security_group_id": SG_A,
+            "protocol": "-1", "from_port": 0, "to_port": 0}),
+        res("aws_db_instance", "orders", {"engine": "postgres", "instance_class": "db.m5.large",
+                                          "allocated_storage": 20, "arn": "arn:orders",
+                                          "identifier": "orders-db", "address": host,
+                                          "vpc_security_group_ids": [SG_DB]})])
+    result = import_files([write_json(tmp_path / "decoys.json", data)])
+    assert [g.name for g in result.groups] == ["app", "jobs", "rds-postgres"]
+    assert all(g.depends_on == [] for g in result.groups)
+
+
+def test_asg_target_groups_listener_rules_rds_clusters_and_tags(tmp_path):
+    """An ASG in a target group (target_group_arns) behind a balancer a listener rule
+    forwards to; the balancer's security group admits the edge servers': edge -> front. An
+    Aurora cluster's writer endpoint in a tag of the report server: report -> the cluster's
+    instances (which take the cluster's security groups). The public balancer that nothing
+    admits by security group is user-facing: no edge into front from it."""
+    lb, tg = "arn:aws:elasticloadbalancing:lb/app/front", "arn:aws:elasticloadbalancing:tg/front"
+    writer = "orders.cluster-c1x2.eu-west-1.rds.amazonaws.com"
+    data = state([
+        _ec2("edge", SG_A, 1), _sg("front-lb", SG_B, SG_A), _sg("front", SG_DB, SG_B),
+        _ec2("report", "sg-0ccccccccccccccc4", 3, tags={"Name": "report-1", "PGHOST": writer}),
+        res("aws_launch_template", "front", {"id": "lt-1", "instance_type": "c5.large",
+                                             "vpc_security_group_ids": [SG_DB]}),
+        res("aws_autoscaling_group", "front", {
+            "name": "front", "desired_capacity": 2, "target_group_arns": [tg],
+            "launch_template": [{"id": "lt-1"}], "tag": [{"key": "Role", "value": "front"}]}),
+        res("aws_lb", "front", {"arn": lb, "security_groups": [SG_B],
+                                "dns_name": "internal-front-1.eu-west-1.elb.amazonaws.com"}),
+        res("aws_lb", "public", {"arn": f"{lb}-public",
+                                 "security_groups": ["sg-0eeeeeeeeeeeeee05"]}),
+        res("aws_lb_target_group", "front", {"arn": tg, "load_balancer_arns": []}),
+        res("aws_lb_listener", "front", {"arn": f"{lb}/l1", "load_balancer_arn": lb,
+                                         "default_action": [{"type": "fixed-response"}]}),
+        res("aws_lb_listener", "public", {"arn": f"{lb}-public/l2",
+                                          "load_balancer_arn": f"{lb}-public",
+                                          "default_action": [{"target_group_arn": tg}]}),
+        res("aws_lb_listener_rule", "front", {"listener_arn": f"{lb}/l1", "action": [
+            {"type": "forward", "forward": [{"target_group": [{"arn": tg, "weight": 1}]}]}]}),
+        res("aws_rds_cluster", "orders", {"cluster_identifier": "orders", "endpoint": writer,
+                                          "vpc_security_group_ids": ["sg-0fffffffffffffff6"]}),
+        *[res("aws_rds_cluster_instance", "orders", {
+            "cluster_identifier": "orders", "instance_class": "db.r6g.large",
+            "engine": "aurora-postgresql", "arn": f"arn:orders-{i}",
+            "endpoint": f"orders-{i}.c1x2.eu-west-1.rds.amazonaws.com"}, i) for i in range(2)]])
+    result = import_files([write_json(tmp_path / "lb.json", data)])
+    groups = {g.name: g for g in result.groups}
+    assert {n: g.depends_on for n, g in groups.items() if g.depends_on} == {
+        "edge": ["front"], "report": ["rds-aurora-postgresql"]}
+    assert ("it is load balancer aws_lb.front's, whose target group aws_lb_target_group.front "
+            "sends to aws_autoscaling_group.front (launch template aws_launch_template.front)"
+            ) in groups["edge"].depends_why["front"][0]
+    assert groups["report"].depends_why["rds-aurora-postgresql"] == [
+        f"tag PGHOST of aws_instance.report names {writer}, the endpoint of "
+        "aws_rds_cluster_instance.orders[0] (in aws_rds_cluster.orders)"]
+
+
+def test_security_group_rules_in_a_state_apply_to_an_ec2_export(tmp_path):
+    """The EC2 export says which security groups each instance holds; a state holding only
+    the rules says who admits whom: api -> db and api, web -> cache, across the files."""
+    held = {}
+    for reservation in json.loads((FIX / "describe-instances.json").read_text())["Reservations"]:
+        for inst in reservation["Instances"]:
+            role = inst["Tags"][0]["Value"].split("-")[0]
+            held.setdefault(role, inst["SecurityGroups"][0]["GroupId"])
+    rules = state([
+        res("aws_vpc_security_group_ingress_rule", "db_from_api", {
+            "security_group_id": held["db"], "referenced_security_group_id": held["api"],
+            "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432}),
+        *[res("aws_security_group_rule", f"cache_from_{role}", {
+            "type": "ingress", "security_group_id": held["cache"], "protocol": "tcp",
+            "source_security_group_id": held[role], "from_port": 6379, "to_port": 6379})
+          for role in ("api", "web")]])
+    result = import_files([FIX / "describe-instances.json",
+                           write_json(tmp_path / "rules.json", rules)])
+    assert {g.name: g.depends_on for g in result.groups if g.depends_on} == {
+        "web": ["cache"], "api": ["cache", "db"]}
+    why = {g.name: g.depends_why for g in result.groups}
+    assert why["api"]["db"] == [
+        f"aws_vpc_security_group_ingress_rule.db_from_api: security group {held['db']} allows "
+        f"tcp/5432 from {held['api']}, which EC2 instance i-00000000000000029 (api-01) has; "
+        "EC2 instance i-00000000000000071 (db-01) has it"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    (hashlib.sha1(b"x").hexdigest(), []),                                   # only its hash
+    ("#!/bin/sh\necho db.example.com\n", [("w", "#!/bin/sh\necho db.example.com\n")]),
+    (base64.b64encode(b"PGHOST=db.example.com\n").decode(),
+     [("w (base64-decoded)", "PGHOST=db.example.com\n")]),
+    (base64.b64encode(gzip.compress(b"#cloud-config\nhost: db.example.com\n")).decode(),
+     [("w (base64-decoded)", "#cloud-config\nhost: db.example.com\n")]),
+    (None, []), (42, []), ("", [])])
+def test_user_data_plain_base64_gzip_or_only_a_hash(value, expected):
+    assert user_data(value, "w") == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("main.abc.rds.amazonaws.com:5432", "main.abc.rds.amazonaws.com"),
+    ("rediss://Sessions.x.cache.amazonaws.com:6379/0", "sessions.x.cache.amazonaws.com"),
+    ("db", None), ("10.0.0.1", None), (None, None), ("a b.com", None)])
+def test_endpoint_host_names(value, expected):
+    assert host(value) == expected
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, fmt, expected", [
@@ -443,10 +670,20 @@ KEYS = ["Reservations", "Instances", "InstanceId", "InstanceType", "State", "Nam
         "storage_mb", "sku_name", "default_node_pool", "node_count", "vm_size", "labels",
         "broker_node_group_info", "number_of_broker_nodes", "scaling_config", "desired_size",
         "instance_types", "cluster_config", "ebs_options", "engine", "dns_name", "zone_name",
-        "managed_zone", "bucket", "format_version", "terraform_version"]
+        "managed_zone", "bucket", "format_version", "terraform_version",
+        # the evidence of dependencies
+        "ingress", "security_groups", "vpc_security_group_ids", "security_group_ids",
+        "security_group_id", "source_security_group_id", "referenced_security_group_id",
+        "from_port", "to_port", "protocol", "target_group_arns", "target_group_arn",
+        "target_id", "load_balancer_arns", "load_balancer_arn", "listener_arn",
+        "default_action", "action", "forward", "target_group", "arn", "dns_name",
+        "user_data", "user_data_base64", "network_interfaces", "address", "endpoint",
+        "primary_endpoint_address", "cache_nodes", "cluster_identifier", "SecurityGroups",
+        "NetworkInterfaces", "Groups", "GroupId"]
 TYPES = sorted(HANDLERS) + ["aws_launch_template", "aws_route53_zone", "aws_route53_record",
                             "google_compute_instance_template", "aws_s3_bucket", "aws_sqs_queue",
-                            "azurerm_dns_zone", "google_dns_managed_zone"]
+                            "azurerm_dns_zone", "google_dns_managed_zone", "aws_rds_cluster",
+                            *sorted(NETWORK)]
 SCALARS = (st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats()
            | st.text(max_size=6) | st.sampled_from([
                "running", "stopped", "m5.large", "db.r5.large", "Standard_D2s_v5", "e2-medium",

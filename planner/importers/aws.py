@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from planner.importers.network import MAX_REFS, Links
 from planner.importers.records import Collector, items, obj, role_of, tag_map, text
 
 
@@ -33,6 +34,14 @@ def _instances(data: Any, col: Collector) -> Iterator[tuple[str, Any]]:
             yield f"Reservations[{r}].Instances[{i}]", inst
 
 
+def _security_groups(inst: dict[str, Any]) -> list[str]:
+    """The GroupIds an instance holds, on itself and on its network interfaces."""
+    held = items(inst.get("SecurityGroups"))[:MAX_REFS]
+    for nic in items(inst.get("NetworkInterfaces"))[:MAX_REFS]:
+        held += items(obj(nic).get("Groups"))[:MAX_REFS]
+    return list(dict.fromkeys(g for g in (text(obj(h).get("GroupId")) for h in held) if g))
+
+
 def import_describe_instances(data: Any, col: Collector) -> None:
     col.providers.add("aws-ec2")
     for path, inst in _instances(data, col):
@@ -57,6 +66,7 @@ def import_describe_instances(data: Any, col: Collector) -> None:
                             arch_hint=text(inst.get("Architecture")))
         if server is None:
             continue
+        server.links = Links(security_groups=_security_groups(inst))
         volumes = len(items(inst.get("BlockDeviceMappings")))
         server.notes.append(f"{volumes} EBS volume(s) each, sizes not in the export"
                             if volumes else "no EBS volumes listed")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.importers import aws, csvs, terraform
+from planner.importers import aws, csvs, depends, terraform
 from planner.importers.detect import load
-from planner.importers.grouping import DEFAULT_KEYS, group_servers
+from planner.importers.grouping import DEFAULT_KEYS, Group, group_servers
+from planner.importers.network import Network
 from planner.importers.records import Collector, Server
 from planner.importers.result import FileReport, ImportResult
 from planner.importers.types import TypeTable
@@ -20,18 +21,34 @@ BROKER = ("a planner estimate: a self-hosted broker cluster (for example RabbitM
 
 
 def _dedupe(collectors: list[Collector]) -> None:
-    """A server found in two files (a state and an export of the same account) counts once."""
-    seen: dict[str, str] = {}
+    """A server found in two files (a state and an export of the same account) counts once;
+    what each file says of whom it calls is kept."""
+    seen: dict[str, tuple[str, Server]] = {}
     for col in collectors:
         kept = []
         for s in col.servers:
             if s.ident and s.ident in seen:
-                col.skip(s.origin, f"also in {seen[s.ident]}: counted once")
+                first, server = seen[s.ident]
+                col.skip(s.origin, f"also in {first}: counted once")
+                server.links.merge(s.links)
                 continue
             if s.ident:
-                seen[s.ident] = col.file
+                seen[s.ident] = (col.file, s)
             kept.append(s)
         col.servers = kept
+
+
+def _depend(groups: list[Group], collectors: list[Collector]) -> list[tuple[str, str]]:
+    """Set each group's depends_on from the evidence of all files (a state's security group
+    rules apply to an export's instances); return the edges dropped to break cycles."""
+    net = Network()
+    for col in collectors:
+        net.update(col.network)
+    edges, dropped = depends.infer(groups, net)
+    for g in groups:
+        g.depends_on = [b for a, b in edges if a == g.name]
+        g.depends_why = {b: edges[(g.name, b)] for b in g.depends_on}
+    return dropped
 
 
 def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | None = None,
@@ -79,4 +96,5 @@ def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | No
         raise InputError(f"no servers to import from {', '.join(map(str, paths))} "
                          f"(skipped: {reasons}{unknown})")
     result.groups = group_servers(result.servers, group_by)
+    result.skipped += _depend(result.groups, collectors)
     return result

@@ -38,6 +38,8 @@ class Group:
     disk_known: bool = False
     data_known: bool = False
     notes: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)             # set by depends.infer
+    depends_why: dict[str, list[str]] = field(default_factory=dict)  # group -> evidence
 
     @property
     def types(self) -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.errors import InputError
+from planner.importers.network import Links, Network
 from planner.importers.types import Spec, TypeTable
 
 ROLE_TAGS = ("Role", "role", "ROLE")
@@ -43,6 +44,7 @@ class Server:
     data_known: bool = False
     tags: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    links: Links = field(default_factory=Links)  # evidence of whom it calls, who calls it
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Collector:
     queues: list[str] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)              # resource type -> n
     providers: set[str] = field(default_factory=set)
+    network: Network = field(default_factory=Network)
 
     def error(self, message: str, path: str | None = None, line: int | None = None):
         return InputError(message, file=self.file, line=line, path=path)

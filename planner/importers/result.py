@@ -45,6 +45,10 @@ class ImportResult:
             gpu = f", {g.gpu} GPU" if g.gpu else ""
             lines.append(f"  {g.name}: {g.count} x {g.vcpu:g} vCPU, {g.ram_gb:g} GB, {g.arch}"
                          f"{gpu} ({'; '.join(g.types)})")
+        for g in self.groups:
+            if g.depends_on:
+                lines.append(f"  {g.name} depends on {', '.join(g.depends_on)} (evidence in "
+                             "the written file)")
         if self.zones:
             lines.append(f"DNS zones: {', '.join(self.zones)}")
         if self.buckets:

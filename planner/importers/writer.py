@@ -55,6 +55,10 @@ def _header(result: ImportResult) -> list[str]:
         "# group say where it came from, and each type's specs cite the source key and date",
         "# of the shipped tables (planner/importers/instance_types/*.csv say what keys mean).",
     ]
+    if any(g.depends_on for g in result.groups):
+        lines += ["#", "# depends_on lists are inferred from what the files state: security group",
+                  "# rules, load balancers' targets, endpoints named in user_data or tags; the",
+                  "# evidence is a comment under each. Add what they cannot show."]
     notes = [f"{clean(what)}: {clean(why)}" for what, why in result.skipped[:30]]
     notes += [f"unknown type {clean(t, 60)} ({len(s)} server entries): give its specs with "
               "--types FILE.csv (type,vcpu,ram_gb,arch)" for t, s in result.unknown.items()]
@@ -102,7 +106,21 @@ def _group(g: Group) -> list[str]:
     else:
         lines.append(f"    tier: {PLACEHOLDER['tier']}  {FILL} 1 critical, 2, 3, 4 can "
                      "wait (placeholder)")
-    return lines + [""]
+    return lines + _depends(g) + [""]
+
+
+def _depends(g: Group, shown: int = 3) -> list[str]:
+    """depends_on with the evidence for each group it names, as comments below it."""
+    if not g.depends_on:
+        return []
+    lines = [f"    depends_on: [{', '.join(g.depends_on)}]  # inferred from the files' "
+             "evidence below; check it"]
+    for dep in g.depends_on:
+        why = g.depends_why.get(dep, [])
+        lines += [f"    # depends_on {dep}: {clean(w, 400)}" for w in why[:shown]]
+        if len(why) > shown:
+            lines.append(f"    #   and {len(why) - shown} more piece(s) of evidence")
+    return lines
 
 
 def _services(result: ImportResult) -> list[str]:

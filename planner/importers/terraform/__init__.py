@@ -3,7 +3,8 @@
 Each managed resource is one entry of the state (a counted or for_each resource has one
 per index). Compute resources become servers (handlers in aws.py and clouds.py); managed
 services become the groups or service needs that replace them; buckets become object
-storage, zones DNS zones; the rest is counted as ignored.
+storage, zones DNS zones; security groups, their rules and load balancers are evidence
+of dependencies (links.py); the rest is counted as ignored.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.importers.records import Collector, items, text
-from planner.importers.terraform import aws, clouds
+from planner.importers.terraform import aws, clouds, links
 from planner.importers.terraform.state import Index, Res, index_of, is_record, resources
 
 HANDLERS = {**aws.HANDLERS, **clouds.HANDLERS}
@@ -57,7 +58,13 @@ def import_terraform(data: Any, col: Collector) -> None:
     for r in found:
         prefix = r.type.split("_", 1)[0]
         if r.type in HANDLERS:
+            before = len(col.servers)
             HANDLERS[r.type](r, col, index)
+            for server in col.servers[before:]:
+                server.links = links.links_of(r, index)
+        elif r.type in links.NETWORK:  # read as evidence of dependencies, not ignored
+            links.read(r, col.network)
+            continue
         elif r.type in ZONES:
             _zone(r, col, index)
         elif r.type in BUCKETS:

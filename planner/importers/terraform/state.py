@@ -31,6 +31,7 @@ class Index:
     launch_configs: dict[str, str | None] = field(default_factory=dict)
     templates: dict[str, str | None] = field(default_factory=dict)   # Google instance templates
     records: Counter = field(default_factory=Counter)                 # zone key -> records
+    by_ref: dict[tuple[str, str], Res] = field(default_factory=dict)  # (type, id/name) -> it
 
 
 def resources(data: Any, col: Collector) -> list[Res]:
@@ -81,10 +82,17 @@ def is_record(rtype: str) -> bool:
     return rtype in RECORDS or (rtype.startswith("azurerm_dns_") and rtype.endswith("_record"))
 
 
+LOOKED_UP = ("aws_launch_template", "aws_launch_configuration", "aws_rds_cluster")
+
+
 def index_of(found: list[Res]) -> Index:
     index = Index()
     for r in found:
         v = r.values
+        if r.type in LOOKED_UP:  # servers take security groups and user_data from these
+            for key in ("id", "name", "arn", "cluster_identifier"):
+                if text(v.get(key)):
+                    index.by_ref[(r.type, v[key])] = r
         if r.type == "aws_launch_template":
             target, kind = index.launch_templates, text(v.get("instance_type"))
         elif r.type == "aws_launch_configuration":
