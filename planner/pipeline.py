@@ -14,6 +14,7 @@ from planner.baseline.waves import PLACEMENTS, baseline
 from planner.domain.labour import work_overdue
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
+from planner.formulation.location import at_hub
 from planner.inputs.overrides import check_against_catalog
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
@@ -43,11 +44,12 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     started = time.perf_counter()
     instance = prepare(inventory, catalog)
     model = formulate(instance)
-    greedy = [baseline(inventory, catalog, instance, placement=placement)
+    start_on = at_hub(instance)  # a start that keeps the latency bounds
+    greedy = [baseline(inventory, catalog, start_on, placement=placement)
               for placement in PLACEMENTS]
     kept = kept_providers(model, greedy)
     if kept is not None:  # the greedy plans again, on as many providers as the caps allow
-        narrowed = replace(instance, candidates=[c for c in instance.candidates
+        narrowed = replace(start_on, candidates=[c for c in start_on.candidates
                                                  if c.provider in kept])
         greedy = [baseline(inventory, catalog, narrowed, placement=placement)
                   for placement in PLACEMENTS]

@@ -288,10 +288,14 @@ def build_plan(inventory: Inventory | None = None, catalog: Catalog | None = Non
         providers_used=sorted(used),
         costs=derive_costs(inventory, catalog, schedule, copies, services),
         shortfalls=shortfalls, excluded=exclusions(inventory, catalog),
-        warnings=[NO_EFFORT] if catalog.effort is None else [])
+        warnings=([NO_EFFORT] if catalog.effort is None else [])
+        + ([UNLOCATED] if any(g.depends_on for g in inventory.groups)
+           and not any(p.regions for p in catalog.providers) else []))
 
 
 NO_EFFORT = "the catalog states no effort for tasks: the team's work was not planned"
+UNLOCATED = ("the catalog gives no provider's regions: the round trips between dependent "
+             "groups were not planned, and may cross an ocean")
 
 
 def valid_plan() -> Plan:

@@ -10,7 +10,7 @@ from planner import verify as verify_package
 from planner.formulation.families import FAMILIES, formulate
 from planner.formulation.instance import prepare
 from planner.models import Catalog, Inventory
-from planner.verify import flows, structure, summary, work
+from planner.verify import flows, location, structure, summary, work
 from tests.builders import catalog_dict, inventory_dict
 from tests.test_team import EFFORT
 
@@ -42,7 +42,7 @@ def test_every_row_is_named_after_the_function_that_makes_it():
 
 
 def test_every_family_that_makes_rows_has_its_verifier_rule():
-    rules = {name.removeprefix("check_") for module in (structure, flows, summary, work)
+    rules = {name.removeprefix("check_") for module in (structure, flows, summary, work, location)
              for name, _ in inspect.getmembers(module, inspect.isfunction)
              if name.startswith("check_")}
     source = inspect.getsource(verify_package.verify)

@@ -106,3 +106,18 @@ def _weighted_served_from(plan, hour: int) -> float:
         name = row.demand if row.kind == "group" else row.kind
         total += weights[name] * per_unit * sum(row.served_by_hour[hour:])
     return total
+
+
+def test_2021_keeps_web_api_database_and_cache_within_their_bounds(plan):
+    """Issue 22: web calls the API within 20 ms; the API, the sharded primaries and the
+    cache run in one metro (2 ms), Ashburn, where the inventory puts its users."""
+    from planner.report.location import call_rows, place_rows
+    for call in call_rows(plan):
+        if call.longest_ms is not None:
+            assert call.longest_ms <= call.bound_ms, call
+    metros = {r.metro for r in place_rows(plan)
+              if {"api", "database-primary"} & set(r.groups)}
+    assert metros == {"ashburn"}
+    tight = {(c.group, c.dependency): c.bound_ms for c in call_rows(plan)}
+    assert tight[("api", "database-primary")] == 2 and tight[("api", "cache")] == 2
+    assert tight[("web", "api")] == 20

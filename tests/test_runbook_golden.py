@@ -202,7 +202,6 @@ def test_gantt_has_a_row_for_every_provider_and_service(plan, rendered):
 # orders them in the console where the provider has no CLI for it.
 EXPECTED_COMMANDS = {
     "linode": "linode-cli linodes create --label",
-    "ovh-public-cloud": "openstack server create --flavor b3-16",
     "scaleway": "scw instance server create name=",
     "upcloud": "upctl server create --hostname",
     "vultr": "vultr-cli instance create --region",
@@ -242,7 +241,7 @@ def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rende
     assert "--plan 4xCPU-8GB" in sections["upcloud"]
     assert "type=DEV1-XL" in sections["scaleway"]
     assert "Ask for a raise to 50 servers" in sections["vultr"]
-    assert "# feed-vultr: servers 1-30 (30), serving by hour 49" in sections["vultr"]
+    assert "# media-processing-vultr: servers 1-18 (18), serving by hour 49" in sections["vultr"]
     assert "**Quota `e4-core-count`** (vCPU, family `e4`, per region). Ask for a raise to " \
         "100 vCPU" in sections["oracle-cloud"]
     assert "oci limits value list" in sections["oracle-cloud"]
@@ -292,7 +291,8 @@ def test_the_2021_plan_decides_its_edge_and_registrar_with_their_refusal_risk(pl
 
 def test_the_runbook_has_its_sections_in_order(rendered):
     headings = [line[3:] for line in rendered["runbook"].split("\n") if line.startswith("## ")]
-    assert headings == ["Summary", "Decisions", "Timeline", "Work schedule", "Providers",
+    assert headings == ["Summary", "Decisions", "Timeline", "Work schedule", "Where it runs",
+                        "Providers",
                         "Data copy", "DNS", "Edge and registrar",
                         "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
                         "Not considered", "Solver"]

@@ -14,7 +14,7 @@ from planner.cli.main import main
 from planner.inputs.planfile import plan_json
 from planner.models import Catalog, Inventory
 from planner.verify import verify
-from tests.builders import catalog_dict, inventory_dict
+from tests.builders import SRC, catalog_dict, inventory_dict
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +118,12 @@ def test_a_deleted_warning_is_caught(tmp_path):
 @pytest.fixture(scope="module")
 def warned():
     # no decision date, an end of life in the catalog and no effort for tasks in it: three
-    # warnings follow from the plan
+    # warnings follow from the plan (a provider's region is given: latency is planned)
     catalog = catalog_dict()
     catalog["providers"][1]["end_of_life"] = "2030-01-01"
+    catalog["providers"][1]["regions"] = [{"id": "fsn1", "metro": "falkenstein",
+                                           "country": "DE", "continent": "europe",
+                                           "lat": 50.48, "lon": 12.37, **SRC}]
     made = pipeline.plan(Inventory.model_validate(inventory_dict(horizon=60)),
                          Catalog.model_validate(catalog)).plan
     assert len(made.warnings) == 3 and verify(made) == []

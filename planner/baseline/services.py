@@ -115,7 +115,7 @@ def serving_counts(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]
         if g not in serving:
             group = inst.groups[g]
             out = list(placed[g])
-            for h in group.depends_on:
+            for h in group.needs:
                 dep, n_h = visit(h), inst.groups[h].count
                 if inst.groups[h].shards:  # all its shards, or nothing
                     dep = [d if d >= n_h else 0 for d in dep]

@@ -108,7 +108,7 @@ def _priority(inst: Instance) -> list[str | None]:
             return
         seen.add(name)
         seed = inst.groups[name].data_from
-        for dep in sorted(inst.groups[name].depends_on + ([seed] if seed else []),
+        for dep in sorted(inst.groups[name].needs + ([seed] if seed else []),
                           key=key.__getitem__):
             visit(dep)
         order.append(name)

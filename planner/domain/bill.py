@@ -90,7 +90,8 @@ def priced_traffic(groups: list[WorkloadGroup]) -> bool:
 def target_traffic(catalog: Catalog, groups: list[WorkloadGroup], schedule, H: int
                    ) -> list[Traffic]:
     """Per provider that prices traffic (prices_traffic) and runs servers at H: its
-    servers' share of each group's traffic, and the overage."""
+    servers' share of each group's traffic, and the overage beyond what its hosts (one
+    per server, or several servers on one: ScheduleRow.hosts) include."""
     by_name = {g.name: g for g in groups}
     sent: dict[str, float] = {}
     servers: dict[str, float] = {}
@@ -98,7 +99,7 @@ def target_traffic(catalog: Catalog, groups: list[WorkloadGroup], schedule, H: i
         group, n = by_name.get(row.group), row.up_by_hour[H] if len(row.up_by_hour) > H else 0
         if group is None or n <= 0:
             continue
-        servers[row.provider] = servers.get(row.provider, 0.0) + n
+        servers[row.provider] = servers.get(row.provider, 0.0) + row.hosts[H]
         sent[row.provider] = sent.get(row.provider, 0.0) + \
             1000 * (group.egress_tb_per_month or 0.0) * n / group.count
     out = []
@@ -126,7 +127,7 @@ def support_costs(catalog: Catalog, buy: bool, schedule, H: int) -> list[Support
     spend: dict[str, float] = {}
     for row in schedule:
         provider = catalog.provider(row.provider)
-        n = row.up_by_hour[H] if len(row.up_by_hour) > H else 0
+        n = row.hosts[H] if len(row.hosts) > H else 0  # what is billed: hosts
         offering = provider and next((o for o in provider.offerings if o.id == row.offering),
                                      None)
         if offering is None or n <= 0 or provider.support is None:

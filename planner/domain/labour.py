@@ -138,7 +138,8 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
     up_by_hour), its service rows (vendor, share_by_hour) and its copies (demand, target,
     gb_by_hour): each provider's setup when it opens (the first hour a group serves there
     less that group's bootstrap), each group's bootstrap at each provider by the hour it
-    first serves there, each server by the hour it serves, each vendor's setup by the first
+    first serves there, each server by the hour it serves (each host, where several servers
+    share one), each vendor's setup by the first
     hour it carries anything. In a stable order: by due hour, then kind, then names."""
     groups = {g.name: g for g in inventory.groups}
     providers = {p.id: p for p in catalog.providers}
@@ -149,10 +150,11 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
     # start less the group's wait there (its bootstrap, and a rebuild on the other arch)
     for row in schedule:
         up = row.up_by_hour
-        for t in range(1, len(up)):
-            if up[t] > up[t - 1]:
+        made = row.hosts if getattr(row, "per_host", None) else up  # a host holds several
+        for t in range(1, len(made)):
+            if made[t] > made[t - 1]:
                 key = (row.group, row.provider, t)
-                new[key] = new.get(key, 0) + int(up[t] - up[t - 1])
+                new[key] = new.get(key, 0) + int(made[t] - made[t - 1])
         start = first_hour(up)
         if start is not None:
             key = (row.group, row.provider)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.domain import curves
+from planner.domain import curves, packing
 from planner.domain.curves import Curve
 from planner.domain.eligibility import smtp_misfit
 from planner.models.catalog import Offering, Provider
@@ -17,11 +17,13 @@ SERVICE_KINDS = ("sms", "email", "dns")
 
 @dataclass(frozen=True)
 class Candidate:
-    """Servers of `group` may go on `offering` of `provider`."""
+    """Servers of `group` may go on `offering` of `provider`, `per_host` on each host
+    (domain/packing.py; 1: a host per server)."""
 
     group: str
     provider: str
     offering: str
+    per_host: int = 1
 
 
 @dataclass(frozen=True)
@@ -80,26 +82,30 @@ def _capped(o: Offering, most_servers: float) -> bool:
     return o.stock is not None and o.stock.value < most_servers
 
 
-def _dominates(a: Offering, b: Offering, most_servers: float, policy) -> bool:
-    """For a group both fit, `a` can stand in for every server of `b`: `a`'s stock cannot
-    bind, it is delivered no later, and it costs no more in every component (ties broken by
-    id so that of two equal offerings exactly one stays)."""
+def _dominates(a: Offering, b: Offering, most_servers: float, policy, k=None) -> bool:
+    """For a group both fit, a host of `a` can stand in for every host of `b`: it holds
+    as many of the group's servers (k, domain/packing.py), `a`'s stock cannot bind, it is
+    delivered no later, and it costs no more in every component (ties broken by id so that
+    of two equal offerings exactly one stays)."""
     if a.id == b.id or _capped(a, most_servers) or _delivery(a) > _delivery(b):
+        return False
+    if k is not None and k[a.id] < k[b.id]:
         return False
     key_a, key_b = _cost_key(a, policy), _cost_key(b, policy)
     if not all(x <= y for x, y in zip(key_a, key_b)):
         return False
     strictly = (_delivery(a), key_a) != (_delivery(b), key_b) \
-        or _capped(b, most_servers)
+        or _capped(b, most_servers) or (k is not None and k[a.id] > k[b.id])
     return strictly or a.id < b.id
 
 
-def _undominated(fitting: list[Offering], provider: Provider, policy) -> list[Offering]:
+def _undominated(fitting: list[Offering], provider: Provider, policy,
+                 k=None) -> list[Offering]:
     """Offerings at one provider that no other fitting offering dominates."""
     most = max(provider.quota_servers.value, provider.quota_raise_servers.value
                if provider.quota_raise_servers else 0.0)
     return [o for o in fitting
-            if not any(_dominates(other, o, most, policy) for other in fitting)]
+            if not any(_dominates(other, o, most, policy, k) for other in fitting)]
 
 
 def compute_candidates(inventory, providers):
@@ -111,8 +117,10 @@ def compute_candidates(inventory, providers):
             for offering in provider.offerings:
                 reason = misfit(group, provider, offering)
                 (why.append(f"{offering.id}: {reason}") if reason else fitting.append(offering))
-            for offering in _undominated(fitting, provider, inventory.policy):
-                candidates.append(Candidate(group.name, provider.id, offering.id))
+            k = {o.id: packing.per_host(inventory, group, provider, o) for o in fitting}
+            for offering in _undominated(fitting, provider, inventory.policy, k):
+                candidates.append(Candidate(group.name, provider.id, offering.id,
+                                            k[offering.id]))
             if not fitting:
                 reasons.append(f"{provider.id}: no offering fits ({'; '.join(why[:3])})")
         misfits[group.name] = reasons

@@ -21,8 +21,15 @@ from planner.formulation.server_rows import add_rows, last_copy, server_rows
 
 
 def server_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
-    """min(count_g, cap_p(t), cap_o(t), q_o(t)) at each grid point (or each of `hours`):
-    the most servers of c that can exist by t, q_o(t) the servers of o alone the
+    """min(count_g, k_c host_caps(c)(t)) at each grid point (or each of `hours`): the most
+    servers of c that can exist by t, k_c of them on each host."""
+    return [int(min(inst.groups[c.group].count, c.per_host * n))
+            for n in host_caps(inst, c, hours)]
+
+
+def host_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
+    """min(ceil(count_g / k_c), cap_p(t), cap_o(t), q_o(t)) at each grid point (or each
+    of `hours`): the most hosts of c that can exist by t, q_o(t) the hosts of o alone the
     provider's unit quotas allow."""
     hours = inst.grid if hours is None else hours
     caps = [inst.provider_curves[c.provider].values[t] for t in hours]
@@ -31,7 +38,8 @@ def server_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
         if limit is not None:
             values = getattr(limit, "values", limit)
             caps = [min(cap, values[t]) for cap, t in zip(caps, hours)]
-    return [int(min(inst.groups[c.group].count, cap)) for cap in caps]
+    most = -(-inst.groups[c.group].count // c.per_host)
+    return [int(min(most, cap)) for cap in caps]
 
 
 def landed_at_most(inst: Instance, g: str, p: str) -> list[float]:
@@ -166,15 +174,17 @@ def hosts_hold_data(model: Model) -> None:
 
 
 def hosts_before_service(model: Model) -> None:
-    """A server serves on a host that exists, hosts stay, and every host made is one of
-    the plan's servers: r[c,t] <= h[c,t], h[c,t'] <= h[c,t] for t' the period before t,
-    and h[c,H] <= r[c,H] (so every h[c,t] <= r[c,H])."""
+    """A server serves on a host that exists, k_c of them at most on one (domain/packing.py),
+    hosts stay, and every host made holds one of the plan's servers: r[c,t] <= k_c h[c,t],
+    h[c,t'] <= h[c,t] for t' the period before t, and h[c,H] <= r[c,H] (so every
+    h[c,t] <= r[c,H])."""
     inst = model.instance
     last = inst.grid[-1]
     before = dict(zip(inst.grid[1:], inst.grid))
     for (ci, t), host in model.hosts.items():
         if (ci, t) in model.r:
-            add_constraint(model, linear([(model.r[(ci, t)], 1.0), (host, -1.0)]) <= 0,
+            k = float(inst.candidates[ci].per_host)
+            add_constraint(model, linear([(model.r[(ci, t)], 1.0), (host, -k)]) <= 0,
                            "hosts_before_service")
         earlier = model.hosts.get((ci, before.get(t, -1)))
         if earlier is not None:

@@ -32,6 +32,7 @@ from planner.formulation.data_rows import (
     copy_variables,
     copy_window,
     data_before_service,
+    host_caps,
     hosts_before_service,
     hosts_capacity,
     hosts_hold_data,
@@ -50,6 +51,7 @@ from planner.formulation.labour import (
     team_hours,
     vendor_start,
 )
+from planner.formulation.latency import latency
 from planner.formulation.model import (
     Expr,
     Model,
@@ -71,11 +73,12 @@ from planner.formulation.server_rows import add_rows, capped_sums, server_rows
 
 
 def _server_variables(model: Model) -> None:
-    """r[c,t] in {0..caps_c(t)} (`_server_caps`) from c's group being ready at its
+    """r[c,t] in {0..caps_c(t)} (`server_caps`) from c's group being ready at its
     provider; absent where that bound is 0. Where c's group has data that can be copied
-    to c's provider, h[c,t] in
-    {0..caps_c(t)} too, from c's provider's first server: hosts exist before they serve
-    (their data is copied onto them)."""
+    to c's provider, h[c,t] in {0..host_caps_c(t)} too, from c's provider's first server:
+    hosts exist before they serve (their data is copied onto them). Where c packs k_c > 1
+    servers on a host (domain/packing.py), h[c,t] in {0..host_caps_c(t)} where r is: the
+    hosts, which the provider counts, prices and makes."""
     inst = model.instance
     names, uppers, keys = [], [], []
     host_names, host_uppers, host_keys = [], [], []
@@ -86,14 +89,14 @@ def _server_variables(model: Model) -> None:
     for ci, c in enumerate(inst.candidates):
         ready = inst.first_hour(c.provider) + inst.wait_hours(c)  # its bootstrap (and rebuild)
         has_data = (c.group, c.provider) in copied
-        for t, ub in zip(inst.grid, server_caps(inst, c)):
+        for t, ub, hosts_ub in zip(inst.grid, server_caps(inst, c), host_caps(inst, c)):
             if ub >= 1 and t >= ready:
                 names.append(f"r_{ci}_{t}")
                 uppers.append(ub)
                 keys.append((ci, t))
-            if ub >= 1 and has_data:
+            if hosts_ub >= 1 and (has_data or (c.per_host > 1 and t >= ready)):
                 host_names.append(f"h_{ci}_{t}")
-                host_uppers.append(ub)
+                host_uppers.append(hosts_ub)
                 host_keys.append((ci, t))
     variables = model.lp.add_integer_variables(names, uppers)
     model.r.update(zip(keys, variables))
@@ -124,19 +127,22 @@ def group_demand(model: Model) -> None:
 
 
 def provider_capacity(model: Model) -> None:
-    """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t)
-   """
+    """A provider's curve caps all groups together: sum_c at p r[c,t] <= cap_p(t), over
+    the candidates with a host per server (hosts_capacity writes the rows that count
+    packed candidates' hosts h)."""
     inst = model.instance
-    capped_sums(model, lambda c: c.provider, lambda p, t: inst.provider_curves[p].values[t],
+    capped_sums(model, lambda c: c.provider if c.per_host == 1 else None,
+                lambda p, t: INF if p is None else inst.provider_curves[p].values[t],
                 "provider_capacity")
 
 
 def offering_capacity(model: Model) -> None:
-    """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t)
-   """
+    """Dedicated models have delivery times and stock: sum_c on o r[c,t] <= cap_o(t),
+    over the candidates with a host per server (packed ones: hosts_capacity)."""
     curves = model.instance.offering_curves
-    capped_sums(model, lambda c: (c.provider, c.offering),
-                lambda key, t: curves[key].values[t] if key in curves else INF, "offering_capacity")
+    capped_sums(model, lambda c: (c.provider, c.offering) if c.per_host == 1 else None,
+                lambda key, t: curves[key].values[t] if key in curves else INF,
+                "offering_capacity")
 
 
 def provider_quota(model: Model) -> None:
@@ -147,7 +153,8 @@ def provider_quota(model: Model) -> None:
     inst = model.instance
     at: dict[tuple[str, int], list[tuple[int, pulp.LpVariable]]] = {}
     for (ci, t), var in model.r.items():
-        at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+        if inst.candidates[ci].per_host == 1:  # hosts_capacity counts packed ones' hosts
+            at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
     for (p, name), curve in sorted(inst.quota_curves.items()):
         units = inst.quota_units[(p, name)]
         for t in period_starts(inst):
@@ -245,7 +252,7 @@ def dependency(model: Model) -> None:
     position = {g: i * periods for i, g in enumerate(keys)}  # a group with no candidate
     codes, coefficients = [], []                               # serves nothing: code -1
     for g, group in inst.groups.items():  # g != h: no variable in both sums
-        for h in group.depends_on:
+        for h in group.needs:
             for t in range(periods):
                 codes.append([position[g] + t if g in position else -1,
                               position[h] + t if h in position else -1])
@@ -296,7 +303,7 @@ FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             target_ingress, object_storage_ingest, source_egress,
             object_storage_total, service_demand, service_stays_up, dns_reach, users_reach,
             self_hosted,
-            dependency, shards,
+            dependency, latency, shards,
             policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
             costs,

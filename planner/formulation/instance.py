@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from planner.domain import curves, gates, labour
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions, ready_wait
+from planner.domain.location import Geography, Place
+from planner.formulation import location
 from planner.formulation.candidates import (
     Candidate,
     ServiceCandidate,
@@ -60,6 +62,10 @@ class Instance:
     weights: dict[str, float] = field(default_factory=dict)  # demand -> weight per unit-hour
     edge: VendorChoice | None = None  # domain/gates.py: in front of user-facing groups
     registrar: VendorChoice | None = None  # who changes the name servers, from its hour
+    # where each eligible provider's servers go (formulation/location.py), around `hub`
+    places: dict[str, Place] = field(default_factory=dict)
+    hub: str | None = None
+    too_far: set[str] = field(default_factory=set)  # the misfits that are latency's
     # limits in vCPU, RAM, GPUs or IPv4 (catalog `quotas`): (provider, quota name) -> units
     # usable by hour, and what one server of each offering it counts takes of it
     quota_curves: dict[tuple[str, str], Curve] = field(default_factory=dict)
@@ -99,6 +105,10 @@ class Instance:
         return ready_wait(self.inventory, self.groups[c.group], self.providers[c.provider],
                           self.offering(c.provider, c.offering).arch)
 
+
+    def region_of(self, p: str) -> str | None:
+        place = self.places.get(p)
+        return place.region.id if place and place.region else None
 
     def between(self, curve, t: int) -> float:
         """Sum of a per-hour curve over the hours since the previous grid point, (t', t]."""
@@ -241,6 +251,10 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     providers = {p.id: p for p in catalog.providers if p.id not in out}
     vendors = {v.id: v for v in catalog.services if v.id not in out}
     candidates, misfits = compute_candidates(inventory, providers)
+    before = {g: list(m) for g, m in misfits.items()}
+    candidates, places, hub = _placed(inventory, catalog, providers, candidates, misfits)
+    too_far = {m for g, found in misfits.items() for m in found[len(before.get(g, [])):]
+               if " ms " in m}
     used = {c.provider for c in candidates}
     edge, registrar = gates.edge_choice(inventory, catalog), \
         gates.registrar_choice(inventory, catalog)
@@ -276,5 +290,24 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         storage_vendors=storage,
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
                                                            horizon) for v in storage},
-        weights=weights, edge=edge, registrar=registrar,
+        weights=weights, edge=edge, registrar=registrar, places=places, hub=hub,
+        too_far=too_far,
     ))))
+
+
+def _placed(inventory, catalog, providers, candidates, misfits):
+    """The candidates sold where their provider is placed, the places and the hub
+    (formulation/location.py)."""
+    by_deadline = {p: curves.provider_servers(providers[p], inventory.horizon).values[
+        min(inventory.deadline_hours, inventory.horizon)]
+        for p in sorted({c.provider for c in candidates})}
+    geo = Geography(catalog)
+    hub = location.choose_hub(inventory, providers, by_deadline, geo)
+    offerings: dict[str, set[str]] = {}
+    for c in candidates:
+        offerings.setdefault(c.provider, set()).add(c.offering)
+    places = location.choose_regions(providers, offerings, hub,
+                                     location.tightest_bound(inventory), geo)
+    candidates = location.sold_in_place(candidates, misfits, places)
+    candidates = location.sharded_at_hub(inventory, catalog, candidates, misfits, places, hub)
+    return location.within_reach(inventory, catalog, candidates, misfits, places), places, hub

@@ -121,7 +121,8 @@ def team_hours(model: Model) -> None:
     """The work due by each hour fits the team's hours by then (cumulative):
     sum_{e,k: open_ek <= t} S_e x[e,k] + sum_{g,p,k: open_pk + b_g <= t} E_g v[g,p,k]
     + sum_c e_p r[c,t] <= A(t), where S_e is a provider's or vendor's setup, E_g a group's
-    bootstrap at a provider, e_p a server's making at p, and A(t) the team's hours by t."""
+    bootstrap at a provider, e_p a server's making at p (a host's, h[c,t] for r[c,t],
+    where several servers share one), and A(t) the team's hours by t."""
     inst = model.instance
     if not inst.team_planned:
         return
@@ -138,8 +139,8 @@ def team_hours(model: Model) -> None:
     per_server = [labour.server_hours(catalog, inst.providers[c.provider])
                   for c in inst.candidates]
     servers_at: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
-    for (ci, t), var in model.r.items():
-        servers_at.setdefault(t, []).append((var, per_server[ci]))
+    for (ci, t) in model.r:  # hosts where several servers share one (model.units)
+        servers_at.setdefault(t, []).append((model.units(ci, t), per_server[ci]))
     for t in inst.grid:
         pairs = [(var, hours) for due, var, hours in fixed if due <= t]
         pairs += servers_at.get(t, [])

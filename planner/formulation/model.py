@@ -53,6 +53,13 @@ class Model:
         for ci, c in enumerate(self.instance.candidates):
             self.by_group.setdefault(c.group, []).append(ci)
 
+    def units(self, ci: int, t: int) -> pulp.LpVariable:
+        """What the provider counts and bills of candidate ci at grid point t: its hosts
+        h[c,t] where it packs several servers on one (domain/packing.py), else r[c,t]."""
+        if self.instance.candidates[ci].per_host > 1:
+            return self.hosts[(ci, t)]
+        return self.r[(ci, t)]
+
     def served(self, g: str, t: int) -> Expr:
         """Servers of group g serving at hour t, over all its candidates."""
         return pulp.LpAffineExpression(dict.fromkeys(self.serving(g, t), 1.0))

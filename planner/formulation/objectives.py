@@ -23,19 +23,19 @@ def _price(inst: Instance, fact, currency: str) -> float:
 
 
 def costs(model: Model) -> None:
-    """One-time: setup fees, source egress, service setup. Monthly: servers at hour H at
-    their monthly price and their public IPv4 addresses where billed apart, the support
-    plans bought, users' traffic beyond what is included, services' fixed fees and
-    per-unit prices at the share carried at H, and the policy's overhead per provider or
-    vendor used (when it counts them)."""
+    """One-time: setup fees, source egress, service setup. Monthly: servers (hosts, where
+    several share one: model.units) at hour H at their monthly price and their public IPv4
+    addresses where billed apart, the support plans bought, users' traffic beyond what is
+    included, services' fixed fees and per-unit prices at the share carried at H, and the
+    policy's overhead per provider or vendor used (when it counts them)."""
     inst = model.instance
     H, last = inst.horizon_hours, inst.grid[-1]
     one_time, monthly = [], []
     for ci, c in enumerate(inst.candidates):
         if (ci, last) in model.r:
             o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
-            one_time.append(_price(inst, o.setup_fee, cur) * model.r[(ci, last)])
-            monthly.append(_monthly_each(inst, c) * model.r[(ci, last)])
+            one_time.append(_price(inst, o.setup_fee, cur) * model.units(ci, last))
+            monthly.append(_monthly_each(inst, c) * model.units(ci, last))
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
     copied += [model.stored(v, H) for v in sorted({v for v, _ in model.store})]
     one_time.append(source_egress_cost(model, pulp.lpSum(copied)))
@@ -72,14 +72,15 @@ def _monthly_each(inst: Instance, c) -> float:
 
 
 def _at_horizon(model: Model, keep):
-    """(candidate, its provider, r[c,H]) for the candidates at providers `keep` accepts."""
+    """(candidate, its provider, r[c,H], its hosts at H: model.units) for the candidates
+    at providers `keep` accepts."""
     inst = model.instance
     last = inst.grid[-1]
     for (ci, t), var in model.r.items():
         c = inst.candidates[ci]
         provider = inst.providers[c.provider]
         if t == last and keep(provider):
-            yield c, provider, var
+            yield c, provider, var, model.units(ci, t)
 
 
 def source_egress_cost(model: Model, moved) -> pulp.LpAffineExpression:
@@ -122,8 +123,8 @@ def support(model: Model) -> pulp.LpAffineExpression:
     if not inst.inventory.policy.buy_support:
         return pulp.LpAffineExpression()
     spend: dict[str, list] = {}
-    for c, _, var in _at_horizon(model, lambda p: p.support is not None):
-        spend.setdefault(c.provider, []).append((var, _monthly_each(inst, c)))
+    for c, _, _, hosts in _at_horizon(model, lambda p: p.support is not None):
+        spend.setdefault(c.provider, []).append((hosts, _monthly_each(inst, c)))
     cost = []
     for i, (p, pairs) in enumerate(sorted(spend.items())):
         plan = inst.providers[p].support
@@ -147,20 +148,25 @@ def support(model: Model) -> pulp.LpAffineExpression:
 
 def target_egress(model: Model) -> pulp.LpAffineExpression:
     """Users' traffic beyond what a provider includes, at its egress price: for each p that
-    prices traffic, E[p] >= sum_c (1000 T_g / n_g - I_p) r[c,H] - A_p and E[p] >= 0, with
-    T_g the group's TB a month, I_p the GB included per server and A_p per account;
+    prices traffic, E[p] >= sum_c (1000 T_g / n_g r[c,H] - I_p h[c,H]) - A_p and E[p] >= 0,
+    with T_g the group's TB a month, I_p the GB included per server (host, where several
+    share one: model.units; h = r where they do not) and A_p per account;
     monthly cost price_p E[p]. (A_p is subtracted whether or not p is used: unused, p
     sends nothing.)"""
     inst = model.instance
     if not priced_traffic(inst.inventory.groups):
         return pulp.LpAffineExpression()
     terms: dict[str, list] = {}
-    for c, provider, var in _at_horizon(model, bill.prices_traffic):
+    for c, provider, var, hosts in _at_horizon(model, bill.prices_traffic):
         group = inst.groups[c.group]
         per_server = provider.included_traffic_tb_per_server
         sent = 1000 * (group.egress_tb_per_month or 0.0) / group.count
-        terms.setdefault(c.provider, []).append(
-            (var, sent - 1000 * (per_server.value if per_server else 0.0), sent))
+        included = 1000 * (per_server.value if per_server else 0.0)  # per host
+        mine = terms.setdefault(c.provider, [])
+        if hosts is var:
+            mine.append((var, sent - included, sent))
+        else:
+            mine += [(var, sent, sent), (hosts, -included, 0.0)]
     cost = []
     for p, rows in sorted(terms.items()):
         provider = inst.providers[p]

@@ -90,13 +90,14 @@ def _record_links(model: Model) -> None:
 
 
 def _provider_totals(model: Model) -> None:
-    """sum_{c at p} r[c,t] <= cap_p(t) * y[p,compute] for every period t: with the rows per
+    """sum_{c at p} r[c,t] <= cap_p(t) * y[p,compute] for every period t (hosts h[c,t] for
+    packed candidates: model.units): with the rows per
     candidate, the LP relaxation cannot spread a provider's servers over a fraction of its
     y (provider_capacity's rows, with y in them; a plan without caps keeps those alone)."""
     inst = model.instance
     at: dict[tuple[str, int], list[pulp.LpVariable]] = {}
-    for (ci, t), var in model.r.items():
-        at.setdefault((inst.candidates[ci].provider, t), []).append(var)
+    for (ci, t) in model.r:
+        at.setdefault((inst.candidates[ci].provider, t), []).append(model.units(ci, t))
     for (p, t), variables in at.items():
         cap = inst.provider_curves[p].values[t]
         if sum(v.upBound for v in variables) > cap:

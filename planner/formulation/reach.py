@@ -145,7 +145,7 @@ def shards(model: Model) -> None:
         add_constraint(model, linear([(model.counted[(g, t)], 1.0), (s, -count)]) <= 0,
                        "shards")
     for f, group in inst.groups.items():
-        for g in group.depends_on:
+        for g in group.needs:
             if not inst.groups[g].shards:
                 continue
             for t in period_starts(inst):

@@ -26,6 +26,7 @@ from planner.models.base import (
 )
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
+Continent = Literal["africa", "asia", "europe", "north-america", "oceania", "south-america"]
 ServiceKind = Literal["sms", "email", "dns", "object_storage", "edge", "registrar"]
 Provisioning = Literal["api", "console", "manual"]
 Arch = Literal["x86_64", "arm64"]
@@ -94,6 +95,42 @@ class Offering(ProvenanceDefaults):
         return self
 
 
+class Region(ProvenanceDefaults):
+    """A place where a provider runs servers: its own name for it, the metro area it is in
+    (one slug for the same metro across providers, so that two providers' regions there
+    are as close as one provider's), and which offerings it has (sourced)."""
+
+    id: str = Field(pattern=SLUG, description="The provider's name for it, as its CLI "
+                    "takes it (fsn1, us-east-1).")
+    metro: str = Field(pattern=SLUG, description="Metro area (ashburn, frankfurt): regions "
+                       "of one metro are within INTRA_METRO_RTT_MS of each other.")
+    city: Printable | None = None
+    country: str = Field(pattern=COUNTRY)
+    continent: Continent
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    offerings: list[str] | None = Field(None, description="The provider's offerings sold "
+                                        "here; absent: all of them.")
+
+    @model_validator(mode="after")
+    def _sourced(self):
+        if not self.source or not self.as_of:
+            raise ValueError("a region needs `source` and `as_of`: where its place and "
+                             "offerings were read")
+        return self
+
+    def sells(self, offering_id: str) -> bool:
+        return self.offerings is None or offering_id in self.offerings
+
+
+class Latency(StrictModel):
+    """A measured round-trip time between two metro areas (either order)."""
+
+    a: str = Field(pattern=SLUG)
+    b: str = Field(pattern=SLUG)
+    rtt_ms: Fact
+
+
 class CatalogEntry(ProvenanceDefaults):
     """What every provider and vendor has: who it is, where, and how fast it lets you in."""
 
@@ -137,7 +174,7 @@ class CatalogEntry(ProvenanceDefaults):
 LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
                       "quota_command", "ipv4_price_per_month",
                       "included_traffic_tb_per_server", "included_traffic_tb_per_account",
-                      "support", "egress_tiers", "smtp_outbound", "self_hosted")
+                      "support", "egress_tiers", "smtp_outbound", "self_hosted", "regions")
 
 
 class Quota(ProvenanceDefaults):
@@ -283,6 +320,10 @@ class Provider(CatalogEntry):
                                         "(policy.buy_support buys it where one is used).")
     quota_command: Printable | None = Field(None, description="The provider's own command "
                                             "that shows its limits and what is used of them.")
+    regions: list[Region] | None = Field(None, description="Where it runs servers; a plan "
+                                         "puts the provider's servers in one of them "
+                                         "(formulation/location.py); absent: its place "
+                                         "is not known, so it is near nothing else.")
     offerings: list[Offering] = Field(min_length=1)
 
     @property
@@ -322,6 +363,15 @@ class Provider(CatalogEntry):
         for name in self.unit_quotas:
             if not re.fullmatch(SLUG, name):
                 raise Located(f"quota name {name!r} must be a lower-case slug", "quotas", name)
+        region_ids = [r.id for r in self.regions or []]
+        offering_ids = set(ids)
+        for i, region in enumerate(self.regions or []):
+            if region.id in region_ids[:i]:
+                raise Located(f"region id {region.id!r} repeats", "regions", i, "id")
+            for j, o in enumerate(region.offerings or []):
+                if o not in offering_ids:
+                    raise Located(f"region {region.id} sells {o!r}, which is not an offering "
+                                  f"of {self.id}", "regions", i, "offerings", j)
         families = {o.family for o in self.offerings}
         for name, quota in self.unit_quotas.items():
             if quota.family is not None and quota.family not in families:
@@ -442,12 +492,16 @@ class Catalog(StrictModel):
     resolvers: dict[str, Resolver] = Field(default_factory=dict, description="Who resolves "
                                            "users' queries, for the DNS adoption curve; "
                                            "absent: every resolver honours the NS TTL.")
+    latency: list[Latency] = Field(default_factory=list, description="Measured round-trip "
+                                   "times between metros; pairs not in it are estimated "
+                                   "from distance (domain/location.py).")
 
     @model_serializer(mode="wrap")
     def _effort_only_when_set(self, handler, info):
         data = without_unset(handler(self), info, ("effort",))
-        if isinstance(data, dict) and not every_field(info) and not data.get("resolvers"):
-            data.pop("resolvers", None)  # came after plans were saved
+        for name in ("resolvers", "latency"):  # came after plans were saved
+            if isinstance(data, dict) and not every_field(info) and not data.get(name):
+                data.pop(name, None)
         return data
 
     @model_validator(mode="after")

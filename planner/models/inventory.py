@@ -27,6 +27,26 @@ GroupArch = Literal["x86_64", "arm64", "any"]
 REBUILD_HOURS = 24
 
 
+# Round-trip bounds of a dependency that states none (depends_on entries' max_rtt_ms).
+# A database or cache is called several times per request, in sequence: at 2 ms a page's
+# ten queries add 20 ms, at a transatlantic 80 ms they add most of a second. 2 ms holds
+# within one metro area (domain/location.py INTRA_METRO_RTT_MS) and not between two.
+# Other calls (web to API) are made once or twice per request: 20 ms keeps them within
+# one region of a continent (Ashburn-Chicago is about 17 ms) and off the ocean floor.
+TIGHT_RTT_MS = 2.0
+DEFAULT_RTT_MS = 20.0
+
+
+class Dependency(StrictModel):
+    """A group another one needs, with the round trip its calls may take."""
+
+    group: Printable = Field(min_length=1)
+    max_rtt_ms: float | None = Field(None, gt=0, le=1000, description="Longest round trip "
+                                     "between a server of the dependent group and the share "
+                                     "of this one it calls; absent: TIGHT_RTT_MS for a group "
+                                     "with data or a cache, else DEFAULT_RTT_MS.")
+
+
 class WorkloadGroup(StrictModel):
     """`count` like servers that move together."""
 
@@ -75,8 +95,22 @@ class WorkloadGroup(StrictModel):
                                               "absent: not priced.")
     jurisdictions: list[str] | None = Field(None, description="Allowed provider "
                                             "jurisdictions (ISO country codes); absent: any.")
-    depends_on: list[str] = Field(default_factory=list, description="Groups this one needs: "
-                                  "it serves at most the fraction they serve.")
+    depends_on: list[Printable | Dependency] = Field(
+        default_factory=list, description="Groups this one needs: it serves at most the "
+        "fraction they serve, and each region holding a share of it holds that share of each "
+        "of them within the dependency's max_rtt_ms. A name, or {group, max_rtt_ms}.")
+    pack: bool | None = Field(None, description="true: several of its servers may share "
+                              "one bigger host (within its vCPU, with the policy's "
+                              "cpu_overcommit, its RAM and its disk; at most max_per_host on "
+                              "one; domain/packing.py); absent or false: one host per "
+                              "server. Not for groups with data, GPUs or a service.")
+    max_per_host: int | None = Field(None, ge=1, le=1_000_000, description="Most of its "
+                                     "servers on one host (anti-affinity); absent: the "
+                                     "share a loss may take, (1 - min_surviving_share) x "
+                                     "count, at least 1.")
+    cache: bool = Field(False, description="An in-memory cache or session store: called "
+                        "many times per request, so its dependents stay within "
+                        "TIGHT_RTT_MS of it unless they say otherwise.")
     spread: bool = Field(True, description="Subject to the share and survive-losses policy.")
     needs_smtp: bool = Field(False, description="Sends mail to other mail servers on port "
                              "25: only where a new account may (providers' smtp_outbound), "
@@ -106,10 +140,22 @@ class WorkloadGroup(StrictModel):
                           "before the cut-off", "freeze_hours")
         if self.freeze_hours is not None and self.cutover != "freeze":
             raise Located("freeze_hours is for cutover: freeze", "freeze_hours")
+        if self.pack and (self.data_gb or self.gpu_count or self.runs_service):
+            raise Located("packing is for groups without data, GPUs or a service they "
+                          "run (their copies, cards and addresses are per server)", "pack")
         if (self.write_gb_per_hour or self.data_from) and not self.data_gb:
             raise ValueError("write_gb_per_hour and data_from are about the group's data: "
                              "state data_gb")
         return self
+
+    @property
+    def needs(self) -> list[str]:
+        """The names of the groups it depends on, in order."""
+        return [d if isinstance(d, str) else d.group for d in self.depends_on]
+
+    def stated_rtt_ms(self, dependency: str) -> float | None:
+        return next((d.max_rtt_ms for d in self.depends_on
+                     if not isinstance(d, str) and d.group == dependency), None)
 
     @property
     def live_until_freeze(self) -> int:
@@ -119,12 +165,14 @@ class WorkloadGroup(StrictModel):
     @model_serializer(mode="wrap")
     def _bootstrap_only_when_set(self, handler, info):
         data = without_unset(handler(self), info, ("bootstrap_hours", "gpu_min_vram_gb",
+                                                   "pack", "max_per_host",
                                                    "egress_tb_per_month", "arch_policy",
                                                    "rebuild_hours", "cutover", "freeze_hours",
                                                    "data_from"))
         if isinstance(data, dict) and not every_field(info):  # later fields at their default
             for name, default in (("write_gb_per_hour", 0), ("shards", False),
                                   ("user_facing", False), ("needs_smtp", False),
+                                  ("cache", False),
                                   ("runs_service", None)):
                 if data.get(name) == default:
                     data.pop(name)
@@ -225,7 +273,8 @@ class ProviderCaps(StrictModel):
 
 # Policy fields added after plans were saved: left out of the JSON at their default, so a
 # saved plan's embedded inventory, and so its inputs digest, reads back the same.
-LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1,
+LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1, "near_metro": None,
+                "cpu_overcommit": {},
                 "provider_overhead_per_month": 0.0, "buy_support": True}
 
 
@@ -240,6 +289,24 @@ class Policy(StrictModel):
     monthly_budget: float | None = Field(None, ge=0, description="In the inventory currency.")
     run_rate_months: float = Field(1.0, ge=0, le=120, description="Months of run-rate counted "
                                    "with one-time costs when choosing the cheapest plan.")
+    cpu_overcommit: dict[Literal["cloud", "bare_metal", "colocation", "self_hosted"],
+                         float] = Field(
+        default_factory=dict, description="vCPUs of packed servers per vCPU (hardware "
+        "thread) of their host, by the kind of provider; absent: 1 (no overcommit). RAM and "
+        "disk are never overcommitted.")
+    @field_validator("cpu_overcommit")
+    @classmethod
+    def _overcommit_ratio(cls, value):
+        for kind, ratio in value.items():
+            if not 1 <= ratio <= 16:
+                raise Located(f"cpu_overcommit for {kind} is {ratio:g}: a ratio from 1 (none) "
+                              "to 16", kind)
+        return value
+
+    near_metro: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]*$", description=
+                                   "Metro the plan gathers its servers around (the catalog's "
+                                   "regions[].metro: where the users are); absent: the one "
+                                   "where the most servers can be had by the deadline.")
     max_fact_age_days: int = Field(365, ge=1, le=36500, description="Catalog facts older "
                                    "than this at the decision date are flagged as stale.")
     max_providers: ProviderCaps = Field(default_factory=ProviderCaps, description="Most "
@@ -294,7 +361,10 @@ class Inventory(StrictModel):
                 raise Located(f"group name {name!r} repeats (first at groups[{names.index(name)}])",
                               "groups", i, "name")
         for i, group in enumerate(self.groups):
-            for j, dep in enumerate(group.depends_on):
+            for j, dep in enumerate(group.needs):
+                if group.needs.index(dep) < j:
+                    raise Located(f"group {group.name!r} depends on {dep!r} twice",
+                                  "groups", i, "depends_on", j)
                 if dep not in names:
                     raise Located(f"group {group.name!r} depends on unknown group {dep!r}",
                                   "groups", i, "depends_on", j)
@@ -318,7 +388,7 @@ class Inventory(StrictModel):
                 raise Located(f"group {group.name!r} takes its data from "
                               f"{group.data_from!r}, which has no data copied from the "
                               "source", "groups", i, "data_from")
-        cycle = _dependency_cycle({g.name: g.depends_on for g in self.groups})
+        cycle = _dependency_cycle({g.name: g.needs for g in self.groups})
         if cycle:
             raise Located(f"groups depend on each other in a cycle: {' -> '.join(cycle)}; "
                           "one of them must start without the other",

@@ -20,7 +20,7 @@ CauseCode = Literal[
     "no_fit", "excluded", "end_of_life", "onboarding", "quota", "provisioning_rate",
     "delivery", "stock", "data_copy", "source_egress", "source_cutoff", "budget",
     "policy_share", "dependency", "registration", "warm_up", "dns_ttl", "capacity",
-    "horizon", "provider_count", "min_footprint", "team",
+    "horizon", "provider_count", "min_footprint", "team", "latency",
 ]
 
 
@@ -60,6 +60,18 @@ class Assignment(StrictModel):
     count: int = Field(ge=1)
     first_hour: int = Field(description="First hour a server of this row is serving.")
     ready_hour: int = Field(description="Hour by which all `count` servers are serving.")
+    region: str | None = Field(None, description="The provider's region they are in "
+                               "(catalog regions[].id); absent: its place is not known.")
+    hosts: int | None = Field(None, description="Hosts they run on at the horizon, where "
+                              "several share one (ScheduleRow.per_host); absent: one each.")
+
+    @model_serializer(mode="wrap")
+    def _region_only_when_set(self, handler, info):
+        data = handler(self)
+        for name in ("region", "hosts"):
+            if isinstance(data, dict) and data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class ScheduleRow(StrictModel):
@@ -71,12 +83,18 @@ class ScheduleRow(StrictModel):
                                             "0..H, where some exist before they serve (a "
                                             "group with data: its copy lands on them); "
                                             "absent: as up_by_hour.")
+    region: str | None = Field(None, description="The provider's region they are in "
+                               "(catalog regions[].id); absent: its place is not known.")
+    per_host: int | None = Field(None, ge=2, description="Servers of the group on each "
+                                 "host (domain/packing.py): hosts_by_hour counts the hosts, "
+                                 "which the provider counts and bills; absent: one each.")
 
     @model_serializer(mode="wrap")
     def _hosts_only_when_set(self, handler, info):
         data = handler(self)
-        if isinstance(data, dict) and data.get("hosts_by_hour") is None:
-            data.pop("hosts_by_hour", None)
+        for name in ("hosts_by_hour", "region", "per_host"):
+            if isinstance(data, dict) and data.get(name) is None:
+                data.pop(name, None)
         return data
 
     @property

@@ -23,6 +23,7 @@ from pathlib import Path
 import jinja2
 
 from planner.domain.labour import work_overdue
+from planner.domain.location import INTRA_METRO_RTT_MS, ROUTE_FACTOR
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.bill import bill_context
@@ -50,6 +51,7 @@ from planner.report.filters import (
     signed,
     signed_money,
 )
+from planner.report.location import location_context
 from planner.report.names import name_map
 from planner.report.sections import (
     alternatives_of,
@@ -134,7 +136,8 @@ def context(plan: Plan) -> dict:
         **copy_context(plan, copy_views(plan, names), source, vendors),
         cutovers=cutovers(plan, names),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan), **bill_context(plan, views),
+        **work_context(plan), **bill_context(plan, views), **location_context(plan),
+        intra_metro_ms=INTRA_METRO_RTT_MS, route_factor=ROUTE_FACTOR,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
-from planner.models.catalog import QUOTA_UNIT_WORDS, Provider
+from planner.models.catalog import QUOTA_UNIT_WORDS, Provider, Region
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.filters import hours_text, num
@@ -76,10 +76,12 @@ class ProviderView:
     provider: Provider
     rows: list[Row]
     steps: ToolSteps
-    placed: int
+    placed: int  # the groups' servers
+    hosts: int  # the machines created for them (fewer where several share one)
     first_hour: int
     ready_hour: int
     needs_raise: bool
+    region: Region | None = None
     quotas: list[QuotaAsk] = field(default_factory=list)
 
     @property
@@ -91,11 +93,19 @@ class ProviderView:
         return list(seen.values())
 
 
+def _region(provider: Provider, plan: Plan, pid: str) -> Region | None:
+    """The region the plan puts the provider's servers in (one per provider)."""
+    rid = next((a.region for a in plan.assignments if a.provider == pid), None)
+    return next((r for r in provider.regions or [] if r.id == rid), None)
+
+
 def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
     providers = {p.id: p for p in plan.catalog.providers}
     schedule = {(s.group, s.provider, s.offering): s.hosts for s in plan.schedule}  # as made
     early = {(s.group, s.provider, s.offering) for s in plan.schedule
              if s.hosts_by_hour is not None}
+    per_host = {(s.group, s.provider, s.offering): s.per_host for s in plan.schedule
+                if s.per_host}
     order: list[str] = []
     for a in plan.assignments:
         if a.provider not in order:
@@ -107,28 +117,33 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
         next_index: dict[str, int] = {}
         rows = []
         for a in (a for a in plan.assignments if a.provider == pid):
+            machines = a.hosts or a.count  # what is created: hosts, where several share one
             start = next_index.get(a.group, 1)
-            next_index[a.group] = start + a.count
+            next_index[a.group] = start + machines
             steps = timeline.batches(schedule.get((a.group, pid, a.offering), []))
-            if not steps or steps[-1][1] < a.count:
-                steps.append((a.ready_hour, a.count))
+            if not steps or steps[-1][1] < machines:
+                steps.append((a.ready_hour, machines))
             made, batches = 0, []
             for hour, total in steps:
-                total = min(total, a.count)
+                total = min(total, machines)
                 if total > made:
                     batches.append(Batch(hour, start + made, start + total - 1))
                     made = total
             rows.append(Row(
                 group=a.group, label=names.prefix(a.group, pid), offering=offerings[a.offering],
-                count=a.count, first_index=start, last_index=start + a.count - 1,
+                count=machines, first_index=start, last_index=start + machines - 1,
                 first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches),
-                made_early=(a.group, pid, a.offering) in early))
-        placed = sum(r.count for r in rows)
+                made_early=(a.group, pid, a.offering) in early and not a.hosts,
+                servers=a.count, per_host=per_host.get((a.group, pid, a.offering), 1)))
+        placed = sum(r.servers for r in rows)
+        hosts = sum(r.count for r in rows)
+        region = _region(provider, plan, pid)
         views.append(ProviderView(
-            provider=provider, rows=rows, steps=tool_steps(provider, rows),
-            placed=placed, first_hour=min(r.first_hour for r in rows),
+            provider=provider, rows=rows, region=region,
+            steps=tool_steps(provider, rows, region),
+            placed=placed, hosts=hosts, first_hour=min(r.first_hour for r in rows),
             ready_hour=max(r.ready_hour for r in rows),
-            needs_raise=placed > provider.quota_servers.value,
+            needs_raise=hosts > provider.quota_servers.value,
             quotas=quota_asks(provider, [s for s in plan.schedule if s.provider == pid])))
     return views
 

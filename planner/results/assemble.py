@@ -64,14 +64,15 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
     for ci, c in enumerate(inst.candidates):
         if ci not in at:
             continue
-        mine, made = at[ci], hosts.get(ci, {})
+        mine, made, k = at[ci], hosts.get(ci, {}), c.per_host
         up = [0] + [mine.get(inst.period_start[t], 0) for t in range(1, inst.horizon_hours + 1)]
-        made_by = [0] + [max(made.get(inst.period_start[t], 0), up[t])
+        made_by = [0] + [max(made.get(inst.period_start[t], 0), -(-up[t] // k))
                          for t in range(1, inst.horizon_hours + 1)]
         if any(up):
             rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
-                                    up_by_hour=up,
-                                    hosts_by_hour=made_by if made_by != up else None))
+                                    up_by_hour=up, region=inst.region_of(c.provider),
+                                    hosts_by_hour=made_by if made_by != up or k > 1 else None,
+                                    per_host=k if k > 1 else None))
     return sorted(rows, key=lambda r: (order[r.group], r.provider, r.offering))
 
 
@@ -212,11 +213,12 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     priced_ipv4 = False  # the line only where a provider used bills addresses apart
     for row in schedule:
         o, cur = inst.offering(row.provider, row.offering), inst.providers[row.provider].currency
-        setup += row.up_by_hour[H] * fee(o.setup_fee, cur)
-        monthly_servers += row.up_by_hour[H] * fee(o.price_per_month, cur)
+        hosts = row.hosts[H]  # what is billed (several servers may share one)
+        setup += hosts * fee(o.setup_fee, cur)
+        monthly_servers += hosts * fee(o.price_per_month, cur)
         provider = inst.providers[row.provider]
-        priced_ipv4 |= provider.ipv4_price_per_month is not None and row.up_by_hour[H] > 0
-        ipv4 += row.up_by_hour[H] * money(ipv4_monthly(provider, o), cur)
+        priced_ipv4 |= provider.ipv4_price_per_month is not None and hosts > 0
+        ipv4 += hosts * money(ipv4_monthly(provider, o), cur)
     source = inst.catalog.provider(inst.inventory.source.provider)
     moved_gb = sum(sum(c.gb_by_hour) for c in copies)
     egress = money(egress_cost(source, moved_gb), source.currency) if source else 0.0
@@ -308,7 +310,8 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         Assignment(group=r.group, provider=r.provider, offering=r.offering,
                    count=r.up_by_hour[H],
                    first_hour=next(t for t, u in enumerate(r.up_by_hour) if u),
-                   ready_hour=r.up_by_hour.index(r.up_by_hour[H]))
+                   ready_hour=r.up_by_hour.index(r.up_by_hour[H]), region=r.region,
+                   hosts=r.hosts[H] if r.per_host else None)
         for r in schedule if r.up_by_hour[H] > 0]
     total = sum(g.count for g in inst.groups.values())
     at_deadline = int(sum(r.up_by_hour[D] for r in schedule))

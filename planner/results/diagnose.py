@@ -74,7 +74,7 @@ def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs:
     if not_ready:
         causes.append(Cause(code="onboarding", detail=f"not serving by hour {D}: "
                             + ", ".join(not_ready)))
-    held = [h for h in group.depends_on
+    held = [h for h in group.needs
             if served_share(g) >= served_share(h) - TOL and served_share(h) < 1 - TOL]
     room_text = ", ".join(f"{p} ({free:g})" for p, free in rooms)
     for h in held:  # a dependency holds all of g back: the room is not the limit
@@ -83,6 +83,11 @@ def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs:
             + (f"; room left at {room_text} waits for it" if rooms else ""))))
     if rooms and not held:
         causes += room_causes(inst, g, rooms, rows, costs, used.get("compute", set()))
+    far = [m for m in inst.misfits.get(g, []) if m in inst.too_far]
+    if far:  # providers it would fit, too far from what it calls (formulation/location.py)
+        causes.append(Cause(code="latency", detail=f"{g} runs only within its round-trip "
+                            "bounds: " + "; ".join(far[:4])
+                            + (f"; and {len(far) - 4} more" if len(far) > 4 else "")))
     return causes
 
 
@@ -106,6 +111,8 @@ REMEDIES = {
     "policy_share": "add eligible providers, or relax max_share_per_provider or "
                     "survive_provider_losses",
     "dependency": "close the shortfall of the group it depends on first",
+    "latency": "add capacity near the hub (policy.near_metro), or allow a longer round trip "
+               "(depends_on max_rtt_ms) where the calls can bear it",
     "registration": "register the SMS sender (10DLC campaign, toll-free verification) with a "
                     "second vendor before any crisis; meanwhile use voice or email codes",
     "warm_up": "keep sending IPs warm at a second email vendor before any crisis",

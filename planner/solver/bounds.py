@@ -12,12 +12,15 @@ and each term is bounded from its own relaxation:
 - servers: drop the dependencies, the spread policy, monotony and every coupling between
   groups except the total capacity. Group g alone serves at most
       x_g <= min(n_g, egress_gb(<=t) / d_g, sum_p y_gp),
-      y_gp = min(cap_p(t), sum_{c of g at p} ub(r[c,t]), q_gp(t), ingress_p_gb(<=t) / d_g),
+      y_gp = min(k_gp cap_p(t), sum_{c of g at p} ub(r[c,t]), k_gp q_gp(t),
+             ingress_p_gb(<=t) / d_g),
   q_gp(t) the servers of g that p's unit quotas allow (limit over the least any of g's
   models there takes),
   (d_g its data per server, the data terms only when d_g > 0; egress_gb(<=t) and
   ingress_p_gb(<=t) the GB the source can send and p receive in hours 1..t), and all groups
-  together at most sum_p cap_p(t). Maximising sum_g w_g x_g under these bounds is a
+  together at most sum_p k_p cap_p(t), k_gp the most servers of g one host at p holds
+  (domain/packing.py; 1 where g does not pack) and k_p the most over p's pairs: capacity
+  and quotas count hosts. Maximising sum_g w_g x_g under these bounds is a
   fractional knapsack with unit sizes: fill the highest weights first.
 - services: share_k(t) <= min(1, sum_s ub(a[s,t])).
 - object storage: stored(t) <= min(D, egress_gb(<=t), sum_v ingest_v_gb(<=t)).
@@ -107,6 +110,15 @@ class Pairs:
         self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
         self.quota_cap, self.least_units = _unit_quotas(inst, self.pairs)
         self.upper = np.minimum(self.upper, _landed_servers(model, self.pairs))
+        # the most servers of the pair one host holds (domain/packing.py): capacities and
+        # quotas count hosts, so a pair's servers are at most k times what they allow
+        per_host: dict[tuple[str, str], int] = {}
+        for c in inst.candidates:
+            key = (c.group, c.provider)
+            per_host[key] = max(per_host.get(key, 1), c.per_host)
+        self.k = np.array([per_host[pair] for pair in self.pairs], dtype=float)
+        self.provider_k = np.ones(len(self.providers))
+        np.maximum.at(self.provider_k, self.provider, self.k)
 
 
 def _landed_servers(model: Model, pairs: list) -> np.ndarray:
@@ -156,14 +168,16 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
     upper = pairs.upper[k]
     present = upper > 0  # the pairs with a server variable in this period (each has ub >= 1)
     caps = np.array([inst.provider_curves[p].values[t] for p in pairs.providers])
-    y = np.minimum(np.minimum(caps[pairs.provider], upper), pairs.quota_cap[k])
+    y = np.minimum(np.minimum(caps[pairs.provider] * pairs.k, upper),
+                   pairs.quota_cap[k] * pairs.k)
     ingress = np.array([ingress_gb[p] for p in pairs.providers])[pairs.provider]
     has_data = pairs.data_gb > 0
     y[has_data] = np.minimum(y[has_data], ingress[has_data] * pairs.count[has_data]
                              / pairs.data_gb[has_data])
     y[~present] = 0.0
     reach = np.bincount(pairs.group, weights=y, minlength=len(pairs.group_names))
-    room = sum(caps[i] for i in sorted(set(pairs.provider[present].tolist())))
+    room = sum(caps[i] * pairs.provider_k[i]
+               for i in sorted(set(pairs.provider[present].tolist())))
     weighted = 0.0
     # items (weight per server, group, most servers): a user-facing group is two, its
     # servers within the users' reach E(t) at its weight, the rest at UP_BEYOND_REACH of it

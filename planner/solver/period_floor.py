@@ -8,16 +8,18 @@ stack's web tier serving 198 of 280, the LP relaxation of the whole model 145). 
 t of length L_t, with y[g,p] the servers of g serving at p in t, P[g,p] those placed at p at
 the horizon H and X[g] = sum_p P[g,p], every plan of the model satisfies
 
-    y[g,p] <= min(cap_p(t), u[g,p](t))      u: the sum of the pair's r upper bounds
-    sum_p y[g,p] <= n_g,   sum_g y[g,p] <= cap_p(t)                   demand, capacity
-    sum_g a_q[g,p] y[g,p] <= Q_q(t)   for each unit quota q of p       vCPU, RAM, GPUs, IPv4
+    y[g,p] <= min(k cap_p(t), u[g,p](t))    u: the sum of the pair's r upper bounds
+    sum_p y[g,p] <= n_g,   sum_g y[g,p] / k <= cap_p(t)               demand, capacity
+    sum_g a_q[g,p] y[g,p] / k <= Q_q(t)  for each unit quota q of p    vCPU, RAM, GPUs, IPv4
     sum_g d_g y[g,p] <= ingress_p_gb(<=t),   sum d_g y <= egress_gb(<=t)   data arrived
     n_h sum_p y[g,p] <= n_g sum_p y[h,p]   for h in depends_on(g)     dependencies
-    y[g,p] <= P[g,p] <= min(cap_p(H), u[g,p](H))                      servers stay up
-    sum_p P[g,p] <= n_g,   sum_g P[g,p] <= cap_p(H)
+    y[g,p] <= P[g,p] <= min(k cap_p(H), u[g,p](H))                    servers stay up
+    sum_p P[g,p] <= n_g,   sum_g P[g,p] / k <= cap_p(H)
     P[g,p] <= share X[g]   for a spread group                         the spread policy
 
-(a_q[g,p] the least a server of g's models at p takes of q, over the pairs whose models
+(k = k[g,p] the most servers of g one host at p holds, domain/packing.py, 1 where g does
+not pack: capacities and quotas count hosts; P[g,p] as y[g,p]; a_q[g,p] the least a host
+of g's models at p takes of q, over the pairs whose models
 q all counts; d_g GB of data per server; y <= P because capacity curves never fall, so a server
 variable at t has one at every later grid point and the stay-up rows chain them up to H;
 share = max_share_per_provider, and at most 1 - min_surviving_share when a loss must be
@@ -125,10 +127,11 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
     placed = np.flatnonzero(pairs.upper[last] > 0)
     lp = _Lp()
     weight = np.array([inst.weights[names[g]] for g in pairs.group[here]])
-    y = lp.columns(np.minimum(cap_t[pairs.provider[here]], pairs.upper[k][here]).tolist(),
-                   (-weight).tolist())
-    P = lp.columns(np.minimum(cap_h[pairs.provider[placed]], pairs.upper[last][placed]).tolist(),
-                   [0.0] * len(placed))
+    per = pairs.k  # servers on a host: capacities and quotas count hosts, y / k of them
+    y = lp.columns(np.minimum(cap_t[pairs.provider[here]] * per[here],
+                              pairs.upper[k][here]).tolist(), (-weight).tolist())
+    P = lp.columns(np.minimum(cap_h[pairs.provider[placed]] * per[placed],
+                              pairs.upper[last][placed]).tolist(), [0.0] * len(placed))
     per_server = np.divide(pairs.data_gb, pairs.count, out=np.zeros(len(pairs.pairs)),
                            where=pairs.count > 0)
     y_of, P_of = dict(zip(here.tolist(), y)), dict(zip(placed.tolist(), P))
@@ -140,10 +143,10 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
     for (p, name), least in sorted(pairs.least_units.items()):  # unit quotas (vCPU, ...)
         counted = [i for i in here.tolist() if np.isfinite(least[i])]
         if counted:
-            lp.row([y_of[i] for i in counted], least[counted], -np.inf,
+            lp.row([y_of[i] for i in counted], least[counted] / per[counted], -np.inf,
                    inst.quota_curves[(p, name)].values[t])
     for j, members in _by(pairs.provider, here).items():  # capacity, data arrived
-        lp.row([y_of[i] for i in members], [1.0] * len(members), -np.inf, cap_t[j])
+        lp.row([y_of[i] for i in members], 1.0 / per[members], -np.inf, cap_t[j])
         data = [i for i in members if per_server[i] > 0]
         if data:
             lp.row([y_of[i] for i in data], per_server[data], -np.inf,
@@ -155,7 +158,7 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
     index_of = {name: g for g, name in enumerate(names)}
     for g, members in by_group.items():  # dependencies
         group = groups[names[g]]
-        for h in group.depends_on:
+        for h in group.needs:
             theirs = by_group.get(index_of.get(h, -1), [])
             lp.row([y_of[i] for i in members] + [y_of[i] for i in theirs],
                    [float(groups[h].count)] * len(members) + [-float(group.count)] * len(theirs),
@@ -171,7 +174,7 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
             for i in members:
                 lp.row([P_of[i], X], [1.0, -share], -np.inf, 0.0)
     for j, members in _by(pairs.provider, placed).items():
-        lp.row([P_of[i] for i in members], [1.0] * len(members), -np.inf, cap_h[j])
+        lp.row([P_of[i] for i in members], 1.0 / per[members], -np.inf, cap_h[j])
     least = lp.solve()
     if least is None:
         return np.inf

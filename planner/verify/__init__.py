@@ -14,7 +14,8 @@ checks it). A rule that checks a constraint family has the family's name (check_
 family X of planner/formulation/families.py, its violations say X). Layout: context.py
 (the plan's lookups and tolerance helpers), structure.py (the rows and the servers),
 flows.py (data, services, dependencies, policy), summary.py (costs, coverage, status),
-costs.py (the cost arithmetic), work.py (the team's work), overrides.py (the recorded
+costs.py (the cost arithmetic), work.py (the team's work), location.py (regions and
+latency), overrides.py (the recorded
 overrides against the inputs); this module holds the public API and the order of the
 checks.
 """
@@ -48,6 +49,7 @@ from planner.verify.flows import (
     check_target_ingress,
     check_users_reach,
 )
+from planner.verify.location import check_latency, check_region
 from planner.verify.overrides import check_overrides
 from planner.verify.structure import (
     check_excluded,
@@ -55,6 +57,7 @@ from planner.verify.structure import (
     check_group_demand,
     check_hosts_before_service,
     check_offering_capacity,
+    check_packing,
     check_provider_capacity,
     check_provider_quota,
     check_schedule,
@@ -106,13 +109,14 @@ def verify(plan: Plan) -> list[Violation]:
     checks = (check_fit, check_excluded, check_schedule, check_servers_stay_up,
               check_group_demand, check_provider_capacity, check_provider_quota,
               check_offering_capacity,
-              check_hosts_before_service,
+              check_hosts_before_service, check_packing,
               check_data_copy, check_data_before_service, check_hosts_hold_data,
               check_seeded_from, check_target_ingress,
               check_object_storage_ingest, check_object_storage_total, check_source_egress,
               check_service_share, check_service_demand, check_service_stays_up,
               check_dns_reach, check_users_reach, check_self_hosted,
-              check_dependency, check_shards, check_policy_share, check_provider_count,
+              check_dependency, check_latency, check_region, check_shards,
+              check_policy_share, check_provider_count,
               check_min_footprint, check_bootstrap, check_team_hours, check_costs,
               check_budget, check_coverage, check_users, check_vendor_choice,
               check_shortfalls, check_assignments,

@@ -96,7 +96,7 @@ def recompute_costs(plan: Plan) -> CostFigures:
         offering = provider and next((o for o in provider.offerings if o.id == row.offering), None)
         if offering is None or len(row.up_by_hour) <= H:
             continue
-        n = row.up_by_hour[H]
+        n = row.hosts[H]  # billed per host (several servers may share one: per_host)
         setup_fees += n * price(plan, offering.setup_fee, provider.currency)
         servers += n * price(plan, offering.price_per_month, provider.currency)
         priced_ipv4 |= provider.ipv4_price_per_month is not None and n > 0

@@ -90,7 +90,7 @@ def check_shards(ctx: Context) -> Iterator[Violation]:
     """A group depending on a sharded one serves only while every shard does: served_f(t)
     = 0 whenever served_g(t) < count_g, for g sharded in depends_on(f)."""
     for name, group in ctx.groups.items():
-        for dep in group.depends_on:
+        for dep in group.needs:
             if not ctx.groups[dep].shards:
                 continue
             whole = [n >= ctx.groups[dep].count for n in ctx.served[dep]]
@@ -273,7 +273,7 @@ def check_dependency(ctx: Context) -> Iterator[Violation]:
     served_g(t) / count_g <= served_h(t) / count_h for each h in g.depends_on (exact, in
     whole numbers: served_g * count_h <= served_h * count_g)."""
     for name, group in ctx.groups.items():
-        for dep in group.depends_on:
+        for dep in group.needs:
             h = ctx.groups[dep]
             lhs = [s * h.count for s in ctx.served[name]]
             rhs = [s * group.count for s in ctx.served[dep]]

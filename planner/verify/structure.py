@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 
-from planner.domain import curves, digest
+from planner.domain import curves, digest, packing
 from planner.domain.eligibility import exclusion_reason, exclusions, smtp_misfit
 from planner.models.plan import Plan
 from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
@@ -146,23 +146,40 @@ def check_servers_stay_up(ctx: Context) -> Iterator[Violation]:
                            f"{num(up[t])} at hour {t}")
 
 
+def check_packing(ctx: Context) -> Iterator[Violation]:
+    """A row with several servers on a host (per_host = k) is of a group that packs, and k
+    of them fit one host of its offering within the policy's overcommit and the group's
+    limit per host (domain/packing.per_host)."""
+    for row in ctx.plan.schedule:
+        group, offering = ctx.groups.get(row.group), ctx.offering(row.provider, row.offering)
+        if row.per_host is None or group is None or offering is None:
+            continue
+        most = packing.per_host(ctx.plan.inventory, group, ctx.providers[row.provider],
+                                offering)
+        if row.per_host > most:
+            yield violated("packing", f"{row.group} on {row.provider}/{row.offering}: "
+                           f"{row.per_host} servers on one host, at most {most} fit")
+
+
 def check_hosts_before_service(ctx: Context) -> Iterator[Violation]:
-    """A server serves on a host that exists, hosts stay, and every host made serves in the
-    end: up_by_hour <= hosts_by_hour each hour, hosts never decrease, and they are equal
-    at the horizon."""
+    """A server serves on a host that exists, k of them at most on one (per_host, else 1),
+    hosts stay, and every host made serves in the end: up_by_hour <= k hosts_by_hour each
+    hour, hosts never decrease, and at the horizon they are as many as the servers (k = 1)
+    or at most as many (k > 1: each host holds one at least)."""
     for row in ctx.plan.schedule:
         if row.hosts_by_hour is None:
             continue
         where, made, up = (f"{row.group} on {row.provider}/{row.offering}", row.hosts_by_hour,
                            row.up_by_hour)
-        yield from breach("hosts_before_service", f"{where}: serving vs hosts made", up, made,
-                          exact=True)
+        k = row.per_host or 1
+        yield from breach("hosts_before_service", f"{where}: serving vs {k} x hosts made", up,
+                          [k * m for m in made], exact=True)
         drops = [t for t in range(1, len(made)) if made[t] < made[t - 1]]
         if drops:
             yield violated("hosts_before_service", f"{where}: hosts drop from "
                            f"{num(made[drops[0] - 1])} to {num(made[drops[0]])} at hour "
                            f"{drops[0]}")
-        if made[ctx.H] != up[ctx.H]:
+        if made[ctx.H] != up[ctx.H] if k == 1 else made[ctx.H] > up[ctx.H]:
             yield violated("hosts_before_service", f"{where}: {num(made[ctx.H])} hosts made "
                            f"but {num(up[ctx.H])} serve at the horizon")
 

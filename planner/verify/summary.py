@@ -216,6 +216,7 @@ def check_assignments(ctx: Context) -> Iterator[Violation]:
     plan, H = ctx.plan, ctx.H
     want = {(r.group, r.provider, r.offering): r.up_by_hour for r in plan.schedule
             if r.up_by_hour[H] > 0}
+    region = {(r.group, r.provider, r.offering): r.region for r in plan.schedule}
     got: dict[tuple[str, str, str], list] = defaultdict(list)
     for a in plan.assignments:
         got[(a.group, a.provider, a.offering)].append(a)
@@ -229,10 +230,11 @@ def check_assignments(ctx: Context) -> Iterator[Violation]:
             continue
         a = found[0]
         need = (up[H], next(t for t, v in enumerate(up) if v > 0),
-                next(t for t, v in enumerate(up) if v == up[H]))
-        if (a.count, a.first_hour, a.ready_hour) != need:
-            yield violated("assignments", f"{'/'.join(key)}: count/first_hour/ready_hour "
-                           f"{(a.count, a.first_hour, a.ready_hour)}, recomputed {need}")
+                next(t for t, v in enumerate(up) if v == up[H]), region[key])
+        if (a.count, a.first_hour, a.ready_hour, a.region) != need:
+            yield violated("assignments", f"{'/'.join(key)}: count/first_hour/ready_hour/"
+                           f"region {(a.count, a.first_hour, a.ready_hour, a.region)}, "
+                           f"recomputed {need}")
     used = all_used(providers_by_kind(plan.schedule, plan.services, plan.copies, H))
     if plan.providers_used != sorted(used):
         yield violated("assignments", f"providers_used {plan.providers_used}, recomputed "

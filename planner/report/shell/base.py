@@ -44,6 +44,8 @@ class Row:
     ready_hour: int
     batches: tuple[Batch, ...]  # by the hour each batch is made
     made_early: bool = False  # made before they serve: their data is copied onto them
+    servers: int = 0  # the group's servers on them (count, unless several share a host)
+    per_host: int = 1  # servers of the group on each host (domain/packing.py)
 
 
 @dataclass(frozen=True)

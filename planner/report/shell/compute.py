@@ -4,7 +4,9 @@ builder for a provider (or console steps without one).
 
 from __future__ import annotations
 
-from planner.models.catalog import Provider
+from dataclasses import replace
+
+from planner.models.catalog import Provider, Region
 from planner.report.shell.base import (
     Row,
     ToolSteps,
@@ -214,12 +216,32 @@ def _ovhcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         addresses=[f"ovhcloud baremetal list > {shq('addresses-' + provider.id + '.txt')}"])
 
 
-def tool_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
-    """The commands (or console steps) that create `rows` at `provider`."""
+# The variable each CLI takes its place in (the first of these its setup requires).
+PLACE_VARS = ("LOCATION", "REGION", "ZONE", "OS_REGION_NAME")
+
+
+def tool_steps(provider: Provider, rows: list[Row], region: Region | None = None) -> ToolSteps:
+    """The commands (or console steps) that create `rows` at `provider`, in `region` (the
+    plan's place for it: its place variable defaults to the region's id) when known."""
     if provider.cli == "ovhcloud":
-        return _ovhcloud(provider, rows)
-    builder = BUILDERS.get(provider.cli or "")
-    return builder(provider, rows) if builder else console_steps(provider, rows)
+        steps = _ovhcloud(provider, rows)
+    else:
+        builder = BUILDERS.get(provider.cli or "")
+        steps = builder(provider, rows) if builder else console_steps(provider, rows)
+    return _placed(steps, region)
+
+
+def _placed(steps: ToolSteps, region: Region | None) -> ToolSteps:
+    if region is None:
+        return steps
+    for var in PLACE_VARS:
+        required = f': "${{{var}:?'
+        at = next((i for i, line in enumerate(steps.setup) if line.startswith(required)), None)
+        if at is not None:
+            setup = list(steps.setup)
+            setup[at] = default_var(var, region.id) + f"  # the plan's region: {region.metro}"
+            return replace(steps, setup=setup)
+    return steps
 
 
 REPLAN = [require_var("INVENTORY", "set INVENTORY to the inventory file of this plan"),

@@ -1,0 +1,118 @@
+"""Where servers run, and how far apart they are in round-trip time.
+
+One definition for the formulation, the verifier and the runbook. A provider's servers in
+a plan are in one of its regions (formulation/location.py chooses it); two regions are
+`rtt_ms` apart:
+
+- in the same metro area: INTRA_METRO_RTT_MS;
+- else the catalog's measured round trip between the two metros (`latency`), if any;
+- else from distance: rtt_ms = ROUTE_FACTOR * km / 100. Light in fibre covers about
+  200 km a millisecond (2/3 c), so a round trip over a straight fibre takes km / 100 ms;
+  cables do not run straight, and ROUTE_FACTOR 1.33 makes New York-Paris (5,837 km) the
+  78 ms measured between them (shared/design.md, "Location").
+
+A provider whose place the catalog does not give (no `regions`) is near only itself. A
+catalog that gives no provider's place cannot have latency planned at all: then the bounds
+are not applied (`located`), and the plan warns that they were not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.models.catalog import Catalog, Latency, Region
+from planner.models.inventory import DEFAULT_RTT_MS, TIGHT_RTT_MS, Inventory
+
+EARTH_RADIUS_KM = 6371.0
+ROUTE_FACTOR = 1.33
+# ESTIMATE: data centres of one metro area (tens of km of fibre) answer in well under a
+# millisecond; 1 ms allows for the switches and firewalls between two providers' networks.
+INTRA_METRO_RTT_MS = 1.0
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one provider's servers of a plan are: its region, or None (not known)."""
+
+    provider: str
+    region: Region | None
+
+    @property
+    def key(self) -> str:
+        """Places with the same key are one location: a metro, or an unknown provider."""
+        return self.region.metro if self.region else f"{self.provider} (place unknown)"
+
+
+def distance_km(a: Region, b: Region) -> float:
+    """Great-circle distance between two regions' coordinates (haversine)."""
+    la, lb = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlon = lb - la, math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(la) * math.cos(lb) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def located(catalog: Catalog) -> bool:
+    """Whether latency is planned: some provider of the catalog has regions."""
+    return any(p.regions for p in catalog.providers)
+
+
+class Geography:
+    """Round trips between places, from one catalog. A metro's coordinates are those of its
+    first region (by provider id, then region id), so that every place in a metro is as
+    far from another metro as the rest of it: the formulation and the verifier, which see
+    different providers, compute the same figures."""
+
+    def __init__(self, catalog: Catalog):
+        self.table = catalog.latency
+        self.sites: dict[str, Region] = {}
+        for provider in sorted(catalog.providers, key=lambda p: p.id):
+            for region in sorted(provider.regions or [], key=lambda r: r.id):
+                self.sites.setdefault(region.metro, region)
+
+    def measured(self, a: str, b: str) -> Latency | None:
+        return next((x for x in self.table if {x.a, x.b} == {a, b}), None)
+
+    def rtt_ms(self, a: Place, b: Place) -> float:
+        """Round trip between two places (module docstring); inf when either is unknown
+        and they are not the same provider."""
+        if a.key == b.key:
+            return INTRA_METRO_RTT_MS
+        if a.region is None or b.region is None:
+            return math.inf
+        found = self.measured(a.region.metro, b.region.metro)
+        if found is not None:
+            return found.rtt_ms.value
+        one, two = self.sites.get(a.region.metro, a.region), self.sites.get(b.region.metro,
+                                                                             b.region)
+        return round(ROUTE_FACTOR * distance_km(one, two) / 100, 1)
+
+    def how_known(self, a: Place, b: Place) -> str:
+        """Where rtt_ms(a, b) comes from, for the runbook."""
+        if a.key == b.key:
+            return "same metro" if a.region else "same provider"
+        if a.region is None or b.region is None:
+            return "place not known"
+        found = self.measured(a.region.metro, b.region.metro)
+        return f"measured ({found.rtt_ms.source})" if found else "from distance"
+
+    def near(self, of: Place, places: list[Place], bound: float) -> list[str]:
+        """The providers among `places` within `bound` ms of `of`."""
+        return [p.provider for p in places if self.rtt_ms(of, p) <= bound + 1e-9]
+
+
+def bound_ms(inventory: Inventory, group: str, dependency: str) -> float:
+    """The round trip `group`'s calls to `dependency` may take: stated, else TIGHT_RTT_MS
+    for a dependency with data or a cache, else DEFAULT_RTT_MS."""
+    groups = {g.name: g for g in inventory.groups}
+    stated = groups[group].stated_rtt_ms(dependency)
+    if stated is not None:
+        return stated
+    dep = groups[dependency]
+    return TIGHT_RTT_MS if dep.data_gb > 0 or dep.cache else DEFAULT_RTT_MS
+
+
+def bounded_pairs(inventory: Inventory) -> list[tuple[str, str, float]]:
+    """(group, dependency, bound in ms) for every dependency, in inventory order."""
+    return [(g.name, h, bound_ms(inventory, g.name, h)) for g in inventory.groups
+            for h in g.needs]

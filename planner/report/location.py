@@ -1,0 +1,103 @@
+"""Where the plan's servers run: each provider's region, the round trips between dependent
+groups, and the private links between providers that dependent tiers need
+(domain/location.py gives the figures; templates/partials/location.md.j2 shows them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.domain import location
+from planner.domain.location import Geography, Place
+from planner.models.plan import Plan
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    provider: str
+    region: str | None
+    metro: str | None
+    city: str | None
+    country: str | None
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CallRow:
+    group: str
+    dependency: str
+    bound_ms: float
+    longest_ms: float | None  # the farthest a server of `group` must call to reach one
+    how: str
+
+
+def _places(plan: Plan) -> dict[tuple[str, str | None], Place]:
+    providers = {p.id: p for p in plan.catalog.providers}
+    out = {}
+    for row in plan.schedule:
+        regions = {r.id: r for r in providers[row.provider].regions or []} \
+            if row.provider in providers else {}
+        out[(row.provider, row.region)] = Place(row.provider, regions.get(row.region))
+    return out
+
+
+def place_rows(plan: Plan) -> list[PlaceRow]:
+    """One row per provider and region holding servers at the horizon, by metro."""
+    H, places = plan.horizon_hours, _places(plan)
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for row in plan.schedule:
+        if row.up_by_hour[H] > 0:
+            mine = groups.setdefault((row.provider, row.region), [])
+            if row.group not in mine:
+                mine.append(row.group)
+    out = []
+    for (p, rid), names in groups.items():
+        r = places[(p, rid)].region
+        out.append(PlaceRow(p, rid, r.metro if r else None, r.city if r else None,
+                            r.country if r else None, tuple(names)))
+    return sorted(out, key=lambda x: (x.metro or "~", x.provider))
+
+
+def call_rows(plan: Plan) -> list[CallRow]:
+    """Each dependency with its bound and the longest round trip a server of the dependent
+    group needs to reach the nearest place holding its dependency, at the horizon."""
+    H, places, geo = plan.horizon_hours, _places(plan), Geography(plan.catalog)
+    at: dict[str, set[tuple[str, str | None]]] = {}
+    for row in plan.schedule:
+        if row.up_by_hour[H] > 0:
+            at.setdefault(row.group, set()).add((row.provider, row.region))
+    out = []
+    for g, h, bound in location.bounded_pairs(plan.inventory):
+        worst, how = None, ""
+        for here in sorted(at.get(g, ()), key=str):
+            there = sorted(at.get(h, ()), key=lambda w: geo.rtt_ms(places[here], places[w]))
+            if there:
+                rtt = geo.rtt_ms(places[here], places[there[0]])
+                if worst is None or rtt > worst:
+                    worst, how = rtt, geo.how_known(places[here], places[there[0]])
+        out.append(CallRow(g, h, bound, worst, how))
+    return out
+
+
+def links(plan: Plan) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(provider, provider, the dependencies between them): pairs of providers whose
+    servers call each other within a bound, over which a private link is built."""
+    H, places, geo = plan.horizon_hours, _places(plan), Geography(plan.catalog)
+    at: dict[str, set[tuple[str, str | None]]] = {}
+    for row in plan.schedule:
+        if row.up_by_hour[H] > 0:
+            at.setdefault(row.group, set()).add((row.provider, row.region))
+    found: dict[tuple[str, str], list[str]] = {}
+    for g, h, bound in location.bounded_pairs(plan.inventory):
+        for a in at.get(g, ()):
+            for b in at.get(h, ()):
+                if a[0] != b[0] and geo.rtt_ms(places[a], places[b]) <= bound + 1e-9:
+                    pair = tuple(sorted((a[0], b[0])))
+                    mine = found.setdefault(pair, [])
+                    if f"{g} -> {h}" not in mine:
+                        mine.append(f"{g} -> {h}")
+    return [(a, b, tuple(sorted(calls))) for (a, b), calls in sorted(found.items())]
+
+
+def location_context(plan: Plan) -> dict:
+    return {"place_rows": place_rows(plan), "call_rows": call_rows(plan),
+            "private_links": links(plan), "located": location.located(plan.catalog)}
