@@ -28,6 +28,8 @@ class CallRow:
     bound_ms: float
     longest_ms: float | None  # the farthest a server of `group` must call to reach one
     how: str
+    caller: str | None = None  # the provider of that server, and of the one it calls
+    callee: str | None = None
 
 
 def _places(plan: Plan) -> dict[tuple[str, str | None], Place]:
@@ -67,14 +69,29 @@ def call_rows(plan: Plan) -> list[CallRow]:
             at.setdefault(row.group, set()).add((row.provider, row.region))
     out = []
     for g, h, bound in location.bounded_pairs(plan.inventory):
-        worst, how = None, ""
+        worst, how, ends = None, "", (None, None)
         for here in sorted(at.get(g, ()), key=str):
-            there = sorted(at.get(h, ()), key=lambda w: geo.rtt_ms(places[here], places[w]))
+            there = sorted(at.get(h, ()),
+                           key=lambda w: (geo.rtt_ms(places[here], places[w]), str(w)))
             if there:
                 rtt = geo.rtt_ms(places[here], places[there[0]])
                 if worst is None or rtt > worst:
                     worst, how = rtt, geo.how_known(places[here], places[there[0]])
-        out.append(CallRow(g, h, bound, worst, how))
+                    ends = (here[0], there[0][0])
+        out.append(CallRow(g, h, bound, worst, how, *ends))
+    return out
+
+
+def round_trip_checks(calls: list[CallRow], hosts: dict[str, list[tuple[str, str]]]
+                      ) -> list[tuple[str, str, CallRow]]:
+    """(a server of the caller, a server it calls, the call) for each dependency's longest
+    call: the pair to measure once both are up, against the bound the plan kept."""
+    out = []
+    for call in calls:
+        mine = [name for name, p in hosts.get(call.group, []) if p == call.caller]
+        theirs = [name for name, p in hosts.get(call.dependency, []) if p == call.callee]
+        if mine and theirs:
+            out.append((mine[0], theirs[0], call))
     return out
 
 
@@ -98,6 +115,8 @@ def links(plan: Plan) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(a, b, tuple(sorted(calls))) for (a, b), calls in sorted(found.items())]
 
 
-def location_context(plan: Plan) -> dict:
-    return {"place_rows": place_rows(plan), "call_rows": call_rows(plan),
+def location_context(plan: Plan, hosts: dict[str, list[tuple[str, str]]]) -> dict:
+    calls = call_rows(plan)
+    return {"place_rows": place_rows(plan), "call_rows": calls,
+            "rtt_checks": round_trip_checks(calls, hosts),
             "private_links": links(plan), "located": location.located(plan.catalog)}

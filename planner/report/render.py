@@ -59,6 +59,7 @@ from planner.report.sections import (
     copy_context,
     copy_views,
     group_risks_of,
+    hosts_of,
     provider_views_of,
     summary_context,
 )
@@ -136,7 +137,8 @@ def context(plan: Plan) -> dict:
         **copy_context(plan, copy_views(plan, names), source, vendors),
         cutovers=cutovers(plan, names),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan), **bill_context(plan, views), **location_context(plan),
+        **work_context(plan), **bill_context(plan, views),
+        **location_context(plan, hosts_of(views)),
         intra_metro_ms=INTRA_METRO_RTT_MS, route_factor=ROUTE_FACTOR,
     )
 
