@@ -753,3 +753,18 @@ def test_a_managed_engine_grouped_with_a_server_keeps_the_servers_architecture()
                Server("kafka-2", "kafka", "tag", "m6g.large", 2, 8, arch="arm64", kind="queue")]
     (group,) = group_servers(members, ("role",))
     assert group.arch == "arm64" and not any("mixes" in n for n in group.notes)
+
+
+def test_the_servers_region_today_becomes_the_plans_hub(tmp_path):
+    """Most of the exported servers run in us-east-1, which the shipped catalog places in
+    Ashburn: the inventory gathers the new servers there (policy.near_metro), with why."""
+    from planner.cli.main import main
+    out = tmp_path / "inv.yaml"
+    result = CliRunner().invoke(main, ["import", str(FIX / "describe-instances.json"),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "  near_metro: ashburn  # 130 of the servers run in us-east-1" in text
+    plain = tmp_path / "plain.yaml"
+    CliRunner().invoke(main, ["import", str(FIX / "plain.csv"), "-o", str(plain)])
+    assert "near_metro" not in plain.read_text()  # a CSV says no region

@@ -97,6 +97,7 @@ def test_with_packing_the_imported_terraform_samples_workers_are_all_served(tmp_
     data["source"].update(provider="src", data_available_hours=24)  # the catalog's source
     data["services"] = {}
     data["team"] = {"people": 4, "bootstrap_hours": 2}
+    assert data["policy"].pop("near_metro") == "ashburn"  # us-east-1; this catalog has no regions
     for group in data["groups"]:
         group["tier"] = 1 if group["name"] in ("worker", "rds-postgres") else 4
         group["disk_gb"] = group["disk_gb"] or 50

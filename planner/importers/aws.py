@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from planner.importers.network import MAX_REFS, Links
-from planner.importers.records import Collector, items, obj, role_of, tag_map, text
+from planner.importers.records import (
+    Collector,
+    aws_region,
+    items,
+    obj,
+    role_of,
+    tag_map,
+    text,
+)
 
 
 def _instances(data: Any, col: Collector) -> Iterator[tuple[str, Any]]:
@@ -63,7 +71,9 @@ def import_describe_instances(data: Any, col: Collector) -> None:
         server = col.server(name, role_of(tags, name if name != iid else None, "server",
                                           "nothing: no Role or Name tag"),
                             itype, f"EC2 instance {label}", ident=iid, tags=tags,
-                            arch_hint=text(inst.get("Architecture")))
+                            arch_hint=text(inst.get("Architecture")),
+                            region=aws_region(obj(inst.get("Placement")).get(
+                                "AvailabilityZone")))
         if server is None:
             continue
         server.links = Links(security_groups=_security_groups(inst))

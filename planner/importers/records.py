@@ -45,6 +45,7 @@ class Server:
     tags: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     links: Links = field(default_factory=Links)  # evidence of whom it calls, who calls it
+    region: str | None = None  # the cloud region it runs in (us-east-1), where the file says
 
 
 @dataclass
@@ -98,6 +99,15 @@ class Collector:
         server.file = self.file
         self.servers.append(server)
         return server
+
+
+AWS_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$")
+
+
+def aws_region(zone) -> str | None:
+    """us-east-1a -> us-east-1: the region of an AWS availability zone, or None."""
+    found = AWS_ZONE.match(zone) if isinstance(zone, str) else None
+    return found[1] if found else None
 
 
 # --- roles ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from planner.errors import InputError
 from planner.importers.grouping import Group
 from planner.importers.result import ImportResult
-from planner.inputs.loader import PLACEHOLDER
+from planner.inputs.loader import PLACEHOLDER, load_catalog, shipped_catalog_paths
 from planner.models.inventory import DEFAULT_TEAM, Inventory
 
 FILL = PLACEHOLDER
@@ -146,6 +146,27 @@ def _services(result: ImportResult) -> list[str]:
     return (["services:"] + lines + [""]) if lines else []
 
 
+def _near(result: ImportResult) -> list[str]:
+    """policy.near_metro: the metro of the region most of the servers run in today, where
+    the users are served from now, when the shipped catalog places that region of the
+    provider being left; else nothing (planner picks the metro with the most capacity)."""
+    regions: dict[str, int] = {}
+    for server in result.servers:
+        if server.region:
+            regions[server.region] = regions.get(server.region, 0) + server.count
+    if not regions or result.provider is None:
+        return []
+    region = max(sorted(regions), key=lambda r: regions[r])
+    source = load_catalog(shipped_catalog_paths()).provider(result.provider)
+    found = next((r for r in (source.regions or []) if r.id == region), None) \
+        if source else None
+    if found is None:
+        return [f"  # the servers run in {region}, which the catalog does not place: set "
+                "near_metro to the metro of your users"]
+    return [f"  near_metro: {found.metro}  # {regions[region]} of the servers run in "
+            f"{region} ({found.city or found.metro}) today; set it to where your users are"]
+
+
 def render(result: ImportResult, name: str, decision_date: str | None = None) -> str:
     """The inventory YAML; `decision_date` (the day of the import, given by the caller) is
     written as the day of the decision, marked to be checked."""
@@ -173,6 +194,7 @@ def render(result: ImportResult, name: str, decision_date: str | None = None) ->
     lines += ["policy:",
               f"  excluded_providers: []  {FILL} providers that refused you, e.g. "
               "[aws] to leave all of AWS",
+              *_near(result),
               "team:",
               f"  people: {DEFAULT_TEAM.people}  {FILL} engineers who can do the exit's "
               "work (placeholder: planner's default)",

@@ -9,6 +9,7 @@ from typing import Any
 from planner.importers.records import (
     Collector,
     Server,
+    aws_region,
     block,
     count_of,
     items,
@@ -39,7 +40,8 @@ def aws_instance(r: Res, col: Collector, index: Index) -> None:
         return
     name = tags.get("Name")
     server = col.server(name or r.address, role_of(tags, name, fallback(r)), itype, r.address,
-                        ident=text(v.get("id")), tags=tags)
+                        ident=text(v.get("id")), tags=tags,
+                        region=aws_region(v.get("availability_zone")))
     if server is not None:
         disks = [block(v.get("root_block_device"))] + [
             d for d in items(v.get("ebs_block_device")) if isinstance(d, dict)]
@@ -84,9 +86,11 @@ def aws_autoscaling_group(r: Res, col: Collector, index: Index) -> None:
         col.skip(r.address, how)
         return
     tags = tag_map(r.values.get("tag")) or tag_map(r.values.get("tags"))
+    zones = [aws_region(z) for z in items(r.values.get("availability_zones"))]
     col.server(text(r.values.get("name")) or r.address,
                role_of(tags, tags.get("Name"), fallback(r)), itype,
-               f"{r.address} (desired capacity {n}, {how})", count=n, tags=tags)
+               f"{r.address} (desired capacity {n}, {how})", count=n, tags=tags,
+               region=next((z for z in zones if z), None))
 
 
 def aws_eks_node_group(r: Res, col: Collector, index: Index) -> None:
