@@ -72,3 +72,10 @@ def test_a_plan_flags_stale_facts_of_the_providers_it_uses():
     assert all(f.age_days > 365 for f in plan.stale_facts)
     undated = pipeline.plan(small_inventory(horizon=60), small_catalog()).plan
     assert undated.stale_facts == [] and any("decision_date" in w for w in undated.warnings)
+
+
+def test_show_lists_each_region_with_what_it_sells_and_its_source():
+    shown = _run("catalog", "show", "hetzner-cloud").output
+    line = next(x for x in shown.splitlines() if x.startswith("  regions[ash] = "))
+    assert "Ashburn, Virginia, US (metro ashburn, 39.04, -77.49); ccx23," in line
+    assert "; as of " in line and "[" in line

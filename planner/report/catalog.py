@@ -75,4 +75,9 @@ def show_text(entry) -> str:
         lines.append(f"  {path} = {value}{flag}  [{fact.source}; as of {fact.as_of}]")
         if fact.note:
             lines.append(f"      note: {fact.note}")
+    for r in getattr(entry, "regions", None) or []:
+        sells = ", ".join(r.offerings) if r.offerings is not None else "all offerings"
+        flag = " (estimate)" if r.estimate else ""
+        lines.append(f"  regions[{r.id}] = {r.city or r.metro}, {r.country} (metro {r.metro}, "
+                     f"{r.lat:g}, {r.lon:g}); {sells}{flag}  [{r.source}; as of {r.as_of}]")
     return "\n".join(lines)
