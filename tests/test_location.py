@@ -10,7 +10,7 @@ import pytest
 
 from planner.domain import location
 from planner.domain.location import Geography, Place
-from planner.errors import InputError
+from planner.errors import InputError, PlannerError
 from planner.formulation.instance import prepare
 from planner.models import Catalog, Inventory
 from planner.models.catalog import Region
@@ -144,7 +144,15 @@ def test_near_metro_places_providers_and_an_unknown_one_is_an_input_error():
     plan = run_plan(inventory, catalog).plan
     assert {r.region for r in plan.schedule} <= {"iad", "fra", "nyc"}
     inventory, catalog = _spread_case(near_metro="tokyo")
-    with pytest.raises(InputError, match="near_metro 'tokyo'"):
+    with pytest.raises(PlannerError, match="no region of the catalog is in metro 'tokyo'"):
+        run_plan(inventory, catalog)
+    inventory, catalog = _spread_case(near_metro="ashburnn")
+    with pytest.raises(PlannerError, match="did you mean 'ashburn'"):
+        run_plan(inventory, catalog)
+    # a metro only an ineligible provider has is caught when the places are chosen
+    inventory, catalog = _spread_case(near_metro="frankfurt", excluded_providers=["b"])
+    with pytest.raises(InputError, match="near_metro 'frankfurt' is no metro of the "
+                       "eligible providers"):
         run_plan(inventory, catalog)
 
 

@@ -320,3 +320,12 @@ def check_against_catalog(inventory: Inventory, catalog: Catalog) -> None:
                                         if near else ""))
         raise PlannerError(f"policy.excluded_providers: no provider, vendor or organization "
                            f"{', '.join(hints)} in the catalog")
+    metros = sorted({r.metro for p in catalog.providers for r in p.regions or []})
+    near_metro = inventory.policy.near_metro
+    if near_metro is not None and near_metro not in metros:
+        near = difflib.get_close_matches(near_metro, metros, n=3, cutoff=0.6)
+        raise PlannerError(f"policy.near_metro: no region of the catalog is in metro "
+                           f"{near_metro!r}" + (f" (did you mean {', '.join(map(repr, near))}?)"
+                                                if near else "")
+                           + (f"; its metros: {', '.join(metros)}" if metros else
+                              "; the catalog gives no regions"))
