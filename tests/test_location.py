@@ -131,6 +131,17 @@ def test_the_verifier_rejects_web_far_from_its_api():
     assert any(v.constraint == "latency" for v in verify(bad))
 
 
+def test_the_plan_names_its_hub_and_the_verifier_checks_it():
+    plan = run_plan(*_spread_case()).plan
+    assert plan.hub == "ashburn"  # 12 servers within 20 ms by the deadline; ties New York
+    assert any(v.constraint == "region" and "hub 'tokyo'" in v.detail
+               for v in verify(plan.model_copy(update={"hub": "tokyo"})))
+    pinned = run_plan(*_spread_case(near_metro="frankfurt")).plan
+    assert pinned.hub == "frankfurt"
+    assert any(v.constraint == "region" and "near_metro is 'frankfurt'" in v.detail
+               for v in verify(pinned.model_copy(update={"hub": "ashburn"})))
+
+
 def test_the_verifier_rejects_a_region_the_provider_has_not():
     plan = run_plan(*_spread_case()).plan
     rows = [r.model_copy(update={"region": "ams"}) if i == 0 else r

@@ -258,6 +258,9 @@ class Plan(StrictModel):
                                       "absent when the inventory states none.")
     registrar: VendorChoice | None = Field(None, description="Who holds the domains; "
                                            "absent when the inventory states none.")
+    hub: str | None = Field(None, description="The metro the providers' regions were "
+                            "chosen around (formulation/location.py); absent when the "
+                            "catalog gives no regions.")
     providers_used: list[str]
     costs: Costs
     shortfalls: list[Shortfall]

@@ -329,6 +329,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
         users=_users(inst, coverage, services), edge=inst.edge, registrar=inst.registrar,
+        hub=inst.hub,
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),

@@ -22,7 +22,14 @@ def _places(ctx: Context) -> dict[tuple[str, str | None], Place]:
 
 def check_region(ctx: Context) -> Iterator[Violation]:
     """A row at a provider with regions names one of them, which sells its offering; a row
-    at a provider without regions names none."""
+    at a provider without regions names none; the hub is a metro of the catalog's regions
+    (the inventory's near_metro when it names one)."""
+    hub, wanted = ctx.plan.hub, ctx.plan.inventory.policy.near_metro
+    metros = {r.metro for p in ctx.plan.catalog.providers for r in p.regions or []}
+    if hub is not None and hub not in metros:
+        yield violated("region", f"hub {hub!r} is no metro of the catalog's regions")
+    if wanted is not None and hub is not None and hub != wanted:
+        yield violated("region", f"hub {hub!r}, but the inventory's near_metro is {wanted!r}")
     for row in ctx.plan.schedule:
         provider = ctx.providers.get(row.provider)
         if provider is None:
