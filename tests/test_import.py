@@ -768,3 +768,20 @@ def test_the_servers_region_today_becomes_the_plans_hub(tmp_path):
     plain = tmp_path / "plain.yaml"
     CliRunner().invoke(main, ["import", str(FIX / "plain.csv"), "-o", str(plain)])
     assert "near_metro" not in plain.read_text()  # a CSV says no region
+
+
+@pytest.mark.parametrize("rtype,values,metro", [
+    ("azurerm_linux_virtual_machine", {"size": "Standard_D4s_v5", "location": "westeurope"},
+     "amsterdam"),
+    ("google_compute_instance", {"machine_type": "n2-standard-4", "zone": "us-central1-a"},
+     "council-bluffs"),
+])
+def test_azure_and_google_locations_become_the_hub(tmp_path, rtype, values, metro):
+    """An Azure location and a Google zone are read as the region the VMs run in, placed by
+    the shipped catalog's azure and google-cloud regions."""
+    path = write_json(tmp_path / "state.json", state([
+        res(rtype, "app", {"name": f"app-{i}", **values}, i) for i in range(3)]))
+    out = tmp_path / "inv.yaml"
+    result = run(path, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"  near_metro: {metro}  # 3 of the servers run in " in out.read_text()

@@ -3,6 +3,8 @@ Kubernetes node pools, and the managed databases replaced by servers."""
 
 from __future__ import annotations
 
+import re
+
 from planner.importers.records import (
     Collector,
     block,
@@ -34,9 +36,26 @@ def _vm(r: Res, col: Collector, vm_type: str | None, n: int = 1, what: str = "",
     tags = tags_of(r) if labels == "tags" else tag_map(r.values.get(labels))
     name = text(r.values.get("name"))
     server = col.server(name or r.address, role_of(tags, name, fallback(r)), vm_type,
-                        f"{r.address}{what}", count=n, ident=text(r.values.get("id")), tags=tags)
+                        f"{r.address}{what}", count=n, ident=text(r.values.get("id")), tags=tags,
+                        region=cloud_region(r.values))
     if server is not None and disk:
         server.disk_gb, server.disk_known = disk, True
+
+
+GOOGLE_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+
+
+def cloud_region(values: dict) -> str | None:
+    """The region a VM runs in: Azure's `location` (eastus; "East US" lower-cased without
+    spaces), Google's `region`, or the region of Google's `zone` (us-central1-a)."""
+    location = text(values.get("location"))
+    if location:
+        return location.lower().replace(" ", "")
+    region = text(values.get("region"))
+    if region:
+        return region
+    zone = GOOGLE_ZONE.match(text(values.get("zone")) or "")
+    return zone[1] if zone else None
 
 
 # --- Azure ----------------------------------------------------------------------------------
