@@ -52,6 +52,19 @@ def distance_km(a: Region, b: Region) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+def row_places(catalog: Catalog, schedule) -> dict[tuple[str, str | None], Place]:
+    """(provider, region id) of each schedule row -> its place (region None where the
+    catalog does not know the provider or the region): what the verifier checks and the
+    runbook shows, read off the plan alone."""
+    providers = {p.id: p for p in catalog.providers}
+    out = {}
+    for row in schedule:
+        provider = providers.get(row.provider)
+        regions = {r.id: r for r in (provider.regions or [])} if provider else {}
+        out[(row.provider, row.region)] = Place(row.provider, regions.get(row.region))
+    return out
+
+
 def located(catalog: Catalog) -> bool:
     """Whether latency is planned: some provider of the catalog has regions."""
     return any(p.regions for p in catalog.providers)

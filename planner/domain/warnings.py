@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from planner.domain.location import located
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import SolverPhase
@@ -33,8 +34,7 @@ def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
                    "`team:` to plan with the people you have")
     if catalog.effort is None:
         out.append("the catalog states no effort for tasks: the team's work was not planned")
-    if any(g.depends_on for g in inventory.groups) and not any(
-            p.regions for p in catalog.providers):  # domain/location.located
+    if any(g.depends_on for g in inventory.groups) and not located(catalog):
         out.append("the catalog gives no provider's regions: the round trips between "
                    "dependent groups were not planned, and may cross an ocean")
     lost = _objects_lost(inventory, copies)

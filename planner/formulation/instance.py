@@ -65,7 +65,9 @@ class Instance:
     # where each eligible provider's servers go (formulation/location.py), around `hub`
     places: dict[str, Place] = field(default_factory=dict)
     hub: str | None = None
-    too_far: set[str] = field(default_factory=set)  # the misfits that are latency's
+    # group -> providers it fits but are beyond a round-trip bound (formulation/location.py),
+    # said in `misfits` too
+    too_far: dict[str, list[str]] = field(default_factory=dict)
     # limits in vCPU, RAM, GPUs or IPv4 (catalog `quotas`): (provider, quota name) -> units
     # usable by hour, and what one server of each offering it counts takes of it
     quota_curves: dict[tuple[str, str], Curve] = field(default_factory=dict)
@@ -251,10 +253,8 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
     providers = {p.id: p for p in catalog.providers if p.id not in out}
     vendors = {v.id: v for v in catalog.services if v.id not in out}
     candidates, misfits = compute_candidates(inventory, providers)
-    before = {g: list(m) for g, m in misfits.items()}
-    candidates, places, hub = _placed(inventory, catalog, providers, candidates, misfits)
-    too_far = {m for g, found in misfits.items() for m in found[len(before.get(g, [])):]
-               if " ms " in m}
+    candidates, places, hub, too_far = _placed(inventory, catalog, providers, candidates,
+                                               misfits)
     used = {c.provider for c in candidates}
     edge, registrar = gates.edge_choice(inventory, catalog), \
         gates.registrar_choice(inventory, catalog)
@@ -296,8 +296,8 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
 
 
 def _placed(inventory, catalog, providers, candidates, misfits):
-    """The candidates sold where their provider is placed, the places and the hub
-    (formulation/location.py)."""
+    """The candidates sold where their provider is placed and within reach of what they
+    call, the places, the hub and what latency ruled out (formulation/location.py)."""
     by_deadline = {p: curves.provider_servers(providers[p], inventory.horizon).values[
         min(inventory.deadline_hours, inventory.horizon)]
         for p in sorted({c.provider for c in candidates})}
@@ -309,5 +309,9 @@ def _placed(inventory, catalog, providers, candidates, misfits):
     places = location.choose_regions(providers, offerings, hub,
                                      location.tightest_bound(inventory), geo)
     candidates = location.sold_in_place(candidates, misfits, places)
-    candidates = location.sharded_at_hub(inventory, catalog, candidates, misfits, places, hub)
-    return location.within_reach(inventory, catalog, candidates, misfits, places), places, hub
+    too_far: dict[str, list[str]] = {}
+    candidates = location.sharded_at_hub(inventory, catalog, candidates, too_far, places, hub)
+    candidates = location.within_reach(inventory, catalog, candidates, too_far, places)
+    for g, lines in too_far.items():
+        misfits.setdefault(g, []).extend(lines)
+    return candidates, places, hub, too_far

@@ -33,25 +33,15 @@ def tightest_bound(inventory: Inventory) -> float:
     return min(bounds) if bounds else DEFAULT_RTT_MS
 
 
-def _metros(providers: dict[str, Provider]) -> dict[str, Region]:
-    """Each metro of the providers' regions, by a region there (the first by provider and
-    region id): the hub's place."""
-    out: dict[str, Region] = {}
-    for p in sorted(providers):
-        for region in sorted(providers[p].regions or [], key=lambda r: r.id):
-            out.setdefault(region.metro, region)
-    return out
-
-
 def choose_hub(inventory: Inventory, providers: dict[str, Provider],
                servers_by_deadline: dict[str, float], geo: Geography) -> str | None:
     """Step 1 of the module docstring; None when no provider has regions."""
-    metros = _metros(providers)
+    metros = sorted({r.metro for p in providers.values() for r in p.regions or []})
     wanted = inventory.policy.near_metro
     if wanted is not None:
         if wanted not in metros:
             raise InputError(f"near_metro {wanted!r} is no metro of the eligible providers' "
-                             f"regions (known: {', '.join(sorted(metros)) or 'none'})",
+                             f"regions (known: {', '.join(metros) or 'none'})",
                              path="policy.near_metro")
         return wanted
     if not metros:
@@ -59,18 +49,18 @@ def choose_hub(inventory: Inventory, providers: dict[str, Provider],
     bound = tightest_bound(inventory)
 
     def servers_near(metro: str) -> float:
-        hub = Place("hub", metros[metro])
+        hub = Place("hub", geo.sites[metro])
         return sum(servers_by_deadline.get(p, 0.0) for p in sorted(providers)
                    if any(geo.rtt_ms(hub, Place(p, r)) <= bound
                           for r in providers[p].regions or []))
-    return max(sorted(metros), key=servers_near)
+    return max(metros, key=servers_near)
 
 
 def choose_regions(providers: dict[str, Provider], used_offerings: dict[str, set[str]],
                    hub: str | None, bound: float, geo: Geography) -> dict[str, Place]:
     """Step 2 of the module docstring, for every provider (Place(p, None) where the
     catalog gives no regions)."""
-    hub_place = Place("hub", _metros(providers).get(hub)) if hub else None
+    hub_place = Place("hub", geo.sites[hub]) if hub else None
     out = {}
     for p, provider in sorted(providers.items()):
         regions = provider.regions or []
@@ -121,13 +111,14 @@ def at_hub(inst):
     return replace(inst, candidates=kept) if kept else inst
 
 
-def within_reach(inventory: Inventory, catalog, candidates: list, misfits: dict,
+def within_reach(inventory: Inventory, catalog, candidates: list, too_far: dict,
                  places: dict[str, Place]) -> list:
     """The candidates that can ever serve under the latency bounds: a group's servers at a
     place no candidate of one of its dependencies is within the bound of serve nothing
     (the latency row there has no right-hand side), so they are dropped, and said in
     `misfits`, until no more are (a dropped dependency can strand its dependents). Exact:
-    every plan of the model keeps them at 0."""
+    every plan of the model keeps them at 0. Each drop is said in `too_far` (group ->
+    lines), which the misfits and the shortfalls' latency cause read."""
     if not location.located(catalog):
         return candidates
     geo, pairs = Geography(catalog), location.bounded_pairs(inventory)
@@ -144,17 +135,17 @@ def within_reach(inventory: Inventory, catalog, candidates: list, misfits: dict,
         if not stranded:
             return candidates
         for (g, _), why in sorted(stranded.items()):
-            misfits.setdefault(g, []).append(why)
+            too_far.setdefault(g, []).append(why)
         candidates = [c for c in candidates if (c.group, c.provider) not in stranded]
 
 
-def sharded_at_hub(inventory: Inventory, catalog, candidates: list, misfits: dict,
+def sharded_at_hub(inventory: Inventory, catalog, candidates: list, too_far: dict,
                    places: dict[str, Place], hub: str | None) -> list:
     """A sharded group that others call within a bound is called whole: each caller needs
     every shard within its bound (formulation/latency.py), so the shards and their callers
     gather in one place. That place is the hub: the shards' candidates are those within
     the tightest bound on them of the hub, their callers' those within each caller's bound
-    of all of them. A restriction, like the choice of regions, said in `misfits`; it
+    of all of them. A restriction, like the choice of regions, said in `too_far`; it
     spares the model a binary per caller and place (the 2021 case: 25 s to 2 s)."""
     if not location.located(catalog) or hub is None:
         return candidates
@@ -168,7 +159,7 @@ def sharded_at_hub(inventory: Inventory, catalog, candidates: list, misfits: dic
         dropped = sorted({c.provider for c in candidates if c.group == h
                           and geo.rtt_ms(hub_place, places[c.provider]) > tight + 1e-9})
         for p in dropped:
-            misfits.setdefault(h, []).append(f"{p}: more than {tight:g} ms from {hub}, "
+            too_far.setdefault(h, []).append(f"{p}: more than {tight:g} ms from {hub}, "
                                              "where the shards gather")
         candidates = [c for c in candidates if c.group != h or c.provider not in dropped]
         shards = [places[p] for p in sorted({c.provider for c in candidates if c.group == h})]
@@ -176,7 +167,7 @@ def sharded_at_hub(inventory: Inventory, catalog, candidates: list, misfits: dic
             far = sorted({c.provider for c in candidates if c.group == g and any(
                 geo.rtt_ms(places[c.provider], s) > bound + 1e-9 for s in shards)})
             for p in far:
-                misfits.setdefault(g, []).append(f"{p}: more than {bound:g} ms from a shard "
+                too_far.setdefault(g, []).append(f"{p}: more than {bound:g} ms from a shard "
                                                  f"of {h} (they gather at {hub})")
             candidates = [c for c in candidates if c.group != g or c.provider not in far]
     return candidates

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.domain import location
-from planner.domain.location import Geography, Place
+from planner.domain.location import Geography
 from planner.models.plan import Plan
 
 
@@ -32,19 +32,18 @@ class CallRow:
     callee: str | None = None
 
 
-def _places(plan: Plan) -> dict[tuple[str, str | None], Place]:
-    providers = {p.id: p for p in plan.catalog.providers}
-    out = {}
+def _at_horizon(plan: Plan) -> dict[str, set[tuple[str, str | None]]]:
+    """Each group's (provider, region) pairs running servers at the horizon."""
+    at: dict[str, set[tuple[str, str | None]]] = {}
     for row in plan.schedule:
-        regions = {r.id: r for r in providers[row.provider].regions or []} \
-            if row.provider in providers else {}
-        out[(row.provider, row.region)] = Place(row.provider, regions.get(row.region))
-    return out
+        if row.up_by_hour[plan.horizon_hours] > 0:
+            at.setdefault(row.group, set()).add((row.provider, row.region))
+    return at
 
 
 def place_rows(plan: Plan) -> list[PlaceRow]:
     """One row per provider and region holding servers at the horizon, by metro."""
-    H, places = plan.horizon_hours, _places(plan)
+    H, places = plan.horizon_hours, location.row_places(plan.catalog, plan.schedule)
     groups: dict[tuple[str, str | None], list[str]] = {}
     for row in plan.schedule:
         if row.up_by_hour[H] > 0:
@@ -62,11 +61,8 @@ def place_rows(plan: Plan) -> list[PlaceRow]:
 def call_rows(plan: Plan) -> list[CallRow]:
     """Each dependency with its bound and the longest round trip a server of the dependent
     group needs to reach the nearest place holding its dependency, at the horizon."""
-    H, places, geo = plan.horizon_hours, _places(plan), Geography(plan.catalog)
-    at: dict[str, set[tuple[str, str | None]]] = {}
-    for row in plan.schedule:
-        if row.up_by_hour[H] > 0:
-            at.setdefault(row.group, set()).add((row.provider, row.region))
+    places, geo = location.row_places(plan.catalog, plan.schedule), Geography(plan.catalog)
+    at = _at_horizon(plan)
     out = []
     for g, h, bound in location.bounded_pairs(plan.inventory):
         worst, how, ends = None, "", (None, None)
@@ -98,11 +94,8 @@ def round_trip_checks(calls: list[CallRow], hosts: dict[str, list[tuple[str, str
 def links(plan: Plan) -> list[tuple[str, str, tuple[str, ...]]]:
     """(provider, provider, the dependencies between them): pairs of providers whose
     servers call each other within a bound, over which a private link is built."""
-    H, places, geo = plan.horizon_hours, _places(plan), Geography(plan.catalog)
-    at: dict[str, set[tuple[str, str | None]]] = {}
-    for row in plan.schedule:
-        if row.up_by_hour[H] > 0:
-            at.setdefault(row.group, set()).add((row.provider, row.region))
+    places, geo = location.row_places(plan.catalog, plan.schedule), Geography(plan.catalog)
+    at = _at_horizon(plan)
     found: dict[tuple[str, str], list[str]] = {}
     for g, h, bound in location.bounded_pairs(plan.inventory):
         for a in at.get(g, ()):

@@ -83,7 +83,7 @@ def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs:
             + (f"; room left at {room_text} waits for it" if rooms else ""))))
     if rooms and not held:
         causes += room_causes(inst, g, rooms, rows, costs, used.get("compute", set()))
-    far = [m for m in inst.misfits.get(g, []) if m in inst.too_far]
+    far = inst.too_far.get(g, [])
     if far:  # providers it would fit, too far from what it calls (formulation/location.py)
         causes.append(Cause(code="latency", detail=f"{g} runs only within its round-trip "
                             "bounds: " + "; ".join(far[:4])

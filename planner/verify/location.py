@@ -6,18 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from planner.domain import location
-from planner.domain.location import Geography, Place
+from planner.domain.location import Geography
 from planner.verify.context import Context, Violation, num, violated
-
-
-def _places(ctx: Context) -> dict[tuple[str, str | None], Place]:
-    """(provider, region id) of each schedule row -> its place."""
-    out = {}
-    for row in ctx.plan.schedule:
-        provider = ctx.providers.get(row.provider)
-        regions = {r.id: r for r in (provider.regions or [])} if provider else {}
-        out[(row.provider, row.region)] = Place(row.provider, regions.get(row.region))
-    return out
 
 
 def check_region(ctx: Context) -> Iterator[Violation]:
@@ -54,7 +44,8 @@ def check_latency(ctx: Context) -> Iterator[Violation]:
     (called whole), no server of h runs beyond B of m while g serves at m."""
     if not location.located(ctx.plan.catalog):
         return
-    geo, places = Geography(ctx.plan.catalog), _places(ctx)
+    geo = Geography(ctx.plan.catalog)
+    places = location.row_places(ctx.plan.catalog, ctx.plan.schedule)
     up: dict[str, dict[tuple, list[int]]] = defaultdict(dict)  # (provider, region)
     for row in ctx.plan.schedule:
         mine = up[row.group].setdefault((row.provider, row.region), [0] * (ctx.H + 1))
