@@ -13,7 +13,7 @@ from planner.domain.location import Geography, Place
 from planner.errors import InputError, PlannerError
 from planner.formulation.instance import prepare
 from planner.models import Catalog, Inventory
-from planner.models.catalog import Region
+from planner.models.provider_facts import Region
 from planner.pipeline import plan as run_plan
 from planner.verify import verify
 from tests.builders import SRC, catalog_dict, inventory_dict, provider

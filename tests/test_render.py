@@ -8,8 +8,9 @@ import pytest
 
 from planner import pipeline
 from planner.models import Catalog, Inventory
-from planner.models.catalog import Offering, Provider
+from planner.models.catalog import Provider
 from planner.models.plan import Plan
+from planner.models.provider_facts import Offering
 from planner.report import timeline
 from planner.report.filters import (
     code_span,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.models.catalog import Catalog, Offering, Provider, SupportPlan
-from planner.models.inventory import WorkloadGroup
+from planner.models.catalog import Catalog, Provider
+from planner.models.groups import WorkloadGroup
+from planner.models.provider_facts import Offering, SupportPlan
 
 
 def ipv4_monthly(provider: Provider, offering: Offering) -> float:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.models.catalog import Offering, Provider, Quota, ServiceOffering, ServiceVendor
+from planner.models.catalog import Provider, ServiceOffering, ServiceVendor
 from planner.models.demands import DnsDemand, EmailDemand, SmsDemand
 from planner.models.inventory import Inventory
+from planner.models.provider_facts import Offering, Quota
 
 GB_PER_HOUR_PER_GBPS = 450.0  # 1 Gbit/s for 3,600 s is 450 GB
 HOURS_PER_MONTH = 730.0

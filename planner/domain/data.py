@@ -5,7 +5,8 @@ runbook, so that all three count the same bytes."""
 
 from __future__ import annotations
 
-from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory
 
 
 def live_end(inventory: Inventory, group: WorkloadGroup) -> int:

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from planner.domain.curves import first_hour
 from planner.domain.eligibility import ready_wait
 from planner.models.catalog import Catalog, Provider, ServiceVendor
-from planner.models.inventory import Inventory, Team, WorkloadGroup
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory, Team
 
 # A provider may open (its setup done) later than the first hour it could, when the team is
 # busy: at most this many choices, at least this many hours apart, before the cut-off (a

@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.models.catalog import Catalog, Latency, Region
-from planner.models.inventory import DEFAULT_RTT_MS, TIGHT_RTT_MS, Inventory
+from planner.models.catalog import Catalog, Latency
+from planner.models.groups import DEFAULT_RTT_MS, TIGHT_RTT_MS
+from planner.models.inventory import Inventory
+from planner.models.provider_facts import Region
 
 EARTH_RADIUS_KM = 6371.0
 ROUTE_FACTOR = 1.33

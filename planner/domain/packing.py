@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 
-from planner.models.catalog import Offering, Provider
-from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.catalog import Provider
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory
+from planner.models.provider_facts import Offering
 
 
 def packs(group: WorkloadGroup) -> bool:

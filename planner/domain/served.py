@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory
 
 
 def counted(group: WorkloadGroup, servers: Sequence[float],

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from planner.domain import curves, packing
 from planner.domain.curves import Curve
 from planner.domain.eligibility import smtp_misfit
-from planner.models.catalog import Offering, Provider
-from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.catalog import Provider
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory
+from planner.models.provider_facts import Offering
 
 SERVICE_KINDS = ("sms", "email", "dns")
 

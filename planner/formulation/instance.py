@@ -20,15 +20,11 @@ from planner.formulation.candidates import (
     compute_services,
     service_demands,
 )
-from planner.models.catalog import (
-    Catalog,
-    Offering,
-    Provider,
-    ServiceOffering,
-    ServiceVendor,
-)
-from planner.models.inventory import Inventory, WorkloadGroup
+from planner.models.catalog import Catalog, Provider, ServiceOffering, ServiceVendor
+from planner.models.groups import WorkloadGroup
+from planner.models.inventory import Inventory
 from planner.models.plan import Exclusion, VendorChoice
+from planner.models.provider_facts import Offering
 
 # Each tier counts ten of the next (tier 1 = 1000 per server-hour).
 TIER_WEIGHT = {1: 1000.0, 2: 100.0, 3: 10.0, 4: 1.0}

@@ -24,8 +24,10 @@ from dataclasses import replace
 from planner.domain import location
 from planner.domain.location import Geography, Place
 from planner.errors import InputError
-from planner.models.catalog import Provider, Region
-from planner.models.inventory import DEFAULT_RTT_MS, Inventory
+from planner.models.catalog import Provider
+from planner.models.groups import DEFAULT_RTT_MS
+from planner.models.inventory import Inventory
+from planner.models.provider_facts import Region
 
 
 def tightest_bound(inventory: Inventory) -> float:

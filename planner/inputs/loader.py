@@ -16,15 +16,9 @@ from pydantic import BaseModel, ValidationError
 from planner.errors import InputError, InputErrorItem
 from planner.inputs.yamlsafe import LineIndex, Origin, hashable, read_yaml
 from planner.models.base import PROVENANCE_KEYS, Located
-from planner.models.catalog import (
-    Catalog,
-    Offering,
-    Provider,
-    ServiceOffering,
-    ServiceVendor,
-    raise_below_quota,
-)
+from planner.models.catalog import Catalog, Provider, ServiceOffering, ServiceVendor
 from planner.models.inventory import Inventory
+from planner.models.provider_facts import Offering, raise_below_quota
 from planner.models.scenario import Scenario
 
 __all__ = ["LineIndex", "detect_kind", "load_catalog", "load_inventory", "load_scenario",

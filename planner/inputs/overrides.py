@@ -25,9 +25,10 @@ from pydantic import ValidationError
 
 from planner.errors import PlannerError
 from planner.models.base import EVERY_FIELD, Located
-from planner.models.catalog import Catalog, raise_below_quota
+from planner.models.catalog import Catalog
 from planner.models.inventory import DEFAULT_TEAM, Inventory
 from planner.models.plan import Override
+from planner.models.provider_facts import raise_below_quota
 from planner.models.scenario import Scenario
 
 BASE = Scenario(name="base", description="the inputs as they are")

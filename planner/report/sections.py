@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves
-from planner.models.catalog import QUOTA_UNIT_WORDS, Provider, Region
+from planner.models.catalog import Provider
 from planner.models.plan import Plan
+from planner.models.provider_facts import QUOTA_UNIT_WORDS, Region
 from planner.report import timeline
 from planner.report.filters import hours_text, num
 from planner.report.names import NameMap

@@ -8,8 +8,8 @@ from planner.domain import curves, labour
 from planner.domain.usage import all_used
 from planner.formulation.candidates import misfit
 from planner.formulation.instance import Instance
-from planner.models.catalog import QUOTA_UNIT_WORDS
 from planner.models.plan import Cause
+from planner.models.provider_facts import QUOTA_UNIT_WORDS
 from planner.results.solved import (
     GB_TOL,
     TOL,

@@ -11,9 +11,10 @@ from itertools import chain
 from pydantic import BaseModel, ConfigDict
 
 from planner.domain import curves, gates
-from planner.models.catalog import Offering, Provider, ServiceOffering, ServiceVendor
-from planner.models.inventory import WorkloadGroup
+from planner.models.catalog import Provider, ServiceOffering, ServiceVendor
+from planner.models.groups import WorkloadGroup
 from planner.models.plan import Plan, ScheduleRow, VendorChoice
+from planner.models.provider_facts import Offering
 
 REL_TOL = 1e-6
 SERVICE_KINDS = ("sms", "email", "dns")

@@ -9,7 +9,8 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from planner.models.catalog import Offering, Provider
+from planner.models.catalog import Provider
+from planner.models.provider_facts import Offering
 
 
 def shq(value) -> str:

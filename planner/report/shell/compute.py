@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planner.models.catalog import Provider, Region
+from planner.models.catalog import Provider
+from planner.models.provider_facts import Region
 from planner.report.shell.base import (
     Row,
     ToolSteps,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import re
 
-from planner.models.catalog import Offering, Provider
+from planner.models.catalog import Provider
+from planner.models.provider_facts import Offering
 from planner.report.shell.base import (
     Row,
     ToolSteps,
