@@ -115,3 +115,49 @@ def test_with_packing_the_imported_terraform_samples_workers_are_all_served(tmp_
                    if r.group == "worker")
     assert served(False) == 2
     assert served(True) == 6
+
+
+def _mixed() -> Inventory:
+    """Webs that fit two to a host by vCPU and workers that fit one to a host by RAM: with
+    one group per host, 3 + 6 hosts; mixed, 6 (two webs beside each worker)."""
+    return Inventory.model_validate({
+        "name": "mixed", "source": {"provider": "src", "egress_gbps": 2},
+        "deadline_hours": 24,
+        "groups": [{"name": "web", "count": 6, "vcpu": 6, "ram_gb": 8, "tier": 1,
+                    "pack": True, "max_per_host": 6},
+                   {"name": "worker", "count": 6, "vcpu": 4, "ram_gb": 40, "tier": 1,
+                    "pack": True}]})
+
+
+def test_groups_share_hosts_and_the_bill_counts_the_shared_hosts():
+    plan = run_plan(_mixed(), _catalog(20)).plan
+    assert plan.servers_at_deadline == 12
+    (pool,) = plan.host_pools
+    assert (pool.hosts, pool.hosts_one_group, pool.lower_bound) == (6, 9, 6)
+    assert sum(r.hosts[-1] for r in plan.schedule) == 6
+    assert all(lay.servers.get("worker") == 1 for lay in pool.layouts)  # one by RAM
+    assert plan.costs.monthly["servers"] == pytest.approx(6 * 80 * 1.08)
+    assert verify(plan) == []
+
+
+def test_the_verifier_rejects_an_overfull_shared_host_and_a_server_without_a_slot():
+    plan = run_plan(_mixed(), _catalog(20)).plan
+    (pool,) = plan.host_pools
+    lay = pool.layouts[0]
+    crowded = lay.model_copy(update={"servers": {**lay.servers, "worker": 2}})
+    bad = plan.model_copy(update={"host_pools": [pool.model_copy(
+        update={"layouts": [crowded, *pool.layouts[1:]]})]})
+    assert any(v.constraint == "host_pools" and "vCPU on a host with 16" in v.detail
+               for v in verify(bad))
+    fewer = lay.model_copy(update={"hosts_by_hour": [max(0, n - 1) for n in lay.hosts_by_hour]})
+    short = plan.model_copy(update={"host_pools": [pool.model_copy(
+        update={"layouts": [fewer, *pool.layouts[1:]]})]})
+    assert any(v.constraint == "host_pools" for v in verify(short))
+
+
+def test_the_runbook_names_the_shared_hosts_and_what_each_runs():
+    from planner.report.render import render_runbook
+
+    md = render_runbook(run_plan(_mixed(), _catalog(20)).plan)
+    assert "Shared hosts on `m`: 6 hosts run the servers of `web`, `worker`" in md
+    assert "| 6 | `web-big-1` to `web-big-6` | 2 x `web`, 1 x `worker` |" in md

@@ -40,15 +40,38 @@ def host_limit(inventory: Inventory, group: WorkloadGroup) -> int:
     return max(1, math.floor(share * group.count + 1e-9))
 
 
+def room(inventory: Inventory, provider: Provider, offering: Offering) -> tuple[float, ...]:
+    """What one host of `offering` holds: vCPU with the policy's overcommit, RAM, disk."""
+    rho = inventory.policy.cpu_overcommit.get(provider.kind, 1.0)
+    return (rho * offering.vcpu.value, offering.ram_gb.value, offering.disk_gb.value)
+
+
+def size(group: WorkloadGroup) -> tuple[float, ...]:
+    """What one server of `group` takes of a host, in room()'s dimensions."""
+    return (group.vcpu, group.ram_gb, group.disk_gb)
+
+
 def per_host(inventory: Inventory, group: WorkloadGroup, provider: Provider,
              offering: Offering) -> int:
     """k of the module docstring; 1 for a group that does not pack (or where one server
     takes most of the host)."""
     if not packs(group):
         return 1
-    rho = inventory.policy.cpu_overcommit.get(provider.kind, 1.0)
-    fits = [math.floor(rho * offering.vcpu.value / group.vcpu + 1e-9),
-            math.floor(offering.ram_gb.value / group.ram_gb + 1e-9)]
-    if group.disk_gb > 0:
-        fits.append(math.floor(offering.disk_gb.value / group.disk_gb + 1e-9))
+    fits = [math.floor(r / s + 1e-9) for r, s in
+            zip(room(inventory, provider, offering), size(group)) if s > 0]
     return max(1, min(*fits, host_limit(inventory, group)))
+
+
+def overfull(inventory: Inventory, servers: dict[str, int], groups: dict[str, WorkloadGroup],
+             provider: Provider, offering: Offering) -> str | None:
+    """Why one host of `offering` cannot hold `servers` (group -> servers on it), or None:
+    sum_g a_g size_g <= room in every dimension, and a_g <= the group's limit per host."""
+    for name, n in sorted(servers.items()):
+        if n > host_limit(inventory, groups[name]):
+            return f"{n} of {name} on one host, its limit is {host_limit(inventory, groups[name])}"
+    for d, (word, cap) in enumerate(zip(("vCPU", "GB RAM", "GB disk"),
+                                        room(inventory, provider, offering))):
+        used = sum(n * size(groups[name])[d] for name, n in servers.items())
+        if used > cap + 1e-9:
+            return f"{used:g} {word} on a host with {cap:g}"
+    return None

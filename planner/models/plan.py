@@ -103,6 +103,35 @@ class ScheduleRow(StrictModel):
         return self.hosts_by_hour if self.hosts_by_hour is not None else self.up_by_hour
 
 
+class HostLayout(StrictModel):
+    """Hosts that all hold the same servers of several groups (mixed packing)."""
+
+    servers: dict[str, int] = Field(description="Servers of each group on every one of "
+                                    "these hosts (at most; a slot may wait for its server).")
+    owner: str = Field(description="The group whose schedule row counts these hosts in its "
+                       "hosts_by_hour (each host is counted once, by one row).")
+    hosts_by_hour: list[int] = Field(description="Hosts of this layout made by each hour "
+                                     "0..H.")
+
+
+class HostPool(StrictModel):
+    """Servers of several packed groups on hosts of one offering, laid out together after
+    the solve (planner/solver/layout.py): each layout's hosts are counted by its owner's
+    row, so the rows' hosts are the pool's."""
+
+    provider: str
+    offering: str
+    region: str | None = None
+    groups: list[str] = Field(description="The groups whose rows at this offering share "
+                              "hosts.")
+    layouts: list[HostLayout]
+    hosts: int = Field(description="Hosts at the horizon.")
+    hosts_one_group: int = Field(description="Hosts at the horizon with one group per host "
+                                 "(what the plan's MILP counted).")
+    lower_bound: int = Field(description="Proven least hosts that hold these servers at the "
+                             "horizon (column generation bound).")
+
+
 class CopyRow(StrictModel):
     demand: str = Field(description="Group name, or 'object_storage'.")
     target: str = Field(description="Provider or vendor id.")
@@ -270,6 +299,9 @@ class Plan(StrictModel):
     warnings: list[str] = Field(default_factory=list)
     work: Work | None = Field(None, description="The team's work; absent when the catalog "
                               "states no effort for tasks.")
+    host_pools: list[HostPool] = Field(default_factory=list, description="Hosts shared by "
+                                       "several groups; absent from the JSON when none "
+                                       "are.")
     overrides: list[Override] = Field(default_factory=list, description="The overrides "
                                       "applied to the inputs, in order; absent from the JSON "
                                       "when there were none.")

@@ -73,6 +73,48 @@ def quota_asks(provider: Provider, schedule_rows) -> list[QuotaAsk]:
 
 
 @dataclass
+class SharedHosts:
+    """Hosts of one layout of a pool: named as its owner's row names them."""
+
+    hosts: int
+    first_name: str
+    last_name: str
+    servers: list[tuple[str, int]]  # (group, servers of it on each host)
+
+
+@dataclass
+class PoolView:
+    offering: str
+    groups: list[str]
+    hosts: int
+    hosts_one_group: int
+    lower_bound: int
+    layouts: list[SharedHosts]
+
+
+def pool_views(plan: Plan, pid: str, rows: list[Row]) -> list[PoolView]:
+    """The provider's shared hosts (plan.host_pools), each layout under the names its
+    owner's create commands give, in the order of the layouts."""
+    H, out = plan.horizon_hours, []
+    for pool in (p for p in plan.host_pools if p.provider == pid):
+        next_name: dict[str, int] = {}
+        layouts = []
+        for lay in pool.layouts:
+            n = lay.hosts_by_hour[H]
+            row = next((r for r in rows if r.group == lay.owner
+                        and r.offering.id == pool.offering), None)
+            if row is None or not n:
+                continue
+            first = next_name.get(lay.owner, row.first_index)
+            next_name[lay.owner] = first + n
+            layouts.append(SharedHosts(n, f"{row.label}-{first}", f"{row.label}-{first + n - 1}",
+                                       sorted(lay.servers.items())))
+        out.append(PoolView(pool.offering, pool.groups, pool.hosts, pool.hosts_one_group,
+                            pool.lower_bound, layouts))
+    return out
+
+
+@dataclass
 class ProviderView:
     provider: Provider
     rows: list[Row]
@@ -84,6 +126,7 @@ class ProviderView:
     needs_raise: bool
     region: Region | None = None
     quotas: list[QuotaAsk] = field(default_factory=list)
+    pools: list[PoolView] = field(default_factory=list)
 
     @property
     def offerings(self) -> list:
@@ -107,6 +150,7 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
              if s.hosts_by_hour is not None}
     per_host = {(s.group, s.provider, s.offering): s.per_host for s in plan.schedule
                 if s.per_host}
+    shared = {(p.provider, p.offering, g) for p in plan.host_pools for g in p.groups}
     order: list[str] = []
     for a in plan.assignments:
         if a.provider not in order:
@@ -116,9 +160,14 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
         provider = providers[pid]
         offerings = {o.id: o for o in provider.offerings}
         next_index: dict[str, int] = {}
-        rows = []
+        rows, guests = [], 0
         for a in (a for a in plan.assignments if a.provider == pid):
-            machines = a.hosts or a.count  # what is created: hosts, where several share one
+            # what is created: hosts, where several share one (none for a group whose
+            # servers all run on hosts another group's row creates: plan.host_pools)
+            machines = a.hosts if a.hosts is not None else a.count
+            if not machines:
+                guests += a.count
+                continue
             start = next_index.get(a.group, 1)
             next_index[a.group] = start + machines
             steps = timeline.batches(schedule.get((a.group, pid, a.offering), []))
@@ -135,8 +184,9 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
                 count=machines, first_index=start, last_index=start + machines - 1,
                 first_hour=a.first_hour, ready_hour=a.ready_hour, batches=tuple(batches),
                 made_early=(a.group, pid, a.offering) in early and not a.hosts,
-                servers=a.count, per_host=per_host.get((a.group, pid, a.offering), 1)))
-        placed = sum(r.servers for r in rows)
+                servers=a.count, per_host=per_host.get((a.group, pid, a.offering), 1),
+                shared=(pid, a.offering, a.group) in shared))
+        placed = sum(r.servers for r in rows) + guests
         hosts = sum(r.count for r in rows)
         region = _region(provider, plan, pid)
         views.append(ProviderView(
@@ -145,7 +195,8 @@ def provider_views_of(plan: Plan, names: NameMap) -> list[ProviderView]:
             placed=placed, hosts=hosts, first_hour=min(r.first_hour for r in rows),
             ready_hour=max(r.ready_hour for r in rows),
             needs_raise=hosts > provider.quota_servers.value,
-            quotas=quota_asks(provider, [s for s in plan.schedule if s.provider == pid])))
+            quotas=quota_asks(provider, [s for s in plan.schedule if s.provider == pid]),
+            pools=pool_views(plan, pid, rows)))
     return views
 
 

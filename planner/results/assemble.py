@@ -34,6 +34,7 @@ from planner.models.plan import (
     WorkTask,
 )
 from planner.results.diagnose import shortfalls
+from planner.results.layout import share_hosts
 from planner.solver.phases import SolveResult
 
 TINY = 1e-9
@@ -302,7 +303,8 @@ def _work(inst: Instance, schedule, services, copies) -> Work | None:
 
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     values, H, D = result.values, inst.horizon_hours, inst.deadline_hours
-    schedule = _schedule(inst, model, values)
+    schedule, pools = share_hosts(inst, _schedule(inst, model, values))
+    shared = {(r.provider, r.offering, g) for r in pools for g in r.groups}
     copies = _copies(inst, model, values)
     services = _services(inst, model, values)
     coverage = _coverage(inst, schedule, copies, services)
@@ -311,7 +313,8 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
                    count=r.up_by_hour[H],
                    first_hour=next(t for t, u in enumerate(r.up_by_hour) if u),
                    ready_hour=r.up_by_hour.index(r.up_by_hour[H]), region=r.region,
-                   hosts=r.hosts[H] if r.per_host else None)
+                   hosts=r.hosts[H] if r.per_host or (r.provider, r.offering, r.group)
+                   in shared else None)
         for r in schedule if r.up_by_hour[H] > 0]
     total = sum(g.count for g in inst.groups.values())
     at_deadline = int(sum(r.up_by_hour[D] for r in schedule))
@@ -329,7 +332,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
         users=_users(inst, coverage, services), edge=inst.edge, registrar=inst.registrar,
-        hub=inst.hub,
+        hub=inst.hub, host_pools=pools,
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),

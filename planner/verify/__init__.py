@@ -51,6 +51,7 @@ from planner.verify.flows import (
 )
 from planner.verify.location import check_latency, check_region
 from planner.verify.overrides import check_overrides
+from planner.verify.pools import check_host_pools
 from planner.verify.structure import (
     check_excluded,
     check_fit,
@@ -109,7 +110,7 @@ def verify(plan: Plan) -> list[Violation]:
     checks = (check_fit, check_excluded, check_schedule, check_servers_stay_up,
               check_group_demand, check_provider_capacity, check_provider_quota,
               check_offering_capacity,
-              check_hosts_before_service, check_packing,
+              check_hosts_before_service, check_packing, check_host_pools,
               check_data_copy, check_data_before_service, check_hosts_hold_data,
               check_seeded_from, check_target_ingress,
               check_object_storage_ingest, check_object_storage_total, check_source_egress,

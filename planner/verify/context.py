@@ -101,7 +101,8 @@ def hours_consistent(plan: Plan) -> bool:
     lists = chain((r.up_by_hour for r in plan.schedule), (r.hosts for r in plan.schedule),
                   (r.gb_by_hour for r in plan.copies),
                   (r.share_by_hour for r in plan.services),
-                  (r.served_by_hour for r in plan.coverage))
+                  (r.served_by_hour for r in plan.coverage),
+                  (lay.hosts_by_hour for pool in plan.host_pools for lay in pool.layouts))
     return (plan.horizon_hours >= 0 and plan.inventory.deadline_hours <= plan.horizon_hours
             and all(len(values) == n for values in lists))
 
@@ -145,6 +146,12 @@ class Context:
             for t in range(H + 1):
                 bucket[t] += row.gb_by_hour[t]
         return ctx
+
+    @property
+    def shared(self) -> set[tuple[str, str, str]]:
+        """(provider, offering, group) of the rows whose servers run on a pool's hosts."""
+        return {(pool.provider, pool.offering, g) for pool in self.plan.host_pools
+                for g in pool.groups}
 
     def offering(self, provider_id: str, offering_id: str) -> Offering | None:
         provider = self.providers.get(provider_id)

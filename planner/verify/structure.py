@@ -172,6 +172,8 @@ def check_hosts_before_service(ctx: Context) -> Iterator[Violation]:
         where, made, up = (f"{row.group} on {row.provider}/{row.offering}", row.hosts_by_hour,
                            row.up_by_hour)
         k = row.per_host or 1
+        if (row.provider, row.offering, row.group) in ctx.shared:
+            continue  # its servers have slots on the pool's hosts: check_host_pools
         yield from breach("hosts_before_service", f"{where}: serving vs {k} x hosts made", up,
                           [k * m for m in made], exact=True)
         drops = [t for t in range(1, len(made)) if made[t] < made[t - 1]]

@@ -47,6 +47,7 @@ class Row:
     made_early: bool = False  # made before they serve: their data is copied onto them
     servers: int = 0  # the group's servers on them (count, unless several share a host)
     per_host: int = 1  # servers of the group on each host (domain/packing.py)
+    shared: bool = False  # its hosts also run other groups' servers (Plan.host_pools)
 
 
 @dataclass(frozen=True)

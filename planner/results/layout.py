@@ -1,0 +1,86 @@
+"""Hosts shared by several groups: the plan's rows of packed groups at one offering, laid
+out together (planner/solver/layout.py) once the MILP has said how many servers of each
+run there, hour by hour.
+
+A pool is the rows at one (provider, offering) of groups that pack and hold no data (a
+host that receives a copy belongs to its group: formulation/data_rows.py), two of them at
+least. Its layouts never use more hosts at any hour than the rows' own did, so every limit
+the MILP met on hosts (capacity, stock, quotas, rates, the team's hours) still holds, and
+the bill can only fall. Each layout's hosts are counted in the row of one of its groups,
+its owner (the group with most servers on it), so that everything that reads hosts from
+the rows (bill, capacity, labour) counts each shared host once.
+"""
+
+from __future__ import annotations
+
+from planner.domain import packing
+from planner.formulation.instance import Instance
+from planner.models.plan import HostLayout, HostPool, ScheduleRow
+from planner.solver.layout import Bin, Kind, lay_out
+
+
+def pooled(inst: Instance, schedule: list[ScheduleRow]) -> dict[tuple[str, str], list[int]]:
+    """(provider, offering) -> positions in `schedule` of the rows that share hosts there."""
+    at: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(schedule):
+        group = inst.groups[row.group]
+        if packing.packs(group) and group.data_gb == 0 and any(row.up_by_hour):
+            at.setdefault((row.provider, row.offering), []).append(i)
+    return {key: rows for key, rows in sorted(at.items()) if len(rows) >= 2}
+
+
+def share_hosts(inst: Instance, schedule: list[ScheduleRow]
+                ) -> tuple[list[ScheduleRow], list[HostPool]]:
+    """The schedule with the pools' hosts counted by their owners, and the pools."""
+    out, pools = list(schedule), []
+    for (pid, oid), positions in pooled(inst, schedule).items():
+        rows = [schedule[i] for i in positions]
+        provider, offering = inst.providers[pid], inst.offering(pid, oid)
+        groups = [inst.groups[r.group] for r in rows]
+        kinds = [Kind(size=packing.size(g), most=packing.host_limit(inst.inventory, g))
+                 for g in groups]
+        hours = _breakpoints(rows)
+        need = [[r.up_by_hour[t] for r in rows] for t in hours]
+        cap = [sum(r.hosts[t] for r in rows) for t in hours]
+        found = lay_out(kinds, Bin(room=packing.room(inst.inventory, provider, offering)),
+                        need, cap)
+        layouts = []
+        owned = {r.group: [0] * len(r.up_by_hour) for r in rows}
+        for pattern, made in zip(found.patterns, found.hosts):
+            servers = {rows[g].group: n for g, n in enumerate(pattern) if n}
+            owner = max(servers, key=lambda name: (servers[name], -positions[
+                [r.group for r in rows].index(name)]))
+            by_hour = _by_hour(hours, made, len(rows[0].up_by_hour))
+            owned[owner] = [a + b for a, b in zip(owned[owner], by_hour)]
+            layouts.append(HostLayout(servers=servers, owner=owner, hosts_by_hour=by_hour))
+        for i, row in zip(positions, rows):
+            out[i] = row.model_copy(update={"hosts_by_hour": owned[row.group]})
+        H = len(rows[0].up_by_hour) - 1
+        pools.append(HostPool(
+            provider=pid, offering=oid, region=rows[0].region, groups=[r.group for r in rows],
+            layouts=sorted(layouts, key=lambda lay: (-lay.hosts_by_hour[H],
+                                                     sorted(lay.servers.items()))),
+            hosts=sum(lay.hosts_by_hour[H] for lay in layouts),
+            hosts_one_group=sum(r.hosts[H] for r in rows), lower_bound=found.lower_bound))
+    return out, pools
+
+
+def _breakpoints(rows: list[ScheduleRow]) -> list[int]:
+    """The hours at which some row's servers or hosts change, and the horizon: between
+    two of them nothing the layout answers to moves."""
+    H = len(rows[0].up_by_hour) - 1
+    hours = {H}
+    for r in rows:
+        for series in (r.up_by_hour, r.hosts):
+            hours.update(t for t in range(1, H + 1) if series[t] != series[t - 1])
+    return sorted(hours)
+
+
+def _by_hour(hours: list[int], made: list[int], length: int) -> list[int]:
+    """Hosts by each hour 0..H from their number at each breakpoint (made at the
+    breakpoint, kept until the next)."""
+    out, level, at = [], 0, dict(zip(hours, made))
+    for t in range(length):
+        level = at.get(t, level)
+        out.append(level)
+    return out
