@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out/parler-2021
 
-.PHONY: demo test bench bench-10k bench-100k fuzz clean
+.PHONY: demo test bench bench-binpack bench-10k bench-100k fuzz clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(VENV)/.run-deps
 	$(BIN)/python bench/plan_2021.py
 	$(BIN)/python bench/whatif_2021.py
 	$(BIN)/python bench/run.py
+
+bench-binpack: $(VENV)/.run-deps
+	$(BIN)/python bench/binpacking.py
 
 bench-10k: $(VENV)/.run-deps
 	$(BIN)/python bench/run.py --size 10000 --groups 500 --providers 60
