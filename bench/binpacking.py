@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from planner import pipeline
-from planner.cli.binpack import _inputs, outcome, published, table
-from planner.importers.binpacking import Instance, parse
+from planner.cli.binpack import outcome, published, table
+from planner.importers.binpacking import Instance, parse, validated
 
 
 def generated(seed: int = 2021, each: int = 5) -> list[Instance]:
@@ -46,7 +46,7 @@ def main() -> None:
     instances = [i for f in args.files for i in parse(f.read_text(), f.stem)] or generated()
     rows = []
     for inst in instances:
-        inventory, catalog = _inputs(inst)
+        inventory, catalog = validated(inst)
         start = time.perf_counter()
         run = pipeline.plan(inventory, catalog)
         rows.append(outcome(inst, run.plan, time.perf_counter() - start,

@@ -11,15 +11,13 @@ import time
 from pathlib import Path
 
 import click
-import pydantic
 import yaml
 
 from planner import pipeline
 from planner.cli.common import interruptible
 from planner.cli.writers import check_folder, write_together
 from planner.errors import PlannerError
-from planner.importers.binpacking import Instance, as_inputs, parse
-from planner.models import Catalog, Inventory
+from planner.importers.binpacking import Instance, as_inputs, parse, validated
 from planner.models.plan import Plan
 
 EXIT_INPUT = 1
@@ -47,16 +45,6 @@ def outcome(inst: Instance, plan: Plan, seconds: float, best: int | None) -> dic
             "published": best, "vs_published": None if best is None else bins - best,
             "served": plan.servers_at_deadline, "status": plan.status,
             "seconds": round(seconds, 2)}
-
-
-def _inputs(inst: Instance) -> tuple[Inventory, Catalog]:
-    inventory, catalog = as_inputs(inst)
-    try:
-        return Inventory.model_validate(inventory), Catalog.model_validate(catalog)
-    except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        raise PlannerError(f"{inst.name}: {'.'.join(map(str, first['loc']))}: "
-                           f"{first['msg']}") from None
 
 
 def safe_name(name: str) -> str:
@@ -93,7 +81,7 @@ def register(main: click.Group) -> None:
                                                            as_inputs(i))])
             rows = []
             for inst in instances:
-                inventory, catalog = _inputs(inst)
+                inventory, catalog = validated(inst)
                 started = time.perf_counter()
                 run = interruptible(lambda: pipeline.plan(inventory, catalog))
                 rows.append(outcome(inst, run.plan, time.perf_counter() - started,

@@ -23,7 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pydantic
+
 from planner.errors import PlannerError
+from planner.models import Catalog, Inventory
 
 SOURCE = {"source": "the instance file", "as_of": "2026-12"}
 UNUSED_SIZE = 0.001  # a dimension the instance does not use: 1024 / 0.001 never binds
@@ -159,3 +162,14 @@ def _provider(pid: str, room: dict, count: int) -> dict:
             "quota_servers": max(count, 1), "provision_rate_per_hour": max(count, 1),
             "ingress_gbps": 10, "refusal_risk": 0,
             "offerings": [{"id": "bin", **room, "price_per_month": 1}]}
+
+
+def validated(inst: Instance) -> tuple[Inventory, Catalog]:
+    """as_inputs, as models (a limit of theirs the instance breaks is an input error)."""
+    inventory, catalog = as_inputs(inst)
+    try:
+        return Inventory.model_validate(inventory), Catalog.model_validate(catalog)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        raise PlannerError(f"{inst.name}: {'.'.join(map(str, first['loc']))}: "
+                           f"{first['msg']}") from None
