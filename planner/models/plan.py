@@ -81,8 +81,10 @@ class ScheduleRow(StrictModel):
     up_by_hour: list[int] = Field(description="Servers serving by each hour 0..H.")
     hosts_by_hour: list[int] | None = Field(None, description="Servers created by each hour "
                                             "0..H, where some exist before they serve (a "
-                                            "group with data: its copy lands on them); "
-                                            "absent: as up_by_hour.")
+                                            "group with data: its copy lands on them), or "
+                                            "several share one (per_host; in a host pool, "
+                                            "the pool's hosts this row owns); absent: as "
+                                            "up_by_hour.")
     region: str | None = Field(None, description="The provider's region they are in "
                                "(catalog regions[].id); absent: its place is not known.")
     per_host: int | None = Field(None, ge=2, description="Servers of the group on each "

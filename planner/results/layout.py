@@ -35,35 +35,41 @@ def share_hosts(inst: Instance, schedule: list[ScheduleRow]
     out, pools = list(schedule), []
     for (pid, oid), positions in pooled(inst, schedule).items():
         rows = [schedule[i] for i in positions]
-        provider, offering = inst.providers[pid], inst.offering(pid, oid)
-        groups = [inst.groups[r.group] for r in rows]
-        kinds = [Kind(size=packing.size(g), most=packing.host_limit(inst.inventory, g))
-                 for g in groups]
-        hours = _breakpoints(rows)
-        need = [[r.up_by_hour[t] for r in rows] for t in hours]
-        cap = [sum(r.hosts[t] for r in rows) for t in hours]
-        hours, need, cap = _distinct(hours, need, cap)
-        found = lay_out(kinds, Bin(room=packing.room(inst.inventory, provider, offering)),
-                        need, cap)
-        layouts = []
-        owned = {r.group: [0] * len(r.up_by_hour) for r in rows}
-        for pattern, made in zip(found.patterns, found.hosts):
-            servers = {rows[g].group: n for g, n in enumerate(pattern) if n}
-            owner = max(servers, key=lambda name: (servers[name], -positions[
-                [r.group for r in rows].index(name)]))
-            by_hour = _by_hour(hours, made, len(rows[0].up_by_hour))
-            owned[owner] = [a + b for a, b in zip(owned[owner], by_hour)]
-            layouts.append(HostLayout(servers=servers, owner=owner, hosts_by_hour=by_hour))
+        pool, owned = _pool(inst, pid, oid, rows)
         for i, row in zip(positions, rows):
             out[i] = row.model_copy(update={"hosts_by_hour": owned[row.group]})
-        H = len(rows[0].up_by_hour) - 1
-        pools.append(HostPool(
-            provider=pid, offering=oid, region=rows[0].region, groups=[r.group for r in rows],
-            layouts=sorted(layouts, key=lambda lay: (-lay.hosts_by_hour[H],
-                                                     sorted(lay.servers.items()))),
-            hosts=sum(lay.hosts_by_hour[H] for lay in layouts),
-            hosts_one_group=sum(r.hosts[H] for r in rows), lower_bound=found.lower_bound))
+        pools.append(pool)
     return out, pools
+
+
+def _pool(inst: Instance, pid: str, oid: str, rows: list[ScheduleRow]
+          ) -> tuple[HostPool, dict[str, list[int]]]:
+    """The layouts of `rows` (all at pid/oid) and the hosts each row then counts."""
+    groups = [inst.groups[r.group] for r in rows]
+    kinds = [Kind(size=packing.size(g), most=packing.host_limit(inst.inventory, g))
+             for g in groups]
+    hours = _breakpoints(rows)
+    hours, need, cap = _distinct(hours, [[r.up_by_hour[t] for r in rows] for t in hours],
+                                 [sum(r.hosts[t] for r in rows) for t in hours])
+    room = packing.room(inst.inventory, inst.providers[pid], inst.offering(pid, oid))
+    found = lay_out(kinds, Bin(room=room), need, cap)
+    H = len(rows[0].up_by_hour) - 1
+    layouts = []
+    owned = {r.group: [0] * (H + 1) for r in rows}
+    for pattern, made in zip(found.patterns, found.hosts):
+        # the owner: the group with most servers on these hosts (the first row on a tie)
+        owner = rows[max((g for g in range(len(rows)) if pattern[g]),
+                         key=lambda g: (pattern[g], -g))].group
+        by_hour = _by_hour(hours, made, H + 1)
+        owned[owner] = [a + b for a, b in zip(owned[owner], by_hour)]
+        layouts.append(HostLayout(servers={rows[g].group: n for g, n in enumerate(pattern) if n},
+                                  owner=owner, hosts_by_hour=by_hour))
+    layouts.sort(key=lambda lay: (-lay.hosts_by_hour[H], sorted(lay.servers.items())))
+    return HostPool(provider=pid, offering=oid, region=rows[0].region,
+                    groups=[r.group for r in rows], layouts=layouts,
+                    hosts=sum(lay.hosts_by_hour[H] for lay in layouts),
+                    hosts_one_group=sum(r.hosts[H] for r in rows),
+                    lower_bound=found.lower_bound), owned
 
 
 def _breakpoints(rows: list[ScheduleRow]) -> list[int]:
