@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from planner.domain.data import live_end, replication_gb
 from planner.models.plan import Plan
 from planner.report.names import NameMap
-from planner.report.sections import hosts_of, provider_views_of
+from planner.report.servers import hosts_of, provider_views_of
 
 
 @dataclass

@@ -9,7 +9,8 @@ the gantt chart. Two documents share the same partials: the `runbook` (what to d
 hour) and the `exit-plan` (the same plan in the shape regulators ask for).
 
 The work is split by job: the Jinja2 filters are in `planner.report.filters`, hostname labels
-in `planner.report.names`, the server, copy and risk sections in `planner.report.sections` and
+in `planner.report.names`, the server sections in `planner.report.servers`, the copies in
+`planner.report.copies`, the risk sections in `planner.report.sections` and
 the DNS, email and SMS sections in `planner.report.services`. This module builds the
 environment and the whole context, and renders.
 """
@@ -27,6 +28,7 @@ from planner.domain.location import INTRA_METRO_RTT_MS, ROUTE_FACTOR
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.bill import bill_context
+from planner.report.copies import copy_context, copy_views
 from planner.report.cutover import cutovers
 from planner.report.filters import (
     capacity,
@@ -56,13 +58,10 @@ from planner.report.names import name_map
 from planner.report.sections import (
     alternatives_of,
     concentration_of,
-    copy_context,
-    copy_views,
     group_risks_of,
-    hosts_of,
-    provider_views_of,
     summary_context,
 )
+from planner.report.servers import hosts_of, provider_views_of
 from planner.report.services import (
     channel_kind,
     dns_context,
