@@ -45,13 +45,14 @@ def share_hosts(inst: Instance, schedule: list[ScheduleRow]
 def _pool(inst: Instance, pid: str, oid: str, rows: list[ScheduleRow]
           ) -> tuple[HostPool, dict[str, list[int]]]:
     """The layouts of `rows` (all at pid/oid) and the hosts each row then counts."""
-    groups = [inst.groups[r.group] for r in rows]
-    kinds = [Kind(size=packing.size(g), most=packing.host_limit(inst.inventory, g))
-             for g in groups]
+    provider, offering = inst.providers[pid], inst.offering(pid, oid)
+    kinds = [Kind(size=packing.size(g), most=packing.host_limit(inst.inventory, g),
+                  alone=packing.per_host(inst.inventory, g, provider, offering))
+             for g in (inst.groups[r.group] for r in rows)]
     hours = _breakpoints(rows)
     hours, need, cap = _distinct(hours, [[r.up_by_hour[t] for r in rows] for t in hours],
                                  [sum(r.hosts[t] for r in rows) for t in hours])
-    room = packing.room(inst.inventory, inst.providers[pid], inst.offering(pid, oid))
+    room = packing.room(inst.inventory, provider, offering)
     found = lay_out(kinds, Bin(room=room), need, cap)
     H = len(rows[0].up_by_hour) - 1
     layouts = []

@@ -49,10 +49,12 @@ class Bin:
 
 @dataclass(frozen=True)
 class Kind:
-    """Servers of one group: their size per dimension and the most on one host."""
+    """Servers of one group: their size per dimension, the most on one host, and how many
+    one host holds of them alone (k_g: what the plan's MILP counted, domain/packing.py)."""
 
     size: tuple[float, ...]
     most: int
+    alone: int
 
 
 @dataclass(frozen=True)
@@ -60,25 +62,12 @@ class Layout:
     patterns: list[tuple[int, ...]]  # a_pg, one tuple per pattern used, in kinds' order
     hosts: list[list[int]]  # m[p,t] per pattern, for each hour given
     lower_bound: int  # proven least hosts at the horizon (column generation)
-    exact: bool  # hosts at the horizon == lower_bound
 
 
-def fits(pattern: tuple[int, ...], kinds: list[Kind], host: Bin) -> bool:
-    """sum_g a_g size_g[d] <= room[d] for every d, and a_g <= most_g."""
-    if any(a > k.most for a, k in zip(pattern, kinds)):
-        return False
-    return all(sum(a * k.size[d] for a, k in zip(pattern, kinds)) <= room + 1e-9
-               for d, room in enumerate(host.room))
-
-
-def single(kinds: list[Kind], host: Bin) -> list[tuple[int, ...]]:
+def single(kinds: list[Kind]) -> list[tuple[int, ...]]:
     """k_g of g alone on a host, for each g: the one-group layout."""
-    out = []
-    for g, kind in enumerate(kinds):
-        k = min([kind.most] + [math.floor(room / s + 1e-9) for room, s in
-                               zip(host.room, kind.size) if s > 0])
-        out.append(tuple(max(1, k) if i == g else 0 for i in range(len(kinds))))
-    return out
+    return [tuple(kind.alone if i == g else 0 for i in range(len(kinds)))
+            for g, kind in enumerate(kinds)]
 
 
 def first_fit_decreasing(kinds: list[Kind], host: Bin, need: list[int]) -> list[tuple[int, ...]]:
@@ -277,7 +266,7 @@ def lay_out(kinds: list[Kind], host: Bin, need_by_hour: list[list[int]],
     at most cap_by_hour[t] hosts; the last hour is the horizon)."""
     import highspy
 
-    singles = single(kinds, host)
+    singles = single(kinds)
     pool = list(dict.fromkeys(singles + first_fit_decreasing(kinds, host, need_by_hour[-1])))
     dived, bound = dive(kinds, host, need_by_hour[-1], pool)
     patterns = list(dict.fromkeys(pool + sorted(dived)))
@@ -319,7 +308,7 @@ def lay_out(kinds: list[Kind], host: Bin, need_by_hour: list[list[int]],
     hosts = [values[p].tolist() for p in kept]
     total = int(sum(row[-1] for row in hosts))
     return Layout(patterns=[patterns[p] for p in kept], hosts=hosts,
-                  lower_bound=min(bound, total), exact=total <= bound)
+                  lower_bound=min(bound, total))
 
 
 def _holds(m: np.ndarray, patterns, need_by_hour, cap_by_hour) -> bool:
