@@ -32,24 +32,29 @@ class CallRow:
     callee: str | None = None
 
 
+def _held(plan: Plan) -> list[tuple[str, tuple[str, str | None]]]:
+    """(group, (provider, region)) for each row running servers at the horizon, in the
+    schedule's order."""
+    return [(row.group, (row.provider, row.region)) for row in plan.schedule
+            if row.up_by_hour[plan.horizon_hours] > 0]
+
+
 def _at_horizon(plan: Plan) -> dict[str, set[tuple[str, str | None]]]:
     """Each group's (provider, region) pairs running servers at the horizon."""
     at: dict[str, set[tuple[str, str | None]]] = {}
-    for row in plan.schedule:
-        if row.up_by_hour[plan.horizon_hours] > 0:
-            at.setdefault(row.group, set()).add((row.provider, row.region))
+    for group, place in _held(plan):
+        at.setdefault(group, set()).add(place)
     return at
 
 
 def place_rows(plan: Plan) -> list[PlaceRow]:
     """One row per provider and region holding servers at the horizon, by metro."""
-    H, places = plan.horizon_hours, location.row_places(plan.catalog, plan.schedule)
+    places = location.row_places(plan.catalog, plan.schedule)
     groups: dict[tuple[str, str | None], list[str]] = {}
-    for row in plan.schedule:
-        if row.up_by_hour[H] > 0:
-            mine = groups.setdefault((row.provider, row.region), [])
-            if row.group not in mine:
-                mine.append(row.group)
+    for group, place in _held(plan):
+        mine = groups.setdefault(place, [])
+        if group not in mine:
+            mine.append(group)
     out = []
     for (p, rid), names in groups.items():
         r = places[(p, rid)].region
