@@ -45,13 +45,14 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     instance = prepare(inventory, catalog)
     model = formulate(instance)
     start_on = at_hub(instance)  # a start that keeps the latency bounds
-    greedy = [baseline(inventory, catalog, start_on, placement=placement)
+    timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
+    greedy = [baseline(inventory, timed, start_on, placement=placement)
               for placement in PLACEMENTS]
     kept = kept_providers(model, greedy)
     if kept is not None:  # the greedy plans again, on as many providers as the caps allow
         narrowed = replace(start_on, candidates=[c for c in start_on.candidates
                                                  if c.provider in kept])
-        greedy = [baseline(inventory, catalog, narrowed, placement=placement)
+        greedy = [baseline(inventory, timed, narrowed, placement=placement)
                   for placement in PLACEMENTS]
     hint = best_hint(model, greedy)
     seconds["build"] = time.perf_counter() - started

@@ -239,9 +239,9 @@ def test_every_chosen_provider_has_a_checklist_with_its_own_commands(plan, rende
             assert f"`{a.group}-" in chunk and f"`{a.offering}`" in chunk, (pid, a)
     assert "hcloud volume create" in sections["hetzner-cloud"]  # ccx53 plus a 2,000 GB volume
     assert "--plan 4xCPU-8GB" in sections["upcloud"]
-    assert "type=DEV1-XL" in sections["scaleway"]
+    assert "type=GP1-M" in sections["scaleway"]  # Scaleway's own upper-case type name
     assert "Ask for a raise to 50 servers" in sections["vultr"]
-    assert "# media-processing-vultr: servers 1-18 (18), serving by hour 49" in sections["vultr"]
+    assert "# media-processing-vultr: servers 1-25 (25), serving by hour 49" in sections["vultr"]
     assert "**Quota `e4-core-count`** (vCPU, family `e4`, per region). Ask for a raise to " \
         "100 vCPU" in sections["oracle-cloud"]
     assert "oci limits value list" in sections["oracle-cloud"]
@@ -291,8 +291,8 @@ def test_the_2021_plan_decides_its_edge_and_registrar_with_their_refusal_risk(pl
 
 def test_the_runbook_has_its_sections_in_order(rendered):
     headings = [line[3:] for line in rendered["runbook"].split("\n") if line.startswith("## ")]
-    assert headings == ["Summary", "Decisions", "Timeline", "Work schedule", "Where it runs",
-                        "Providers",
+    assert headings == ["Summary", "Decisions", "Lead times on the calendar", "Timeline",
+                        "Work schedule", "Where it runs", "Providers",
                         "Data copy", "DNS", "Edge and registrar",
                         "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
                         "Not considered", "Solver"]

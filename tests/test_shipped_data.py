@@ -107,7 +107,9 @@ def test_inventory_size_and_delegation(inventory):
     assert inventory.services.dns is not None
     assert inventory.services.dns.current_ns_ttl_seconds == 172800
     assert inventory.deadline_hours == 24
-    assert inventory.decision_date == "2026-11-26"
+    assert inventory.decision_date == "2026-11-28"  # a Saturday, as the 2021 notice
+    assert inventory.decision_datetime == "2026-11-28T18:00:00"
+    assert inventory.time_zone == "America/Los_Angeles"
 
 
 def test_inventory_groups_are_plain_slugs(inventory):

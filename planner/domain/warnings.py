@@ -11,15 +11,21 @@ from collections.abc import Sequence
 from planner.domain.location import located
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
-from planner.models.plan import SolverPhase
+from planner.models.plan import LeadTimeStep, SolverPhase
 
 FALLBACK = re.compile(r"^HiGHS (\(highspy\) is not available|failed \(.*\)): solved with CBC "
                       r"instead$")
 
 
 def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
-                  phases: Sequence[SolverPhase], copies: Sequence = ()) -> list[str]:
+                  phases: Sequence[SolverPhase], copies: Sequence = (),
+                  lead_times: Sequence[LeadTimeStep] = ()) -> list[str]:
     out = []
+    guessed = sorted({s.entry for s in lead_times if not s.start_known})
+    if guessed:
+        out.append(f"no decision_datetime in the inventory: lead times in business hours "
+                   f"({', '.join(guessed)}) were taken at their longest over a week; state "
+                   "decision_datetime and time_zone to plan on the calendar")
     if not inventory.decision_date:
         out.append("no decision_date in the inventory: the age of catalog facts was not "
                    "checked")

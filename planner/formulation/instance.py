@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.domain import curves, gates, labour
+from planner.domain.calendar import timed
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions, ready_wait
 from planner.domain.location import Geography, Place
@@ -23,7 +24,7 @@ from planner.formulation.candidates import (
 from planner.models.catalog import Catalog, Provider, ServiceOffering, ServiceVendor
 from planner.models.groups import WorkloadGroup
 from planner.models.inventory import Inventory
-from planner.models.plan import Exclusion, VendorChoice
+from planner.models.plan import Exclusion, LeadTimeStep, VendorChoice
 from planner.models.provider_facts import Offering
 
 # Each tier counts ten of the next (tier 1 = 1000 per server-hour).
@@ -84,6 +85,8 @@ class Instance:
     team_by_hour: tuple[float, ...] = ()            # engineer-hours had by hour 0..H
     # provider -> the hours after its first possible one at which it may open
     start_delays: dict[str, list[int]] = field(default_factory=dict)
+    # lead times the calendar changed (domain/calendar.py); `catalog` holds their hours
+    lead_times: list[LeadTimeStep] = field(default_factory=list)
 
     @property
     def team_planned(self) -> bool:
@@ -242,7 +245,9 @@ def _with_grid(inst: Instance) -> Instance:
 
 
 def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
-    """Eligibility, fit, dominance and curves for one planning run."""
+    """Eligibility, fit, dominance and curves for one planning run, on the catalog with
+    its lead times in hours of the clock (domain/calendar.timed)."""
+    catalog, lead_times = timed(inventory, catalog)
     horizon = inventory.horizon
     excluded = exclusions(inventory, catalog)  # the rule the verifier checks too
     out = {e.id for e in excluded}
@@ -268,7 +273,7 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
     servers = {p: curves.provider_servers(providers[p], horizon) for p in sorted(used)}
     return _with_grid(_with_labour(_with_quotas(Instance(
-        inventory=inventory, catalog=catalog, horizon_hours=horizon,
+        inventory=inventory, catalog=catalog, lead_times=lead_times, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=excluded,
         providers=providers, vendors=vendors, groups=groups,
         candidates=candidates, misfits=misfits,

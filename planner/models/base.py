@@ -12,9 +12,17 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 AS_OF_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PROVENANCE_KEYS = ("source", "as_of", "estimate")
@@ -141,6 +149,47 @@ class Fact(Provenance):
         if value < 0:
             raise ValueError(f"{value:g} is negative; a catalog quantity is 0 or more")
         return value
+
+
+Clock = Literal["wall", "business"]
+QUANTILES = ("p50", "p90")
+
+
+class LeadTime(Fact):
+    """A sourced duration in hours before a step is done (onboarding, a quota raise, a
+    delivery, a registration): `value` is the median (p50). `p90` is the duration nine
+    times out of ten, where a range is known; `clock: business` counts only the entry's
+    working hours (`working_hours`: its time zone, days and hours), so a request made on a
+    Saturday evening starts on Monday morning (domain/calendar.py converts it to wall-clock
+    hours from the decision before any curve is built)."""
+
+    p90: float | None = Field(None, description="Hours nine times out of ten; at least "
+                              "`value`; absent: no range known.")
+    clock: Clock = Field("wall", description="wall: hours of the clock; business: hours "
+                         "the entry works (its working_hours).")
+
+    @field_validator("p90")
+    @classmethod
+    def _p90_finite(cls, value: float | None) -> float | None:
+        return None if value is None else Fact._finite_and_not_negative(value)
+
+    @model_validator(mode="after")
+    def _p90_not_below(self):
+        if self.p90 is not None and self.p90 < self.value:
+            raise ValueError(f"p90 ({self.p90:g} h) is below the median value "
+                             f"({self.value:g} h)")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _range_only_when_set(self, handler, info):
+        data = without_unset(handler(self), info, ("p90",))
+        if isinstance(data, dict) and not every_field(info) and data.get("clock") == "wall":
+            data.pop("clock")
+        return data
+
+    def at(self, quantile: str) -> float:
+        """Its hours at `quantile` (p50 or p90): the p90 where one is known, else the value."""
+        return self.p90 if quantile == "p90" and self.p90 is not None else self.value
 
 
 class Series(Provenance):

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
     Fact,
+    LeadTime,
     Located,
     Printable,
     ProvenanceDefaults,
@@ -33,6 +34,7 @@ from planner.models.provider_facts import (
     Region,
     SmtpOutbound,
     SupportPlan,
+    WorkingHours,
 )
 
 ComputeKind = Literal["cloud", "bare_metal", "colocation", "self_hosted"]
@@ -50,6 +52,23 @@ SERVICE_MEASURES: dict[str, frozenset[str]] = {
     "edge": frozenset({"zones"}),  # DDoS protection and CDN in front of the site
     "registrar": frozenset({"domains"}),  # who holds the domains and changes their NS
 }
+
+
+def lead_times_of(model: StrictModel, loc: tuple = ()):
+    """Every LeadTime inside a catalog entry, with its location below the entry (field
+    names, list indexes, mapping keys), in field order."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = (*loc, name)
+        if isinstance(value, LeadTime):
+            yield here, value
+        elif isinstance(value, StrictModel):
+            yield from lead_times_of(value, here)
+        elif isinstance(value, (list, dict)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(item, StrictModel):
+                    yield from lead_times_of(item, (*here, key))
 
 
 class Latency(StrictModel):
@@ -74,8 +93,11 @@ class CatalogEntry(ProvenanceDefaults):
     end_of_life: str | None = Field(None, pattern=DATE)
     end_of_sale: str | None = Field(None, pattern=DATE, description="Day from which it opens "
                                     "no new accounts (existing customers keep being served).")
-    onboarding_hours: Fact = Field(description="Account, verification and payment: hours "
-                                   "from the decision until it can be used.")
+    onboarding_hours: LeadTime = Field(description="Account, verification and payment: "
+                                       "hours from the decision until it can be used.")
+    working_hours: WorkingHours | None = Field(None, description="When it works on requests; "
+                                               "needed by any lead time of `clock: "
+                                               "business`.")
     refusal_risk: Fact = Field(description="Probability (0..1) it refuses or drops the customer.")
     refusal_evidence: Printable | None = None
     setup_effort_hours: Fact | None = Field(None, description="Engineer-hours to open and "
@@ -97,10 +119,17 @@ class CatalogEntry(ProvenanceDefaults):
     def _risk_is_a_probability(self):
         if not 0 <= self.refusal_risk.value <= 1:
             raise ValueError("refusal_risk must be a probability between 0 and 1")
+        if self.working_hours is None:
+            for loc, lead in lead_times_of(self):
+                if lead.clock == "business":
+                    raise Located(f"{'.'.join(map(str, loc))} counts business hours, but "
+                                  f"{self.id} states no working_hours (time zone, days, "
+                                  "hours)", *loc)
         return self
 
 
-LATER_ENTRY_FIELDS = ("end_of_sale", "setup_effort_hours", "provisioning", "quotas",
+LATER_ENTRY_FIELDS = ("end_of_sale", "working_hours", "setup_effort_hours", "provisioning",
+                      "quotas",
                       "quota_command", "ipv4_price_per_month",
                       "included_traffic_tb_per_server", "included_traffic_tb_per_account",
                       "support", "egress_tiers", "smtp_outbound", "self_hosted", "regions")
@@ -115,7 +144,7 @@ class Provider(CatalogEntry):
                                                "counted on.")
     quota_servers: Fact = Field(description="Servers a new account may run.")
     quota_raise_servers: Fact | None = None
-    quota_raise_hours: Fact | None = Field(None, description="Hours after onboarding until a "
+    quota_raise_hours: LeadTime | None = Field(None, description="Hours after onboarding until a "
                                            "requested raise to quota_raise_servers is granted.")
     provision_rate_per_hour: Fact = Field(description="Servers that can be created per hour.")
     ingress_gbps: Fact = Field(description="Bandwidth into the provider for copying data.")
@@ -169,7 +198,8 @@ class Provider(CatalogEntry):
             "provision_rate_per_hour", "ingress_gbps", "egress_price_per_gb", "refusal_risk",
             "setup_effort_hours", "ipv4_price_per_month", "included_traffic_tb_per_server",
             "included_traffic_tb_per_account"),
-            child_lists=("offerings", "quotas", "egress_tiers"), series_fields=("support",))
+            child_lists=("offerings", "quotas", "egress_tiers"),
+            series_fields=("support", "working_hours"))
 
     @model_validator(mode="after")
     def _check(self):
@@ -214,7 +244,7 @@ class ServiceOffering(ProvenanceDefaults):
     description: Printable | None = None
     countries: list[str] | None = Field(None, description="Destinations served (SMS); "
                                         "absent means everywhere.")
-    lead_hours: Fact | None = Field(None, description="Registration or provisioning lead time "
+    lead_hours: LeadTime | None = Field(None, description="Registration or provisioning lead time "
                                     "after onboarding before the capacity curves start.")
     capacity: dict[str, Series] = Field(min_length=1, description="Capacity curves by measure, "
                                         "counted from the end of the lead time.")
@@ -244,7 +274,8 @@ class ServiceVendor(CatalogEntry):
     @classmethod
     def _provenance(cls, data):
         return inherit_provenance(data, ("onboarding_hours", "refusal_risk",
-                                         "setup_effort_hours"), child_lists=("offerings",))
+                                         "setup_effort_hours"), child_lists=("offerings",),
+                                  series_fields=("working_hours",))
 
     @model_validator(mode="after")
     def _check(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 from pydantic import Field, field_validator, model_serializer, model_validator
@@ -18,6 +19,9 @@ from planner.models.base import (
 )
 from planner.models.demands import Services
 from planner.models.groups import REBUILD_HOURS, WorkloadGroup
+from planner.models.provider_facts import time_zone
+
+DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$"
 
 
 class Source(StrictModel):
@@ -116,7 +120,8 @@ class ProviderCaps(StrictModel):
 # saved plan's embedded inventory, and so its inputs digest, reads back the same.
 LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1, "near_metro": None,
                 "cpu_overcommit": {},
-                "provider_overhead_per_month": 0.0, "buy_support": True}
+                "provider_overhead_per_month": 0.0, "buy_support": True,
+                "lead_time_quantile": "p50"}
 
 
 class Policy(StrictModel):
@@ -164,6 +169,11 @@ class Policy(StrictModel):
                               "each compute provider used (its `support`): in a crisis a quota "
                               "raise or a refusal needs an answer in hours.")
 
+    lead_time_quantile: Literal["p50", "p90"] = Field(
+        "p50", description="Which lead times the plan is made with: p50, the catalog's "
+        "median `value`; p90, each lead time's `p90` where it states one (nine times out of "
+        "ten it is done by then). The runbook shows the range either way.")
+
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):
         data = handler(self)
@@ -185,6 +195,13 @@ class Inventory(StrictModel):
     decision_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description=
                                       "Day of the decision (hour 0): providers past their "
                                       "end of life by then are never chosen.")
+    decision_datetime: str | None = Field(
+        None, pattern=DATETIME, description="Date and time of the decision (hour 0), "
+        "YYYY-MM-DDTHH:MM, with a UTC offset (+01:00) or `time_zone`: lead times in business "
+        "hours follow each vendor's working days from it, and the runbook shows local times.")
+    time_zone: str | None = Field(None, description="IANA time zone of the team "
+                                  "(America/Los_Angeles): decision_datetime is read in it "
+                                  "and the runbook's local times are written in it.")
     groups: list[WorkloadGroup] = Field(min_length=1)
     services: Services = Field(default_factory=Services)
     policy: Policy = Field(default_factory=Policy)
@@ -193,6 +210,42 @@ class Inventory(StrictModel):
 
     _decision_date = field_validator("decision_date", mode="before")(lambda v: iso_date(v))
     _decision_day = field_validator("decision_date")(lambda v: calendar_date(v))
+    _decision_time = field_validator("decision_datetime", mode="before")(
+        lambda v: iso_date(v))
+    _zone = field_validator("time_zone")(lambda v: None if v is None else time_zone(v))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _day_of_the_decision(cls, data):
+        """decision_date is the day of decision_datetime when only the latter is given."""
+        if isinstance(data, dict) and data.get("decision_datetime") is not None \
+                and data.get("decision_date") is None:
+            text = iso_date(data["decision_datetime"])
+            try:  # a wrong one is said at its own field
+                data = {**data, "decision_date": datetime.datetime.fromisoformat(text)
+                        .date().isoformat()}
+            except (TypeError, ValueError):
+                pass
+        return data
+
+    @model_validator(mode="after")
+    def _decision_instant(self):
+        if self.decision_datetime is None:
+            if self.time_zone is not None:
+                raise Located("time_zone is given without decision_datetime", "time_zone")
+            return self
+        try:
+            moment = datetime.datetime.fromisoformat(self.decision_datetime)
+        except ValueError:
+            raise Located(f"{self.decision_datetime} is not a date and time of the calendar",
+                          "decision_datetime") from None
+        if moment.tzinfo is None and self.time_zone is None:
+            raise Located("decision_datetime has no UTC offset: add one (+01:00) or give "
+                          "time_zone", "decision_datetime")
+        if self.decision_date != self.decision_datetime[:10]:
+            raise Located(f"decision_date {self.decision_date} is not the day of "
+                          f"decision_datetime {self.decision_datetime}", "decision_date")
+        return self
 
     @model_validator(mode="after")
     def _check(self):
@@ -243,7 +296,7 @@ class Inventory(StrictModel):
 
     @model_serializer(mode="wrap")
     def _team_only_when_set(self, handler, info):
-        return without_unset(handler(self), info, ("team",))
+        return without_unset(handler(self), info, ("team", "decision_datetime", "time_zone"))
 
     @property
     def crew(self) -> Team:

@@ -263,6 +263,35 @@ class Work(StrictModel):
         return sum(t.engineer_hours for t in self.tasks if t.due_hour <= hour)
 
 
+class LeadTimeStep(StrictModel):
+    """A lead time the calendar changed (domain/calendar.timed): one in business hours or
+    with a range. Hours count from the decision (hour 0) unless said otherwise."""
+
+    entry: str
+    step: str = Field(description="Its place in the entry, dotted (onboarding_hours, "
+                      "quotas.regional-vcpu.raise_hours, offerings.10dlc.lead_hours).")
+    loc: list[str | int] = Field(description="The same place as field names, list indexes "
+                                 "and mapping keys.")
+    clock: Literal["wall", "business"]
+    time_zone: str | None = Field(None, description="The entry's working time zone, for a "
+                                  "business-hours step.")
+    start_known: bool = Field(description="False: no decision time was given, so a "
+                              "business-hours step was taken at its longest in a week.")
+    hours_p50: float = Field(description="Its duration as the catalog states it (p50), in "
+                             "its clock's hours.")
+    hours_p90: float | None = None
+    quantile: Literal["p50", "p90"]
+    begins_hour: float = Field(description="When the step starts, at the plan's quantile.")
+    planned_hours: float = Field(description="Hours of the clock it takes from then, at "
+                                 "the plan's quantile: the catalog value the plan uses.")
+    ready_hour_p50: float
+    ready_hour_p90: float
+
+    @property
+    def ready_hour(self) -> float:
+        return self.begins_hour + self.planned_hours
+
+
 class Plan(StrictModel):
     planner_version: str
     inputs_digest: str = Field(description="sha256 of the canonical JSON of the inputs.")
@@ -307,3 +336,7 @@ class Plan(StrictModel):
     overrides: list[Override] = Field(default_factory=list, description="The overrides "
                                       "applied to the inputs, in order; absent from the JSON "
                                       "when there were none.")
+    lead_times: list[LeadTimeStep] = Field(default_factory=list, description="Lead times in "
+                                           "business hours or with a range, as the plan took "
+                                           "them (the embedded catalog holds the hours of "
+                                           "the clock); absent from the JSON when none.")

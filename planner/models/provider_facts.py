@@ -7,17 +7,23 @@ puts them together in a Provider.
 from __future__ import annotations
 
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_serializer, model_validator
+from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.models.base import (
     Fact,
+    LeadTime,
     Printable,
+    Provenance,
     ProvenanceDefaults,
     inherit_provenance,
     without_unset,
 )
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 Continent = Literal["africa", "asia", "europe", "north-america", "oceania", "south-america"]
 Arch = Literal["x86_64", "arm64"]
 QuotaUnit = Literal["vcpu", "ram_gb", "gpu", "ipv4"]
@@ -48,7 +54,7 @@ class Offering(ProvenanceDefaults):
     price_per_hour: Fact | None = None
     price_per_month: Fact
     setup_fee: Fact | None = None
-    delivery_hours: Fact | None = Field(
+    delivery_hours: LeadTime | None = Field(
         None, description="Hours after onboarding before this model can be handed over "
         "(dedicated servers built to order); absent means as fast as the provider provisions.")
     stock: Fact | None = Field(None, description="Servers of this model that can be had at all.")
@@ -118,7 +124,7 @@ class Quota(ProvenanceDefaults):
     new_account: Fact = Field(description="The limit of a new account, in `unit`.")
     raise_to: Fact | None = Field(None, description="The limit a raise asked for at once is "
                                   "expected to reach.")
-    raise_hours: Fact | None = Field(None, description="Hours after onboarding until that "
+    raise_hours: LeadTime | None = Field(None, description="Hours after onboarding until that "
                                      "raise is in force.")
     cut_back: Fact | None = Field(None, description="Share (0..1) of large raise requests "
                                   "that are granted lower than asked, or refused.")
@@ -189,7 +195,7 @@ class SmtpOutbound(ProvenanceDefaults):
     """Whether a new account's servers may send mail on port 25 (to other mail servers)."""
 
     policy: Literal["allowed", "ticket", "blocked"]
-    unblock_hours: Fact | None = Field(None, description="For a ticket: hours after "
+    unblock_hours: LeadTime | None = Field(None, description="For a ticket: hours after "
                                        "onboarding until it is lifted.")
     note: Printable | None = None
 
@@ -202,4 +208,38 @@ class SmtpOutbound(ProvenanceDefaults):
     def _ticket_has_hours(self):
         if self.policy == "ticket" and self.unblock_hours is None:
             raise ValueError("a ticket needs unblock_hours: how long it takes")
+        return self
+
+
+def time_zone(value: str) -> str:
+    """An IANA time zone name (Europe/Berlin, America/Los_Angeles) this machine knows."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (such as Europe/Berlin)") \
+            from None
+    return value
+
+
+class WorkingHours(Provenance):
+    """When a provider or vendor works on requests (KYC, order checks, quota raises,
+    registrations): `days` from `opens` to `closes` in its `time_zone`. Lead times marked
+    `clock: business` run only then. Public holidays are not modelled."""
+
+    time_zone: str = Field(description="IANA name, such as Europe/Berlin.")
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
+    opens: str = Field("09:00", pattern=CLOCK_TIME, description="Local time, HH:MM.")
+    closes: str = Field("17:00", pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+                        description="Local time, HH:MM, after `opens` on the same day; "
+                        "24:00 for the end of the day.")
+
+    _zone = field_validator("time_zone")(lambda v: time_zone(v))
+
+    @model_validator(mode="after")
+    def _open_before_close(self):
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) must be after opens ({self.opens}) on "
+                             "the same day")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("days repeat")
         return self

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from planner.domain.facts import walk_facts
+from planner.models.base import LeadTime, Series
 from planner.models.catalog import Catalog, Provider
+from planner.models.provider_facts import WorkingHours
 
 KINDS = ("cloud", "bare_metal", "colocation", "self_hosted", "sms", "email", "dns",
          "object_storage")
@@ -58,6 +60,21 @@ def list_table(catalog: Catalog, kind: str | None = None) -> str:
                      for row in rows)
 
 
+def _shown(fact) -> str:
+    """A sourced value as `catalog show` prints it: a number (with its p90 and clock when
+    it is a lead time), a step curve, or working hours."""
+    if isinstance(fact, WorkingHours):
+        return f"{', '.join(fact.days)} {fact.opens}-{fact.closes} {fact.time_zone}"
+    if isinstance(fact, Series):
+        return f"{fact.values} every {fact.every_hours:g} h"
+    text = str(fact.value)
+    if isinstance(fact, LeadTime) and fact.p90 is not None:
+        text += f" (p90 {fact.p90:g})"
+    if isinstance(fact, LeadTime) and fact.clock == "business":
+        text += " business hours"
+    return text
+
+
 def show_text(entry) -> str:
     """Every fact of one entry with its provenance."""
     lines = [f"{entry.id}: {entry.name} ({entry.kind}, {entry.jurisdiction}, "
@@ -69,8 +86,7 @@ def show_text(entry) -> str:
         if value:
             lines.append(f"  {label}: {value}")
     for path, fact in walk_facts(entry):
-        value = fact.value if hasattr(fact, "value") else \
-            f"{fact.values} every {fact.every_hours:g} h"
+        value = _shown(fact)
         flag = " (estimate)" if fact.estimate else ""
         lines.append(f"  {path} = {value}{flag}  [{fact.source}; as of {fact.as_of}]")
         if fact.note:

@@ -28,6 +28,7 @@ from planner.domain.location import INTRA_METRO_RTT_MS, ROUTE_FACTOR
 from planner.models.plan import Plan
 from planner.report import timeline
 from planner.report.bill import bill_context
+from planner.report.calendar import calendar_context
 from planner.report.copies import copy_context, copy_views
 from planner.report.cutover import cutovers
 from planner.report.filters import (
@@ -136,7 +137,7 @@ def context(plan: Plan) -> dict:
         **copy_context(plan, copy_views(plan, names), source, vendors),
         cutovers=cutovers(plan, names),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
-        **work_context(plan), **bill_context(plan, views),
+        **work_context(plan), **bill_context(plan, views), **calendar_context(plan),
         **location_context(plan, hosts_of(views)),
         intra_metro_ms=INTRA_METRO_RTT_MS, route_factor=ROUTE_FACTOR,
     )

@@ -278,7 +278,7 @@ def _warnings(inst: Instance, result: SolveResult, copies: list[CopyRow]) -> lis
     (domain/warnings.py, which the verifier recomputes)."""
     grid_exact = inst.grid_exact
     return list(result.warnings) + plan_warnings(inst.inventory, inst.catalog, grid_exact,
-                                                 result.facts.phases, copies)
+                                                 result.facts.phases, copies, inst.lead_times)
 
 
 def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | None:
@@ -332,7 +332,7 @@ def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
         servers_at_deadline=at_deadline, coverage_at_deadline=clean(at_deadline / total),
         full_coverage_hour=None if None in fulls else max(fulls, default=0),
         users=_users(inst, coverage, services), edge=inst.edge, registrar=inst.registrar,
-        hub=inst.hub, host_pools=pools,
+        hub=inst.hub, host_pools=pools, lead_times=inst.lead_times,
         providers_used=sorted(used), costs=costs,
         shortfalls=shortfalls(inst, schedule, copies, services, coverage, costs),
         excluded=inst.exclusions, stale_facts=_stale(inst, used),

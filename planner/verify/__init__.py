@@ -27,6 +27,7 @@ from itertools import chain, islice
 
 from planner.errors import InternalError
 from planner.models.plan import Plan
+from planner.verify.calendar import check_lead_times
 from planner.verify.context import REL_TOL, Context, Violation, hours_consistent
 from planner.verify.flows import (
     check_data_before_service,
@@ -121,7 +122,7 @@ def verify(plan: Plan) -> list[Violation]:
               check_min_footprint, check_bootstrap, check_team_hours, check_costs,
               check_budget, check_coverage, check_users, check_vendor_choice,
               check_shortfalls, check_assignments,
-              check_stale_facts, check_overrides,
+              check_stale_facts, check_overrides, check_lead_times,
               check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)
     return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))

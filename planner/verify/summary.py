@@ -309,7 +309,7 @@ def check_warnings(ctx: Context) -> Iterator[Violation]:
     reworded, repeated or moved. Each violation quotes the warning it is about."""
     plan = ctx.plan
     want = plan_warnings(plan.inventory, plan.catalog, plan.solver.time_grid_exact,
-                         plan.solver.phases, plan.copies)
+                         plan.solver.phases, plan.copies, plan.lead_times)
     fallback = [w for w in plan.warnings if FALLBACK.match(w)]
     rest = [w for w in plan.warnings if not FALLBACK.match(w)]
     if fallback and plan.solver.solver != "cbc":
