@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.baseline.waves import PLACEMENTS, baseline
+from planner.domain.home import bridge_servers
 from planner.domain.labour import work_overdue
+from planner.domain.location import Geography, Place
 from planner.formulation.families import formulate
-from planner.formulation.instance import prepare
+from planner.formulation.home import formulate_home
+from planner.formulation.instance import Instance, prepare
 from planner.formulation.location import at_hub
 from planner.inputs.overrides import check_against_catalog
 from planner.models.catalog import Catalog
@@ -21,7 +24,9 @@ from planner.models.inventory import Inventory
 from planner.models.plan import Override, Plan
 from planner.results.assemble import build_plan, plan_work
 from planner.results.diagnose import shortfalls
+from planner.results.home import build_home
 from planner.results.restated import differences
+from planner.solver.home import solve_home
 from planner.solver.phases import solve
 from planner.solver.warmstart import best_hint, kept_providers
 from planner.solver.work import solve_with_team
@@ -74,9 +79,36 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     built = build_plan(instance, model, result)
     if overrides:
         built = built.model_copy(update={"overrides": list(overrides)})
+    seconds["assemble"] = time.perf_counter() - started
+    started = time.perf_counter()
+    built = with_home(instance, built, time_limit, gap)
+    seconds["home"] = time.perf_counter() - started
+    started = time.perf_counter()
     verify_or_raise(built)
-    seconds["assemble_verify"] = time.perf_counter() - started
+    seconds["verify"] = time.perf_counter() - started
     return Run(plan=built, seconds=seconds)
+
+
+def with_home(bridge: Instance, plan: Plan, time_limit: float | None, gap: float) -> Plan:
+    """The plan with its home stage (formulation/home.py): the inputs prepared again to the
+    home hour T = 24 x policy.home_day around the bridge's hub, the home MILP solved, its
+    rows and dated moves assembled. The plan itself when the policy asks for none, or
+    when T is within the bridge's horizon (the bridge is then the home)."""
+    policy = plan.inventory.policy
+    if policy.home_day is None or 24 * policy.home_day <= plan.horizon_hours:
+        return plan
+    hour = 24 * policy.home_day
+    inventory = plan.inventory.model_copy(update={
+        "horizon_hours": hour,
+        "policy": policy.model_copy(update={"near_metro": plan.hub or policy.near_metro})})
+    inst = prepare(inventory, plan.catalog)
+    hub = Place("hub", Geography(plan.catalog).sites[inst.hub]) if inst.hub else None
+    model = formulate_home(inst, bridge_servers(plan.schedule, plan.horizon_hours),
+                           policy.max_providers_home, hub)
+    phase, values = solve_home(model, plan.solver.solver, time_limit, gap)  # HiGHS or,
+    # where the bridge fell back to it, CBC
+    return plan.model_copy(update={"home": build_home(inst, model, phase, values, plan,
+                                                      bridge)})
 
 
 def audit(plan: Plan) -> list[Violation]:

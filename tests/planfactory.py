@@ -88,7 +88,10 @@ def inventory_data() -> dict:
         },
         "policy": {"max_share_per_provider": 0.5, "survive_provider_losses": 1,
                    "min_surviving_share": 0.5, "one_time_budget": 1000.0,
-                   "monthly_budget": 5000.0},
+                   "monthly_budget": 5000.0,
+                   # the plans built here are the bridge alone (tests/test_home.py checks
+                   # the home stage on plans the pipeline makes)
+                   "home_day": None},
     }
 
 

@@ -121,3 +121,22 @@ def test_2021_keeps_web_api_database_and_cache_within_their_bounds(plan):
     tight = {(c.group, c.dependency): c.bound_ms for c in call_rows(plan)}
     assert tight[("api", "database-primary")] == 2 and tight[("api", "cache")] == 2
     assert tight[("web", "api")] == 20
+
+
+def test_2021_home_is_on_three_compute_providers_with_dated_moves(plan):
+    """Issue 23: after the bridge, the 2021 network lands on at most three compute providers
+    by day 30, with a move schedule in hours (and so dates), for less a server than the
+    bridge costs."""
+    home = plan.home
+    assert home is not None and home.status == "optimal" and not home.staying
+    assert 1 <= len(home.providers) <= 3
+    assert set(home.providers) <= {p.id for p in plan.catalog.providers}
+    assert home.served_by_hour is not None and home.served_by_hour <= 24 * home.day
+    cut = {m.group: m.cutover_hour for m in home.moves}
+    for move in home.moves:
+        assert plan.horizon_hours <= move.starts_hour <= move.cutover_hour < move.retire_hour
+        group = next(g for g in plan.inventory.groups if g.name == move.group)
+        assert all(cut.get(dep, 0) <= move.starts_hour for dep in group.needs)
+    bridge_per_server = plan.costs.monthly["servers"] / home.bridge_servers
+    assert home.monthly["servers"] / home.servers < bridge_per_server
+    assert home.servers == plan.servers_total

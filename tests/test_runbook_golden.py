@@ -294,7 +294,7 @@ def test_the_runbook_has_its_sections_in_order(rendered):
     assert headings == ["Summary", "Decisions", "Lead times on the calendar", "Timeline",
                         "Work schedule", "Where it runs", "Providers",
                         "Data copy", "DNS", "Edge and registrar",
-                        "Email", "SMS", "Verification", "Rollback", "Risks", "Costs",
+                        "Email", "SMS", "Verification", "Rollback", "Risks", "Costs", "Home",
                         "Not considered", "Solver"]
 
 

@@ -21,7 +21,7 @@ def plan_json(plan: Plan) -> str:
     """Canonical JSON of a Plan: the same Plan always gives the same bytes. `overrides` is
     left out when there were none (reading it back gives the same empty list)."""
     left_out = {name for name in ("overrides", "work", "users", "edge", "registrar",
-                                         "host_pools", "lead_times")
+                                         "host_pools", "lead_times", "home")
                 if not getattr(plan, name)}  # as read
     return plan.model_dump_json(indent=1, exclude=left_out or None) \
         + "\n"

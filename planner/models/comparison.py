@@ -7,6 +7,18 @@ from pydantic import Field
 from planner.models.base import StrictModel
 
 
+class HomeFigures(StrictModel):
+    """A plan's home stage beside its bridge (models/home.HomeStage)."""
+
+    day: int
+    providers: list[str]
+    served_by_hour: int | None
+    staying: list[str]
+    servers: int
+    monthly_cost: float
+    negotiated_servers: int
+
+
 class ScenarioRow(StrictModel):
     name: str
     description: str | None = None
@@ -26,6 +38,8 @@ class ScenarioRow(StrictModel):
     shortfalls: list[str]
     coverage_by_hour: list[float] = Field(description="Share of all servers serving, by hour.")
     inputs_digest: str
+    home: HomeFigures | None = Field(None, description="The plan's home stage in a few "
+                                     "figures; absent when it has none.")
 
 
 class Moved(StrictModel):

@@ -121,7 +121,7 @@ class ProviderCaps(StrictModel):
 LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1, "near_metro": None,
                 "cpu_overcommit": {},
                 "provider_overhead_per_month": 0.0, "buy_support": True,
-                "lead_time_quantile": "p50"}
+                "lead_time_quantile": "p50", "home_day": 30, "max_providers_home": 3}
 
 
 class Policy(StrictModel):
@@ -173,6 +173,13 @@ class Policy(StrictModel):
         "p50", description="Which lead times the plan is made with: p50, the catalog's "
         "median `value`; p90, each lead time's `p90` where it states one (nine times out of "
         "ten it is done by then). The runbook shows the range either way.")
+
+    home_day: int | None = Field(30, ge=1, le=365, description="The day (from the "
+                                 "decision) by which everything runs on its home, the few "
+                                 "providers chosen for their run-rate after the bridge; null: "
+                                 "no home stage.")
+    max_providers_home: int = Field(3, ge=1, le=100, description="Most compute providers of "
+                                    "the home.")
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):

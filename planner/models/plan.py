@@ -13,6 +13,7 @@ from pydantic import Field, model_serializer
 
 from planner.models.base import StrictModel
 from planner.models.catalog import Catalog
+from planner.models.home import HomeStage
 from planner.models.inventory import Inventory
 
 PlanStatus = Literal["optimal", "feasible", "time_limit", "no_solution"]
@@ -25,7 +26,7 @@ CauseCode = Literal[
 
 
 class SolverPhase(StrictModel):
-    name: Literal["coverage", "cost"]
+    name: Literal["coverage", "cost", "home"]
     status: PlanStatus
     raw_status: str = Field(description="The solver's own status words, or why the "
                             "solver was not run, or the restriction it was run on.")
@@ -336,6 +337,8 @@ class Plan(StrictModel):
     overrides: list[Override] = Field(default_factory=list, description="The overrides "
                                       "applied to the inputs, in order; absent from the JSON "
                                       "when there were none.")
+    home: HomeStage | None = Field(None, description="The home stage after the bridge "
+                                   "(policy.home_day); absent when there is none.")
     lead_times: list[LeadTimeStep] = Field(default_factory=list, description="Lead times in "
                                            "business hours or with a range, as the plan took "
                                            "them (the embedded catalog holds the hours of "

@@ -54,6 +54,7 @@ from planner.report.filters import (
     signed,
     signed_money,
 )
+from planner.report.home import home_context
 from planner.report.location import location_context
 from planner.report.names import name_map
 from planner.report.sections import (
@@ -138,6 +139,7 @@ def context(plan: Plan) -> dict:
         cutovers=cutovers(plan, names),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
         **work_context(plan), **bill_context(plan, views), **calendar_context(plan),
+        **home_context(plan),
         **location_context(plan, hosts_of(views)),
         intra_metro_ms=INTRA_METRO_RTT_MS, route_factor=ROUTE_FACTOR,
     )

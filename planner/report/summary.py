@@ -51,6 +51,29 @@ def work_line(plan: Plan) -> str | None:
     return line
 
 
+def home_figures(plan: Plan) -> dict:
+    """The home stage in a few figures (Plan.home)."""
+    home = plan.home
+    return {"day": home.day, "status": home.status, "providers": home.providers,
+            "served_by_hour": home.served_by_hour, "staying": home.staying,
+            "negotiated": home.negotiated, "servers": home.servers,
+            "monthly_cost": home.monthly_cost, "bridge_servers": home.bridge_servers,
+            "bridge_monthly_cost": home.bridge_monthly_cost,
+            "move_one_time_cost": home.move_one_time_cost}
+
+
+def home_line(plan: Plan) -> str | None:
+    home = plan.home
+    if home is None:
+        return None
+    when = f"everything home by hour {home.served_by_hour}" \
+        if home.served_by_hour is not None else f"{', '.join(home.staying)} stay on the bridge"
+    return (f"home by day {home.day}: {', '.join(home.providers) or 'none'}; {when}; "
+            f"{money(home.monthly_cost, plan.costs.currency)} a month for {home.servers} "
+            f"servers (bridge {money(home.bridge_monthly_cost, plan.costs.currency)} for "
+            f"{home.bridge_servers})")
+
+
 def summary_data(plan: Plan) -> dict:
     return {
         "inventory": plan.inventory.name,
@@ -71,6 +94,7 @@ def summary_data(plan: Plan) -> dict:
         "providers_used": plan.providers_used,
         "warnings": plan.warnings,
         **({"work": work_figures(plan)} if plan.work is not None else {}),
+        **({"home": home_figures(plan)} if plan.home is not None else {}),
         "shortfalls": [{"demand": s.demand, "missing_at_deadline": s.missing_at_deadline,
                         "unit": s.unit, "full_by_hour": s.full_by_hour,
                         "causes": [c.detail for c in s.causes]} for s in plan.shortfalls],
@@ -120,9 +144,9 @@ def summary_text(plan: Plan, files: list[str] = (), seconds: dict | None = None)
         short.append(f"  short at hour {plan.deadline_hours}: {s.demand}: {amount}; {when}; "
                      f"{_brief(s.causes)}")
     lines += capped(short, TERMINAL_SHORTFALLS, "more short (all in the runbook)")
-    work = work_line(plan)
-    if work:
-        lines.append(f"  {work}")
+    for extra in (work_line(plan), home_line(plan)):
+        if extra:
+            lines.append(f"  {extra}")
     lines += [f"  warning: {w}" for w in plan.warnings]
     if seconds:
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in seconds.items()))

@@ -50,6 +50,7 @@ from planner.verify.flows import (
     check_target_ingress,
     check_users_reach,
 )
+from planner.verify.home import check_home
 from planner.verify.location import check_latency, check_region
 from planner.verify.overrides import check_overrides
 from planner.verify.pools import check_host_pools
@@ -122,7 +123,7 @@ def verify(plan: Plan) -> list[Violation]:
               check_min_footprint, check_bootstrap, check_team_hours, check_costs,
               check_budget, check_coverage, check_users, check_vendor_choice,
               check_shortfalls, check_assignments,
-              check_stale_facts, check_overrides, check_lead_times,
+              check_stale_facts, check_overrides, check_lead_times, check_home,
               check_warnings, check_status)
     rest = chain.from_iterable(check(ctx) for check in checks)
     return shape + list(islice(rest, MAX_VIOLATIONS - len(shape)))

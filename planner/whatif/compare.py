@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.models.comparison import Change, Comparison, Moved, ScenarioRow
+from planner.models.comparison import Change, Comparison, HomeFigures, Moved, ScenarioRow
 from planner.models.plan import Plan
 from planner.whatif.cases import Case
 
@@ -44,7 +44,12 @@ def row(plan: Plan, name: str, description: str | None = None,
         monthly_cost=plan.costs.monthly_total, providers_used=plan.providers_used,
         losses_survived=losses_survived(plan),
         shortfalls=[s.demand for s in plan.shortfalls],
-        coverage_by_hour=[round(c, 6) for c in coverage], inputs_digest=plan.inputs_digest)
+        coverage_by_hour=[round(c, 6) for c in coverage], inputs_digest=plan.inputs_digest,
+        home=None if plan.home is None else HomeFigures(
+            day=plan.home.day, providers=plan.home.providers,
+            served_by_hour=plan.home.served_by_hour, staying=plan.home.staying,
+            servers=plan.home.servers, monthly_cost=plan.home.monthly_cost,
+            negotiated_servers=sum(plan.home.negotiated.values())))
 
 
 def _placement(plan: Plan) -> dict[tuple[str, str], int]:

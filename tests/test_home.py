@@ -1,0 +1,76 @@
+"""The home stage (formulation/home.py, domain/home.py, verify/home.py): where everything
+runs after the bridge, on at most policy.max_providers_home providers by policy.home_day."""
+
+import pytest
+
+from planner import pipeline
+from planner.models import Inventory
+from planner.report.render import render_runbook
+from planner.verify import verify
+from tests.builders import inventory_dict, small_catalog
+
+
+def _plan(**policy):
+    data = inventory_dict(horizon=72, survive=0, max_share=1.0)
+    data["policy"].update(policy)
+    return pipeline.plan(Inventory.model_validate(data), small_catalog()).plan
+
+
+@pytest.fixture(scope="module")
+def home_plan():
+    return _plan()
+
+
+def test_no_home_when_the_policy_asks_none_or_the_day_is_within_the_horizon():
+    assert _plan(home_day=None).home is None
+    assert _plan(home_day=3).home is None  # hour 72: the bridge's own horizon
+
+
+def test_everything_moves_home(home_plan):
+    home = home_plan.home
+    assert verify(home_plan) == []
+    assert home.providers == ["a", "b"] and not home.staying
+    assert sum(r.servers for r in home.rows) == home.servers == home_plan.servers_total
+    assert home.served_by_hour is not None and home.served_by_hour <= 24 * home.day
+    assert home.monthly_cost > 0 and home.bridge_monthly_cost == home_plan.costs.monthly_total
+
+
+def test_a_group_no_home_can_take_stays_on_the_bridge():
+    """On one provider: `big` runs only on b's dedicated model, whose stock (5) cannot also
+    take db's 4, so the cheapest one-provider home leaves `big` on the bridge, and says so."""
+    plan = _plan(max_providers_home=1)
+    home = plan.home
+    assert verify(plan) == []
+    assert home.providers == ["a"] and home.staying == ["big"]
+    assert home.served_by_hour is None and "stock" in home.why_staying[0]
+    assert all(m.group != "big" for m in home.moves)
+    assert "stays on the bridge" in render_runbook(plan)
+
+
+def test_the_runbook_sets_bridge_and_home_side_by_side(home_plan):
+    text = render_runbook(home_plan)
+    assert "## Home" in text and "| | Bridge (hour 72) | Home |" in text
+    assert "### Moves" in text
+
+
+@pytest.mark.parametrize("change", ["servers", "moves", "providers", "monthly"])
+def test_a_rewritten_home_is_caught(home_plan, change):
+    home = home_plan.home
+    if change == "servers":
+        rows = [home.rows[0].model_copy(update={"servers": home.rows[0].servers + 1}),
+                *home.rows[1:]]
+        home = home.model_copy(update={"rows": rows})
+    elif change == "moves":
+        home = home.model_copy(update={"moves": [m.model_copy(update={
+            "cutover_hour": m.cutover_hour - 1}) for m in home.moves]})
+    elif change == "providers":
+        home = home.model_copy(update={"providers": home.providers[:1]})
+    else:
+        home = home.model_copy(update={"monthly_cost": home.monthly_cost * 0.9})
+    violations = verify(home_plan.model_copy(update={"home": home}))
+    assert any(v.constraint == "home" for v in violations)
+
+
+def test_a_missing_home_is_caught(home_plan):
+    assert any(v.constraint == "home"
+               for v in verify(home_plan.model_copy(update={"home": None})))
