@@ -71,6 +71,13 @@ def test_a_rewritten_home_is_caught(home_plan, change):
     assert any(v.constraint == "home" for v in violations)
 
 
-def test_a_missing_home_is_caught(home_plan):
-    assert any(v.constraint == "home"
-               for v in verify(home_plan.model_copy(update={"home": None})))
+def test_a_plan_saved_before_the_home_stage_still_verifies(home_plan):
+    """Its embedded policy reads back with the default home_day, yet it has no home."""
+    assert verify(home_plan.model_copy(update={"home": None})) == []
+
+
+def test_a_home_the_policy_does_not_ask_for_is_caught(home_plan):
+    policy = home_plan.inventory.policy.model_copy(update={"home_day": None})
+    inventory = home_plan.inventory.model_copy(update={"policy": policy})
+    assert any(v.constraint == "home" for v in verify(home_plan.model_copy(
+        update={"inventory": inventory})))

@@ -137,6 +137,10 @@ def test_2021_home_is_on_three_compute_providers_with_dated_moves(plan):
         assert plan.horizon_hours <= move.starts_hour <= move.cutover_hour < move.retire_hour
         group = next(g for g in plan.inventory.groups if g.name == move.group)
         assert all(cut.get(dep, 0) <= move.starts_hour for dep in group.needs)
+    # the bridge's run-rate prices the servers it runs at its horizon (not all of them by
+    # then): like for like, a server costs less at home, and so does the whole at the
+    # home's size
     bridge_per_server = plan.costs.monthly["servers"] / home.bridge_servers
     assert home.monthly["servers"] / home.servers < bridge_per_server
+    assert home.monthly_cost < home.bridge_monthly_every_server
     assert home.servers == plan.servers_total

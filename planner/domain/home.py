@@ -28,6 +28,17 @@ RETIRE_AFTER_HOURS = 24  # the bridge is kept a day after a group's cut-over, to
 NEGOTIATION_HOURS = 7 * 24
 
 
+PER_SERVER_LINES = ("servers", "ipv4", "support", "target_egress")
+
+
+def scaled_monthly(monthly: dict[str, float], servers: int, to: int) -> float:
+    """A run-rate with its per-server lines (PER_SERVER_LINES) scaled from `servers` to
+    `to` servers and the rest as it is."""
+    if servers <= 0:
+        return sum(monthly.values())
+    return sum(v * (to / servers if k in PER_SERVER_LINES else 1.0) for k, v in monthly.items())
+
+
 def money(catalog: Catalog, amount: float, currency: str, plan_currency: str) -> float:
     return amount * catalog.usd_per(currency) / catalog.usd_per(plan_currency)
 

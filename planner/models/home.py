@@ -80,6 +80,11 @@ class HomeStage(StrictModel):
     bridge_monthly_cost: float
     bridge_servers: int = Field(description="Servers the bridge runs at its horizon, which "
                                 "its run-rate prices.")
+    bridge_monthly_every_server: float = Field(description="The bridge's run-rate were it to "
+                                               "run as many servers as the home, at its own "
+                                               "cost a server (servers, addresses, support, "
+                                               "traffic) with its other lines as they are: an "
+                                               "estimate, to set the two side by side.")
     move_one_time_cost: float = Field(description="Setup fees of the new servers and the "
                                       "bridge's egress for the data copied again.")
     bridge_cost_until_home: float = Field(description="The bridge's run-rate over the hours "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.domain.curves import HOURS_PER_MONTH, provider_servers
-from planner.domain.home import NEGOTIATION_HOURS
+from planner.domain.home import NEGOTIATION_HOURS, PER_SERVER_LINES
 from planner.models.plan import Plan
 from planner.report.calendar import local_time
 
@@ -36,8 +36,7 @@ def _compute(plan: Plan, providers) -> int:
 
 
 def _per_server(monthly: dict[str, float], servers: int) -> float | None:
-    spend = sum(v for k, v in monthly.items() if k in ("servers", "ipv4", "support",
-                                                        "target_egress"))
+    spend = sum(v for k, v in monthly.items() if k in PER_SERVER_LINES)
     return spend / servers if servers else None
 
 

@@ -59,6 +59,7 @@ def home_figures(plan: Plan) -> dict:
             "negotiated": home.negotiated, "servers": home.servers,
             "monthly_cost": home.monthly_cost, "bridge_servers": home.bridge_servers,
             "bridge_monthly_cost": home.bridge_monthly_cost,
+            "bridge_monthly_every_server": home.bridge_monthly_every_server,
             "move_one_time_cost": home.move_one_time_cost}
 
 

@@ -60,6 +60,8 @@ def build_home(inst: Instance, model: HomeModel, phase: SolverPhase,
     running = rules.priced_rows(rows, plan.schedule, staying, H)
     priced = plan_costs(bridge_inst, running, storage, plan.services)
     served = None if staying else max([H, *[m.cutover_hour for m in moved]])
+    home_count = sum(r.up_by_hour[H] for r in running)
+    bridge_count = sum(r.up_by_hour[H] for r in plan.schedule)
     return HomeStage(
         day=plan.inventory.policy.home_day, max_providers=plan.inventory.policy.max_providers_home,
         status=phase.status, objective=phase.objective, bound=phase.bound, gap=phase.gap,
@@ -67,9 +69,11 @@ def build_home(inst: Instance, model: HomeModel, phase: SolverPhase,
         negotiated=negotiated, staying=staying, why_staying=_why(inst, model, staying),
         served_by_hour=served,
         monthly=priced.monthly, monthly_cost=priced.monthly_total,
-        servers=sum(r.up_by_hour[H] for r in running),
+        servers=home_count,
         bridge_monthly_cost=plan.costs.monthly_total,
-        bridge_servers=sum(r.up_by_hour[H] for r in plan.schedule),
+        bridge_servers=bridge_count,
+        bridge_monthly_every_server=rules.scaled_monthly(plan.costs.monthly, bridge_count,
+                                                         home_count),
         move_one_time_cost=clean(rules.move_cost(plan.inventory, plan.catalog, bridge, rows,
                                                  moved)),
         bridge_cost_until_home=clean(plan.costs.monthly_total * (served or T)

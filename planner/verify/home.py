@@ -17,14 +17,13 @@ from planner.verify.costs import MissingRate, recompute_costs
 
 
 def check_home(ctx: Context) -> Iterator[Violation]:
-    """A home exactly when policy.home_day's hour is past the horizon; then its rows, its
-    capacity, its spread, its round trips, its moves and its costs."""
+    """A home only when policy.home_day's hour is past the horizon; then its rows, its
+    capacity, its spread, its round trips, its moves and its costs. A plan without one is
+    valid: plans saved before the home stage existed have none, and their embedded policy
+    reads back with the default home_day."""
     plan, policy = ctx.plan, ctx.plan.inventory.policy
     wanted = policy.home_day is not None and 24 * policy.home_day > plan.horizon_hours
     if plan.home is None:
-        if wanted:
-            yield violated("home", f"policy.home_day {policy.home_day} asks for a home stage "
-                           "and the plan has none")
         return
     if not wanted:
         yield violated("home", "the plan has a home stage the policy does not ask for")
@@ -184,6 +183,9 @@ def _costs(ctx: Context) -> Iterator[Violation]:
         "servers": sum(r.up_by_hour[H] for r in running),
         "bridge_monthly_cost": plan.costs.monthly_total,
         "bridge_servers": sum(r.up_by_hour[H] for r in plan.schedule),
+        "bridge_monthly_every_server": rules.scaled_monthly(
+            plan.costs.monthly, sum(r.up_by_hour[H] for r in plan.schedule),
+            sum(r.up_by_hour[H] for r in running)),
         "move_one_time_cost": rules.move_cost(plan.inventory, plan.catalog, bridge, home.rows,
                                               home.moves),
         "bridge_cost_until_home": plan.costs.monthly_total
