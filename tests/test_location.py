@@ -241,3 +241,15 @@ def test_the_verifier_rejects_a_caller_while_a_shard_runs_beyond_its_bound():
     bad = plan.model_copy(update={"schedule": rows})
     assert any(v.constraint == "latency" and "sharded db run beyond" in v.detail
                for v in verify(bad))
+
+
+def test_two_caller_places_never_count_the_same_servers():
+    """Hall's condition (domain/location.caller_sets): Ashburn and New York both reach only
+    the New York API, so together they get one row against it, not one each."""
+    from planner.domain.location import caller_sets
+    sets = caller_sets({"ashburn": frozenset({"api-nyc"}), "new-york": frozenset({"api-nyc"}),
+                        "frankfurt": frozenset({"api-fra"})})
+    assert (["ashburn", "new-york"], frozenset({"api-nyc"})) in sets
+    assert (["frankfurt"], frozenset({"api-fra"})) in sets
+    assert (["ashburn", "frankfurt", "new-york"], frozenset({"api-nyc", "api-fra"})) in sets
+    assert len(sets) == 3

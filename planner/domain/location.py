@@ -116,6 +116,33 @@ class Geography:
         return [p.provider for p in places if self.rtt_ms(of, p) <= bound + 1e-9]
 
 
+MAX_NEAR_SETS = 12  # beyond this many distinct near-sets, one row per caller place only
+
+
+def caller_sets(near: dict[str, frozenset]) -> list[tuple[list[str], frozenset]]:
+    """The sets of a caller's places whose calls must fit in what they reach, for the
+    latency rule: for each distinct union N of near-sets (`near[m]`: what place m reaches
+    within the bound), the places whose near-set lies in N. A dependency h can carry caller
+    g's shares, each place m sending its share to h within reach of m, exactly when for
+    every such set S, count_h x g(S) <= count_g x h(N(S)) (Hall's condition, in its supply
+    and demand form): one row per place alone lets two places count the same servers of h.
+    Sorted; past MAX_NEAR_SETS distinct near-sets, only the single places (a bound that
+    still holds, never a false one)."""
+    distinct = sorted(set(near.values()), key=sorted)
+    unions = set(distinct)
+    if len(distinct) <= MAX_NEAR_SETS:
+        frontier = set(distinct)
+        while frontier:
+            grown = {a | b for a in frontier for b in distinct} - unions
+            unions |= grown
+            frontier = grown
+    out = []
+    for n in sorted(unions, key=lambda u: (len(u), sorted(u))):
+        places = sorted(m for m, reach in near.items() if reach <= n)
+        out.append((places, n))
+    return out
+
+
 def bound_ms(inventory: Inventory, group: str, dependency: str) -> float:
     """The round trip `group`'s calls to `dependency` may take: stated, else TIGHT_RTT_MS
     for a dependency with data or a cache, else DEFAULT_RTT_MS."""

@@ -15,9 +15,11 @@ from planner.formulation.server_rows import add_rows, server_rows
 
 
 def latency_rows(inst) -> list[tuple[str, str, list[str], list[str], list[str]]]:
-    """(g, h, g's providers at one location m, h's providers within the bound of m, h's
-    providers beyond it): one per bounded dependency and location of g that some of h is
-    not near (where all of h is near, the row is the dependency row's)."""
+    """(g, h, g's providers at a set S of its locations, h's providers within the bound of
+    some location of S, h's providers beyond all of them): for a sharded h one per location
+    of g; otherwise one per set of domain/location.caller_sets (Hall's condition: two
+    locations of g never count the same servers of h). Sets that reach all of h are left
+    out: their row is the dependency row's."""
     if not location.located(inst.catalog):
         return []
     providers: dict[str, list[str]] = {}
@@ -28,21 +30,27 @@ def latency_rows(inst) -> list[tuple[str, str, list[str], list[str], list[str]]]
     geo, out = location.Geography(inst.catalog), []
     for g, h, bound in location.bounded_pairs(inst.inventory):
         h_places = [inst.places[p] for p in providers.get(h, [])]
+        everything = frozenset(p.provider for p in h_places)
         at: dict[str, list[str]] = {}
         for p in providers.get(g, []):
             at.setdefault(inst.places[p].key, []).append(p)
-        for _, here in sorted(at.items()):
-            near = geo.near(inst.places[here[0]], h_places, bound)
-            if len(near) < len(h_places):
-                far = [p.provider for p in h_places if p.provider not in near]
-                out.append((g, h, here, near, far))
+        near = {key: frozenset(geo.near(inst.places[here[0]], h_places, bound))
+                for key, here in at.items()}
+        sets = [([key], near[key]) for key in sorted(at)] if inst.groups[h].shards \
+            else location.caller_sets(near)
+        for keys, reach in sets:
+            if reach != everything:
+                out.append((g, h, [p for key in keys for p in at[key]],
+                            [p.provider for p in h_places if p.provider in reach],
+                            [p.provider for p in h_places if p.provider not in reach]))
     return out
 
 
 def latency(model: Model) -> None:
     """Each location holding a share of g holds that share of each of its dependencies h
-    within their bound B (domain/location.py): for each location m of g and hour t,
-    count_h * sum_{c of g at m} r[c,t] <= count_g * sum_{c of h at p: rtt(m, p) <= B} r[c,t].
+    within their bound B (domain/location.py), no server of h counted for two: for each set
+    S of g's locations (latency_rows) and hour t, count_h * sum_{c of g at S} r[c,t] <=
+    count_g * sum_{c of h at p: rtt(m, p) <= B for some m in S} r[c,t].
     A sharded h is called whole (each of g's servers calls every shard), so g never serves
     at m while a server of h runs beyond B of m: with b[g,h,m] binary,
     sum_{c of h at p: rtt(m, p) > B} r[c,H] <= count_h b and sum_{c of g at m} r[c,H] <=

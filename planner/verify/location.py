@@ -38,10 +38,11 @@ def check_region(ctx: Context) -> Iterator[Violation]:
 
 
 def check_latency(ctx: Context) -> Iterator[Violation]:
-    """For each dependency g -> h with bound B (domain/location.bounded_pairs), each
-    location m holding servers of g and each hour t (exact, in whole numbers):
-    count_h * served_g(m, t) <= count_g * served_h(within B of m, t); where h is sharded
-    (called whole), no server of h runs beyond B of m while g serves at m."""
+    """For each dependency g -> h with bound B (domain/location.bounded_pairs), each set S
+    of locations holding servers of g (domain/location.caller_sets: no server of h counted
+    for two) and each hour t (exact, in whole numbers): count_h * served_g(S, t) <=
+    count_g * served_h(within B of some m in S, t); where h is sharded (called whole), no
+    server of h runs beyond B of m while g serves at m."""
     if not location.located(ctx.plan.catalog):
         return
     geo = Geography(ctx.plan.catalog)
@@ -56,9 +57,14 @@ def check_latency(ctx: Context) -> Iterator[Violation]:
         at: dict[str, list[tuple]] = defaultdict(list)
         for where in up[g]:
             at[places[where].key].append(where)
-        for key, here in sorted(at.items()):
-            near = [w for w in up[h]
-                    if geo.rtt_ms(places[here[0]], places[w]) <= bound + 1e-9]
+        reach = {key: frozenset(w for w in up[h]
+                                if geo.rtt_ms(places[here[0]], places[w]) <= bound + 1e-9)
+                 for key, here in at.items()}
+        sets = [([key], reach[key]) for key in sorted(at)] if ctx.groups[h].shards \
+            else location.caller_sets(reach)
+        for keys, near in sets:
+            key = " and ".join(keys)
+            here = [w for k in keys for w in at[k]]
             lhs = [sum(up[g][p][t] for p in here) for t in range(ctx.H + 1)]
             rhs = [sum(up[h][p][t] for p in near) for t in range(ctx.H + 1)]
             far = [sum(up[h][p][t] for p in up[h] if p not in near) for t in range(ctx.H + 1)]
