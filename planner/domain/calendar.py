@@ -21,7 +21,7 @@ import datetime as dt
 import math
 from zoneinfo import ZoneInfo
 
-from planner.models.base import LeadTime, StrictModel
+from planner.models.base import LeadTime
 from planner.models.catalog import Catalog, CatalogEntry, lead_times_of
 from planner.models.inventory import Inventory
 from planner.models.plan import LeadTimeStep
@@ -106,15 +106,6 @@ def step_hours(lead: LeadTime, hours: float, begin_hour: float, start: dt.dateti
     return wall_hours(start + dt.timedelta(hours=begin_hour), hours, working)
 
 
-def _label(model: StrictModel, loc: tuple) -> str:
-    """A dotted name for a place in an entry, list items by their id (offerings.10dlc)."""
-    parts, here = [], model
-    for key in loc:
-        here = here[key] if isinstance(here, (list, dict)) else getattr(here, key)
-        parts.append(str(getattr(here, "id", key)) if isinstance(key, int) else str(key))
-    return ".".join(parts)
-
-
 def replaced_at(model, loc: tuple, value):
     """`model` with the value at `loc` (field names, list indexes, mapping keys) replaced."""
     key, rest = loc[0], loc[1:]
@@ -136,8 +127,8 @@ def _timed_entry(entry: CatalogEntry, start: dt.datetime | None, quantile: str
     def ready(q: str) -> float:  # end of onboarding, hours after the decision
         return step_hours(onboarding, onboarding.at(q), 0.0, start, working)
 
-    steps = []
-    for loc, lead in lead_times_of(entry):
+    steps, timed_entry = [], entry
+    for loc, path, lead in lead_times_of(entry):
         if lead.clock == "wall" and lead.p90 is None:
             continue
         first = loc == ("onboarding_hours",)
@@ -145,19 +136,15 @@ def _timed_entry(entry: CatalogEntry, start: dt.datetime | None, quantile: str
         took = {q: step_hours(lead, lead.at(q), begins[q], start, working)
                 for q in ("p50", "p90", quantile)}
         steps.append(LeadTimeStep(
-            entry=entry.id, step=_label(entry, loc), loc=list(loc), clock=lead.clock,
+            entry=entry.id, step=path, loc=list(loc), clock=lead.clock,
             time_zone=working.time_zone if lead.clock == "business" and working else None,
             start_known=start is not None or lead.clock == "wall",
             hours_p50=lead.value, hours_p90=lead.p90, quantile=quantile,
             begins_hour=begins[quantile], planned_hours=took[quantile],
             ready_hour_p50=begins["p50"] + took["p50"],
             ready_hour_p90=begins["p90"] + took["p90"]))
-    timed_entry = entry
-    for step in steps:
-        lead = lead_at(entry, step.loc)
-        timed_entry = replaced_at(timed_entry, tuple(step.loc), LeadTime(
-            value=step.planned_hours, source=lead.source, as_of=lead.as_of,
-            estimate=lead.estimate, note=lead.note))
+        timed_entry = replaced_at(timed_entry, loc, lead.model_copy(update={
+            "value": took[quantile], "p90": None, "clock": "wall"}))
     return timed_entry, steps
 
 

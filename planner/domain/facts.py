@@ -8,30 +8,15 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from planner.models.base import Provenance
+from planner.models.base import Provenance, walk
 from planner.models.plan import StaleFact
 
 
-def walk_facts(model: BaseModel, path: str = "") -> Iterator[tuple[str, Provenance]]:
-    """Every sourced value (Fact or Series) inside `model`, with its dotted path."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        here = f"{path}.{name}" if path else name
-        yield from _walk_value(value, here)
-
-
-def _walk_value(value, path: str) -> Iterator[tuple[str, Provenance]]:
-    if isinstance(value, Provenance):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        yield from walk_facts(value, path)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk_value(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            label = getattr(item, "id", None) or index
-            yield from _walk_value(item, f"{path}[{label}]")
+def walk_facts(model: BaseModel) -> Iterator[tuple[str, Provenance]]:
+    """Every sourced value (Fact, Series, working hours) inside `model`, with its dotted
+    path."""
+    for _, path, fact in walk(model, Provenance):
+        yield path, fact
 
 
 def latest_day(as_of: str) -> date:

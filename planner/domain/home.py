@@ -39,10 +39,6 @@ def scaled_monthly(monthly: dict[str, float], servers: int, to: int) -> float:
     return sum(v * (to / servers if k in PER_SERVER_LINES else 1.0) for k, v in monthly.items())
 
 
-def money(catalog: Catalog, amount: float, currency: str, plan_currency: str) -> float:
-    return amount * catalog.usd_per(currency) / catalog.usd_per(plan_currency)
-
-
 def as_schedule(rows: list[HomeRow], hours: int) -> list[ScheduleRow]:
     """The home's servers as schedule rows over hours 0..`hours`, all up: what the bill's
     rules (costs, support, traffic) read."""
@@ -123,7 +119,7 @@ def _making_hours(catalog: Catalog, row: HomeRow) -> int:
 def recopy_per_gb(catalog: Catalog, held_at: list[str], plan_currency: str) -> float:
     """The cheapest first egress step among the bridge providers holding a group's data,
     per GB in the plan's currency (0 where none states a price)."""
-    prices = [money(catalog, steps[0][1], catalog.provider(p).currency, plan_currency)
+    prices = [catalog.convert(steps[0][1], catalog.provider(p).currency, plan_currency)
               for p in held_at if catalog.provider(p) is not None
               and (steps := egress_steps(catalog.provider(p)))]
     return min(prices, default=0.0)
@@ -189,7 +185,7 @@ def move_cost(inventory: Inventory, catalog: Catalog, bridge: dict[tuple[str, st
         offering = next(o for o in provider.offerings if o.id == r.offering)
         if offering.setup_fee:
             extra = max(0, r.hosts - bridge.get((r.group, r.provider, r.offering), 0))
-            total += extra * money(catalog, offering.setup_fee.value, provider.currency, cur)
+            total += extra * catalog.convert(offering.setup_fee.value, provider.currency, cur)
     for move in moved:
         held = sorted({p for (g, p, _), n in bridge.items() if g == move.group and n > 0})
         total += move.data_gb * recopy_per_gb(catalog, held, cur)

@@ -56,6 +56,7 @@ class HomeModel:
     unplaced: dict[str, pulp.LpVariable] = field(default_factory=dict)  # z_g: stays on the bridge
     extra: dict[str, pulp.LpVariable] = field(default_factory=dict)
     new_at: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
+    by_place: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)  # (g, p)
     why_not: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -112,6 +113,7 @@ def formulate_home(inst: Instance, bridge: dict[tuple[str, str, str], int],
     lp = model.lp
     providers = sorted({c.provider for c in candidates})
     for i, c in enumerate(candidates):
+        model.by_place.setdefault((c.group, c.provider), []).append(c)
         top = inst.groups[c.group].count
         model.servers[c] = lp.add_variable(f"hn_{i}", 0, top, pulp.LpInteger)
         model.hosts[c] = model.servers[c] if c.per_host == 1 else \
@@ -141,7 +143,8 @@ def formulate_home(inst: Instance, bridge: dict[tuple[str, str, str], int],
 
 
 def _at(model: HomeModel, g: str, p: str):
-    return pulp.lpSum(n for c, n in model.servers.items() if c.group == g and c.provider == p)
+    """x_gp: the servers of g at p, over p's offerings."""
+    return pulp.lpSum(model.servers[c] for c in model.by_place.get((g, p), []))
 
 
 def home_demand(model: HomeModel, inst: Instance) -> None:

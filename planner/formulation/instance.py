@@ -122,8 +122,7 @@ class Instance:
         return next(o for o in self.vendors[vendor_id].offerings if o.id == offering_id)
 
     def to_plan_currency(self, amount: float, currency: str) -> float:
-        return amount * self.catalog.usd_per(currency) / self.catalog.usd_per(
-            self.inventory.currency)
+        return self.catalog.convert(amount, currency, self.inventory.currency)
 
 
 FINE_COPY_HOURS = 72    # data moves are planned hour by hour up to this hour,

@@ -217,6 +217,30 @@ class Series(Provenance):
         return self.values[index]
 
 
+def walk(model: BaseModel, kind: type, loc: tuple = (), path: str = ""):
+    """Every value of type `kind` inside `model` (not looked into further), as (loc, path,
+    value): loc the field names, list indexes and mapping keys that reach it, path the same
+    as dotted text with list items by their id (`offerings[10dlc].lead_hours`), as
+    `catalog show` and the stale facts print it."""
+    for name in type(model).model_fields:
+        yield from _walk_value(getattr(model, name), kind, (*loc, name),
+                               f"{path}.{name}" if path else name)
+
+
+def _walk_value(value: Any, kind: type, loc: tuple, path: str):
+    if isinstance(value, kind):
+        yield loc, path, value
+    elif isinstance(value, BaseModel):
+        yield from walk(value, kind, loc, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_value(item, kind, (*loc, key), f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            label = getattr(item, "id", None) or index
+            yield from _walk_value(item, kind, (*loc, index), f"{path}[{label}]")
+
+
 def _fact(name: str, value: Any, defaults: dict) -> Any:
     """A bare number or a fact's mapping with the block's provenance filled in."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

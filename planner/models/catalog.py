@@ -23,6 +23,7 @@ from planner.models.base import (
     every_field,
     inherit_provenance,
     iso_date,
+    walk,
     without_unset,
 )
 from planner.models.provider_facts import (
@@ -54,21 +55,10 @@ SERVICE_MEASURES: dict[str, frozenset[str]] = {
 }
 
 
-def lead_times_of(model: StrictModel, loc: tuple = ()):
-    """Every LeadTime inside a catalog entry, with its location below the entry (field
-    names, list indexes, mapping keys), in field order."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        here = (*loc, name)
-        if isinstance(value, LeadTime):
-            yield here, value
-        elif isinstance(value, StrictModel):
-            yield from lead_times_of(value, here)
-        elif isinstance(value, (list, dict)):
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                if isinstance(item, StrictModel):
-                    yield from lead_times_of(item, (*here, key))
+def lead_times_of(model: StrictModel):
+    """Every LeadTime inside a catalog entry, as (loc, path, lead): its place below the entry
+    as field names, list indexes and mapping keys, and as dotted text (models/base.walk)."""
+    return walk(model, LeadTime)
 
 
 class Latency(StrictModel):
@@ -120,7 +110,7 @@ class CatalogEntry(ProvenanceDefaults):
         if not 0 <= self.refusal_risk.value <= 1:
             raise ValueError("refusal_risk must be a probability between 0 and 1")
         if self.working_hours is None:
-            for loc, lead in lead_times_of(self):
+            for loc, _, lead in lead_times_of(self):
                 if lead.clock == "business":
                     raise Located(f"{'.'.join(map(str, loc))} counts business hours, but "
                                   f"{self.id} states no working_hours (time zone, days, "
@@ -380,6 +370,10 @@ class Catalog(StrictModel):
 
     def usd_per(self, currency: str) -> float:
         return 1.0 if currency == "USD" else self.currencies[currency].value
+
+    def convert(self, amount: float, currency: str, to: str) -> float:
+        """`amount` in `currency` as an amount in `to`, through USD."""
+        return amount * self.usd_per(currency) / self.usd_per(to)
 
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)

@@ -269,8 +269,9 @@ class LeadTimeStep(StrictModel):
     with a range. Hours count from the decision (hour 0) unless said otherwise."""
 
     entry: str
-    step: str = Field(description="Its place in the entry, dotted (onboarding_hours, "
-                      "quotas.regional-vcpu.raise_hours, offerings.10dlc.lead_hours).")
+    step: str = Field(description="Its place in the entry, as `catalog show` prints it "
+                      "(onboarding_hours, quotas.regional-vcpu.raise_hours, "
+                      "offerings[10dlc].lead_hours).")
     loc: list[str | int] = Field(description="The same place as field names, list indexes "
                                  "and mapping keys.")
     clock: Literal["wall", "business"]

@@ -5,6 +5,7 @@ hours it is ready at p50 and at p90."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -43,9 +44,11 @@ def local_time(plan: Plan):
 
 
 def _step_name(step: LeadTimeStep) -> str:
+    """The step's name and the offering or quota it belongs to: "registration or lead
+    time (10dlc)"."""
     name = STEP_NAMES.get(str(step.loc[-1]), str(step.loc[-1]))
-    parts = step.step.split(".")
-    return f"{name} ({'.'.join(parts[1:-1])})" if len(parts) > 2 else name
+    owner = re.search(r"\[(.+)\]|^\w+\.(.+)\.", step.step)
+    return f"{name} ({owner.group(1) or owner.group(2)})" if owner else name
 
 
 def _clock(step: LeadTimeStep, entry: CatalogEntry | None) -> str:
@@ -82,9 +85,8 @@ def lead_rows(plan: Plan) -> list[LeadRow]:
         rows.append(LeadRow(entry=step.entry, step=_step_name(step),
                             clock=_clock(step, entries.get(step.entry)), stated=stated,
                             ready=_range(low, high),
-                            local=" to ".join(dict.fromkeys(filter(None, (local(low),
-                                                                          local(high)))))
-                            if local(low) else "", at_vendor=at_vendor))
+                            local=local(low) if local(low) == local(high)
+                            else f"{local(low)} to {local(high)}", at_vendor=at_vendor))
     return rows
 
 

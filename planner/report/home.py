@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.domain.curves import HOURS_PER_MONTH, provider_servers
-from planner.domain.home import NEGOTIATION_HOURS, PER_SERVER_LINES
+from planner.domain.home import NEGOTIATION_HOURS, PER_SERVER_LINES, priced_rows
 from planner.models.plan import Plan
-from planner.report.calendar import local_time
 
 
 @dataclass(frozen=True)
@@ -17,8 +16,6 @@ class Side:
 
     providers: int
     servers: int
-    monthly: dict[str, float]
-    monthly_total: float
     per_server: float | None
 
 
@@ -28,41 +25,34 @@ class Ask:
     servers: int
     quota: float
     by_hour: int
-    by_local: str
 
 
-def _compute(plan: Plan, providers) -> int:
-    return sum(1 for p in providers if plan.catalog.provider(p) is not None)
-
-
-def _per_server(monthly: dict[str, float], servers: int) -> float | None:
+def _side(rows, hour: int, monthly: dict[str, float]) -> Side:
+    """What `rows` run at `hour`: their compute providers, servers, and the per-server lines
+    of `monthly` a server."""
+    running = [r for r in rows if r.up_by_hour[hour] > 0]
+    servers = sum(r.up_by_hour[hour] for r in running)
     spend = sum(v for k, v in monthly.items() if k in PER_SERVER_LINES)
-    return spend / servers if servers else None
+    return Side(len({r.provider for r in running}), servers,
+                spend / servers if servers else None)
 
 
 def home_context(plan: Plan) -> dict:
     home = plan.home
     if home is None:
         return {"home": None}
-    local = local_time(plan)
-    bridge_providers = sorted({r.provider for r in plan.schedule
-                               if r.up_by_hour[plan.horizon_hours] > 0})
-    sides = (Side(len(bridge_providers), home.bridge_servers, plan.costs.monthly,
-                  home.bridge_monthly_cost, _per_server(plan.costs.monthly, home.bridge_servers)),
-             Side(_compute(plan, home.providers) + sum(
-                 1 for p in {r.provider for r in plan.schedule if r.group in home.staying}
-                 if p not in home.providers), home.servers, home.monthly, home.monthly_cost,
-                 _per_server(home.monthly, home.servers)))
+    H = plan.horizon_hours
+    sides = (_side(plan.schedule, H, plan.costs.monthly),
+             _side(priced_rows(home.rows, plan.schedule, home.staying, H), H, home.monthly))
     first_use = {}
     for move in home.moves:
         for p in move.new_servers:
             first_use[p] = min(first_use.get(p, move.starts_hour), move.starts_hour)
-    asks = [Ask(p, n, _quota_at(plan, p, 24 * home.day), first_use.get(p, 24 * home.day),
-                local(first_use.get(p, 24 * home.day)))
+    asks = [Ask(p, n, _quota_at(plan, p, 24 * home.day), first_use.get(p, 24 * home.day))
             for p, n in sorted(home.negotiated.items())]
     lines = sorted(set(plan.costs.monthly) | set(home.monthly))
     return {"home": home, "home_sides": sides, "home_lines": lines, "home_asks": asks,
-            "home_local": local, "negotiation_days": NEGOTIATION_HOURS // 24,
+            "negotiation_days": NEGOTIATION_HOURS // 24,
             "home_hour": 24 * home.day,
             "bridge_months": (home.served_by_hour or 24 * home.day) / HOURS_PER_MONTH}
 

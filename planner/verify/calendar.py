@@ -16,20 +16,19 @@ def check_lead_times(ctx: Context) -> Iterator[Violation]:
     same steps and the same catalog."""
     plan = ctx.plan
     for entry in [*plan.catalog.providers, *plan.catalog.services]:
-        for loc, lead in lead_times_of(entry):
+        for _, path, lead in lead_times_of(entry):
             if lead.clock != "wall" or lead.p90 is not None:
-                yield violated("lead_times", f"{entry.id} {'.'.join(map(str, loc))} is still "
+                yield violated("lead_times", f"{entry.id} {path} is still "
                                f"in {lead.clock} hours or has a range: the plan did not time "
                                "it")
     if not plan.lead_times:
         return
     again, steps = timed(plan.inventory, restored(plan.catalog, plan.lead_times))
     if steps != plan.lead_times:
-        differ = next(f"{a.entry} {a.step}" for a, b in zip(steps, plan.lead_times) if a != b) \
-            if len(steps) == len(plan.lead_times) else f"{len(steps)} steps, not " \
-            f"{len(plan.lead_times)}"
+        differ = [f"{s.entry} {s.step}" for s in steps if s not in plan.lead_times] + \
+            [f"{s.entry} {s.step}" for s in plan.lead_times if s not in steps]
         yield violated("lead_times", f"timed again from the decision, the steps differ: "
-                       f"{differ}")
+                       f"{', '.join(differ) or 'their order'}")
     elif again != plan.catalog:
         yield violated("lead_times", "timed again, the catalog's lead times differ from the "
                        "plan's")
