@@ -69,6 +69,7 @@ from planner.formulation.reach import (
     shards,
     users_reach,
 )
+from planner.formulation.risk import refusal_cvar
 from planner.formulation.server_rows import add_rows, capped_sums, server_rows
 
 
@@ -307,7 +308,7 @@ FAMILIES = (servers_stay_up, group_demand, provider_capacity, offering_capacity,
             policy_share,
             provider_count, min_footprint, provider_start, vendor_start, bootstrap, team_hours,
             costs,
-            budget, unserved)
+            budget, unserved, refusal_cvar)
 
 
 WORK = (provider_start, vendor_start, bootstrap, team_hours)

@@ -45,6 +45,7 @@ class Model:
     one_time: Expr = field(default_factory=Expr)
     monthly: Expr = field(default_factory=Expr)
     cost: Expr = field(default_factory=Expr)
+    risk: Expr = field(default_factory=Expr)  # lambda CVaR of refusals (formulation/risk.py)
     by_group: dict[str, list[int]] = field(default_factory=dict)  # group -> its candidates
     _serving: dict | None = field(default=None, repr=False)  # grouped by group, once r is made
     _server_arrays: tuple | None = field(default=None, repr=False)  # server_arrays(), once
@@ -52,6 +53,11 @@ class Model:
     def __post_init__(self):
         for ci, c in enumerate(self.instance.candidates):
             self.by_group.setdefault(c.group, []).append(ci)
+
+    def coverage_objective(self) -> Expr:
+        """Phase 1's objective without its cost tie-break: the unserved hours, plus the
+        hedge against refusals when the policy asks for one (formulation/risk.py)."""
+        return self.unserved + self.risk if self.risk else self.unserved
 
     def units(self, ci: int, t: int) -> pulp.LpVariable:
         """What the provider counts and bills of candidate ci at grid point t: its hosts

@@ -20,6 +20,7 @@ from planner.models.base import (
 from planner.models.demands import Services
 from planner.models.groups import REBUILD_HOURS, WorkloadGroup
 from planner.models.provider_facts import time_zone
+from planner.models.risk import RiskPolicy
 
 DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$"
 
@@ -121,7 +122,8 @@ class ProviderCaps(StrictModel):
 LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1, "near_metro": None,
                 "cpu_overcommit": {},
                 "provider_overhead_per_month": 0.0, "buy_support": True,
-                "lead_time_quantile": "p50", "home_day": 30, "max_providers_home": 3}
+                "lead_time_quantile": "p50", "home_day": 30, "max_providers_home": 3,
+                "risk": {}}
 
 
 class Policy(StrictModel):
@@ -180,6 +182,9 @@ class Policy(StrictModel):
                                  "no home stage.")
     max_providers_home: int = Field(3, ge=1, le=100, description="Most compute providers of "
                                     "the home.")
+    risk: RiskPolicy = Field(default_factory=RiskPolicy, description="How refusals are "
+                             "sampled (planner stress), and whether the plan hedges "
+                             "against them (measure: cvar).")
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):

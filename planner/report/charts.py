@@ -14,10 +14,10 @@ from planner.models.comparison import Comparison
 
 def check_charts() -> None:
     """Refuse --png before any work when matplotlib is not installed."""
-    _pyplot()
+    pyplot()
 
 
-def _pyplot():
+def pyplot():
     try:
         import matplotlib
 
@@ -33,7 +33,7 @@ def _pyplot():
 def comparison_png(comparison: Comparison) -> bytes:
     """Coverage over time, one line per row; for a sweep, also the figures against the
     parameter. Deterministic bytes: no timestamp or software version in the file."""
-    plt = _pyplot()
+    plt = pyplot()
     sweep = comparison.parameter is not None
     fig, axes = plt.subplots(1, 2 if sweep else 1, figsize=(12 if sweep else 8, 4.5), dpi=100)
     axes = list(axes) if sweep else [axes]

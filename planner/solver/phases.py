@@ -18,6 +18,7 @@ from planner.formulation.families import Model
 from planner.formulation.model import add_constraint
 from planner.formulation.objectives import cost_ceiling, coverage_holds, value_of
 from planner.formulation.providers import switched_off
+from planner.formulation.risk import risk_holds
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.solver.backends import relative_gap, run
 from planner.solver.bounds import unserved_floor
@@ -83,7 +84,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         min((inst.period_weight[t] / inst.period_hours[t] for t in inst.grid), default=1.0)
     # no tie-break when the cost is nil or unbounded: then nothing to lean on, or no safe eps
     eps = 0.5 * least / ceiling if 0 < ceiling < math.inf else 0.0
-    lp.setObjective(model.unserved + eps * model.cost)
+    lp.setObjective(model.coverage_objective() + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     budget = coverage_share(time_limit, started)
     sorting = unserved_floor(model) if start is not None else None  # made once, used twice
@@ -105,7 +106,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
                          start=start)
         values = snapshot(lp) if first.status != "no_solution" else {}
     if values and proof is None:  # a proof's bound is on the unserved hours already
-        first = about_coverage(first, value_of(model.unserved, values),
+        first = about_coverage(first, value_of(model.coverage_objective(), values),
                                 eps * ceiling if eps else 0.0)
         if not proven(first, gap):  # no bound, a weak one, or one the tie-break lowered
             first = floored(first, coverage_floor(model, time_limit, sorting))
@@ -149,7 +150,7 @@ def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",
             phase = not_run("cost", len(free), time_limit,
                              f"restricted to the {used:,} candidates the plan uses, ")
             return phase.model_copy(update={"objective": value_of(model.cost, values)}), values
-    for constraint, family in coverage_holds(model, values):
+    for constraint, family in coverage_holds(model, values) + risk_holds(model, values):
         add_constraint(model, constraint, family)
     model.lp.setObjective(model.cost)
     if not whole:
@@ -198,7 +199,7 @@ def start_proven(model: Model, start: dict[str, float], gap: float,
     """The coverage phase without the solver, when `floor` (the sorting floor, planner/
     solver/bounds.py) already proves the start within `gap`: its unserved hours are within
     `gap` of what no plan can beat. None otherwise (the solver runs)."""
-    unserved = value_of(model.unserved, start)
+    unserved = value_of(model.coverage_objective(), start)
     if relative_gap(unserved, floor) > gap:
         return None
     return SolverPhase(name="coverage", status="optimal", objective=unserved, bound=floor,
