@@ -3,14 +3,19 @@ planner.whatif (cases, runs, compare, drills)."""
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from pathlib import Path
 
 import click
 
 from planner import pipeline
-from planner.cli.common import interruptible, load_catalog, today
+from planner.cli.common import (
+    executor_from,
+    executor_options,
+    interruptible,
+    load_catalog,
+    today,
+    with_progress,
+)
 from planner.cli.writers import check_folder, write_together
 from planner.errors import PlannerError
 from planner.inputs import loader
@@ -46,8 +51,7 @@ def _options(command):
         click.option("--time-limit", type=click.FloatRange(min=0.1),
                      help="Seconds per scenario for the solver."),
         click.option("--gap", type=click.FloatRange(0, 1), default=1e-4, show_default=True),
-        click.option("--workers", type=click.IntRange(1, 64),
-                     help="Scenarios solved at once (default: one per core)."),
+        executor_options,
         click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
                      show_default=True, help="Folder for the report (Markdown and JSON)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary."),
@@ -81,14 +85,11 @@ def _base_plan(inventory, catalogs, no_default_catalog, sets, solver, time_limit
         gap=gap).plan)
 
 
-def _solve(cases, solver, time_limit, gap, workers, quiet, label):
+def _solve(cases, solver, time_limit, gap, workers, quiet, label, scheduler=None):
     settings = Settings(solver=solver, time_limit=time_limit, gap=gap)
-    show = not quiet and sys.stderr.isatty()
-    bar = click.progressbar(length=len(cases), label=label, file=sys.stderr) if show \
-        else contextlib.nullcontext()
-    with bar as progress:
-        step = progress.update if show else None
-        return interruptible(lambda: solve_all(cases, settings, workers, step))
+    executor = executor_from(workers, scheduler)
+    return with_progress(len(cases), label, quiet, lambda step: solve_all(
+        cases, settings, executor.workers, step, scheduler=executor.scheduler))
 
 
 def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: list[str],
@@ -110,13 +111,14 @@ def register(main: click.Group) -> None:
                   type=click.Path(path_type=Path), help="Scenario file (repeatable).")
     @click.option("--no-base", is_flag=True, help="Do not add the unchanged inputs as a row.")
     def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-                workers, output, quiet, png, scenarios, no_base):
+                workers, scheduler, output, quiet, png, scenarios, no_base):
         """Solve INVENTORY under each scenario and compare the plans side by side."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         loaded = [loader.load_scenario(path) for path in scenarios]
         extra = dict(parse_set(s) for s in sets)
         cases = scenario_cases(inv, cat, loaded, extra, include_base=not no_base)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "scenarios")
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "scenarios",
+                       scheduler=scheduler)
         write_together(output / "plans", [(f"{_slug(case.name)}.json", plan_json(plan))
                                           for case, plan in zip(cases, plans)])
         result = comparison("Comparison", cases, plans)
@@ -128,11 +130,12 @@ def register(main: click.Group) -> None:
     @click.option("--param", required=True, metavar="PATH=VALUES",
                   help="A numeric path and its values: 12,24,36 or 12:72:12.")
     def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-              workers, output, quiet, png, param):
+              workers, scheduler, output, quiet, png, param):
         """Solve INVENTORY for each value of one parameter."""
         inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
         path, cases = sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, path)
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, path,
+                       scheduler=scheduler)
         result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
         _write(output, "sweep", render_comparison(result), result, quiet,
                comparison_lines(result, "sweep.md"), png)
@@ -142,12 +145,13 @@ def register(main: click.Group) -> None:
     @click.option("-k", type=click.IntRange(1, 5), default=1, show_default=True,
                   help="Providers refusing together.")
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-              workers, output, quiet, png, k):
+              workers, scheduler, output, quiet, png, k):
         """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
         cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals")
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals",
+                       scheduler=scheduler)
         result = drills.drill(base, cases, plans, k)
         _write(output, "drill", render_drill(result), result, quiet,
                drill_lines(result, "drill.md"), png)
@@ -155,12 +159,13 @@ def register(main: click.Group) -> None:
     @main.command("readiness")
     @_options
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-                  workers, output, quiet, png):
+                  workers, scheduler, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
         cases = drills.readiness_cases(base_case.inventory, base_case.catalog, base)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness")
+        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness",
+                       scheduler=scheduler)
         result = drills.readiness(base, cases, plans)
         _write(output, "readiness", render_readiness(result), result, quiet,
                readiness_lines(result, "readiness.md"), png)
