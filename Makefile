@@ -31,6 +31,7 @@ fuzz: $(VENV)/.test-deps
 bench: $(VENV)/.run-deps
 	$(BIN)/python bench/plan_2021.py
 	$(BIN)/python bench/whatif_2021.py
+	$(BIN)/python bench/stress_2021.py
 	$(BIN)/python bench/run.py
 
 bench-binpack: $(VENV)/.run-deps

@@ -14,7 +14,7 @@ from planner.whatif import stress
 from tests.builders import SRC, offering, provider
 
 
-def _catalog(risky=0.9, safe=0.05, **extra) -> Catalog:
+def hedge_catalog(risky=0.9, safe=0.05, **extra) -> Catalog:
     return Catalog.model_validate({"currencies": {"EUR": {"value": 1.08, **SRC}}, "providers": [
         {**provider("src", 0, 1000, 100, [offering("m5", 8, 32, 100, 100)]), "currency": "USD",
          "jurisdiction": "US"},
@@ -27,7 +27,7 @@ def _catalog(risky=0.9, safe=0.05, **extra) -> Catalog:
     ]})
 
 
-def _inventory(**risk_policy) -> Inventory:
+def hedge_inventory(**risk_policy) -> Inventory:
     return Inventory.model_validate({
         "name": "hedge", "source": {"provider": "src", "egress_gbps": 1},
         "deadline_hours": 24, "horizon_hours": 48,
@@ -45,7 +45,7 @@ def test_the_shock_keeps_each_entrys_risk(risk_value, q, m):
 
 
 def test_sampling_is_the_same_in_any_chunking_and_keeps_the_marginals():
-    inventory, catalog = _inventory(), _catalog(risky=0.6)
+    inventory, catalog = hedge_inventory(), hedge_catalog(risky=0.6)
     policy = RiskPolicy(shock_probability=0.4, shock_multiplier=1.5)
     whole = risk.sample(inventory, catalog, policy, range(2000))
     assert whole[700:900] == risk.sample(inventory, catalog, policy, range(700, 900))
@@ -70,14 +70,14 @@ def test_sampling_is_the_same_in_any_chunking_and_keeps_the_marginals():
 
 
 def test_an_organization_refuses_together():
-    inventory, catalog = _inventory(), _catalog(risky=0.6)
+    inventory, catalog = hedge_inventory(), hedge_catalog(risky=0.6)
     for s in risk.sample(inventory, catalog, RiskPolicy(), range(500)):
         entries = {r.entry for r in s.refusals}
         assert "risky" in entries or "twin" not in entries  # twin's 0.5 < risky's 0.6
 
 
 def _plan(**risk_policy):
-    return pipeline.plan(_inventory(**risk_policy), _catalog()).plan
+    return pipeline.plan(hedge_inventory(**risk_policy), hedge_catalog()).plan
 
 
 def test_a_refusal_stops_the_servers_from_its_hour():
