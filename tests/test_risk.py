@@ -5,6 +5,8 @@ and the CVaR hedge (issue 24)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import pipeline
 from planner.domain import risk
@@ -106,3 +108,16 @@ def test_the_hedge_leans_to_the_provider_that_refuses_least():
             for name, p in (("plain", plain), ("hedged", hedged)))
     assert b.servers_over_horizon.p10 > a.servers_over_horizon.p10
     assert b.users_over_horizon.p10 >= a.users_over_horizon.p10
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), start=st.integers(0, 60), size=st.integers(1, 40),
+       q=st.floats(0, 1), m=st.floats(1, 100))
+def test_a_scenario_is_the_same_whatever_is_drawn_with_it(seed, start, size, q, m):
+    """Property: scenario i depends on the seed and i only, so chunks on any worker agree."""
+    inventory, catalog = hedge_inventory(), hedge_catalog(risky=0.6)
+    policy = RiskPolicy(seed=seed, shock_probability=q, shock_multiplier=m)
+    whole = risk.sample(inventory, catalog, policy, range(start + size))
+    assert whole[start:] == risk.sample(inventory, catalog, policy,
+                                        range(start, start + size))
+    assert [s.index for s in whole] == list(range(start + size))

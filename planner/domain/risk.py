@@ -136,9 +136,11 @@ def outcome(plan: Plan, scenario: RefusalScenario,
     tier1 = sum(served[g.name][D] for g in inventory.groups if g.tier == 1)
     base = tier1 if nominal is None else nominal.tier1_servers
     used = set(plan.providers_used) | {c.vendor for c in (plan.edge,) if c is not None}
+    compute = {row.provider for row in plan.schedule}
     return Outcome(
         index=scenario.index, shock=scenario.shock,
         refused=[r for r in scenario.refusals if r.entry in used],
+        compute_refusals=sum(r.entry in compute for r in scenario.refusals),
         users_at_deadline=round(users[D], 9),
         users_over_horizon=round(sum(users[t] for t in after) / len(after), 9),
         servers_at_deadline=round(share[D], 9),

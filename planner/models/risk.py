@@ -66,6 +66,8 @@ class Outcome(StrictModel):
     index: int
     shock: bool
     refused: list[Refusal] = Field(description="The refusals among what the plan uses.")
+    compute_refusals: int = Field(description="Of them, compute providers the plan has "
+                                  "servers at.")
     users_at_deadline: float = Field(description="Share of users served at the deadline "
                                      "(of servers, when no group is user-facing).")
     users_over_horizon: float = Field(description="Mean share of users served from the "
@@ -110,6 +112,10 @@ class Distribution(StrictModel):
                                           "deadline; None: no tier 1 in the plan then.")
     expected_refusals: float = Field(description="Mean refusals among the providers and "
                                      "vendors the plan uses.")
+    survive_provider_losses: int = Field(description="The losses the policy's spread rule "
+                                         "survives (policy.survive_provider_losses).")
+    within_policy: float = Field(description="Share of scenarios in which at most that "
+                                 "many of the plan's compute providers refuse.")
     histogram: list[Bin] = Field(description="Scenarios by users served at the deadline.")
     worst: list[Outcome] = Field(description="The worst scenarios, worst first.")
 

@@ -89,6 +89,7 @@ def histogram(values: Sequence[float], bins: int = BINS) -> list[Bin]:
 
 def distribution(label: str, plan: Plan, outcomes: list[Outcome]) -> Distribution:
     base = nominal(plan)
+    k = plan.inventory.policy.survive_provider_losses
     kept = [o.tier1_kept for o in outcomes if o.tier1_kept is not None]
     worst = sorted(outcomes, key=lambda o: (o.users_at_deadline, o.users_over_horizon,
                                             o.index))[:WORST]
@@ -103,6 +104,8 @@ def distribution(label: str, plan: Plan, outcomes: list[Outcome]) -> Distributio
         tier1_half_kept=round(sum(k >= 0.5 for k in kept) / len(outcomes), 9)
         if kept else None,
         expected_refusals=round(sum(len(o.refused) for o in outcomes) / len(outcomes), 9),
+        survive_provider_losses=k,
+        within_policy=round(sum(o.compute_refusals <= k for o in outcomes) / len(outcomes), 9),
         histogram=histogram([o.users_at_deadline for o in outcomes]), worst=worst)
 
 
