@@ -15,6 +15,7 @@ from planner.domain.home import bridge_servers
 from planner.domain.labour import work_overdue
 from planner.domain.location import Geography, Place
 from planner.formulation.families import formulate
+from planner.formulation.follow import Follow
 from planner.formulation.home import formulate_home
 from planner.formulation.instance import Instance, prepare
 from planner.formulation.location import at_hub
@@ -46,25 +47,19 @@ class Run:
 
 def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
          time_limit: float | None = None, gap: float = 1e-4,
-         overrides: Sequence[Override] = ()) -> Run:
+         overrides: Sequence[Override] = (), follow: Follow | None = None) -> Run:
     """Solve and verify. A plan the verifier rejects raises: it is a bug, never a result.
-    `overrides` (those that made these inputs, in order) are recorded in the Plan."""
+    `overrides` (those that made these inputs, in order) are recorded in the Plan.
+    `follow` (a base plan and an hour, formulation/follow.py): keep to what the base plan
+    did before that hour (a drill's refusal: `planner drill --at`); the greedy plans know
+    nothing of it, so the solver then starts without them (but from hour 0, when there is
+    nothing to keep to)."""
     check_against_catalog(inventory, catalog)
     seconds = {}
     started = time.perf_counter()
-    instance = prepare(inventory, catalog)
+    instance = prepare(inventory, catalog, follow)
     model = formulate(instance)
-    start_on = at_hub(instance)  # a start that keeps the latency bounds
-    timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
-    greedy = [baseline(inventory, timed, start_on, placement=placement)
-              for placement in PLACEMENTS]
-    kept = kept_providers(model, greedy)
-    if kept is not None:  # the greedy plans again, on as many providers as the caps allow
-        narrowed = replace(start_on, candidates=[c for c in start_on.candidates
-                                                 if c.provider in kept])
-        greedy = [baseline(inventory, timed, narrowed, placement=placement)
-                  for placement in PLACEMENTS]
-    hint = best_hint(model, greedy)
+    hint = None if follow is not None and follow.hour > 0 else _greedy_hint(instance, model)
     seconds["build"] = time.perf_counter() - started
     fits = None if not instance.team_planned else \
         (lambda values: not work_overdue(plan_work(instance, model, values)))
@@ -92,6 +87,22 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     verify_or_raise(built)
     seconds["verify"] = time.perf_counter() - started
     return Run(plan=built, seconds=seconds)
+
+
+def _greedy_hint(instance: Instance, model) -> dict[str, float]:
+    """The best of the greedy plans (planner/baseline/) as the solver's start."""
+    inventory = instance.inventory
+    start_on = at_hub(instance)  # a start that keeps the latency bounds
+    timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
+    greedy = [baseline(inventory, timed, start_on, placement=placement)
+              for placement in PLACEMENTS]
+    kept = kept_providers(model, greedy)
+    if kept is not None:  # the greedy plans again, on as many providers as the caps allow
+        narrowed = replace(start_on, candidates=[c for c in start_on.candidates
+                                                 if c.provider in kept])
+        greedy = [baseline(inventory, timed, narrowed, placement=placement)
+                  for placement in PLACEMENTS]
+    return best_hint(model, greedy)
 
 
 def with_home(bridge: Instance, plan: Plan, time_limit: float | None, gap: float) -> Plan:

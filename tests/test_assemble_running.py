@@ -1,6 +1,6 @@
 """results.assemble reads cumulative copies in one forward pass (issue 18: the backward
 search per hour took 91 s of a 102 s plan at an 8,760-hour horizon). It must give, hour by
-hour, what Model.copied and Model.stored give: the constraints use those."""
+hour, what Model.copied and Model.moved give: the constraints use those."""
 
 from __future__ import annotations
 
@@ -23,4 +23,4 @@ def test_one_pass_gives_what_the_model_rule_gives():
     assert cumulative_by_hour(values, variables, ("db", "a"), 60) == \
         [value(Model.copied(model, "db", "a", t)) for t in range(61)]
     assert cumulative_by_hour(values, stored, ("obj",), 60) == \
-        [value(Model.stored(model, "obj", t)) for t in range(61)]
+        [value(Model.moved(model, "obj", t)) for t in range(61)]

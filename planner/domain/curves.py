@@ -51,7 +51,17 @@ class Curve:
     binding: tuple[str, ...]
 
 
-def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
+def refused(curve: Curve, hour: int | None) -> Curve:
+    """`curve` until a provider or vendor refuses at `hour` (policy.refused_at_hour), 0 from
+    it on, bound by the refusal; the curve itself when nothing refuses (None)."""
+    if hour is None or hour >= len(curve.values):
+        return curve
+    cut = max(0, hour)
+    return Curve(curve.values[:cut] + (0.0,) * (len(curve.values) - cut),
+                 curve.binding[:cut] + ("refused",) * (len(curve.values) - cut))
+
+
+def provider_servers(provider: Provider, horizon_hours: int, until: int | None = None) -> Curve:
     """Servers a provider can have serving by hour t (before any data or stock limit).
 
     cap(t) = 0 while t <= onboarding; else min(floor(rate * (t - onboarding)), quota(t),
@@ -60,7 +70,7 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
     most 10 servers). unit(t) follows from the quota rows; stated in the curve, it keeps a
     provider that limits vCPU or addresses rather than servers (Azure: 25,000 VMs) from
     entering every row that scales by its curve as a bound of thousands (the 2021 case:
-    25 s, 3 s with it).
+    25 s, 3 s with it). 0 from `until`, the hour the provider refuses (refused).
     """
     onboard = provider.onboarding_hours.value
     rate = provider.provision_rate_per_hour.value
@@ -81,7 +91,7 @@ def provider_servers(provider: Provider, horizon_hours: int) -> Curve:
         values.append(float(cap))
         binding.append("provisioning_rate" if created == cap and created < quota
                        else "quota" if quota == cap else "unit_quota")
-    return Curve(tuple(values), tuple(binding))
+    return refused(Curve(tuple(values), tuple(binding)), until)
 
 
 def quota_taken(provider: Provider, quota: Quota, rows, hours: int) -> list[float]:
@@ -152,37 +162,40 @@ def quota_units(offering: Offering, quota: Quota) -> float:
     return offering.ipv4.value if offering.ipv4 else 1.0
 
 
-def provider_quota(provider: Provider, quota: Quota, horizon_hours: int) -> Curve:
+def provider_quota(provider: Provider, quota: Quota, horizon_hours: int,
+                   until: int | None = None) -> Curve:
     """Units of `quota` the provider's servers may take by hour t: nothing while t <=
     onboarding (no server runs), then the new-account limit, then the raised one from
-    onboarding + raise_hours (quota_limit)."""
+    onboarding + raise_hours (quota_limit); nothing from `until`, when it refuses."""
     onboard = provider.onboarding_hours.value
     values = tuple(0.0 if t - onboard <= 0 else quota_limit(quota, t - onboard)
                    for t in range(horizon_hours + 1))
-    return Curve(values, tuple("onboarding" if t - onboard <= 0 else "quota"
-                               for t in range(horizon_hours + 1)))
+    return refused(Curve(values, tuple("onboarding" if t - onboard <= 0 else "quota"
+                                       for t in range(horizon_hours + 1))), until)
 
 
-def quota_servers(provider: Provider, offering: Offering, horizon_hours: int
-                  ) -> tuple[float, ...] | None:
+def quota_servers(provider: Provider, offering: Offering, horizon_hours: int,
+                  until: int | None = None) -> tuple[float, ...] | None:
     """Servers of `offering` alone that the provider's unit quotas allow by hour t (the
-    least over its quotas of floor(limit / units per server)); None when no quota counts
-    the offering."""
+    least over its quotas of floor(limit / units per server)), none from `until`; None when
+    no quota counts the offering."""
     out = None
     for quota in provider.unit_quotas.values():
         units = quota_units(offering, quota)
         if units <= 0:
             continue
-        limit = provider_quota(provider, quota, horizon_hours).values
+        limit = provider_quota(provider, quota, horizon_hours, until).values
         servers = [math.floor(v / units + EPS) for v in limit]
         out = servers if out is None else [min(a, b) for a, b in zip(out, servers)]
     return None if out is None else tuple(float(v) for v in out)
 
 
-def offering_servers(provider: Provider, offering: Offering, horizon_hours: int) -> Curve | None:
+def offering_servers(provider: Provider, offering: Offering, horizon_hours: int,
+                     until: int | None = None) -> Curve | None:
     """Servers of one model deliverable by hour t; None when only the provider curve binds.
 
-    cap(t) = 0 before onboarding + delivery_hours, then the stock (unbounded if not given).
+    cap(t) = 0 before onboarding + delivery_hours, then the stock (unbounded if not given),
+    0 again from `until`, when the provider refuses.
     """
     if offering.delivery_hours is None and offering.stock is None:
         return None
@@ -191,16 +204,17 @@ def offering_servers(provider: Provider, offering: Offering, horizon_hours: int)
     stock = offering.stock.value if offering.stock is not None else math.inf
     values = tuple(stock if t >= ready else 0.0 for t in range(horizon_hours + 1))
     binding = tuple("stock" if t >= ready else "delivery" for t in range(horizon_hours + 1))
-    return Curve(values, binding)
+    return refused(Curve(values, binding), until)
 
 
-def ingress_gb(onboarding_hours: float, gbps: float, horizon_hours: int) -> Curve:
+def ingress_gb(onboarding_hours: float, gbps: float, horizon_hours: int,
+               until: int | None = None) -> Curve:
     """GB that can arrive at a target during hour t: the line rate once hour t starts after
-    onboarding (t - 1 >= onboarding), else nothing."""
+    onboarding (t - 1 >= onboarding), else nothing; nothing from `until`, when it refuses."""
     per_hour = gbps * GB_PER_HOUR_PER_GBPS
     ok = [t >= 1 and t - 1 >= onboarding_hours for t in range(horizon_hours + 1)]
-    return Curve(tuple(per_hour if o else 0.0 for o in ok),
-                 tuple("data_copy" if o else "onboarding" for o in ok))
+    return refused(Curve(tuple(per_hour if o else 0.0 for o in ok),
+                         tuple("data_copy" if o else "onboarding" for o in ok)), until)
 
 
 def onto_hosts(ingress: Curve, servers: Curve) -> Curve:
@@ -229,8 +243,9 @@ def service_start_hours(vendor: ServiceVendor, offering: ServiceOffering) -> flo
 
 
 def object_storage_ingest_gb(vendor: ServiceVendor, offering: ServiceOffering,
-                             horizon_hours: int) -> Curve:
-    """GB an object-storage offering can ingest during hour t (its ingest_gbps curve)."""
+                             horizon_hours: int, until: int | None = None) -> Curve:
+    """GB an object-storage offering can ingest during hour t (its ingest_gbps curve),
+    nothing from `until`, when the vendor refuses."""
     start = service_start_hours(vendor, offering)
     series = offering.capacity.get("ingest_gbps")
     values, binding = [], []
@@ -242,7 +257,7 @@ def object_storage_ingest_gb(vendor: ServiceVendor, offering: ServiceOffering,
             gbps = series.at(t - 1 - start) if series else math.inf
             values.append(gbps * GB_PER_HOUR_PER_GBPS)
             binding.append("capacity")
-    return Curve(tuple(values), tuple(binding))
+    return refused(Curve(tuple(values), tuple(binding)), until)
 
 
 def _demand_measures(kind: str, demand) -> dict[str, float]:
@@ -311,14 +326,14 @@ def dns_reach(demand: DnsDemand, resolvers: dict, hours_since: float) -> float:
 
 def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, demand,
                   horizon_hours: int, resolvers: dict | None = None,
-                  not_before: float = 0.0) -> Curve:
+                  not_before: float = 0.0, until: int | None = None) -> Curve:
     """Largest share (0..1) of a service demand an offering can carry by hour t.
 
     share(t) = min(1, min over measures m of capacity_m(t - start) / demand_m), 0 before the
     start (onboarding + lead time). For DNS it is the share of users whose resolvers see
     the new delegation, published at the start: dns_reach(t - start) with the catalog's
     `resolvers` (binding dns_ttl until it is whole); not before the registrar can change the
-    name servers (`not_before`).
+    name servers (`not_before`); 0 from `until`, when the vendor refuses.
     """
     start = service_start_hours(vendor, offering)
     if isinstance(demand, DnsDemand):
@@ -344,4 +359,4 @@ def service_share(kind: str, vendor: ServiceVendor, offering: ServiceOffering, d
                 share = min(share, series.at(t - start) / needed)
         values.append(max(0.0, share))
         binding.append(lead_code if kind in ("email", "dns") and share < 1 else "capacity")
-    return Curve(tuple(values), tuple(binding))
+    return refused(Curve(tuple(values), tuple(binding)), until)

@@ -6,8 +6,10 @@ import math
 from datetime import date
 
 from planner.models.catalog import Catalog, Provider, ServiceVendor
+from planner.models.groups import WorkloadGroup
 from planner.models.inventory import Inventory
 from planner.models.plan import Exclusion
+from planner.models.provider_facts import Offering
 
 
 def exclusion_reason(entry: Provider | ServiceVendor, inventory: Inventory) -> str | None:
@@ -55,6 +57,33 @@ def smtp_misfit(group, provider: Provider) -> str | None:
         return "outbound port 25 not known to be allowed (smtp_outbound)"
     if smtp.policy == "blocked":
         return "outbound port 25 blocked for new accounts"
+    return None
+
+
+def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str | None:
+    """Why one server of `group` cannot run on one server of `offering`, or None."""
+    if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
+        return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
+    smtp = smtp_misfit(group, provider)
+    if smtp:
+        return smtp
+    if group.arch != "any" and offering.arch != group.arch and group.arch_policy != "rebuild":
+        return f"arch {offering.arch}"
+    gpus = offering.gpu_count.value if offering.gpu_count else 0
+    if gpus and not group.gpu_count:
+        return "a GPU server, for groups that need GPUs"  # scarce, quota'd, dear
+    for name, have, need in (("vCPU", offering.vcpu.value, group.vcpu),
+                             ("GB RAM", offering.ram_gb.value, group.ram_gb),
+                             ("GB disk", offering.disk_gb.value, group.disk_gb),
+                             ("GPU", gpus, group.gpu_count)):
+        if have < need:
+            return f"{have:g} {name} < {need:g}"
+    if group.gpu_count and group.gpu_min_vram_gb:
+        vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else None
+        if vram is None:
+            return "GPU memory not stated"
+        if vram < group.gpu_min_vram_gb:
+            return f"{vram:g} GB per GPU < {group.gpu_min_vram_gb:g}"
     return None
 
 

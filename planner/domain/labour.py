@@ -140,7 +140,8 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
     gb_by_hour): each provider's setup when it opens (the first hour a group serves there
     less that group's bootstrap), each group's bootstrap at each provider by the hour it
     first serves there, each server by the hour it serves (each host, where several servers
-    share one), each vendor's setup by the first
+    share one; made once: a row that drops at a refusal and rises again makes only what
+    it never had before, domain/refusal.py), each vendor's setup by the first
     hour it carries anything. In a stable order: by due hour, then kind, then names."""
     groups = {g.name: g for g in inventory.groups}
     providers = {p.id: p for p in catalog.providers}
@@ -152,10 +153,12 @@ def plan_tasks(inventory: Inventory, catalog: Catalog, schedule, services, copie
     for row in schedule:
         up = row.up_by_hour
         made = row.hosts if getattr(row, "per_host", None) else up  # a host holds several
+        most = made[0] if made else 0
         for t in range(1, len(made)):
-            if made[t] > made[t - 1]:
+            if made[t] > most:
                 key = (row.group, row.provider, t)
-                new[key] = new.get(key, 0) + int(made[t] - made[t - 1])
+                new[key] = new.get(key, 0) + int(made[t] - most)
+                most = made[t]
         start = first_hour(up)
         if start is not None:
             key = (row.group, row.provider)

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from planner.domain import curves, packing
 from planner.domain.curves import Curve
-from planner.domain.eligibility import smtp_misfit
+from planner.domain.eligibility import misfit
 from planner.models.catalog import Provider
-from planner.models.groups import WorkloadGroup
 from planner.models.inventory import Inventory
 from planner.models.provider_facts import Offering
 
@@ -35,33 +34,6 @@ class ServiceCandidate:
     offering: str
     share: Curve
     fixed_fees: bool
-
-
-def misfit(group: WorkloadGroup, provider: Provider, offering: Offering) -> str | None:
-    """Why one server of `group` cannot run on one server of `offering`, or None."""
-    if group.jurisdictions is not None and provider.jurisdiction not in group.jurisdictions:
-        return f"jurisdiction {provider.jurisdiction} not in {group.jurisdictions}"
-    smtp = smtp_misfit(group, provider)
-    if smtp:
-        return smtp
-    if group.arch != "any" and offering.arch != group.arch and group.arch_policy != "rebuild":
-        return f"arch {offering.arch}"
-    gpus = offering.gpu_count.value if offering.gpu_count else 0
-    if gpus and not group.gpu_count:
-        return "a GPU server, for groups that need GPUs"  # scarce, quota'd, dear
-    for name, have, need in (("vCPU", offering.vcpu.value, group.vcpu),
-                             ("GB RAM", offering.ram_gb.value, group.ram_gb),
-                             ("GB disk", offering.disk_gb.value, group.disk_gb),
-                             ("GPU", gpus, group.gpu_count)):
-        if have < need:
-            return f"{have:g} {name} < {need:g}"
-    if group.gpu_count and group.gpu_min_vram_gb:
-        vram = offering.gpu_vram_gb.value if offering.gpu_vram_gb else None
-        if vram is None:
-            return "GPU memory not stated"
-        if vram < group.gpu_min_vram_gb:
-            return f"{vram:g} GB per GPU < {group.gpu_min_vram_gb:g}"
-    return None
 
 
 def _cost_key(offering: Offering, policy) -> tuple[float, ...]:
@@ -134,7 +106,11 @@ def service_demands(inventory: Inventory) -> dict[str, object]:
     return {k: getattr(services, k) for k in SERVICE_KINDS if getattr(services, k) is not None}
 
 
-def compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before, effort):
+def compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before, effort,
+                     refused=None):
+    """The service candidates, each with its share curve (0 from the hour its vendor
+    refuses, `refused`: id -> hour), and why the others cannot serve."""
+    refused = refused or {}
     out, misfits = [], {}
     for kind, demand in service_demands(inventory).items():
         misfits[kind] = []
@@ -149,20 +125,23 @@ def compute_services(inventory, vendors, horizon, resolvers, usd_per, not_before
                     misfits[kind].append(f"{vendor.id}/{offering.id}: {reason}")
                     continue
                 share = curves.service_share(kind, vendor, offering, demand, horizon, resolvers,
-                                             not_before)
+                                             not_before, refused.get(vendor.id))
                 fees = any(f is not None and f.value > 0
                            for f in (offering.price_per_month, offering.setup_fee))
                 out.append(ServiceCandidate(kind, vendor.id, offering.id, share, fees))
-    return _undominated_dns(out, vendors, usd_per, effort), misfits
+    return _undominated_dns(out, vendors, usd_per, effort, set(refused)), misfits
 
 
-def _undominated_dns(candidates: list, vendors: dict, usd_per, effort) -> list:
+def _undominated_dns(candidates: list, vendors: dict, usd_per, effort,
+                     refused: set[str] = frozenset()) -> list:
     """The DNS offerings no other one dominates: reaching at least as many users at every
     hour for no more setup, monthly and per-zone price (in USD) and no more engineer-hours
     to set up (`effort(vendor)`), the first by vendor and offering id among equals. Every
     vendor of a delegation answers for the whole zone, so a dominated one only adds a
     choice the model must rule out (2021: seven near-identical free or cheap vendors, each
-    a binary)."""
+    a binary). A vendor that refuses (`refused`) is kept and dominates none: a re-plan
+    keeps to what a base plan delegated to it before it refused (formulation/follow.py),
+    and the others are compared on their own curves, as without it."""
     def prices(sc) -> tuple[float, ...]:
         o = next(o for o in vendors[sc.vendor].offerings if o.id == sc.offering)
         rate = usd_per(vendors[sc.vendor].currency)
@@ -170,7 +149,7 @@ def _undominated_dns(candidates: list, vendors: dict, usd_per, effort) -> list:
                      for f in (o.setup_fee, o.price_per_month, o.price_per_unit)) \
             + (effort(vendors[sc.vendor]),)
 
-    dns = sorted((sc for sc in candidates if sc.kind == "dns"),
+    dns = sorted((sc for sc in candidates if sc.kind == "dns" and sc.vendor not in refused),
                  key=lambda sc: (sc.vendor, sc.offering))
     kept: list = []
     for sc in dns:
@@ -180,4 +159,5 @@ def _undominated_dns(candidates: list, vendors: dict, usd_per, effort) -> list:
             kept = [k for k in kept if not (
                 all(a >= b for a, b in zip(sc.share.values, k.share.values))
                 and all(a <= b for a, b in zip(mine, prices(k))))] + [sc]
-    return [sc for sc in candidates if sc.kind != "dns" or sc in kept]
+    return [sc for sc in candidates if sc.kind != "dns" or sc in kept
+            or sc.vendor in refused]

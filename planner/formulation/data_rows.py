@@ -109,8 +109,11 @@ def _seeded(inst: Instance, g: str) -> bool:
 
 def _replication(inst: Instance, g: str, p: str, before: int, t: int, model: Model):
     """(C[g,p,t], GB per GB copied) of the replication traffic in (before, t]: writes to
-    the part of g's data already at p follow it, w_g / D_g per GB an hour."""
-    hours = live_hours(inst.inventory, inst.groups[g], before, t)
+    the part of g's data already at p follow it, w_g / D_g per GB an hour; none from the
+    hour p refuses (what was there is gone; no period straddles that hour)."""
+    refused = inst.refused_at(p)
+    hours = live_hours(inst.inventory, inst.groups[g], before,
+                       t if refused is None else min(t, refused - 1))
     if not hours:
         return None
     group = inst.groups[g]
@@ -177,7 +180,9 @@ def hosts_before_service(model: Model) -> None:
     """A server serves on a host that exists, k_c of them at most on one (domain/packing.py),
     hosts stay, and every host made holds one of the plan's servers: r[c,t] <= k_c h[c,t],
     h[c,t'] <= h[c,t] for t' the period before t, and h[c,H] <= r[c,H] (so every
-    h[c,t] <= r[c,H])."""
+    h[c,t] <= r[c,H]). Where something refuses (domain/refusal.py): a refused provider's h
+    is 0 from its hour (its curve is), and a group that may stop serving then
+    (inst.stopping) may keep hosts idle at H, so its last row is not written."""
     inst = model.instance
     last = inst.grid[-1]
     before = dict(zip(inst.grid[1:], inst.grid))
@@ -190,7 +195,7 @@ def hosts_before_service(model: Model) -> None:
         if earlier is not None:
             add_constraint(model, linear([(earlier, 1.0), (host, -1.0)]) <= 0,
                            "hosts_before_service")
-        if t == last:
+        if t == last and not inst.stops(inst.candidates[ci].group):
             add_constraint(model, linear([(host, 1.0), (model.r[(ci, last)], -1.0)]) <= 0,
                            "hosts_before_service")
 
@@ -263,7 +268,7 @@ def object_storage_ingest(model: Model) -> None:
     inst = model.instance
     before = inst.previous_point
     for v, t in model.store:
-        arrived = model.stored(v, t) - model.stored(v, before[t])
+        arrived = model.moved(v, t) - model.moved(v, before[t])
         add_constraint(model, arrived <= inst.between(inst.storage_ingest[v], t),
                        "object_storage_ingest")
 
@@ -286,16 +291,22 @@ def source_egress(model: Model) -> None:
             replication = _replication(inst, g, p, before[t], t, model)
             if replication is not None:
                 flow += replication[1] * replication[0]
-        flow += pulp.lpSum(model.stored(v, t) - model.stored(v, before[t]) for v in vendors)
+        flow += pulp.lpSum(model.moved(v, t) - model.moved(v, before[t]) for v in vendors)
         add_constraint(model, flow <= inst.between(inst.egress, t), "source_egress")
 
 
 def object_storage_total(model: Model) -> None:
-    """No more than what is stored is copied: sum_v S[v,H] <= stored_gb."""
-    os_demand = model.instance.inventory.services.object_storage
+    """No more than what is stored is held: sum_v S[v,H] <= stored_gb; and where a vendor
+    refuses at h (what it held is gone, Model.stored), at the grid point before h too
+    (the sum held is largest there or at H)."""
+    inst = model.instance
+    os_demand = inst.inventory.services.object_storage
     vendors = sorted({v for v, _ in model.store})
     if os_demand and len(vendors) > 1:
-        H = model.instance.horizon_hours
-        total_gb = pulp.lpSum(model.stored(v, H) for v in vendors)
-        add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
-                       "object_storage_total")
+        H = inst.horizon_hours
+        before = {inst.previous_point[h] for v in vendors if (h := inst.refused_at(v))
+                  and h in inst.previous_point}
+        for t in [*sorted(before), H]:
+            total_gb = pulp.lpSum(model.stored(v, t) for v in vendors)
+            add_constraint(model, total_gb <= os_demand.stored_tb * 1000,
+                           "object_storage_total")

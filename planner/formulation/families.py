@@ -28,6 +28,7 @@ import gc
 import numpy as np
 import pulp
 
+from planner.domain.refusal import unspread
 from planner.formulation.data_rows import (
     copy_variables,
     copy_window,
@@ -43,6 +44,7 @@ from planner.formulation.data_rows import (
     source_egress,
     target_ingress,
 )
+from planner.formulation.follow import pin
 from planner.formulation.instance import Candidate, Instance
 from planner.formulation.labour import (
     bootstrap,
@@ -101,20 +103,30 @@ def _server_variables(model: Model) -> None:
                 host_keys.append((ci, t))
     variables = model.lp.add_integer_variables(names, uppers)
     model.r.update(zip(keys, variables))
-    last = inst.grid[-1]
-    # a host whose candidate never serves is never made
-    kept = [i for i, (ci, _) in enumerate(host_keys) if (ci, last) in model.r]
+    # a host whose candidate never serves is never made (r never falls, so a candidate
+    # serves at the last grid point if ever, but where its provider refuses before it)
+    serving = {ci for ci, _ in keys}
+    kept = [i for i, (ci, _) in enumerate(host_keys) if ci in serving]
     hosts = model.lp.add_integer_variables([host_names[i] for i in kept],
                                            [host_uppers[i] for i in kept])
     model.hosts.update(zip((host_keys[i] for i in kept), hosts))
 
 
 def servers_stay_up(model: Model) -> None:
-    """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t."""
+    """A server serving stays serving: r[c,t] >= r[c,t'] for t' the period before t, but
+    where a refusal takes it (domain/refusal.py): at a provider that refuses at h, r[c,t]
+    is 0 from h (its curve is), so there is no row at h; and a group that depends on what
+    a followed plan ran there before h (inst.stopping, refusal.stopping) may stop serving
+    what it can no longer reach: no row at t = h for its candidates."""
     # r is made candidate by candidate, hours ascending: the variable before (c, t) in r,
     # when it is (c, t'), is the one this row needs, with no look-up
     candidate, period, _, hashes = model.server_arrays()
     later = np.flatnonzero((candidate[1:] == candidate[:-1]) & (period[1:] == period[:-1] + 1))
+    inst = model.instance
+    for h, groups in inst.stopping.items():
+        stops = np.array([c.group in groups for c in inst.candidates], dtype=bool)
+        at = period[later + 1] == inst.grid.index(h)
+        later = later[~(stops[candidate[later + 1]] & at)]
     pairs = np.column_stack((hashes[later + 1], hashes[later])).ravel()
     count = len(later)
     model.lp.rows.add_block(pairs, np.tile([1.0, -1.0], count), np.full(count, 2), 0.0, INF,
@@ -210,21 +222,35 @@ def service_stays_up(model: Model) -> None:
     not handed over: a[s,t] >= a[s,t'] for each DNS candidate, since a delegation moved
     away again would wait out the TTL again (each vendor's curve assumes one move); without
     this row the 2021 plan, counting hours from the cut-off, moved it hour by hour between
-    four free vendors."""
+    four free vendors. At an hour t something refuses (domain/refusal.py), what a vendor
+    refusing then carried may go, and what needs what refuses: a self-hosted vendor's
+    share (its group may stop) and, when a DNS vendor refuses, email (receivers see its
+    DKIM records through the DNS, users_reach): those leave the sum at t' and have no DNS
+    row at t."""
     inst = model.instance
     previous = dict(zip(inst.grid[1:], inst.grid))
+    dns_gone = {inst.refused_at(sc.vendor) for sc in inst.service_candidates
+                if sc.kind == "dns"}
+
+    def goes(si: int, t: int) -> bool:
+        sc = inst.service_candidates[si]
+        return t in inst.refusal_hours and (inst.refused_at(sc.vendor) == t
+                                            or inst.vendors[sc.vendor].self_hosted
+                                            or (sc.kind == "email" and t in dns_gone))
+
     for kind in sorted({sc.kind for sc in inst.service_candidates}):
         members = [si for si, sc in enumerate(inst.service_candidates) if sc.kind == kind]
         for t, before in previous.items():
             now = [model.share[(si, t)] for si in members if (si, t) in model.share]
-            then = [model.share[(si, before)] for si in members if (si, before) in model.share]
+            then = [model.share[(si, before)] for si in members if (si, before) in model.share
+                    and not goes(si, t)]
             if then:
                 add_constraint(model, pulp.lpSum(now) >= pulp.lpSum(then), "service_stays_up")
     for si, sc in enumerate(inst.service_candidates):
         if sc.kind != "dns":
             continue
         for t, before in previous.items():
-            if (si, before) in model.share and (si, t) in model.share:
+            if (si, before) in model.share and (si, t) in model.share and not goes(si, t):
                 add_constraint(model, model.share[(si, t)] >= model.share[(si, before)],
                                "service_stays_up")
 
@@ -276,12 +302,15 @@ def policy_share(model: Model) -> None:
     """Once placed (hour H), with x_p = servers of g at p and X = sum_p x_p:
     x_p <= max_share * X; and to survive losing any k providers, the k largest x_p stay
     <= (1 - min_surviving_share) * X, written k*lambda + sum_p mu_p <= (1 - s) * X with
-    mu_p >= x_p - lambda, mu_p >= 0."""
+    mu_p >= x_p - lambda, mu_p >= 0. Not for a group that could run at a provider that
+    refuses within the hours planned (domain/refusal.unspread): the refusal is the loss the
+    rule protects against, and may leave no room to spread it."""
     inst = model.instance
     policy = inst.inventory.policy
     k = policy.survive_provider_losses
+    lost = unspread(inst.inventory, inst.catalog) if inst.refused else set()
     for gi, (g, group) in enumerate(inst.groups.items()):
-        if not group.spread:
+        if not group.spread or g in lost:
             continue
         placed = _placed(model, g)
         total = pulp.lpSum(placed.values())
@@ -331,6 +360,7 @@ def formulate(instance: Instance, work: bool = False) -> Model:
         for family in FAMILIES:
             if work or family not in WORK:
                 family(model)
+        pin(model)  # a re-plan keeps to its base plan before a refusal (follow.py)
         model.drop_server_arrays()  # 8 bytes x 4 per server variable, of no use from here
     return model
 

@@ -106,10 +106,17 @@ def formulate_home(inst: Instance, bridge: dict[tuple[str, str, str], int],
     bridge's servers at its horizon, `bridge[(g, p, o)]`."""
     T = inst.horizon_hours
     candidates, far = home_candidates(inst, hub_place)
+    refused: dict[str, set[str]] = {}  # group -> providers that refuse (domain/refusal.py)
+    for c in candidates:
+        if inst.refused_at(c.provider) is not None:
+            refused.setdefault(c.group, set()).add(c.provider)
+    candidates = [c for c in candidates if inst.refused_at(c.provider) is None]
     model = HomeModel(lp=Problem("home", pulp.LpMinimize), hour=T, candidates=candidates)
     for g, providers in far.items():
         model.why_not.setdefault(g, []).append(
             f"beyond half its round-trip bound from the hub: {', '.join(providers)}")
+    for g, providers in refused.items():
+        model.why_not.setdefault(g, []).append(f"refused by then: {', '.join(sorted(providers))}")
     lp = model.lp
     providers = sorted({c.provider for c in candidates})
     for i, c in enumerate(candidates):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.domain import curves, gates, labour
+from planner.domain import curves, gates, labour, refusal
 from planner.domain.calendar import timed
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions, ready_wait
@@ -21,6 +21,7 @@ from planner.formulation.candidates import (
     compute_services,
     service_demands,
 )
+from planner.formulation.follow import Follow
 from planner.models.catalog import Catalog, Provider, ServiceOffering, ServiceVendor
 from planner.models.groups import WorkloadGroup
 from planner.models.inventory import Inventory
@@ -87,6 +88,14 @@ class Instance:
     start_delays: dict[str, list[int]] = field(default_factory=dict)
     # lead times the calendar changed (domain/calendar.py); `catalog` holds their hours
     lead_times: list[LeadTimeStep] = field(default_factory=list)
+    # provider or vendor id -> the hour it refuses (domain/refusal.py): its curves are 0
+    # from then on; and the base plan a re-plan keeps to before that hour (formulation/
+    # follow.py), when there is one
+    refused: dict[str, int] = field(default_factory=dict)
+    follow: Follow | None = None
+    # refusal hour -> the groups that may stop serving then (refusal.stopping, read off the
+    # followed plan before its hour: without one, none)
+    stopping: dict[int, set[str]] = field(default_factory=dict)
 
     @property
     def team_planned(self) -> bool:
@@ -96,6 +105,20 @@ class Instance:
         """First hour provider p can have a server when its onboarding starts at hour 0."""
         first = curves.first_hour(self.provider_curves[p].values)
         return self.horizon_hours + 1 if first is None else first
+
+    def refused_at(self, entry: str) -> int | None:
+        """The hour provider or vendor `entry` refuses within the hours planned, or None."""
+        hour = self.refused.get(entry)
+        return hour if hour is not None and hour <= self.horizon_hours else None
+
+    def stops(self, g: str) -> bool:
+        """Whether group g may stop serving at some refusal hour (`stopping`)."""
+        return any(g in groups for groups in self.stopping.values())
+
+    @property
+    def refusal_hours(self) -> list[int]:
+        """Hours 1..H at which something refuses (policy.refused_at_hour)."""
+        return sorted({h for h in self.refused.values() if 1 <= h <= self.horizon_hours})
 
     def bootstrap_hours(self, g: str) -> int:
         return self.inventory.bootstrap(self.groups[g])
@@ -155,9 +178,9 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
     """Hours where a period starts, and whether the grid is exact.
 
     Points: hour 1, the deadline, the cut-off, every hour where some curve changes (and the
-    hour before it, so each copy interval between two points has constant rates), and the
-    hours in which data can be copied: every one up to FINE_COPY_HOURS, then in coarser
-    steps.
+    hour before it, so each copy interval between two points has constant rates), each hour
+    a provider or vendor refuses (and the hour before it), and the hours in which data can
+    be copied: every one up to FINE_COPY_HOURS, then in coarser steps.
 
     Between two points every right-hand side is the same, so a solution that changes nothing
     inside a period loses nothing: with every copy hour a point, the model is exact on this
@@ -183,6 +206,8 @@ def time_grid(inst: Instance) -> tuple[list[int], bool]:
         points.update(changes)
         points.update(t - 1 for t in changes)
     points.update(t for t in _start_points(inst) if 1 <= t <= H)
+    for t in inst.refusal_hours:  # what ran at a refused entry stops there
+        points.update({t, t - 1} - {0})
     targets = [*inst.ingress.values(), *inst.storage_ingest.values()]
     copy_hours = [t for t in range(1, H + 1) if inst.egress.values[t] > 0
                   and any(c.values[t] > 0 for c in targets)]
@@ -215,13 +240,14 @@ def _with_quotas(inst: Instance) -> Instance:
             units = {o.id: u for o in provider.offerings
                      if (u := curves.quota_units(o, quota)) > 0}
             if units:
-                inst.quota_curves[(p, name)] = curves.provider_quota(provider, quota, H)
+                inst.quota_curves[(p, name)] = curves.provider_quota(provider, quota, H,
+                                                                     inst.refused_at(p))
                 inst.quota_units[(p, name)] = units
     for c in inst.candidates:
         key = (c.provider, c.offering)
         if key not in inst.quota_caps:
             caps = curves.quota_servers(inst.providers[c.provider],
-                                        inst.offering(*key), H)
+                                        inst.offering(*key), H, inst.refused_at(c.provider))
             if caps is not None:
                 inst.quota_caps[key] = caps
     return inst
@@ -243,25 +269,28 @@ def _with_grid(inst: Instance) -> Instance:
     return inst
 
 
-def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
+def prepare(inventory: Inventory, catalog: Catalog, follow: Follow | None = None) -> Instance:
     """Eligibility, fit, dominance and curves for one planning run, on the catalog with
-    its lead times in hours of the clock (domain/calendar.timed)."""
+    its lead times in hours of the clock (domain/calendar.timed); each curve 0 from the
+    hour its provider or vendor refuses (domain/refusal.py). `follow`: the base plan a
+    re-plan keeps to before a refusal (formulation/follow.py), which changes no curve."""
     catalog, lead_times = timed(inventory, catalog)
     horizon = inventory.horizon
     excluded = exclusions(inventory, catalog)  # the rule the verifier checks too
     out = {e.id for e in excluded}
     providers = {p.id: p for p in catalog.providers if p.id not in out}
     vendors = {v.id: v for v in catalog.services if v.id not in out}
+    refused = refusal.refused_entries(inventory, catalog)
     candidates, misfits = compute_candidates(inventory, providers)
     candidates, places, hub, too_far = _placed(inventory, catalog, providers, candidates,
-                                               misfits)
+                                               misfits, refused)
     used = {c.provider for c in candidates}
     edge, registrar = gates.edge_choice(inventory, catalog), \
         gates.registrar_choice(inventory, catalog)
     service_candidates, service_misfits = compute_services(
         inventory, vendors, horizon, catalog.resolvers, catalog.usd_per,
         gates.registrar_hour(registrar),
-        lambda v: labour.vendor_setup_hours(catalog, v) if catalog.effort else 0.0)
+        lambda v: labour.vendor_setup_hours(catalog, v) if catalog.effort else 0.0, refused)
     storage = [v.id for v in vendors.values() if v.kind == "object_storage"]
     groups = {g.name: g for g in inventory.groups}
     mean_group = sum(g.count for g in inventory.groups) / len(inventory.groups)
@@ -270,7 +299,8 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
         weights[kind] = TIER_WEIGHT[demand.tier] * mean_group
     if inventory.services.object_storage:
         weights["object_storage"] = TIER_WEIGHT[inventory.services.object_storage.tier] * mean_group
-    servers = {p: curves.provider_servers(providers[p], horizon) for p in sorted(used)}
+    servers = {p: curves.provider_servers(providers[p], horizon, refused.get(p))
+               for p in sorted(used)}
     return _with_grid(_with_labour(_with_quotas(Instance(
         inventory=inventory, catalog=catalog, lead_times=lead_times, horizon_hours=horizon,
         deadline_hours=inventory.deadline_hours, exclusions=excluded,
@@ -281,24 +311,30 @@ def prepare(inventory: Inventory, catalog: Catalog) -> Instance:
             (c.provider, c.offering): curve for c in candidates
             if (curve := curves.offering_servers(providers[c.provider],
                                                  next(o for o in providers[c.provider].offerings
-                                                      if o.id == c.offering), horizon))},
+                                                      if o.id == c.offering), horizon,
+                                                 refused.get(c.provider)))},
         ingress={p: curves.onto_hosts(curves.ingress_gb(providers[p].onboarding_hours.value,
-                                                        providers[p].ingress_gbps.value, horizon),
+                                                        providers[p].ingress_gbps.value, horizon,
+                                                        refused.get(p)),
                                       servers[p]) for p in sorted(used)},
         egress=curves.source_egress_gb(inventory, horizon),
         service_candidates=service_candidates, service_misfits=service_misfits,
         storage_vendors=storage,
         storage_ingest={v: curves.object_storage_ingest_gb(vendors[v], vendors[v].offerings[0],
-                                                           horizon) for v in storage},
+                                                           horizon, refused.get(v))
+                        for v in storage},
         weights=weights, edge=edge, registrar=registrar, places=places, hub=hub,
-        too_far=too_far,
+        too_far=too_far, refused=refused, follow=follow,
+        stopping={} if follow is None else refusal.stopping(
+            inventory, catalog, follow.plan.schedule, before=follow.hour),
     ))))
 
 
-def _placed(inventory, catalog, providers, candidates, misfits):
+def _placed(inventory, catalog, providers, candidates, misfits, refused):
     """The candidates sold where their provider is placed and within reach of what they
     call, the places, the hub and what latency ruled out (formulation/location.py)."""
-    by_deadline = {p: curves.provider_servers(providers[p], inventory.horizon).values[
+    by_deadline = {p: curves.provider_servers(providers[p], inventory.horizon,
+                                              refused.get(p)).values[
         min(inventory.deadline_hours, inventory.horizon)]
         for p in sorted({c.provider for c in candidates})}
     geo = Geography(catalog)

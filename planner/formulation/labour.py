@@ -122,7 +122,10 @@ def team_hours(model: Model) -> None:
     sum_{e,k: open_ek <= t} S_e x[e,k] + sum_{g,p,k: open_pk + b_g <= t} E_g v[g,p,k]
     + sum_c e_p r[c,t] <= A(t), where S_e is a provider's or vendor's setup, E_g a group's
     bootstrap at a provider, e_p a server's making at p (a host's, h[c,t] for r[c,t],
-    where several servers share one), and A(t) the team's hours by t."""
+    where several servers share one), and A(t) the team's hours by t. Where something
+    refuses (domain/refusal.py) a server made stays made work: from the first refusal hour
+    on, a candidate at a refused provider or of a group that may stop counts the most it
+    has run so far, m[c,t] >= r[c,t] (where r is) and m[c,t] >= m[c,t'] (or r[c,t'])."""
     inst = model.instance
     if not inst.team_planned:
         return
@@ -139,13 +142,49 @@ def team_hours(model: Model) -> None:
     per_server = [labour.server_hours(catalog, inst.providers[c.provider])
                   for c in inst.candidates]
     servers_at: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
+    made = _made_so_far(model)
     for (ci, t) in model.r:  # hosts where several servers share one (model.units)
-        servers_at.setdefault(t, []).append((model.units(ci, t), per_server[ci]))
+        if (ci, t) not in made:
+            servers_at.setdefault(t, []).append((model.units(ci, t), per_server[ci]))
+    for (ci, t), m in made.items():
+        servers_at.setdefault(t, []).append((m, per_server[ci]))
     for t in inst.grid:
         pairs = [(var, hours) for due, var, hours in fixed if due <= t]
         pairs += servers_at.get(t, [])
         if pairs:
             add_constraint(model, linear(pairs) <= inst.team_by_hour[t], "team_hours")
+
+
+def _made_so_far(model: Model) -> dict[tuple[int, int], pulp.LpVariable]:
+    """m[c,t] for t from the first refusal hour, for each candidate at a provider that
+    refuses or of a group that may stop serving (inst.stopping): the most of c made by
+    t (see team_hours); none without a refusal."""
+    inst = model.instance
+    if not inst.refusal_hours:
+        return {}
+    first = inst.refusal_hours[0]
+    by_candidate: dict[int, list[int]] = {}
+    for (ci, t) in model.r:
+        by_candidate.setdefault(ci, []).append(t)
+    out: dict[tuple[int, int], pulp.LpVariable] = {}
+    for ci, hours in by_candidate.items():
+        c = inst.candidates[ci]
+        if inst.refused_at(c.provider) is None and not inst.stops(c.group):
+            continue
+        previous = None
+        for t in inst.grid:
+            if t < first:
+                if (ci, t) in model.r:
+                    previous = model.units(ci, t)
+                continue
+            m = out[(ci, t)] = model.lp.add_variable(f"mk_{len(model.lp.rows)}_{ci}_{t}", 0)
+            if (ci, t) in model.r:
+                add_constraint(model, linear([(model.units(ci, t), 1.0), (m, -1.0)]) <= 0,
+                               "team_hours")
+            if previous is not None:
+                add_constraint(model, linear([(previous, 1.0), (m, -1.0)]) <= 0, "team_hours")
+            previous = m
+    return out
 
 
 def _vendor_first_hour(model: Model, v: str, kind: str) -> int:

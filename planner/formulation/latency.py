@@ -55,7 +55,9 @@ def latency(model: Model) -> None:
     at m while a server of h runs beyond B of m: with b[g,h,m] binary,
     sum_{c of h at p: rtt(m, p) > B} r[c,H] <= count_h b and sum_{c of g at m} r[c,H] <=
     count_g (1 - b). At H alone: servers stay up, so two sets that never run together at
-    H never do before it."""
+    H never do before it; where something refuses (domain/refusal.py) servers stay up
+    between refusal hours only, so both rows are written at the period before each refusal
+    hour too (the sums are largest there or at H)."""
     inst = model.instance
     periods = len(period_starts(inst))
     keys, row = server_rows(model, lambda c: (c.group, c.provider))
@@ -67,12 +69,15 @@ def latency(model: Model) -> None:
     for g, h, here, near, far in rows:
         n_g, n_h = float(inst.groups[g].count), float(inst.groups[h].count)
         if inst.groups[h].shards:
-            _apart(model, [model.r[(ci, inst.grid[-1])] for ci, c in enumerate(inst.candidates)
-                           if c.group == g and c.provider in here
-                           and (ci, inst.grid[-1]) in model.r], n_g,
-                   [model.r[(ci, inst.grid[-1])] for ci, c in enumerate(inst.candidates)
-                    if c.group == h and c.provider in far and (ci, inst.grid[-1]) in model.r],
-                   n_h)
+            b = None
+            peaks = {inst.previous_point[t] for t in inst.refusal_hours} | {inst.grid[-1]}
+            for t in sorted(peaks):
+                b = _apart(model, [model.r[(ci, t)] for ci, c in enumerate(inst.candidates)
+                                   if c.group == g and c.provider in here
+                                   and (ci, t) in model.r], n_g,
+                           [model.r[(ci, t)] for ci, c in enumerate(inst.candidates)
+                            if c.group == h and c.provider in far and (ci, t) in model.r],
+                           n_h, b)
             continue
         pairs = [((g, p), n_h) for p in here] + [((h, p), -n_g) for p in near]
         upper = 0.0
@@ -86,10 +91,13 @@ def latency(model: Model) -> None:
                  np.array(uppers), "latency")
 
 
-def _apart(model: Model, mine: list, n_g: float, far: list, n_h: float) -> None:
-    """sum far <= n_h b, sum mine <= n_g (1 - b), b binary (the sharded rows of `latency`)."""
+def _apart(model: Model, mine: list, n_g: float, far: list, n_h: float, b=None):
+    """sum far <= n_h b, sum mine <= n_g (1 - b), b binary (the sharded rows of `latency`;
+    `b` made once, and returned, for the rows of several periods)."""
     if not mine or not far:
-        return
-    b = model.lp.add_variable(f"lb_{len(model.lp.rows)}", 0, 1, pulp.LpInteger)
+        return b
+    if b is None:
+        b = model.lp.add_variable(f"lb_{len(model.lp.rows)}", 0, 1, pulp.LpInteger)
     add_constraint(model, linear([(v, 1.0) for v in far], terms={b: -n_h}) <= 0, "latency")
     add_constraint(model, linear([(v, 1.0) for v in mine], terms={b: n_g}) <= n_g, "latency")
+    return b

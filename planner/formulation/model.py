@@ -126,6 +126,14 @@ class Model:
         return self.copy[(g, p, t)] if t >= 0 else 0
 
     def stored(self, v: str, t: int):
+        """GB of object storage held at vendor v by hour t: what was moved there by then,
+        none from the hour v refuses (what was stored there is gone: domain/refusal.py)."""
+        refused = self.instance.refused_at(v)
+        return 0 if refused is not None and t >= refused else self.moved(v, t)
+
+    def moved(self, v: str, t: int):
+        """GB of object storage copied to vendor v by hour t (the last variable at or
+        before t), held there or not."""
         while t >= 0 and (v, t) not in self.store:
             t -= 1
         return self.store[(v, t)] if t >= 0 else 0

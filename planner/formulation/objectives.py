@@ -37,8 +37,11 @@ def costs(model: Model) -> None:
             one_time.append(_price(inst, o.setup_fee, cur) * model.units(ci, last))
             monthly.append(_monthly_each(inst, c) * model.units(ci, last))
     copied = [model.copied(g, p, H) for g, p in sorted({(g, p) for g, p, _ in model.copy})]
-    copied += [model.stored(v, H) for v in sorted({v for v, _ in model.store})]
+    copied += [model.moved(v, H) for v in sorted({v for v, _ in model.store})]
     one_time.append(source_egress_cost(model, pulp.lpSum(copied)))
+    once, month = refusal_costs(model)
+    one_time += once
+    monthly += month
     services = inst.inventory.services
     for si, sc in enumerate(inst.service_candidates):
         o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
@@ -60,6 +63,36 @@ def costs(model: Model) -> None:
     monthly.append(support(model))
     model.one_time, model.monthly = pulp.lpSum(one_time), pulp.lpSum(monthly)
     model.cost = model.one_time + inst.inventory.policy.run_rate_months * model.monthly
+
+
+def refusal_costs(model: Model) -> tuple[list, list]:
+    """What refusals add to the bill (domain/refusal.py), as (one-time, monthly) terms:
+    the setup fees of the hosts made at a provider before it refuses, paid and then lost
+    (setup_fee * its hosts made, h[c,t] or r[c,t], at its last period before the
+    refusal); and the hosts a group that may stop keeps idle at the horizon
+    (hosts_before_service lets h[c,H] exceed r[c,H] then), setup and a month of
+    h[c,H] - r[c,H]. No term without a refusal."""
+    inst = model.instance
+    once, month = [], []
+    if not inst.refusal_hours:
+        return once, month
+    last = inst.grid[-1]
+    made: dict[int, pulp.LpVariable] = {}
+    for (ci, t), var in [*model.r.items(), *model.hosts.items()]:
+        if t < last and inst.refused_at(inst.candidates[ci].provider) is not None:
+            made[ci] = model.hosts.get((ci, t), var) if (ci, t) in model.r else var
+    for ci, var in sorted(made.items()):
+        c = inst.candidates[ci]
+        o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
+        once.append(_price(inst, o.setup_fee, cur) * var)
+    for (ci, t), host in model.hosts.items():
+        c = inst.candidates[ci]
+        if t == last and c.per_host == 1 and (ci, t) in model.r and inst.stops(c.group):
+            o, cur = inst.offering(c.provider, c.offering), inst.providers[c.provider].currency
+            idle = host - model.r[(ci, t)]
+            once.append(_price(inst, o.setup_fee, cur) * idle)
+            month.append(_monthly_each(inst, c) * idle)
+    return once, month
 
 
 def _monthly_each(inst: Instance, c) -> float:

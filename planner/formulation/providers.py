@@ -33,6 +33,39 @@ def _last(model: Model) -> dict[int, pulp.LpVariable]:
     return {ci: var for (ci, t), var in model.r.items() if t == last}
 
 
+def _peaks(model: Model) -> dict[int, list[pulp.LpVariable]]:
+    """Where something refuses (domain/refusal.py), a candidate at a refused provider or of
+    a group that may stop serving (inst.stopping) need not run the most in its last period:
+    its server variables in the period before each refusal hour, and its last one before
+    its provider refuses. Between refusal hours r never falls, so the most it ever runs is
+    one of these or r[c,H] (`_last`). None for the other candidates."""
+    inst = model.instance
+    if not inst.refusal_hours:
+        return {}
+    last = inst.grid[-1]
+    before = {inst.previous_point[h] for h in inst.refusal_hours}
+    moving = {ci for ci, c in enumerate(inst.candidates)
+              if inst.refused_at(c.provider) is not None or inst.stops(c.group)}
+    out: dict[int, list[pulp.LpVariable]] = {}
+    final: dict[int, tuple[int, pulp.LpVariable]] = {}
+    for (ci, t), var in model.r.items():  # made candidate by candidate, hours ascending
+        if ci in moving and t != last:
+            if t in before:
+                out.setdefault(ci, []).append(var)
+            final[ci] = (t, var)
+    for ci, (t, var) in final.items():
+        if t not in before and inst.refused_at(inst.candidates[ci].provider) is not None:
+            out.setdefault(ci, []).append(var)
+    return out
+
+
+def refused_compute(model: Model, p: str) -> bool:
+    """Whether p is a compute provider that refuses within the hours planned: it runs
+    nothing at the horizon, so it is not one the caps or the overhead count (domain/usage
+    reads providers at the horizon), though the team's work there stays done."""
+    return p in model.instance.providers and model.instance.refused_at(p) is not None
+
+
 def _last_stored(model: Model) -> dict[str, pulp.LpVariable]:
     out: dict[str, pulp.LpVariable] = {}
     for (v, _), var in model.store.items():  # made in hour order: the last one stays
@@ -42,13 +75,15 @@ def _last_stored(model: Model) -> dict[str, pulp.LpVariable]:
 
 def provider_variables(model: Model) -> None:
     """y[p,k] >= what p carries of kind k, scaled: r[c,H] <= ub_c * y[p,compute] for each
-    candidate c at p; a[s,t] <= ub_s,t * y[v,kind_s] for each service share; S[v,H] <=
-    stored_gb * y[v,object_storage]. w[p] >= y[p,k] for each kind of p."""
+    candidate c at p (and r[c,t] at its `_peaks` where something refuses: so y = 0 means
+    no server at p at any hour); a[s,t] <= ub_s,t * y[v,kind_s] for each service share;
+    S[v,H] <= stored_gb * y[v,object_storage]. w[p] >= y[p,k] for each kind of p."""
     if not counted(model):
         return
     inst = model.instance
     links: list[tuple[pulp.LpVariable, float, tuple[str, str]]] = []
-    for ci, var in _last(model).items():
+    peaks = [(ci, var) for ci, variables in _peaks(model).items() for var in variables]
+    for ci, var in [*_last(model).items(), *peaks]:
         links.append((var, var.upBound, (inst.candidates[ci].provider, COMPUTE)))
     for (si, _), var in model.share.items():
         sc = inst.service_candidates[si]
@@ -107,13 +142,15 @@ def _provider_totals(model: Model) -> None:
 
 def provider_count(model: Model) -> None:
     """No more providers of a kind than the policy allows: sum_p y[p,k] <= max_providers_k,
-    and sum_p w[p] <= max_providers_all."""
+    and sum_p w[p] <= max_providers_all; not counting a compute provider that refuses
+    within the hours planned (refused_compute)."""
     caps = model.instance.inventory.policy.max_providers.given()
     for kind, cap in caps.items():
         if kind == "all":
-            used = list(model.used_any.values())
+            used = [w for p, w in model.used_any.items() if not refused_compute(model, p)]
         else:
-            used = [y for (_, k), y in model.used.items() if k == kind]
+            used = [y for (p, k), y in model.used.items() if k == kind
+                    and not refused_compute(model, p)]
         if len(used) > cap:
             add_constraint(model, pulp.lpSum(used) <= cap, "provider_count")
 
@@ -121,7 +158,10 @@ def provider_count(model: Model) -> None:
 def min_footprint(model: Model) -> None:
     """A group placed at a provider has at least m_g = min(min_servers_per_provider, count_g)
     servers there once placed: with z[g,p] binary, sum_o r[g,p,o,H] >= m_g * z[g,p] and
-    r[g,p,o,H] <= ub * z[g,p]."""
+    r[g,p,o,H] <= ub * z[g,p]. Where a refusal may take servers of g at p before H
+    (`_peaks`), z[g,p] is whether g is ever placed there (r[g,p,o,t] <= ub * z[g,p] at its
+    peaks too; the team's bootstrap is charged on it) and the footprint at H has a binary
+    of its own, f: sum_o r[g,p,o,H] >= m_g * f, r[g,p,o,H] <= ub * f."""
     inst = model.instance
     least = inst.inventory.policy.min_servers_per_provider
     if least <= 1 and not model.work:  # the team's work needs z: a bootstrap per placement
@@ -130,24 +170,38 @@ def min_footprint(model: Model) -> None:
     for ci, var in _last(model).items():
         c = inst.candidates[ci]
         at.setdefault((c.group, c.provider), []).append(var)
+    peaks: dict[tuple[str, str], list[pulp.LpVariable]] = {}
+    for ci, variables in _peaks(model).items():
+        c = inst.candidates[ci]
+        peaks.setdefault((c.group, c.provider), []).extend(variables)
     for (ci, _), var in model.r.items():
         c = inst.candidates[ci]
         model.placed_at.setdefault((c.group, c.provider), []).append(var)
-    for (g, p), variables in at.items():
+    for g, p in [*at, *(key for key in peaks if key not in at)]:
         m = min(least, inst.groups[g].count)
         if m <= 1 and not model.work:
             continue
         z = model.footprint[(g, p)] = model.lp.add_variable(
             f"z_{len(model.footprint)}", 0, 1, pulp.LpInteger)
-        add_constraint(model, pulp.lpSum(variables) >= m * z, "min_footprint")
+        variables = at.get((g, p), [])
+        f = z
+        if (g, p) in peaks:  # z: ever placed; f: the footprint at H
+            for var in [*peaks[(g, p)], *variables]:
+                add_constraint(model, var <= var.upBound * z, "min_footprint")
+            if not variables or m <= 1:
+                continue
+            f = model.lp.add_variable(f"zf_{len(model.footprint)}", 0, 1, pulp.LpInteger)
+        add_constraint(model, pulp.lpSum(variables) >= m * f, "min_footprint")
         for var in variables:
-            add_constraint(model, var <= var.upBound * z, "min_footprint")
+            add_constraint(model, var <= var.upBound * f, "min_footprint")
 
 
 def overhead(model: Model) -> pulp.LpAffineExpression:
-    """Monthly overhead of the providers and vendors used: overhead * sum_p w[p]."""
+    """Monthly overhead of the providers and vendors used: overhead * sum_p w[p] (not a
+    compute provider that refuses within the hours planned: refused_compute)."""
     per_provider = model.instance.inventory.policy.provider_overhead_per_month
-    return per_provider * pulp.lpSum(model.used_any.values())
+    return per_provider * pulp.lpSum(w for p, w in model.used_any.items()
+                                     if not refused_compute(model, p))
 
 
 def switched_off(model: Model, values: dict[str, float]) -> dict[str, float]:

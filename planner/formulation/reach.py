@@ -132,7 +132,8 @@ def shards(model: Model) -> None:
     """A sharded group serves only when every shard does: count_g s[g,t] <= served_g(t)
     and q[g,t] <= count_g s[g,t]; a group depending on it serves only then too:
     served_f(t) <= count_f s[g,t] for f with g in depends_on(f). Once whole it stays so:
-    s[g,t'] <= s[g,t] for t' the period before t."""
+    s[g,t'] <= s[g,t] for t' the period before t, but at an hour t something refuses
+    (domain/refusal.py), when a shard may go with its provider."""
     inst = model.instance
     before = dict(zip(inst.grid[1:], inst.grid))
     for (g, t), s in model.whole.items():
@@ -140,7 +141,7 @@ def shards(model: Model) -> None:
         add_constraint(model, linear([(s, count)] + [(v, -1.0) for v in model.serving(g, t)])
                        <= 0, "shards")
         earlier = model.whole.get((g, before.get(t, -1)))
-        if earlier is not None:
+        if earlier is not None and t not in inst.refusal_hours:
             add_constraint(model, linear([(earlier, 1.0), (s, -1.0)]) <= 0, "shards")
         add_constraint(model, linear([(model.counted[(g, t)], 1.0), (s, -count)]) <= 0,
                        "shards")

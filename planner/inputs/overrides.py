@@ -69,6 +69,11 @@ def _optional_blocks() -> dict[str, dict]:
     return {"team": DEFAULT_TEAM.model_dump(mode="json", exclude={"note"})}
 
 
+# Inventory fields that map names of the user's choosing to values: a path may add a name
+# (`--set policy.refused_at_hour.linode=24`)
+OPEN_MAPPINGS = ("policy.refused_at_hour",)
+
+
 def _assign(root: dict, path: str, value: Any, provenance: dict, prefix: str = "") -> None:
     parts = path.split(".")
     node = root
@@ -79,6 +84,9 @@ def _assign(root: dict, path: str, value: Any, provenance: dict, prefix: str = "
                 node[key] = start
         node = _step(node, key, prefix + ".".join(parts[: i + 1]))
     last, full = parts[-1], prefix + path
+    if not prefix and ".".join(parts[:-1]) in OPEN_MAPPINGS and isinstance(node, dict):
+        node[last] = value
+        return
     if isinstance(node, list):
         target = _step(node, last, full)
         raise PlannerError(f"{full}: names a whole item "
@@ -302,9 +310,10 @@ def apply_all(inventory: Inventory, catalog: Catalog,
 
 
 def check_against_catalog(inventory: Inventory, catalog: Catalog) -> None:
-    """What the inventory names in the catalog is there: its currency has a rate, and every
+    """What the inventory names in the catalog is there: its currency has a rate, every
     excluded name is a catalog id, an organization or the source provider (a typo such as
-    `--exclude hetzner-clod` is an error naming the nearest names, never a silent no-op)."""
+    `--exclude hetzner-clod` is an error naming the nearest names, never a silent no-op),
+    and every name in policy.refused_at_hour a catalog id or organization."""
     if inventory.currency != "USD" and inventory.currency not in catalog.currencies:
         known = ", ".join(["USD", *sorted(catalog.currencies)])
         raise PlannerError(f"currency: {inventory.currency} has no rate in the catalog's "
@@ -312,15 +321,19 @@ def check_against_catalog(inventory: Inventory, catalog: Catalog) -> None:
     entries = [*catalog.providers, *catalog.services]
     known = {e.id for e in entries} | {e.organization for e in entries if e.organization}
     known.add(inventory.source.provider)
-    unknown = [name for name in inventory.policy.excluded_providers if name not in known]
-    if unknown:
-        hints = []
-        for name in unknown:
-            near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-            hints.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, near))}?)"
-                                        if near else ""))
-        raise PlannerError(f"policy.excluded_providers: no provider, vendor or organization "
-                           f"{', '.join(hints)} in the catalog")
+    for field, names, allowed in (
+            ("excluded_providers", inventory.policy.excluded_providers, known),
+            ("refused_at_hour", inventory.policy.refused_at_hour, known - {
+                inventory.source.provider})):  # the source is left, not refused
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            hints = []
+            for name in unknown:
+                near = difflib.get_close_matches(name, sorted(allowed), n=3, cutoff=0.6)
+                hints.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, near))}?)"
+                                            if near else ""))
+            raise PlannerError(f"policy.{field}: no provider, vendor or organization "
+                               f"{', '.join(hints)} in the catalog")
     metros = sorted({r.metro for p in catalog.providers for r in p.regions or []})
     near_metro = inventory.policy.near_metro
     if near_metro is not None and near_metro not in metros:

@@ -86,6 +86,13 @@ class HorizonLoss(StrictModel):
 
 class DrillRow(StrictModel):
     lost: list[str] = Field(description="Providers that refuse.")
+    refused_at_hour: int = Field(0, description="The hour they refuse: 0, from the start "
+                                 "(excluded); later, after the base plan's servers there "
+                                 "were made, which the re-plan keeps to before that hour.")
+    servers_gone: int = Field(0, description="Servers the base plan ran at them in the hour "
+                              "before they refuse: made, then lost.")
+    servers_stopped: int = Field(0, description="Servers elsewhere that stop serving at the "
+                                 "refusal hour in the re-plan: they depend on what was lost.")
     status: str
     servers_at_deadline: int
     coverage_lost_at_deadline: float = Field(description="Share of all servers.")
@@ -104,6 +111,9 @@ class DrillRow(StrictModel):
 class Drill(StrictModel):
     inventory: str
     k: int
+    refused_at_hour: int = Field(0, description="The hour every row's providers refuse "
+                                 "(DrillRow.refused_at_hour); 0: from the start.")
+    deadline_hours: int | None = Field(None, description="The base plan's deadline.")
     currency: str
     base: ScenarioRow
     rows: list[DrillRow]

@@ -120,7 +120,7 @@ class ProviderCaps(StrictModel):
 # Policy fields added after plans were saved: left out of the JSON at their default, so a
 # saved plan's embedded inventory, and so its inputs digest, reads back the same.
 LATER_POLICY = {"max_providers": {}, "min_servers_per_provider": 1, "near_metro": None,
-                "cpu_overcommit": {},
+                "cpu_overcommit": {}, "refused_at_hour": {},
                 "provider_overhead_per_month": 0.0, "buy_support": True,
                 "lead_time_quantile": "p50", "home_day": 30, "max_providers_home": 3,
                 "risk": {}}
@@ -170,6 +170,19 @@ class Policy(StrictModel):
     buy_support: bool = Field(True, description="Buy the support plan the catalog states for "
                               "each compute provider used (its `support`): in a crisis a quota "
                               "raise or a refusal needs an answer in hours.")
+    refused_at_hour: dict[str, int] = Field(
+        default_factory=dict, description="Providers or vendors (by id or organization) "
+        "that refuse at an hour: their capacity curves are 0 from it on, and what ran there "
+        "stops then (planner/domain/refusal.py; `planner drill --at`).")
+
+    @field_validator("refused_at_hour")
+    @classmethod
+    def _refusal_hours(cls, value):
+        for name, hour in value.items():
+            if not 0 <= hour <= 8760:
+                raise Located(f"refused_at_hour for {name} is {hour}: an hour from 0 (the "
+                              "decision) to 8760", name)
+        return dict(sorted(value.items()))
 
     lead_time_quantile: Literal["p50", "p90"] = Field(
         "p50", description="Which lead times the plan is made with: p50, the catalog's "

@@ -21,7 +21,7 @@ CauseCode = Literal[
     "no_fit", "excluded", "end_of_life", "onboarding", "quota", "provisioning_rate",
     "delivery", "stock", "data_copy", "source_egress", "source_cutoff", "budget",
     "policy_share", "dependency", "registration", "warm_up", "dns_ttl", "capacity",
-    "horizon", "provider_count", "min_footprint", "team", "latency",
+    "horizon", "provider_count", "min_footprint", "team", "latency", "refused",
 ]
 
 

@@ -57,8 +57,10 @@ def drill_lines(drill: Drill, file: str) -> list[str]:
     for r in drill.rows:
         later = ", ".join(f"{x.demand} -{x.points:.1f} points ({pct(x.relative)} of it)"
                           for x in r.lost_over_horizon) or "no loss"
-        lines.append(f"  {' + '.join(r.lost)} refuses: {num(r.servers_at_deadline)} at the "
-                     f"deadline (-{r.coverage_lost_at_deadline * 100:.1f} points); to the "
+        when = (f" at hour {r.refused_at_hour} ({num(r.servers_gone)} made there lost, "
+                f"{num(r.servers_stopped)} stopped elsewhere)" if r.refused_at_hour else "")
+        lines.append(f"  {' + '.join(r.lost)} refuses{when}: {num(r.servers_at_deadline)} at "
+                     f"the deadline (-{r.coverage_lost_at_deadline * 100:.1f} points); to the "
                      f"horizon: {later}; {signed_money(r.extra_one_time, drill.currency)} "
                      "one-time")
     return capped(lines, TERMINAL_ROWS, f"more in {file}, worst first")

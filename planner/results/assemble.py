@@ -16,6 +16,7 @@ from planner.domain.curves import DAYS_PER_MONTH, HOURS_PER_MONTH
 from planner.domain.digest import inputs_digest
 from planner.domain.facts import stale_facts
 from planner.domain.gates import gate_costs
+from planner.domain.refusal import kept_gb, setup_hosts
 from planner.domain.served import counted, front_reach, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
 from planner.domain.warnings import plan_warnings
@@ -63,13 +64,13 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
         if x:
             hosts.setdefault(ci, {})[t] = x
     for ci, c in enumerate(inst.candidates):
-        if ci not in at:
+        if ci not in at and ci not in hosts:  # hosts made for data a refusal took first
             continue
-        mine, made, k = at[ci], hosts.get(ci, {}), c.per_host
+        mine, made, k = at.get(ci, {}), hosts.get(ci, {}), c.per_host
         up = [0] + [mine.get(inst.period_start[t], 0) for t in range(1, inst.horizon_hours + 1)]
         made_by = [0] + [max(made.get(inst.period_start[t], 0), -(-up[t] // k))
                          for t in range(1, inst.horizon_hours + 1)]
-        if any(up):
+        if any(made_by):
             rows.append(ScheduleRow(group=c.group, provider=c.provider, offering=c.offering,
                                     up_by_hour=up, region=inst.region_of(c.provider),
                                     hosts_by_hour=made_by if made_by != up or k > 1 else None,
@@ -92,7 +93,7 @@ def _cumulative_to_hourly(inst: Instance, cumulative: list[float]) -> list[float
 
 def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[float]:
     """GB by each hour 0..hours: the last variable at or before it (the rule of
-    Model.copied and Model.stored, in one forward pass: their backward search per hour was
+    Model.copied and Model.moved, in one forward pass: their backward search per hour was
     quadratic, 91 s of a 102 s plan at an 8,760-hour horizon)."""
     out, last = [], 0.0
     for t in range(hours + 1):
@@ -128,6 +129,10 @@ def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
         cumulative = cumulative_by_hour(values, model.copy, (g, p), H)
         held = room.get((g, p), [0.0] * (H + 1))
         cumulative = [min(x, cap) for x, cap in zip(cumulative, held)]  # solver noise only
+        gone = inst.refused_at(p)
+        if gone is not None:  # its hosts are gone from then; what was copied stays copied
+            kept = cumulative[gone - 1] if gone > 0 else 0.0
+            cumulative = cumulative[:gone] + [kept] * (len(cumulative) - gone)
         if cumulative[-1] > 0:
             rows.append(CopyRow(demand=g, target=p,
                                 gb_by_hour=_cumulative_to_hourly(inst, cumulative)))
@@ -170,10 +175,9 @@ def _coverage(inst: Instance, schedule, copies, services) -> list[CoverageRow]:
                                     served_by_hour=served))
     storage = inst.inventory.services.object_storage
     if storage is not None:
-        running, served = 0.0, []
-        for t in range(H + 1):
-            running += sum(c.gb_by_hour[t] for c in copies if c.demand == "object_storage")
-            served.append(clean(running / 1000))
+        held = [kept_gb(c.gb_by_hour, inst.refused_at(c.target)) for c in copies
+                if c.demand == "object_storage"]  # none from a vendor's refusal
+        served = [clean(sum(gb[t] for gb in held) / 1000) for t in range(H + 1)]
         rows.append(CoverageRow(demand="object_storage", kind="object_storage", unit="TB",
                                 total=storage.stored_tb, served_by_hour=served))
     return rows
@@ -215,7 +219,7 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
     for row in schedule:
         o, cur = inst.offering(row.provider, row.offering), inst.providers[row.provider].currency
         hosts = row.hosts[H]  # what is billed (several servers may share one)
-        setup += hosts * fee(o.setup_fee, cur)
+        setup += setup_hosts(row.hosts, inst.refused_at(row.provider)) * fee(o.setup_fee, cur)
         monthly_servers += hosts * fee(o.price_per_month, cur)
         provider = inst.providers[row.provider]
         priced_ipv4 |= provider.ipv4_price_per_month is not None and hosts > 0
@@ -237,7 +241,8 @@ def plan_costs(inst: Instance, schedule, copies, services) -> Costs:
         o = vendor.offerings[0]
         service_setup += fee(o.setup_fee, vendor.currency)
         monthly_services += fee(o.price_per_month, vendor.currency) + \
-            fee(o.price_per_unit, vendor.currency) * sum(row.gb_by_hour) / 1000
+            fee(o.price_per_unit, vendor.currency) * \
+            kept_gb(row.gb_by_hour, inst.refused_at(row.target))[H] / 1000
     gate_once, gate_monthly = gate_costs(inst.edge, inst.registrar)
     one_time = {"setup_fees": clean(setup), "source_egress": clean(egress),
                 "service_setup": clean(service_setup),

@@ -123,6 +123,8 @@ REMEDIES = {
     "team": "more people on the exit (team.people), or fewer providers to open",
     "min_footprint": "lower policy.min_servers_per_provider, or add providers with room",
     "horizon": "plan over a longer horizon",
+    "refused": "keep a second provider warm for what runs at {p} (accounts open, quotas "
+               "raised, data replicated), so a refusal there is a switch, not a rebuild",
 }
 
 

@@ -20,11 +20,14 @@ from planner.solver.layout import Bin, Kind, lay_out
 
 
 def pooled(inst: Instance, schedule: list[ScheduleRow]) -> dict[tuple[str, str], list[int]]:
-    """(provider, offering) -> positions in `schedule` of the rows that share hosts there."""
+    """(provider, offering) -> positions in `schedule` of the rows that share hosts there;
+    none at a provider that refuses within the hours planned (a layout's hosts never drop,
+    and those go at the refusal: domain/refusal.py)."""
     at: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(schedule):
         group = inst.groups[row.group]
-        if packing.packs(group) and group.data_gb == 0 and any(row.up_by_hour):
+        if packing.packs(group) and group.data_gb == 0 and any(row.up_by_hour) \
+                and inst.refused_at(row.provider) is None:
             at.setdefault((row.provider, row.offering), []).append(i)
     return {key: rows for key, rows in sorted(at.items()) if len(rows) >= 2}
 

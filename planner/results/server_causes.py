@@ -147,10 +147,15 @@ def _raise_note(provider, quota, D: int) -> str:
 
 def none_by_deadline(inst: Instance, p: str) -> Cause:
     """Why provider p can run no server at the deadline, by the limit its curve names
-    there: still onboarding, a quota of 0, or a creation rate that has made none yet."""
+    there: it has refused (domain/refusal.py), still onboarding, a quota of 0, or a creation
+    rate that has made none yet."""
     D = inst.deadline_hours
     curve, provider = inst.provider_curves[p], inst.providers[p]
     first = when(first_hour(curve, at_least=1))
+    if curve.binding[D] == "refused":
+        return Cause(code="refused", provider=p, detail=(
+            f"{p}: refuses at hour {inst.refused_at(p)} (policy.refused_at_hour); what ran "
+            "there stops then"))
     if curve.binding[D] == "quota":
         raised, lead = provider.quota_raise_servers, provider.quota_raise_hours
         note = (f"; a raise to {raised.value:g} comes at hour "
@@ -177,6 +182,8 @@ def offering_cause(inst: Instance, g: str, p: str, rows: SolvedRows) -> Cause | 
         if curve is None:
             return None  # a model limited only by the provider curve: not the binding one
         used = rows.used_offering.get((p, offering), 0)
+        if curve.values[D] <= 0 and curve.binding[D] == "refused":
+            return None  # the provider's own cause says it (none_by_deadline)
         if curve.values[D] <= 0:
             limits.append(("delivery", f"{offering} delivered {when(first_hour(curve))}"))
         elif used >= curve.values[D] - TOL:

@@ -29,9 +29,10 @@ WORK_SECONDS = 60.0
 
 
 def restrict_to(model: Model, values: dict[str, float]) -> int:
-    """Candidates the relaxed plan does not use get no servers; returns how many stay."""
-    last = model.instance.grid[-1]
-    kept = {ci for (ci, t), var in model.r.items() if t == last and values.get(var.name, 0) > 0.5}
+    """Candidates the relaxed plan does not use get no servers; returns how many stay.
+    Used at any hour: r never falls but at a refusal (domain/refusal.py), so without one
+    that is the last period."""
+    kept = {ci for (ci, _), var in model.r.items() if values.get(var.name, 0) > 0.5}
     for (ci, _), var in model.r.items():
         if ci not in kept:
             var.upBound = 0

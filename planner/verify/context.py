@@ -10,7 +10,7 @@ from itertools import chain
 
 from pydantic import BaseModel, ConfigDict
 
-from planner.domain import curves, gates
+from planner.domain import curves, gates, refusal
 from planner.models.catalog import Provider, ServiceOffering, ServiceVendor
 from planner.models.groups import WorkloadGroup
 from planner.models.plan import Plan, ScheduleRow, VendorChoice
@@ -123,6 +123,7 @@ class Context:
     storage_copy: dict[str, list[float]] = field(default_factory=dict)
     edge: VendorChoice | None = None  # as the inputs give it (domain/gates.py)
     registrar: VendorChoice | None = None
+    refused: dict[str, int] = field(default_factory=dict)  # id -> hour (domain/refusal.py)
 
     @classmethod
     def of(cls, plan: Plan) -> Context:
@@ -132,6 +133,7 @@ class Context:
                   {p.id: p for p in plan.catalog.providers},
                   {v.id: v for v in plan.catalog.services})
         ctx.edge = gates.edge_choice(plan.inventory, plan.catalog)
+        ctx.refused = refusal.refused_entries(plan.inventory, plan.catalog)
         ctx.registrar = gates.registrar_choice(plan.inventory, plan.catalog)
         rows_of: dict[str, list[ScheduleRow]] = defaultdict(list)
         for row in plan.schedule:
@@ -152,6 +154,16 @@ class Context:
         """(provider, offering, group) of the rows whose servers run on a pool's hosts."""
         return {(pool.provider, pool.offering, g) for pool in self.plan.host_pools
                 for g in pool.groups}
+
+    def refused_at(self, entry: str) -> int | None:
+        """The hour provider or vendor `entry` refuses within the hours planned, or None."""
+        hour = self.refused.get(entry)
+        return hour if hour is not None and hour <= self.H else None
+
+    @property
+    def refusal_hours(self) -> set[int]:
+        """Hours 1..H at which something refuses (policy.refused_at_hour)."""
+        return {h for h in self.refused.values() if 1 <= h <= self.H}
 
     def offering(self, provider_id: str, offering_id: str) -> Offering | None:
         provider = self.providers.get(provider_id)

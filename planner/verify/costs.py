@@ -18,6 +18,7 @@ from planner.domain.bill import (
     support_costs,
     target_traffic,
 )
+from planner.domain.refusal import kept_gb, refusal_hour, setup_hosts
 from planner.domain.usage import all_used, providers_by_kind
 from planner.models.base import Fact
 from planner.models.plan import Plan
@@ -71,6 +72,18 @@ def storage_gb_by_vendor(plan: Plan) -> dict[str, float]:
     return totals
 
 
+def storage_gb_held(plan: Plan) -> dict[str, float]:
+    """GB each object-storage target holds at the horizon: what was copied there, none
+    where it refused within the hours planned (domain/refusal.kept_gb)."""
+    H, held = plan.horizon_hours, {}
+    for row in plan.copies:
+        vendor = plan.catalog.vendor(row.target)
+        if row.demand == "object_storage" and vendor is not None:
+            hour = refusal_hour(plan.inventory, vendor)
+            held[row.target] = held.get(row.target, 0.0) + kept_gb(row.gb_by_hour, hour)[H]
+    return held
+
+
 def service_volume(plan: Plan, kind: str) -> float:
     """Units a month of a service demand: messages (sms, email) or zones (dns)."""
     demand = getattr(plan.inventory.services, kind, None)
@@ -97,7 +110,8 @@ def recompute_costs(plan: Plan) -> CostFigures:
         if offering is None or len(row.up_by_hour) <= H:
             continue
         n = row.hosts[H]  # billed per host (several servers may share one: per_host)
-        setup_fees += n * price(plan, offering.setup_fee, provider.currency)
+        made = setup_hosts(row.hosts, refusal_hour(plan.inventory, provider))  # paid once
+        setup_fees += made * price(plan, offering.setup_fee, provider.currency)
         servers += n * price(plan, offering.price_per_month, provider.currency)
         priced_ipv4 |= provider.ipv4_price_per_month is not None and n > 0
         ipv4 += n * ipv4_monthly(provider, offering) * _rate(plan, provider.currency) \
@@ -119,6 +133,7 @@ def recompute_costs(plan: Plan) -> CostFigures:
         services += price(plan, offering.price_per_month, vendor.currency)
         services += (price(plan, offering.price_per_unit, vendor.currency)
                      * service_volume(plan, row.kind) * share_h)
+    held = storage_gb_held(plan)
     for vendor_id, gb in sorted(storage_gb_by_vendor(plan).items()):
         vendor = catalog.vendor(vendor_id)
         if vendor is None or gb <= 0:
@@ -126,7 +141,8 @@ def recompute_costs(plan: Plan) -> CostFigures:
         offering = vendor.offerings[0]
         service_setup += price(plan, offering.setup_fee, vendor.currency)
         services += price(plan, offering.price_per_month, vendor.currency)
-        services += price(plan, offering.price_per_unit, vendor.currency) * gb / 1000
+        services += price(plan, offering.price_per_unit, vendor.currency) \
+            * held.get(vendor_id, 0.0) / 1000
 
     gate_once, gate_monthly = gates.gate_costs(gates.edge_choice(plan.inventory, catalog),
                                                gates.registrar_choice(plan.inventory, catalog))

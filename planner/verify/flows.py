@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from planner.domain import curves, data, gates, served
+from planner.domain import curves, data, gates, refusal, served
 from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -59,7 +59,8 @@ def check_data_before_service(ctx: Context) -> Iterator[Violation]:
 
 def check_hosts_hold_data(ctx: Context) -> Iterator[Violation]:
     """Data lands only on hosts that exist: GB of g copied into p by hour t <=
-    (data_gb / count) * hosts of g made at p by hour t."""
+    (data_gb / count) * hosts of g made at p by hour t (until p refuses, when its hosts
+    and the data on them go: domain/refusal.py)."""
     for (gname, pid), gb in ctx.group_copy.items():
         group = ctx.groups.get(gname)
         if group is None or group.data_gb == 0:
@@ -67,8 +68,11 @@ def check_hosts_hold_data(ctx: Context) -> Iterator[Violation]:
         per_server = group.data_gb / group.count
         rows = ctx.rows_at.get((gname, pid), [])
         room = [n * per_server for n in sum_lists((r.hosts for r in rows), ctx.H + 1)]
+        until = ctx.refused_at(pid)
+        until = ctx.H + 1 if until is None else until
         yield from breach("hosts_hold_data", f"data of {gname} copied to {pid} vs what "
-                          "its hosts made by then hold (GB)", running_sum(gb), room)
+                          "its hosts made by then hold (GB)", running_sum(gb)[:until],
+                          room[:until])
 
 
 def check_seeded_from(ctx: Context) -> Iterator[Violation]:
@@ -103,53 +107,61 @@ def check_shards(ctx: Context) -> Iterator[Violation]:
 
 def check_target_ingress(ctx: Context) -> Iterator[Violation]:
     """GB copied into a provider during hour t, over all groups, with the replication of
-    live data (data.replication_gb), stay within curves.ingress_gb(onboarding_hours,
-    ingress_gbps)."""
+    live data (data.replication_gb, none from the hour it refuses), stay within
+    curves.ingress_gb(onboarding_hours, ingress_gbps, until its refusal)."""
     into: dict[str, list[float]] = {}
     for (gname, pid), gb in ctx.group_copy.items():
         group = ctx.groups.get(gname)
         if group is not None:
-            replicated = data.replication_gb(ctx.plan.inventory, group, gb)
+            replicated = data.replication_gb(ctx.plan.inventory, group, gb,
+                                             ctx.refused_at(pid))
             into[pid] = sum_lists((into.get(pid, [0.0] * (ctx.H + 1)), gb, replicated),
                                   ctx.H + 1)
     for pid, gb in into.items():
         provider = ctx.providers.get(pid)
         if provider is not None:
             cap = curves.ingress_gb(provider.onboarding_hours.value, provider.ingress_gbps.value,
-                                    ctx.H).values
+                                    ctx.H, ctx.refused_at(pid)).values
             yield from breach("target_ingress", f"GB into {pid}", gb, cap)
 
 
 def check_object_storage_ingest(ctx: Context) -> Iterator[Violation]:
     """Object-storage copies need an object_storage demand and target an object_storage
     vendor; per hour they stay within curves.object_storage_ingest_gb of the vendor's first
-    offering (the one object storage uses)."""
+    offering (the one object storage uses), none from the hour the vendor refuses."""
     for vid, gb in ctx.storage_copy.items():
         vendor = ctx.vendors.get(vid)
         if vendor is None or vendor.kind != "object_storage":
             yield violated("object_storage_ingest", f"copy object_storage->{vid}: not an "
                            "object-storage vendor of the catalog")
             continue
-        cap = curves.object_storage_ingest_gb(vendor, vendor.offerings[0], ctx.H).values
+        cap = curves.object_storage_ingest_gb(vendor, vendor.offerings[0], ctx.H,
+                                              ctx.refused_at(vid)).values
         yield from breach("object_storage_ingest", f"GB into {vid}", gb, cap)
 
 
 def check_object_storage_total(ctx: Context) -> Iterator[Violation]:
-    """In all, object storage gets at most what is stored, stored_tb x 1000 GB, and nothing
-    without an object_storage demand."""
+    """In all, object storage holds at most what is stored, stored_tb x 1000 GB, at every
+    hour (what a vendor held is gone from the hour it refuses: refusal.kept_gb), and gets
+    nothing without an object_storage demand."""
     demand = ctx.service_demand("object_storage")
     total = sum(sum(gb) for gb in ctx.storage_copy.values())
+    held = sum_lists((refusal.kept_gb(gb, ctx.refused_at(vid))
+                      for vid, gb in ctx.storage_copy.items()), ctx.H + 1)
+    most = max(held, default=0.0)
     if demand is None and total > 0:
         yield violated("object_storage_total", f"{num(total)} GB copied to object storage, "
                        "but the inventory has no object_storage demand")
-    elif demand is not None and not leq(total, demand.stored_tb * 1000):
-        yield violated("object_storage_total", f"{num(total)} GB copied to object storage, "
-                       f"more than the {num(demand.stored_tb * 1000)} GB stored")
+    elif demand is not None and not leq(most, demand.stored_tb * 1000):
+        yield violated("object_storage_total", f"{num(most)} GB held in object storage at "
+                       f"hour {held.index(most)}, more than the "
+                       f"{num(demand.stored_tb * 1000)} GB stored")
 
 
 def _replication(ctx: Context, row) -> list[float]:
     group = ctx.groups.get(row.demand)
-    return data.replication_gb(ctx.plan.inventory, group, row.gb_by_hour) if group \
+    return data.replication_gb(ctx.plan.inventory, group, row.gb_by_hour,
+                               ctx.refused_at(row.target)) if group \
         else [0.0] * (ctx.H + 1)
 
 
@@ -171,7 +183,7 @@ def check_source_egress(ctx: Context) -> Iterator[Violation]:
 def check_service_share(ctx: Context) -> Iterator[Violation]:
     """A service row names a known vendor of its kind and one of its offerings, for a demand
     the inventory has, that the offering can serve at all (curves.service_misfit); its share
-    stays in [0, curves.service_share(t)]."""
+    stays in [0, curves.service_share(t)] (0 from the hour the vendor refuses)."""
     for row in ctx.plan.services:
         where = f"{row.kind} on {row.vendor}/{row.offering}"
         vendor = ctx.vendors.get(row.vendor)
@@ -195,7 +207,8 @@ def check_service_share(ctx: Context) -> Iterator[Violation]:
             yield violated("service_share", f"{where}: share {num(shares[t])} at hour {t}")
         cap = curves.service_share(row.kind, vendor, offering, demand, ctx.H,
                                    ctx.plan.catalog.resolvers,
-                                   gates.registrar_hour(ctx.registrar)).values
+                                   gates.registrar_hour(ctx.registrar),
+                                   ctx.refused_at(row.vendor)).values
         yield from breach("service_share", f"share of {where}", shares, cap)
 
 
@@ -214,26 +227,49 @@ def check_service_demand(ctx: Context) -> Iterator[Violation]:
 def check_service_stays_up(ctx: Context) -> Iterator[Violation]:
     """Service coverage never drops: the shares of one kind, summed, never decrease (vendors
     may hand over to one another); a DNS vendor's own share never decreases (a delegation
-    is not handed over)."""
+    is not handed over). At an hour something refuses (domain/refusal.py), what a vendor
+    refusing then carried may go, and what needs what refuses: a self-hosted vendor's
+    share (its group may stop) and, when a DNS vendor refuses, email (check_users_reach):
+    the sum at t-1 leaves them out, and their own DNS share may fall."""
+    dns_gone = {ctx.refused_at(v.id) for v in ctx.vendors.values() if v.kind == "dns"}
+
+    def goes(row, t: int) -> bool:
+        vendor = ctx.vendors.get(row.vendor)
+        return t in ctx.refusal_hours and (ctx.refused_at(row.vendor) == t or (
+            vendor is not None and vendor.self_hosted) or (row.kind == "email"
+                                                           and t in dns_gone))
+
     for kind in SERVICE_KINDS:
-        rows = [r.share_by_hour for r in ctx.plan.services if r.kind == kind]
+        rows = [r for r in ctx.plan.services if r.kind == kind]
         if rows:
-            total = sum_lists(rows, ctx.H + 1)
+            total = sum_lists((r.share_by_hour for r in rows), ctx.H + 1)
+            kept = [total[t - 1] - sum(r.share_by_hour[t - 1] for r in rows if goes(r, t))
+                    for t in range(1, ctx.H + 1)]
             yield from breach("service_stays_up", f"total {kind} share, hour t-1 vs t",
-                              total[:-1], total[1:])
+                              kept, total[1:])
     for row in ctx.plan.services:
         if row.kind == "dns" and len(row.share_by_hour) == ctx.H + 1:
+            shares = row.share_by_hour
             yield from breach("service_stays_up", f"dns share at {row.vendor}, hour t-1 vs t",
-                              row.share_by_hour[:-1], row.share_by_hour[1:])
+                              [0.0 if goes(row, t) else shares[t - 1]
+                               for t in range(1, ctx.H + 1)], shares[1:])
 
 
 def check_dns_reach(ctx: Context) -> Iterator[Violation]:
     """The DNS vendors are one delegation: every DNS row carries the same share of users
-    each hour (those whose resolvers see it)."""
+    each hour (those whose resolvers see it); a vendor that has refused carries none."""
     rows = [r for r in ctx.plan.services if r.kind == "dns"]
+
+    def answering(row) -> list[float | None]:  # None from the hour it refuses
+        gone = ctx.refused_at(row.vendor)
+        return [None if gone is not None and t >= gone else s
+                for t, s in enumerate(row.share_by_hour)]
+
     for row in rows[1:]:
+        pairs = [(a, b) for a, b in zip(answering(row), answering(rows[0]))
+                 if a is not None and b is not None]
         yield from mismatch("dns_reach", f"dns share at {row.vendor} vs {rows[0].vendor}",
-                            row.share_by_hour, rows[0].share_by_hour)
+                            [a for a, _ in pairs], [b for _, b in pairs])
 
 
 def check_users_reach(ctx: Context) -> Iterator[Violation]:
@@ -289,10 +325,13 @@ def check_dependency(ctx: Context) -> Iterator[Violation]:
 def check_policy_share(ctx: Context) -> Iterator[Violation]:
     """For each group with spread, at hour H, with x_p its servers at provider p and X their
     sum: x_p <= max_share_per_provider * X; and with k = survive_provider_losses > 0, the k
-    largest x_p sum to at most (1 - min_surviving_share) * X."""
+    largest x_p sum to at most (1 - min_surviving_share) * X. Not for a group that could
+    run at a provider that refuses within the hours planned (refusal.unspread): the refusal
+    is the loss the rule protects against."""
     policy = ctx.plan.inventory.policy
+    lost = refusal.unspread(ctx.plan.inventory, ctx.plan.catalog)
     for name, group in ctx.groups.items():
-        if not group.spread:
+        if not group.spread or name in lost:
             continue
         x: dict[str, float] = defaultdict(float)
         for row in ctx.plan.schedule:

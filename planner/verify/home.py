@@ -12,6 +12,7 @@ from planner.domain import curves
 from planner.domain import home as rules
 from planner.domain.location import Geography, Place, bounded_pairs, located
 from planner.domain.packing import packs, per_host
+from planner.domain.refusal import refusal_hour
 from planner.verify.context import Context, Violation, close, leq, num, violated
 from planner.verify.costs import MissingRate, recompute_costs
 
@@ -53,6 +54,10 @@ def _rows(ctx: Context) -> Iterator[Violation]:
             yield violated("home", f"row {r.group} on {r.provider}/{r.offering}: no such "
                            "group or offering, or an excluded provider")
             continue
+        refused = refusal_hour(plan.inventory, provider)
+        if refused is not None and refused <= 24 * home.day:
+            yield violated("home", f"row {r.group} on {r.provider}/{r.offering}: "
+                           f"{r.provider} refuses at hour {refused}, before the home hour")
         small = [name for name, have, need in (("vcpu", offering.vcpu.value, group.vcpu),
                                                ("ram_gb", offering.ram_gb.value, group.ram_gb),
                                                ("disk_gb", offering.disk_gb.value,

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 
-from planner.domain import curves, digest, packing
+from planner.domain import curves, digest, packing, refusal
 from planner.domain.eligibility import exclusion_reason, exclusions, smtp_misfit
 from planner.models.plan import Plan
 from planner.verify.context import Context, Violation, breach, num, sum_lists, violated
@@ -136,10 +136,18 @@ def check_schedule(ctx: Context) -> Iterator[Violation]:
 
 
 def check_servers_stay_up(ctx: Context) -> Iterator[Violation]:
-    """A row's servers, once up, stay up: up_by_hour never decreases."""
+    """A row's servers, once up, stay up: up_by_hour never decreases, but where a refusal
+    takes them (domain/refusal.py): at the hour its provider refuses, a row drops to 0;
+    and at the hour h a provider refuses, a row of a group that depends, directly or
+    through others, on a group with servers there before h (refusal.stopping) may drop
+    (it stops serving what it can no longer reach)."""
+    stopping = refusal.stopping(ctx.plan.inventory, ctx.plan.catalog, ctx.plan.schedule)
     for row in ctx.plan.schedule:
         where, up = f"{row.group} on {row.provider}/{row.offering}", row.up_by_hour
-        drops = [t for t in range(1, len(up)) if up[t] < up[t - 1]]
+        gone = ctx.refused_at(row.provider)
+        stops = {h for h, groups in stopping.items() if row.group in groups}
+        drops = [t for t in range(1, len(up)) if up[t] < up[t - 1]
+                 and not (t == gone and up[t] == 0) and t not in stops]
         if drops:
             t = drops[0]
             yield violated("servers_stay_up", f"{where}: drops from {num(up[t - 1])} to "
@@ -165,7 +173,12 @@ def check_hosts_before_service(ctx: Context) -> Iterator[Violation]:
     """A server serves on a host that exists, k of them at most on one (per_host, else 1),
     hosts stay, and every host made serves in the end: up_by_hour <= k hosts_by_hour each
     hour, hosts never decrease, and at the horizon they are as many as the servers (k = 1)
-    or at most as many (k > 1: each host holds one at least)."""
+    or at most as many (k > 1: each host holds one at least). Where something refuses
+    (domain/refusal.py), a row's hosts drop to 0 at the hour its provider refuses, and a
+    group that may stop serving then (refusal.stopping) may keep hosts idle at the
+    horizon."""
+    stopping = set().union(*refusal.stopping(ctx.plan.inventory, ctx.plan.catalog,
+                                             ctx.plan.schedule).values())
     for row in ctx.plan.schedule:
         if row.hosts_by_hour is None:
             continue
@@ -176,12 +189,15 @@ def check_hosts_before_service(ctx: Context) -> Iterator[Violation]:
             continue  # its servers have slots on the pool's hosts: check_host_pools
         yield from breach("hosts_before_service", f"{where}: serving vs {k} x hosts made", up,
                           [k * m for m in made], exact=True)
-        drops = [t for t in range(1, len(made)) if made[t] < made[t - 1]]
+        gone = ctx.refused_at(row.provider)  # hosts there go at its refusal
+        drops = [t for t in range(1, len(made)) if made[t] < made[t - 1]
+                 and not (t == gone and made[t] == 0)]
         if drops:
             yield violated("hosts_before_service", f"{where}: hosts drop from "
                            f"{num(made[drops[0] - 1])} to {num(made[drops[0]])} at hour "
                            f"{drops[0]}")
-        if made[ctx.H] != up[ctx.H] if k == 1 else made[ctx.H] > up[ctx.H]:
+        idle = row.group in stopping  # hosts may wait idle at H
+        if not idle and (made[ctx.H] != up[ctx.H] if k == 1 else made[ctx.H] > up[ctx.H]):
             yield violated("hosts_before_service", f"{where}: {num(made[ctx.H])} hosts made "
                            f"but {num(up[ctx.H])} serve at the horizon")
 
@@ -204,7 +220,7 @@ def check_provider_capacity(ctx: Context) -> Iterator[Violation]:
             continue
         total = sum_lists((r.hosts for r in ctx.plan.schedule if r.provider == pid),
                           ctx.H + 1)
-        cap = curves.provider_servers(provider, ctx.H).values
+        cap = curves.provider_servers(provider, ctx.H, ctx.refused_at(pid)).values
         yield from breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
 
 
@@ -219,7 +235,7 @@ def check_provider_quota(ctx: Context) -> Iterator[Violation]:
         rows = [r for r in ctx.plan.schedule if r.provider == pid]
         for name, quota in sorted(provider.unit_quotas.items()):
             taken = curves.quota_taken(provider, quota, rows, ctx.H + 1)
-            limit = curves.provider_quota(provider, quota, ctx.H).values
+            limit = curves.provider_quota(provider, quota, ctx.H, ctx.refused_at(pid)).values
             yield from breach("provider_quota", f"{pid} quota {name} ({quota.unit})", taken,
                               limit)
 
@@ -229,7 +245,8 @@ def check_offering_capacity(ctx: Context) -> Iterator[Violation]:
     (delivery time and stock) where that curve exists."""
     for pid, oid in dict.fromkeys((r.provider, r.offering) for r in ctx.plan.schedule):
         offering = ctx.offering(pid, oid)
-        curve = offering and curves.offering_servers(ctx.providers[pid], offering, ctx.H)
+        curve = offering and curves.offering_servers(ctx.providers[pid], offering, ctx.H,
+                                                     ctx.refused_at(pid))
         if curve is None:
             continue
         total = sum_lists((r.hosts for r in ctx.plan.schedule

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from planner.domain import refusal
 from planner.domain.facts import stale_facts
 from planner.domain.served import counted, front_reach, reach_by_hour, users_by_hour
 from planner.domain.usage import all_used, providers_by_kind
@@ -20,7 +21,6 @@ from planner.verify.context import (
     leq,
     mismatch,
     num,
-    running_sum,
     sum_lists,
     tol,
     violated,
@@ -132,16 +132,18 @@ def _expected_coverage(ctx: Context) -> list[_Row]:
                              else sum_lists(shares, ctx.H + 1)))
     storage = ctx.service_demand("object_storage")
     if storage is not None:
-        gb = sum_lists(ctx.storage_copy.values(), ctx.H + 1)
+        held = sum_lists((refusal.kept_gb(gb, ctx.refused_at(vid))  # none from a refusal
+                          for vid, gb in ctx.storage_copy.items()), ctx.H + 1)
         rows.append(_Row("object_storage", "object_storage", "TB", storage.stored_tb,
-                         [v / 1000 for v in running_sum(gb)]))
+                         [v / 1000 for v in held]))
     return rows
 
 
 def check_coverage(ctx: Context) -> Iterator[Violation]:
     """One coverage row per group (unit servers, total count, served = its rows' sum) and per
     service demand present (sms/email/dns: unit share, total 1, served = sum of shares;
-    object_storage: unit TB, total stored_tb, served = cumulative GB copied / 1000); the
+    object_storage: unit TB, total stored_tb, served = GB held / 1000: copied so far, less
+    what a vendor held once it refuses); the
     servers totals, coverage at the deadline and the first hour everything is fully served."""
     plan, want = ctx.plan, _expected_coverage(ctx)
     got: dict[tuple[str, str], list] = defaultdict(list)

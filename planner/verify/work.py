@@ -19,7 +19,8 @@ def check_bootstrap(ctx: Context) -> Iterator[Violation]:
         provider, group = ctx.providers.get(p), ctx.groups.get(g)
         if provider is None or group is None:
             continue
-        can = curves.first_hour(curves.provider_servers(provider, ctx.H).values)
+        can = curves.first_hour(curves.provider_servers(provider, ctx.H,
+                                                        ctx.refused_at(p)).values)
         for row in rows:  # each model: on the other architecture, its rebuild too
             offering = ctx.offering(p, row.offering)
             first = curves.first_hour(row.up_by_hour)

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from planner.errors import PlannerError
+from planner.formulation.follow import Follow
 from planner.inputs.overrides import BASE, apply
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
@@ -20,6 +21,9 @@ class Case:
     catalog: Catalog
     description: str | None = None
     parameter: float | str | None = None
+    # a drill's re-plan keeps to its base plan before the refusal (formulation/follow.py):
+    # pipeline.plan(..., follow=case.follow)
+    follow: Follow | None = None
 
 
 def scenario_cases(inventory: Inventory, catalog: Catalog, scenarios: list,

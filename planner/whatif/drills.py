@@ -1,15 +1,20 @@
 """Drills and readiness: what-ifs built from a base plan.
 
-A drill asks "what if a provider we chose refuses us?": each chosen compute provider (or
-each set of k) is excluded and the exit re-planned; the rows say what is lost at the
-deadline, when that much is back, and what it costs, worst first. Readiness asks "what does
-arranging X before any crisis buy?": each item is a what-if measured against the base.
+A drill asks "what if a provider we chose refuses us?": each provider or vendor the base
+plan uses (or each set of k) refuses, at the start or at an hour after its servers were
+made, and the exit is re-planned; the rows say when it refused, what went with it, what is
+lost at the deadline and after, when that much is back, and what it costs, worst first.
+Readiness asks "what does arranging X before any crisis buy?": each item is a what-if
+measured against the base.
 """
 
 from __future__ import annotations
 
 from itertools import combinations
 
+from planner.domain.curves import full_from
+from planner.errors import PlannerError
+from planner.formulation.follow import Follow
 from planner.inputs.overrides import apply
 from planner.models.catalog import Catalog
 from planner.models.comparison import (
@@ -43,26 +48,87 @@ def chosen_compute(plan: Plan) -> list[str]:
     return sorted({a.provider for a in plan.assignments})
 
 
-def drill_cases(inventory: Inventory, catalog: Catalog, base: Plan, k: int) -> list[Case]:
-    """One case per set of k chosen providers or vendors (all of `providers_used`)."""
+# When the drill's providers refuse (`planner drill --at`): from the start, at the
+# deadline, or at an hour
+AT_CHOICES = ("start", "deadline")
+
+
+def refusal_hour(base: Plan, at: str | int) -> int | None:
+    """The hour a drill's providers refuse: None for "start" (they refuse before anything
+    is made: excluded, as a scenario's `exclude`), the base plan's deadline for "deadline",
+    else `at` itself, an hour from 0 to the horizon."""
+    if at == "start":
+        return None
+    if at == "deadline":
+        return base.deadline_hours
+    if isinstance(at, str) and at.isdigit():
+        at = int(at)
+    if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at <= base.horizon_hours:
+        raise PlannerError(f"--at {at!r}: expected start, deadline or an hour from 0 to the "
+                           f"horizon ({base.horizon_hours})")
+    return at
+
+
+def drill_cases(inventory: Inventory, catalog: Catalog, base: Plan, k: int,
+                at: str | int = "start") -> list[Case]:
+    """One case per set of k chosen providers or vendors (all of `providers_used`),
+    refusing `at` (refusal_hour): "start", excluded from hour 0 (they refuse before the
+    team starts); "deadline" or an hour h, in policy.refused_at_hour (domain/refusal.py:
+    their curves are 0 from h, what ran there stops then, what depends on it may stop too)
+    with the base plan to follow before h (formulation/follow.py: what the team did before
+    h it did without knowing; the re-plan keeps the base's hub, where it built).
+
+    `planner drill` refuses at the deadline unless told: "at the last minute" is the hour
+    the exit depends on what was built, when the source goes dark (the cut-off, by
+    default) and users need the new servers. Before it the base plan's servers at the
+    provider are made (and paid for), the source can no longer be copied from again after
+    it, and a refusal then leaves the least time to recover: the 2021 hosts backed out as
+    the move was due. A provider whose servers all come up earlier still serves until then
+    (an hour before the cut-off counts 1/100 of one after it), so an earlier hour, such as
+    when its servers are all up, asks a milder question; `--at HOUR` asks it. Every row
+    of a drill refuses at the same hour, so rows compare."""
+    hour = refusal_hour(base, at)
     cases = []
     for lost in combinations(base.providers_used, k):
-        inv, cat = apply(inventory, catalog, Scenario(name="drill", exclude=list(lost)))
-        cases.append(Case(" + ".join(lost), inv, cat))
+        if hour is None:
+            inv, cat = apply(inventory, catalog, Scenario(name="drill", exclude=list(lost)))
+            cases.append(Case(" + ".join(lost), inv, cat))
+            continue
+        sets: dict = {"policy.refused_at_hour": {**inventory.policy.refused_at_hour,
+                                                 **dict.fromkeys(lost, hour)}}
+        if base.hub is not None and inventory.policy.near_metro is None:
+            sets["policy.near_metro"] = base.hub  # the base's regions, where it built
+        inv, cat = apply(inventory, catalog, Scenario(name="drill", set=sets))
+        cases.append(Case(" + ".join(lost), inv, cat, follow=Follow(base, hour)))
     return cases
 
 
-def _recovery_hour(base: Plan, plan: Plan) -> int | None:
-    """First hour `plan` serves as many servers as `base` did at the deadline."""
+def _gone_and_stopped(base: Plan, plan: Plan, lost: list[str], hour: int | None
+                      ) -> tuple[int, int]:
+    """(servers the base plan ran at the `lost` providers in the hour before `hour`,
+    servers elsewhere that stop serving at `hour` in the re-plan): (0, 0) at the start."""
+    if hour is None or hour < 1 or hour > plan.horizon_hours:
+        return 0, 0
+    gone = sum(r.up_by_hour[hour - 1] for r in base.schedule if r.provider in lost)
+    stopped = sum(max(0, r.up_by_hour[hour - 1] - r.up_by_hour[hour])
+                  for r in plan.schedule if r.provider not in lost)
+    return gone, stopped
+
+
+def _recovery_hour(base: Plan, plan: Plan, since: int = 0) -> int | None:
+    """First hour from `since` (the refusal's) at which `plan` serves as many servers as
+    `base` did at the deadline."""
     target = base.servers_at_deadline
-    for t in range(plan.horizon_hours + 1):
+    for t in range(since, plan.horizon_hours + 1):
         if sum(r.up_by_hour[t] for r in plan.schedule) >= target:
             return t
     return None
 
 
 def _later_services(base: Plan, plan: Plan) -> list[str]:
-    """Non-server demands fully served later (or never) than in the base plan."""
+    """Non-server demands fully served later (or never) than in the base plan: from then
+    on to the horizon (full_from: one served in full before a refusal and then lost is
+    not served)."""
     never = 10 ** 9
     full = {r.demand: _full_hour(r) for r in base.coverage if r.kind != "group"}
     return sorted(r.demand for r in plan.coverage if r.kind != "group"
@@ -70,8 +136,7 @@ def _later_services(base: Plan, plan: Plan) -> list[str]:
 
 
 def _full_hour(row) -> int | None:
-    tol = 1e-6 * max(1.0, row.total)
-    return next((t for t, s in enumerate(row.served_by_hour) if s >= row.total - tol), None)
+    return full_from(row.served_by_hour, row.total)
 
 
 def served_after_deadline(plan: Plan) -> dict[str, float]:
@@ -106,12 +171,15 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
     rows = []
     for case, plan in zip(cases, plans):
         lost = case.name.split(" + ")
+        hour = case.follow.hour if case.follow is not None else None
+        gone, stopped = _gone_and_stopped(base, plan, lost, hour)
         rows.append(DrillRow(
-            lost=lost, status=plan.status, servers_at_deadline=plan.servers_at_deadline,
+            lost=lost, refused_at_hour=hour or 0, servers_gone=gone, servers_stopped=stopped,
+            status=plan.status, servers_at_deadline=plan.servers_at_deadline,
             coverage_lost_at_deadline=difference(base.coverage_at_deadline,
                                                  plan.coverage_at_deadline, 9),
             services_lost=_later_services(base, plan),
-            recovery_hour=_recovery_hour(base, plan),
+            recovery_hour=_recovery_hour(base, plan, hour or 0),
             extra_one_time=difference(plan.costs.one_time_total, base.costs.one_time_total, 6),
             extra_monthly=difference(plan.costs.monthly_total, base.costs.monthly_total, 6),
             replacements=sorted(set(plan.providers_used) - set(base.providers_used)),
@@ -120,7 +188,10 @@ def drill(base: Plan, cases: list[Case], plans: list[Plan], k: int) -> Drill:
     rows.sort(key=lambda r: (-r.coverage_lost_at_deadline, -len(r.services_lost),
                              -(r.recovery_hour if r.recovery_hour is not None else never),
                              -r.extra_one_time - r.extra_monthly, r.lost))
+    hours = {r.refused_at_hour for r in rows}
     return Drill(inventory=base.inventory.name, k=k, currency=base.costs.currency,
+                 refused_at_hour=hours.pop() if len(hours) == 1 else 0,
+                 deadline_hours=base.deadline_hours,
                  base=row(base, "base"), rows=rows)
 
 
