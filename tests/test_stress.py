@@ -26,10 +26,10 @@ def _inputs(tmp_path):
     return inv, cat
 
 
-def _stress(tmp_path, out, *extra):
+def _stress(tmp_path, out, *extra, samples="300"):
     inv, cat = _inputs(tmp_path)
     result = CliRunner().invoke(main, ["stress", str(inv), "--no-default-catalog", "-c",
-                                       str(cat), "--samples", "300", "--hedge", "-o",
+                                       str(cat), "--samples", samples, "--hedge", "-o",
                                        str(tmp_path / out), *extra])
     assert result.exit_code == 0, result.output
     return result, tmp_path / out
@@ -91,3 +91,22 @@ def test_2021_stress_on_a_dask_cluster_and_on_processes_agree(scheduler):
                                                    *plan.catalog.services]}
     used = set(plan.providers_used) | {plan.edge.vendor}
     assert d.expected_refusals == pytest.approx(sum(risks[e] for e in used), rel=0.05)
+
+
+def test_replanning_each_scenario_keeps_at_least_the_plan_as_it_stands(tmp_path):
+    """--mode replan: each scenario with a refusal among the plan's providers re-planned from
+    its first refusal (the base kept before it); the plan as it stands with the refusals
+    applied is one of the re-plan's choices, so no scenario keeps less servers."""
+    _, evaluated = _stress(tmp_path, "evaluated", "--workers", "1", samples="40")
+    _, replanned = _stress(tmp_path, "replanned", "--workers", "2", "--mode", "replan",
+                           samples="40")
+    before = json.loads((evaluated / "stress.json").read_text())
+    after = json.loads((replanned / "stress.json").read_text())
+    assert after["mode"] == "replan" and "re-planned" in (replanned / "stress.md").read_text()
+    for old, new in zip(before["plans"], after["plans"]):
+        for measure in ("servers_over_horizon", "users_over_horizon"):
+            assert new[measure]["mean"] >= old[measure]["mean"] - 1e-9
+        assert new[measure]["p10"] >= old[measure]["p10"] - 1e-9
+    plain_before, plain_after = before["plans"][0], after["plans"][0]
+    assert plain_after["servers_over_horizon"]["mean"] > \
+        plain_before["servers_over_horizon"]["mean"]

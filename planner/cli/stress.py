@@ -16,6 +16,7 @@ from planner.cli.common import (
     with_progress,
 )
 from planner.cli.writers import check_folder, write_together
+from planner.domain import risk
 from planner.inputs import loader
 from planner.inputs.overrides import parse_set, with_decision_date
 from planner.inputs.planfile import plan_json
@@ -37,6 +38,10 @@ def register(main: click.Group) -> None:
                   show_default=True, help="Refusal scenarios sampled.")
     @click.option("--seed", type=click.IntRange(0, 2**31 - 1),
                   help="Sampler seed (default: policy.risk.seed).")
+    @click.option("--mode", type=click.Choice(["evaluate", "replan"]), default="evaluate",
+                  show_default=True, help="evaluate: each plan as it stands, refusals "
+                  "applied; replan: re-plan each scenario from its first refusal (a solve "
+                  "per scenario with a refusal among the plan's providers).")
     @click.option("--hedge", is_flag=True, help="Also plan with the CVaR hedge "
                   "(policy.risk.measure: cvar) and show what hedging costs.")
     @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs",
@@ -50,7 +55,7 @@ def register(main: click.Group) -> None:
     @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
     @click.option("--png", is_flag=True, help="Also write a PNG chart (needs the charts "
                   "extra: matplotlib).")
-    def stress(inventory, catalogs, no_default_catalog, sets, samples, seed, hedge, solver,
+    def stress(inventory, catalogs, no_default_catalog, sets, samples, seed, mode, hedge, solver,
                time_limit, gap, workers, scheduler, output, quiet, png):
         """Sample refusal scenarios (correlated, at an hour after onboarding) and report
         what the plan keeps in them: P10/P50/P90 of users served, tier 1, worst cases."""
@@ -66,14 +71,19 @@ def register(main: click.Group) -> None:
         plans = with_progress(len(cases), "plans", quiet, lambda step: solve_all(
             cases, settings, executor.workers, step, scheduler=executor.scheduler))
         policy = stressing.sampling_policy(plans[0], seed)
-        jobs = [(plan, policy, chunk) for plan in plans
-                for chunk in stressing.chunks(samples)]
-        outcomes = run_with_progress(stressing.evaluate, jobs, executor, "scenarios", quiet)
-        per_plan = len(stressing.chunks(samples))
-        results = [(case.name, plan, [o for chunk in outcomes[i * per_plan:(i + 1) * per_plan]
-                                      for o in chunk])
-                   for i, (case, plan) in enumerate(zip(cases, plans))]
-        report = stressing.stress(plans[0], policy, samples, "evaluate", results)
+        if mode == "evaluate":
+            jobs = [(plan, policy, chunk) for plan in plans
+                    for chunk in stressing.chunks(samples)]
+            done = run_with_progress(stressing.evaluate, jobs, executor, "scenarios", quiet)
+            per_plan = len(stressing.chunks(samples))
+            outcomes = [[o for chunk in done[i * per_plan:(i + 1) * per_plan] for o in chunk]
+                        for i in range(len(plans))]
+        else:
+            outcomes = [_replanned(case, plan, policy, samples, settings, executor, quiet)
+                        for case, plan in zip(cases, plans)]
+        results = [(case.name, plan, mine)
+                   for case, plan, mine in zip(cases, plans, outcomes)]
+        report = stressing.stress(plans[0], policy, samples, mode, results)
         files = [("stress.json", report.model_dump_json(indent=1) + "\n"),
                  ("stress.md", render_stress(report))]
         if png:
@@ -85,3 +95,12 @@ def register(main: click.Group) -> None:
             click.echo("\n".join(stress_lines(report, "stress.md")
                                  + [f"  wrote {output / 'stress.md'} and stress.json"]))
 
+
+def _replanned(case, plan, policy, samples, settings, executor, quiet):
+    """The outcomes of `plan` re-planned in each scenario (whatif/stress.replan_cases)."""
+    pairs = stressing.replan_cases(case, plan, policy, samples)
+    solved = with_progress(len(pairs), f"re-plans of {case.name}", quiet, lambda step: solve_all(
+        [c for _, c in pairs], settings, executor.workers, step, scheduler=executor.scheduler))
+    scenarios = risk.sample(plan.inventory, plan.catalog, policy, range(samples))
+    return stressing.replanned(plan, scenarios, {s.index: p for (s, _), p
+                                                 in zip(pairs, solved)})

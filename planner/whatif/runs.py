@@ -57,7 +57,8 @@ DASK_MISSING = "--scheduler needs the dask extra: pip install 'planner[dask]'"
 def _solve(args: tuple[Case, Settings]) -> Plan:
     case, settings = args
     return pipeline.plan(case.inventory, case.catalog, solver=settings.solver,
-                         time_limit=settings.time_limit, gap=settings.gap).plan
+                         time_limit=settings.time_limit, gap=settings.gap,
+                         follow=case.follow).plan
 
 
 def _worker_start(threads: int, parent: int) -> None:

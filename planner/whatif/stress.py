@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from planner.domain import risk
+from planner.formulation.follow import Follow
 from planner.inputs.overrides import apply
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
@@ -64,6 +65,51 @@ def evaluate(job: tuple[Plan, RiskPolicy, range]) -> list[Outcome]:
     base = nominal(plan)
     return [risk.outcome(plan, s, base)
             for s in risk.sample(plan.inventory, plan.catalog, policy, indices)]
+
+
+def replan_cases(base_case: Case, base: Plan, policy: RiskPolicy,
+                 samples: int) -> list[tuple[RefusalScenario, Case]]:
+    """For each sampled scenario with a refusal among what `base` uses, a re-plan: the
+    scenario's refusals in policy.refused_at_hour (domain/refusal.py), keeping to `base`
+    before the first of them (formulation/follow.py) and to its hub. After that hour the
+    re-plan knows every later refusal of the scenario: hindsight, so its figures are a
+    bound on what a team re-planning at each refusal would keep."""
+    used = set(base.providers_used) | {c.vendor for c in (base.edge,) if c is not None}
+    out = []
+    for s in risk.sample(base.inventory, base.catalog, policy, range(samples)):
+        hours = {r.entry: r.hour for r in s.refusals}
+        if not used & hours.keys():
+            continue  # nothing the plan uses refuses: the plan as it stands
+        sets: dict = {"policy.refused_at_hour": {**base_case.inventory.policy.refused_at_hour,
+                                                 **hours}}
+        if base.hub is not None and base_case.inventory.policy.near_metro is None:
+            sets["policy.near_metro"] = base.hub
+        inv, cat = apply(base_case.inventory, base_case.catalog,
+                         Scenario(name=f"scenario-{s.index}", set=sets))
+        first = min(h for e, h in hours.items() if e in used)
+        out.append((s, Case(f"scenario-{s.index}", inv, cat,
+                            follow=Follow(base, first))))
+    return out
+
+
+def replanned(base: Plan, scenarios: list[RefusalScenario],
+              plans: dict[int, Plan]) -> list[Outcome]:
+    """The outcomes in scenario order: the re-plan's where there is one (the scenario
+    applied to it too: its inputs stop what ran at a refused provider, and an edge that
+    refuses closes), the base plan's elsewhere (nothing it uses refused); the refusals
+    listed are those among what the base plan uses."""
+    reference = nominal(base)
+    out = []
+    for s in scenarios:
+        plan = plans.get(s.index)
+        if plan is None:
+            out.append(risk.outcome(base, s, reference))
+            continue
+        kept = risk.outcome(plan, s, reference)
+        mine = risk.outcome(base, s, reference)  # which of the base's entries refused
+        out.append(kept.model_copy(update={"refused": mine.refused,
+                                           "compute_refusals": mine.compute_refusals}))
+    return out
 
 
 def percentile(values: Sequence[float], k: int) -> float:
