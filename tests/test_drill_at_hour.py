@@ -4,11 +4,15 @@ that hour (formulation/follow.py)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from planner import pipeline
+from planner.cli.main import main
 from planner.domain.digest import inputs_digest
 from planner.errors import PlannerError
 from planner.inputs.overrides import apply, check_against_catalog
@@ -17,7 +21,7 @@ from planner.models.scenario import Scenario
 from planner.report.whatif import drill_lines, render_drill
 from planner.verify import verify
 from planner.whatif import drills
-from tests.builders import small_catalog, small_inventory
+from tests.builders import catalog_dict, inventory_dict, small_catalog, small_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUR = 12
@@ -174,3 +178,37 @@ def test_2021_drill_at_the_deadline_of_the_largest_provider_verifies():
     for key in {(r.group, r.provider, r.offering) for r in base.schedule}:
         assert _servers(plan, key)[:D] == _servers(base, key)[:D], key
     assert not any(sum(r.up_by_hour[D:]) for r in plan.schedule if r.provider == largest)
+
+
+def test_the_drill_command_refuses_at_the_deadline_unless_told(tmp_path):
+    """`planner drill` at the deadline by default, `--at HOUR` at that hour, `--at start`
+    as the exclusion of before; anything else is a usage error, an hour past the horizon an
+    input error, neither with a traceback nor a file written."""
+    inv, cat = tmp_path / "inv.yaml", tmp_path / "cat.yaml"
+    inv.write_text(yaml.safe_dump(inventory_dict(horizon=60)))
+    cat.write_text(yaml.safe_dump(catalog_dict()))
+
+    def drill(*extra):
+        out = tmp_path / "-".join(extra or ("default",))
+        result = CliRunner().invoke(main, ["drill", str(inv), "--no-default-catalog", "-c",
+                                           str(cat), "-o", str(out), "--workers", "1",
+                                           "-q", *extra])
+        return result, out
+
+    result, out = drill()
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "drill.json").read_text())
+    assert {r["refused_at_hour"] for r in report["rows"]} == {report["deadline_hours"]} == {24}
+    result, out = drill("--at", "12")
+    assert result.exit_code == 0, result.output
+    assert {r["refused_at_hour"] for r in
+            json.loads((out / "drill.json").read_text())["rows"]} == {12}
+    result, out = drill("--at", "start")
+    assert result.exit_code == 0, result.output
+    assert {r["refused_at_hour"] for r in
+            json.loads((out / "drill.json").read_text())["rows"]} == {0}
+    result, out = drill("--at", "soon")
+    assert result.exit_code == 2 and "start, deadline or an hour" in result.output
+    result, out = drill("--at", "999")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "--at 999" in result.output and not out.exists()

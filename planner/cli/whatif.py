@@ -144,12 +144,18 @@ def register(main: click.Group) -> None:
     @_options
     @click.option("-k", type=click.IntRange(1, 5), default=1, show_default=True,
                   help="Providers refusing together.")
+    @click.option("--at", default="deadline", show_default=True, callback=_refusal_at,
+                  metavar="start|deadline|HOUR",
+                  help="When they refuse: from the start (as if excluded), or at the "
+                  "deadline or an hour, after the base plan's servers there were made (the "
+                  "re-plan keeps to the base plan before it).")
     def drill(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
-              workers, scheduler, output, quiet, png, k):
-        """Each chosen provider (or each set of k) refuses at the last minute: re-plan."""
+              workers, scheduler, output, quiet, png, k, at):
+        """Each chosen provider (or each set of k) refuses at the last minute (--at), after
+        its servers were made: re-plan from that hour."""
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
-        cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k)
+        cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k, at=at)
         plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals",
                        scheduler=scheduler)
         result = drills.drill(base, cases, plans, k)
@@ -169,6 +175,15 @@ def register(main: click.Group) -> None:
         result = drills.readiness(base, cases, plans)
         _write(output, "readiness", render_readiness(result), result, quiet,
                readiness_lines(result, "readiness.md"), png)
+
+
+def _refusal_at(ctx, param, value: str) -> str | int:
+    """--at: start, deadline or a whole hour (the horizon is checked once it is known)."""
+    if value in drills.AT_CHOICES:
+        return value
+    if value.isdigit():
+        return int(value)
+    raise click.BadParameter(f"{value!r}: start, deadline or an hour (a whole number)")
 
 
 def _slug(name: str) -> str:

@@ -59,8 +59,10 @@ def drill_lines(drill: Drill, file: str) -> list[str]:
                           for x in r.lost_over_horizon) or "no loss"
         when = (f" at hour {r.refused_at_hour} ({num(r.servers_gone)} made there lost, "
                 f"{num(r.servers_stopped)} stopped elsewhere)" if r.refused_at_hour else "")
+        lost = (f"-{r.coverage_lost_at_deadline * 100:.1f} points"
+                if r.coverage_lost_at_deadline >= 0.0005 else "no loss")
         lines.append(f"  {' + '.join(r.lost)} refuses{when}: {num(r.servers_at_deadline)} at "
-                     f"the deadline (-{r.coverage_lost_at_deadline * 100:.1f} points); to the "
+                     f"the deadline ({lost}); to the "
                      f"horizon: {later}; {signed_money(r.extra_one_time, drill.currency)} "
                      "one-time")
     return capped(lines, TERMINAL_ROWS, f"more in {file}, worst first")
