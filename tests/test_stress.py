@@ -59,10 +59,12 @@ def test_stress_writes_the_distribution_and_the_cost_of_hedging(tmp_path):
 
 
 def test_stress_is_the_same_on_processes_and_on_a_dask_cluster(tmp_path, scheduler):
-    _, one = _stress(tmp_path, "one", "--workers", "1")
-    _, two = _stress(tmp_path, "two", "--workers", "2")
-    _, dask = _stress(tmp_path, "dask", "--scheduler", scheduler)
-    for name in ("stress.json", "stress.md", "plans/plain.json", "plans/hedged.json"):
+    _, one = _stress(tmp_path, "one", "--workers", "1", "--png")
+    _, two = _stress(tmp_path, "two", "--workers", "2", "--png")
+    _, dask = _stress(tmp_path, "dask", "--scheduler", scheduler, "--png")
+    assert (one / "stress.png").read_bytes().startswith(b"\x89PNG")
+    for name in ("stress.json", "stress.md", "stress.png", "plans/plain.json",
+                 "plans/hedged.json"):
         assert (one / name).read_bytes() == (two / name).read_bytes() == \
             (dask / name).read_bytes(), name
 
@@ -110,3 +112,21 @@ def test_replanning_each_scenario_keeps_at_least_the_plan_as_it_stands(tmp_path)
     plain_before, plain_after = before["plans"][0], after["plans"][0]
     assert plain_after["servers_over_horizon"]["mean"] > \
         plain_before["servers_over_horizon"]["mean"]
+
+
+def test_2021_hedged_plan_keeps_at_least_the_plain_plans_p10():
+    """Issue 24's test on the case itself: the hedged plan (policy.risk.measure: cvar, its
+    50 scenarios) against the plain one on the same 200 sampled scenarios."""
+    inventory = loader.load_inventory(Path(__file__).resolve().parent.parent
+                                      / "inventories" / "parler-2021.yaml")
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    cases = stress.plan_cases(inventory, catalog, {}, hedge=True)
+    plain, hedged = solve_all(cases, Settings(), workers=2)
+    assert hedged.status == "optimal"
+    policy = stress.sampling_policy(plain, None)
+    a, b = (stress.distribution(p.inventory.policy.risk.measure, p,
+                                stress.evaluate((p, policy, range(200))))
+            for p in (plain, hedged))
+    for measure in ("servers_over_horizon", "users_over_horizon", "users_at_deadline"):
+        assert getattr(b, measure).p10 >= getattr(a, measure).p10, measure
+    assert b.servers_over_horizon.mean >= a.servers_over_horizon.mean - 0.005
