@@ -30,6 +30,7 @@ which the base plan is not one of.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from planner.errors import PlannerError
 from planner.models.plan import Plan
@@ -88,30 +89,19 @@ def _servers(model, base: Plan, hour: int) -> None:
         if missing:
             raise PlannerError(f"the base plan runs {'/'.join(key)} at hour {missing[0]}, "
                                "which these inputs do not allow: it was not made on them")
-    for (ci, t), var in model.r.items():
-        if t < hour:
-            c = inst.candidates[ci]
-            row = rows.get((c.group, c.provider, c.offering))
-            _fix(var, row.up_by_hour[t] if row else 0, f"servers of {c.group} at "
-                 f"{c.provider}/{c.offering} at hour {t}")
-    for (ci, t), var in model.hosts.items():
-        if t < hour:
-            c = inst.candidates[ci]
-            row = rows.get((c.group, c.provider, c.offering))
-            _fix(var, row.hosts[t] if row else 0, f"hosts of {c.group} at "
-                 f"{c.provider}/{c.offering} at hour {t}")
-
-
-def _running(gb_by_hour: list[float]) -> list[float]:
-    out, total = [], 0.0
-    for gb in gb_by_hour:
-        total += gb
-        out.append(total)
-    return out
+    for what, variables in (("servers", model.r), ("hosts", model.hosts)):
+        for (ci, t), var in variables.items():
+            if t < hour:
+                c = inst.candidates[ci]
+                row = rows.get((c.group, c.provider, c.offering))
+                base_value = (row.up_by_hour if what == "servers" else row.hosts)[t] \
+                    if row else 0
+                _fix(var, base_value, f"{what} of {c.group} at {c.provider}/{c.offering} "
+                     f"at hour {t}")
 
 
 def _copies(model, base: Plan, hour: int) -> None:
-    copied = {(r.demand, r.target): _running(r.gb_by_hour) for r in base.copies}
+    copied = {(r.demand, r.target): list(accumulate(r.gb_by_hour)) for r in base.copies}
     held = {(g, p) for g, p, _ in model.copy} | {("object_storage", v) for v, _ in model.store}
     for key, running in copied.items():
         if key not in held and running[min(hour, len(running)) - 1] > GB_SLACK:
