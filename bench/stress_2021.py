@@ -24,14 +24,11 @@ INVENTORY = ROOT / "inventories" / "parler-2021.yaml"
 
 def _report(cases, plans, samples: int, executor: Executor):
     policy = stress.sampling_policy(plans[0], None)
-    jobs = [(plan, policy, chunk) for plan in plans for chunk in stress.chunks(samples)]
     started = time.perf_counter()
-    outcomes = run_all(stress.evaluate, jobs, executor)
+    outcomes = stress.evaluated(plans, policy, samples,
+                                lambda fn, items: run_all(fn, items, executor))
     wall = time.perf_counter() - started
-    per = len(stress.chunks(samples))
-    results = [(case.name, plan, [o for chunk in outcomes[i * per:(i + 1) * per]
-                                  for o in chunk])
-               for i, (case, plan) in enumerate(zip(cases, plans))]
+    results = [(case.name, plan, mine) for case, plan, mine in zip(cases, plans, outcomes)]
     return stress.stress(plans[0], policy, samples, "evaluate", results), wall
 
 

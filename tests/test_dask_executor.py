@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import distributed  # the test extra installs it: these tests never skip
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -18,8 +19,6 @@ from planner.errors import PlannerError
 from planner.whatif import runs
 from planner.whatif.runs import Executor, run_all, stop_all
 from tests.builders import catalog_dict, inventory_dict
-
-distributed = pytest.importorskip("distributed")
 
 UNREACHABLE = "tcp://127.0.0.1:1"  # port 1: nothing listens there
 

@@ -72,12 +72,9 @@ def register(main: click.Group) -> None:
             cases, settings, executor.workers, step, scheduler=executor.scheduler))
         policy = stressing.sampling_policy(plans[0], seed)
         if mode == "evaluate":
-            jobs = [(plan, policy, chunk) for plan in plans
-                    for chunk in stressing.chunks(samples)]
-            done = run_with_progress(stressing.evaluate, jobs, executor, "scenarios", quiet)
-            per_plan = len(stressing.chunks(samples))
-            outcomes = [[o for chunk in done[i * per_plan:(i + 1) * per_plan] for o in chunk]
-                        for i in range(len(plans))]
+            outcomes = stressing.evaluated(plans, policy, samples, lambda fn, items:
+                                           run_with_progress(fn, items, executor,
+                                                             "scenarios", quiet))
         else:
             outcomes = [_replanned(case, plan, policy, samples, settings, executor, quiet)
                         for case, plan in zip(cases, plans)]

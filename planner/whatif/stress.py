@@ -6,7 +6,7 @@ figures do not depend on the chunking, the workers or where they ran."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from planner.domain import risk
 from planner.formulation.follow import Follow
@@ -65,6 +65,16 @@ def evaluate(job: tuple[Plan, RiskPolicy, range]) -> list[Outcome]:
     base = nominal(plan)
     return [risk.outcome(plan, s, base)
             for s in risk.sample(plan.inventory, plan.catalog, policy, indices)]
+
+
+def evaluated(plans: list[Plan], policy: RiskPolicy, samples: int,
+              run: Callable[[Callable, list], list]) -> list[list[Outcome]]:
+    """Each plan's outcomes in scenario order, the chunks computed by `run(fn, items)`
+    (whatif/runs.run_all on some executor: one list per item, in item order)."""
+    parts = chunks(samples)
+    done = run(evaluate, [(plan, policy, part) for plan in plans for part in parts])
+    return [[o for chunk in done[i * len(parts):(i + 1) * len(parts)] for o in chunk]
+            for i in range(len(plans))]
 
 
 def replan_cases(base_case: Case, base: Plan, policy: RiskPolicy,
