@@ -13,7 +13,7 @@ from planner.domain import risk
 from planner.models import Catalog, Inventory
 from planner.models.risk import Refusal, RefusalScenario, RiskPolicy
 from planner.whatif import stress
-from tests.builders import SRC, offering, provider
+from tests.builders import SRC, offering, provider, small_catalog, small_inventory
 
 
 def hedge_catalog(risky=0.9, safe=0.05, **extra) -> Catalog:
@@ -121,3 +121,17 @@ def test_a_scenario_is_the_same_whatever_is_drawn_with_it(seed, start, size, q, 
     assert whole[start:] == risk.sample(inventory, catalog, policy,
                                         range(start, start + size))
     assert [s.index for s in whole] == list(range(start + size))
+
+
+def test_a_group_whose_dependency_refused_serves_no_more_than_it():
+    """web (20) needs db (4) (tests/builders.py): web works at most at db's share; with no
+    refusal a plan's outcome is its own coverage (it keeps the dependency rule)."""
+    inventory = small_inventory(horizon=60)
+    able = risk.working(inventory, {"web": [20, 20, 20, 20], "db": [4, 4, 2, 0],
+                                    "big": [3, 3, 3, 3]})
+    assert able == {"web": [20, 20, 10, 0], "db": [4, 4, 2, 0], "big": [3, 3, 3, 3]}
+    plan = pipeline.plan(inventory, small_catalog()).plan
+    coverage = {r.demand: r.served_by_hour for r in plan.coverage if r.kind == "group"}
+    total, D = sum(g.count for g in plan.inventory.groups), plan.deadline_hours
+    assert stress.nominal(plan).servers_at_deadline == pytest.approx(
+        sum(c[D] for c in coverage.values()) / total)

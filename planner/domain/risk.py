@@ -109,11 +109,35 @@ def gate_by_hour(edge: VendorChoice | None, gone: dict[str, int], hours: int) ->
             for t in range(hours)]
 
 
+def working(inventory: Inventory, servers: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Servers of each group that can work: at most the share of each group it depends on
+    that works (the model's `dependency` rule, count_h x served_g <= count_g x served_h),
+    through chains of dependencies. A plan keeps the rule; a refusal can break it, and an
+    api whose database is gone serves nothing."""
+    groups = {g.name: g for g in inventory.groups}
+    out: dict[str, list[float]] = {}
+
+    def of(name: str, seen: frozenset) -> list[float]:
+        if name not in out:
+            mine = list(servers[name])
+            for need in [n for n in groups[name].needs if n not in seen]:  # (no cycles)
+                theirs = of(need, seen | {name})
+                scale = groups[name].count / groups[need].count
+                mine = [min(a, b * scale) for a, b in zip(mine, theirs)]
+            out[name] = mine
+        return out[name]
+
+    for name in groups:
+        of(name, frozenset())
+    return out
+
+
 def outcome(plan: Plan, scenario: RefusalScenario,
             nominal: Outcome | None = None) -> Outcome:
     """What `plan` serves when the scenario's entries refuse at their hours and nothing is
-    re-planned: their servers and service shares stop, users reach the rest through the
-    DNS vendors still answering and the edge still open. `nominal` (the outcome with no
+    re-planned: their servers and service shares stop, and the servers of the groups that
+    depend on what stopped (`working`); users reach the rest through the DNS vendors still
+    answering and the edge still open. `nominal` (the outcome with no
     refusal) gives tier 1's reference; without it, the scenario is its own."""
     inventory, H, D = plan.inventory, plan.horizon_hours, plan.deadline_hours
     hours = H + 1
@@ -127,7 +151,8 @@ def outcome(plan: Plan, scenario: RefusalScenario,
     gate = gate_by_hour(plan.edge, gone, hours)
     front = None if reach is None and plan.edge is None else \
         [min(a, b) for a, b in zip(reach or gate, gate)]
-    served = {g.name: counted(g, servers[g.name], front if g.user_facing else None)
+    able = working(inventory, servers)
+    served = {g.name: counted(g, able[g.name], front if g.user_facing else None)
               for g in inventory.groups}
     total = sum(g.count for g in inventory.groups) or 1
     share = [sum(s[t] for s in served.values()) / total for t in range(hours)]

@@ -12,6 +12,12 @@ with W_t the period's weighted hours (as in objectives.unserved) and f_s(., t) t
 of the period from h_s on (0 before, 1 after). For a sharded or user-facing group the
 servers lost stand for what it loses (the exact count, domain/served.counted, can lose
 more: `planner stress` reports it); DNS and the edge are left out of L_s.
+Nor are dependents: a lost database server stops api servers L_s does not count, where
+`planner stress` does (domain/risk.working). Two ways to count them were measured on the
+2021 case and dropped: the working servers of each group in each scenario as variables
+(50 x 11 x 39) took the hedged solve from 14 s to over 10 minutes; charging a lost server
+its dependents' weight as well (an upper bound) made the hedge build less (44 servers at
+the deadline, not 71) and serve no users at all.
 
 In scenario s the plan leaves U + L_s unserved, U its unserved hours with no refusal. Its
 CVaR at level alpha, the mean of the worst (1 - alpha) of the scenarios, is U + CVaR(L):
