@@ -113,3 +113,24 @@ def test_rows_in_a_block_are_the_rows_add_makes():
                    -np.inf, np.array([]), "cap")  # no row at all is no change
     for name in ("hashes", "values", "starts", "lower", "upper", "families"):
         assert list(getattr(one, name)) == list(getattr(bulk, name)), name
+
+
+def test_rows_still_grow_while_a_numpy_view_reads_them():
+    """A view the solver's hand-over made (np.frombuffer) and a reference cycle kept alive
+    must not make the next row fail ("cannot resize an array that is exporting buffers",
+    seen on a Dask worker in the cost phase); the view keeps what it read."""
+    import numpy as np
+    import pulp
+
+    from planner.formulation.problem import Rows
+
+    lp = pulp.LpProblem("views")
+    rows = Rows({})
+    x, y = lp.add_variable("x"), lp.add_variable("y")
+    rows.add({x: 1.0}, pulp.LpConstraintLE, 1.0, "a")
+    views = [np.frombuffer(getattr(rows, name)) for name in ("values", "lower", "upper")]
+    views.append(np.frombuffer(rows.hashes, dtype=np.int64))
+    rows.add({x: 2.0, y: 3.0}, pulp.LpConstraintGE, 0.0, "b")
+    rows.add_block([x.hash], [4.0], [1], 0.0, 1.0, "c")
+    assert list(rows.values) == [1.0, 2.0, 3.0, 4.0] and list(rows.starts) == [0, 1, 3]
+    assert views[0].tolist() == [1.0] and views[3].tolist() == [x.hash]

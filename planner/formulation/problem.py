@@ -36,8 +36,24 @@ class Rows:
     def __len__(self) -> int:
         return len(self.starts)
 
+    def _own(self) -> None:
+        """Make each array growable again: an array a numpy view still reads (the solver's
+        hand-over, solver/highs_arrays.py: np.frombuffer) cannot be resized while the view
+        lives, and a view in a reference cycle lives until the cycle collector runs, which
+        a Dask worker runs on its own schedule ("BufferError: cannot resize an array that
+        is exporting buffers" in the cost phase there). Such an array is replaced by a copy;
+        the view keeps reading the old one."""
+        for name in ("hashes", "values", "starts", "lower", "upper"):
+            values = getattr(self, name)
+            try:
+                values.append(0)
+                values.pop()
+            except BufferError:
+                setattr(self, name, array(values.typecode, values))
+
     def add(self, terms: dict, sense: int, rhs: float, family: str) -> None:
         """One row: sum of terms (variable -> coefficient, zeros left out) `sense` rhs."""
+        self._own()
         self.starts.append(len(self.hashes))
         for var, coefficient in terms.items():
             if coefficient != 0:
@@ -52,6 +68,7 @@ class Rows:
         many of `hashes` and `values`, in order, row i has), in one pass from numpy arrays:
         what `add` makes row by row, without a call per row and nonzero. Zero values are
         kept: the caller leaves them out, as `add` does."""
+        self._own()
         first, count = len(self.hashes), len(counts)
         offsets = np.cumsum(counts) - counts
         self.hashes.frombytes(np.asarray(hashes, dtype=np.int64).tobytes())
