@@ -37,7 +37,7 @@ from planner.whatif.compare import comparison
 from planner.whatif.runs import Settings, solve_all
 
 
-def _options(command):
+def whatif_options(command):
     """Options every what-if command shares."""
     for option in reversed([
         click.argument("inventory", type=click.Path(path_type=Path)),
@@ -62,7 +62,7 @@ def _options(command):
     return command
 
 
-def _inputs(inventory, catalogs, no_default_catalog, output, png=False):
+def whatif_inputs(inventory, catalogs, no_default_catalog, output, png=False):
     """The inputs, once the output folder (and matplotlib, for --png) is known to be
     usable: before any solving."""
     check_folder(output)
@@ -78,14 +78,14 @@ def _base_plan(inventory, catalogs, no_default_catalog, sets, solver, time_limit
     against (neither draws a chart: --png is refused before any solving)."""
     if png:
         raise PlannerError("--png draws comparisons and sweeps")
-    inv, cat = _inputs(inventory, catalogs, no_default_catalog, output)
+    inv, cat = whatif_inputs(inventory, catalogs, no_default_catalog, output)
     base_case = scenario_cases(inv, cat, [], dict(parse_set(s) for s in sets))[0]
     return base_case, interruptible(lambda: pipeline.plan(
         base_case.inventory, base_case.catalog, solver=solver, time_limit=time_limit,
         gap=gap).plan)
 
 
-def _solve(cases, solver, time_limit, gap, workers, quiet, label, scheduler=None):
+def solve_cases(cases, solver, time_limit, gap, workers, quiet, label, scheduler=None):
     settings = Settings(solver=solver, time_limit=time_limit, gap=gap)
     executor = executor_from(workers, scheduler)
     return with_progress(len(cases), label, quiet, lambda step: solve_all(
@@ -106,18 +106,18 @@ def _write(output: Path, stem: str, markdown: str, data, quiet: bool, lines: lis
 
 def register(main: click.Group) -> None:
     @main.command("compare")
-    @_options
+    @whatif_options
     @click.option("-s", "--scenario", "scenarios", multiple=True,
                   type=click.Path(path_type=Path), help="Scenario file (repeatable).")
     @click.option("--no-base", is_flag=True, help="Do not add the unchanged inputs as a row.")
     def compare(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                 workers, scheduler, output, quiet, png, scenarios, no_base):
         """Solve INVENTORY under each scenario and compare the plans side by side."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
+        inv, cat = whatif_inputs(inventory, catalogs, no_default_catalog, output, png)
         loaded = [loader.load_scenario(path) for path in scenarios]
         extra = dict(parse_set(s) for s in sets)
         cases = scenario_cases(inv, cat, loaded, extra, include_base=not no_base)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "scenarios",
+        plans = solve_cases(cases, solver, time_limit, gap, workers, quiet, "scenarios",
                        scheduler=scheduler)
         write_together(output / "plans", [(f"{_slug(case.name)}.json", plan_json(plan))
                                           for case, plan in zip(cases, plans)])
@@ -126,22 +126,22 @@ def register(main: click.Group) -> None:
                comparison_lines(result, "comparison.md"), png)
 
     @main.command("sweep")
-    @_options
+    @whatif_options
     @click.option("--param", required=True, metavar="PATH=VALUES",
                   help="A numeric path and its values: 12,24,36 or 12:72:12.")
     def sweep(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
               workers, scheduler, output, quiet, png, param):
         """Solve INVENTORY for each value of one parameter."""
-        inv, cat = _inputs(inventory, catalogs, no_default_catalog, output, png)
+        inv, cat = whatif_inputs(inventory, catalogs, no_default_catalog, output, png)
         path, cases = sweep_cases(inv, cat, param, dict(parse_set(s) for s in sets))
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, path,
+        plans = solve_cases(cases, solver, time_limit, gap, workers, quiet, path,
                        scheduler=scheduler)
         result = comparison(f"Sweep of {path}", cases, plans, parameter=path)
         _write(output, "sweep", render_comparison(result), result, quiet,
                comparison_lines(result, "sweep.md"), png)
 
     @main.command("drill")
-    @_options
+    @whatif_options
     @click.option("-k", type=click.IntRange(1, 5), default=1, show_default=True,
                   help="Providers refusing together.")
     @click.option("--at", default="deadline", show_default=True, callback=_refusal_at,
@@ -156,21 +156,21 @@ def register(main: click.Group) -> None:
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
         cases = drills.drill_cases(base_case.inventory, base_case.catalog, base, k, at=at)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "refusals",
+        plans = solve_cases(cases, solver, time_limit, gap, workers, quiet, "refusals",
                        scheduler=scheduler)
         result = drills.drill(base, cases, plans, k)
         _write(output, "drill", render_drill(result), result, quiet,
                drill_lines(result, "drill.md"), png)
 
     @main.command("readiness")
-    @_options
+    @whatif_options
     def readiness(inventory, catalogs, no_default_catalog, sets, solver, time_limit, gap,
                   workers, scheduler, output, quiet, png):
         """What each thing arranged before a crisis buys, each measured as a what-if."""
         base_case, base = _base_plan(inventory, catalogs, no_default_catalog, sets, solver,
                                      time_limit, gap, output, png)
         cases = drills.readiness_cases(base_case.inventory, base_case.catalog, base)
-        plans = _solve(cases, solver, time_limit, gap, workers, quiet, "readiness",
+        plans = solve_cases(cases, solver, time_limit, gap, workers, quiet, "readiness",
                        scheduler=scheduler)
         result = drills.readiness(base, cases, plans)
         _write(output, "readiness", render_readiness(result), result, quiet,

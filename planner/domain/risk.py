@@ -17,7 +17,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from planner.domain.served import counted, reach_by_hour, users_by_hour
+from planner.domain.served import counted, reach_by_hour, through_gate, users_by_hour
 from planner.models.catalog import Catalog, CatalogEntry
 from planner.models.inventory import Inventory
 from planner.models.plan import Plan, VendorChoice
@@ -147,10 +147,8 @@ def outcome(plan: Plan, scenario: RefusalScenario,
         up = _cut(row.up_by_hour, gone.get(row.provider))
         servers[row.group] = [a + b for a, b in zip(servers[row.group], up)]
     dns = [_cut(r.share_by_hour, gone.get(r.vendor)) for r in plan.services if r.kind == "dns"]
-    reach = reach_by_hour(inventory, dns, hours)
-    gate = gate_by_hour(plan.edge, gone, hours)
-    front = None if reach is None and plan.edge is None else \
-        [min(a, b) for a, b in zip(reach or gate, gate)]
+    front = through_gate(reach_by_hour(inventory, dns, hours),
+                         None if plan.edge is None else gate_by_hour(plan.edge, gone, hours))
     able = working(inventory, servers)
     served = {g.name: counted(g, able[g.name], front if g.user_facing else None)
               for g in inventory.groups}

@@ -58,8 +58,13 @@ def front_reach(inventory: Inventory, dns_shares: Sequence[Sequence[float]], edg
     (domain/gates.py); None with neither."""
     from planner.domain.gates import open_by_hour  # gates imports the plan models
 
-    dns = reach_by_hour(inventory, dns_shares, hours)
-    if edge is None:
-        return dns
-    gate = open_by_hour(edge, hours)
-    return gate if dns is None else [min(a, b) for a, b in zip(dns, gate)]
+    return through_gate(reach_by_hour(inventory, dns_shares, hours),
+                        None if edge is None else open_by_hour(edge, hours))
+
+
+def through_gate(dns: Sequence[float] | None, gate: Sequence[float] | None
+                 ) -> list[float] | None:
+    """The users' reach through the DNS and the edge's gate, each where there is one."""
+    if gate is None:
+        return None if dns is None else list(dns)
+    return list(gate) if dns is None else [min(a, b) for a, b in zip(dns, gate)]

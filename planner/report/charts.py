@@ -55,8 +55,13 @@ def comparison_png(comparison: Comparison) -> bytes:
         cost.set_ylabel(f"cost ({comparison.currency})")
         axes[1].legend(loc="upper left", fontsize="small")
         cost.legend(loc="lower right", fontsize="small")
+    return png_bytes(fig)
+
+
+def png_bytes(fig) -> bytes:
+    """The figure as PNG bytes, closed. Deterministic: no timestamp or software version."""
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
+    pyplot().close(fig)
     return buffer.getvalue()

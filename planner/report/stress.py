@@ -3,10 +3,8 @@ the distributions (with the charts extra)."""
 
 from __future__ import annotations
 
-import io
-
 from planner.models.risk import Stress
-from planner.report.charts import pyplot
+from planner.report.charts import png_bytes, pyplot
 from planner.report.filters import money, pct
 from planner.report.render import render_template
 
@@ -46,8 +44,4 @@ def stress_png(stress: Stress) -> bytes:
                          fmt="o", capsize=6)
     axes[1].set(ylabel="users served, deadline to horizon (P10 / P50 / P90)", ylim=(0, 1.02))
     axes[0].legend(fontsize="small")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    return png_bytes(fig)

@@ -94,13 +94,23 @@ def drill_cases(inventory: Inventory, catalog: Catalog, base: Plan, k: int,
             inv, cat = apply(inventory, catalog, Scenario(name="drill", exclude=list(lost)))
             cases.append(Case(" + ".join(lost), inv, cat))
             continue
-        sets: dict = {"policy.refused_at_hour": {**inventory.policy.refused_at_hour,
-                                                 **dict.fromkeys(lost, hour)}}
-        if base.hub is not None and inventory.policy.near_metro is None:
-            sets["policy.near_metro"] = base.hub  # the base's regions, where it built
-        inv, cat = apply(inventory, catalog, Scenario(name="drill", set=sets))
-        cases.append(Case(" + ".join(lost), inv, cat, follow=Follow(base, hour)))
+        cases.append(refusal_case(" + ".join(lost), inventory, catalog, base,
+                                  dict.fromkeys(lost, hour)))
     return cases
+
+
+def refusal_case(name: str, inventory: Inventory, catalog: Catalog, base: Plan,
+                 refusals: dict[str, int], since: int | None = None) -> Case:
+    """A re-plan of `base` in which each of `refusals` (entry -> hour) refuses at its hour
+    (policy.refused_at_hour), keeping to `base` before `since` (default: the first of them;
+    formulation/follow.py) and to its hub, the regions where it built: a drill's row, or a
+    sampled scenario re-planned (whatif/stress.py)."""
+    sets: dict = {"policy.refused_at_hour": {**inventory.policy.refused_at_hour, **refusals}}
+    if base.hub is not None and inventory.policy.near_metro is None:
+        sets["policy.near_metro"] = base.hub
+    inv, cat = apply(inventory, catalog, Scenario(name=name, set=sets))
+    hour = min(refusals.values()) if since is None else since
+    return Case(name, inv, cat, follow=Follow(base, hour))
 
 
 def _gone_and_stopped(base: Plan, plan: Plan, lost: list[str], hour: int | None

@@ -9,7 +9,6 @@ import math
 from collections.abc import Callable, Sequence
 
 from planner.domain import risk
-from planner.formulation.follow import Follow
 from planner.inputs.overrides import apply
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
@@ -25,6 +24,7 @@ from planner.models.risk import (
 )
 from planner.models.scenario import Scenario
 from planner.whatif.cases import Case, scenario_cases
+from planner.whatif.drills import refusal_case
 
 # Scenarios per task: enough that shipping the plan to a worker is worth it
 CHUNK = 100
@@ -79,26 +79,20 @@ def evaluated(plans: list[Plan], policy: RiskPolicy, samples: int,
 
 def replan_cases(base_case: Case, base: Plan, policy: RiskPolicy,
                  samples: int) -> list[tuple[RefusalScenario, Case]]:
-    """For each sampled scenario with a refusal among what `base` uses, a re-plan: the
-    scenario's refusals in policy.refused_at_hour (domain/refusal.py), keeping to `base`
-    before the first of them (formulation/follow.py) and to its hub. After that hour the
-    re-plan knows every later refusal of the scenario: hindsight, so its figures are a
-    bound on what a team re-planning at each refusal would keep."""
+    """For each sampled scenario with a refusal among what `base` uses, a re-plan
+    (drills.refusal_case) from the first of those refusals, with every refusal of the
+    scenario in its inputs. After that hour the re-plan knows the scenario's later
+    refusals: hindsight, so its figures bound what a team re-planning at each refusal
+    would keep."""
     used = set(base.providers_used) | {c.vendor for c in (base.edge,) if c is not None}
     out = []
     for s in risk.sample(base.inventory, base.catalog, policy, range(samples)):
         hours = {r.entry: r.hour for r in s.refusals}
         if not used & hours.keys():
             continue  # nothing the plan uses refuses: the plan as it stands
-        sets: dict = {"policy.refused_at_hour": {**base_case.inventory.policy.refused_at_hour,
-                                                 **hours}}
-        if base.hub is not None and base_case.inventory.policy.near_metro is None:
-            sets["policy.near_metro"] = base.hub
-        inv, cat = apply(base_case.inventory, base_case.catalog,
-                         Scenario(name=f"scenario-{s.index}", set=sets))
         first = min(h for e, h in hours.items() if e in used)
-        out.append((s, Case(f"scenario-{s.index}", inv, cat,
-                            follow=Follow(base, first))))
+        out.append((s, refusal_case(f"scenario-{s.index}", base_case.inventory,
+                                    base_case.catalog, base, hours, since=first)))
     return out
 
 
