@@ -17,6 +17,7 @@ from planner.models.base import (
     Printable,
     Provenance,
     ProvenanceDefaults,
+    StrictModel,
     inherit_provenance,
     without_unset,
 )
@@ -31,7 +32,52 @@ QuotaScope = Literal["account", "region"]
 QUOTA_UNIT_WORDS = {"vcpu": "vCPU", "ram_gb": "GB RAM", "gpu": "GPUs",
                     "ipv4": "public IPv4 addresses"}
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+# A provider's own name for a thing (Standard_D4s_v5, VM.Standard.E4.Flex, SSD Premium,
+# Canonical:ubuntu-24_04-lts:server:latest): letters, digits and . _ - : / and single spaces,
+# nothing a shell reads (commands still quote it).
+NATIVE_NAME = r"^[A-Za-z0-9]+(?:[._:/-]*[A-Za-z0-9]+| [A-Za-z0-9]+)*[._:/-]*$"
 COUNTRY = r"^[A-Z]{2}$"
+
+
+class Disk(StrictModel):
+    """A disk or volume as the provider sizes it."""
+
+    size_gb: int = Field(gt=0, le=1_000_000)
+    type: str | None = Field(None, pattern=NATIVE_NAME, description="The provider's name "
+                             "for the disk type (pd-balanced, Premium_LRS, SSD Premium); "
+                             "absent: its default.")
+
+
+class Native(ProvenanceDefaults):
+    """How the provider itself names and builds an offering: what its CLI, API and Terraform
+    provider take. Commands and exports are built from these fields only, never from the
+    catalog id; an offering without them gets console steps."""
+
+    type: str = Field(pattern=NATIVE_NAME, description="The provider's name for the model: "
+                      "machine type, plan, size, shape, flavor, product (e2-highmem-16, "
+                      "Standard_D4s_v5, VM.Standard.E4.Flex, 4xCPU-8GB, V49).")
+    cores: int | None = Field(None, gt=0, le=1024, description="Cores to ask for, where the "
+                              "provider sizes a server by cores and memory (IONOS).")
+    ocpus: float | None = Field(None, gt=0, le=512, description="OCPUs of a flexible shape "
+                                "(OCI).")
+    memory_gb: float | None = Field(None, gt=0, le=65536, description="Memory to ask for, "
+                                    "with cores or ocpus.")
+    boot_disk: Disk | None = Field(None, description="The boot disk the offering's price "
+                                   "includes, where a create command must size it; absent: "
+                                   "the type's own disk.")
+    volumes: list[Disk] = Field(default_factory=list, description="Data volumes the "
+                                "offering includes, made and attached with each server.")
+    image: str | None = Field(None, pattern=NATIVE_NAME, description="The Ubuntu LTS image "
+                              "this offering needs, where it differs from the provider's "
+                              "default (an arm64 model); absent: the default.")
+
+    @model_validator(mode="after")
+    def _sourced(self):
+        if not self.source or not self.as_of:
+            raise ValueError("native names need `source` and `as_of`: where they were read")
+        if (self.cores is not None or self.ocpus is not None) and self.memory_gb is None:
+            raise ValueError("cores and ocpus go with memory_gb")
+        return self
 
 
 class Offering(ProvenanceDefaults):
@@ -58,6 +104,8 @@ class Offering(ProvenanceDefaults):
         None, description="Hours after onboarding before this model can be handed over "
         "(dedicated servers built to order); absent means as fast as the provider provisions.")
     stock: Fact | None = Field(None, description="Servers of this model that can be had at all.")
+    native: Native | None = Field(None, description="The provider's own names for this "
+                                  "model; absent: console steps only.")
 
     @model_validator(mode="before")
     @classmethod
@@ -69,7 +117,7 @@ class Offering(ProvenanceDefaults):
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):
         return without_unset(handler(self), info, ("family", "ipv4", "gpu_model",
-                                                   "gpu_vram_gb"))
+                                                   "gpu_vram_gb", "native"))
 
     @model_validator(mode="after")
     def _sizes(self):
