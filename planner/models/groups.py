@@ -76,6 +76,13 @@ class WorkloadGroup(StrictModel):
                                         "copies: seeded from its new servers over the "
                                         "targets' links, not from the source (replicas "
                                         "from new primaries).")
+    engine: Literal["postgresql", "mysql", "mongodb", "elasticsearch", "opensearch",
+                    "files"] | None = Field(
+        None, description="What holds the group's data, which decides how the runbook "
+        "copies it: a database is copied with its own tools (PostgreSQL: pg_basebackup and "
+        "streaming replication; MySQL: the clone plugin and replication; MongoDB: a "
+        "replica-set member), a search cluster by snapshot and restore; files (absent): "
+        "plain files, copied with rsync.")
     shards: bool = Field(False, description="Each server holds its own part of the data "
                          "(functional partitions, shards): the group serves only when every "
                          "one of them does.")
@@ -159,7 +166,7 @@ class WorkloadGroup(StrictModel):
                                                    "pack", "max_per_host",
                                                    "egress_tb_per_month", "arch_policy",
                                                    "rebuild_hours", "cutover", "freeze_hours",
-                                                   "data_from"))
+                                                   "data_from", "engine"))
         if isinstance(data, dict) and not every_field(info):  # later fields at their default
             for name, default in (("write_gb_per_hour", 0), ("shards", False),
                                   ("user_facing", False), ("needs_smtp", False),
