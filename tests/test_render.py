@@ -24,9 +24,8 @@ from planner.report.filters import (
 )
 from planner.report.names import name_map
 from planner.report.render import TEMPLATES, render_runbook, template_file
-from planner.report.shell.base import Batch, Row, split_volume
-from planner.report.shell.compute import tool_steps, upcloud_plan
-from planner.report.shell.compute_described import azure_size, ionos_type, oci_shape
+from planner.report.shell.base import Batch, Row
+from planner.report.shell.compute import tool_steps
 from tests.builders import SRC, catalog_dict, inventory_dict, offering, provider, small_catalog
 from tests.test_runbook_golden import bash_syntax_errors, code_blocks, gantt_problems, lint
 
@@ -81,30 +80,14 @@ def test_gantt_names_keep_only_what_mermaid_accepts():
     assert timeline.batches([0, 0, 5, 5, 20, 20]) == [(2, 5), (4, 20)]
 
 
-def test_offering_ids_become_each_cli_spelling():
-    assert split_volume("ccx53-volume-2000gb") == ("ccx53", 2000)
-    assert split_volume("cx22") == ("cx22", None)
-    assert upcloud_plan("4xcpu-8gb") == "4xCPU-8GB"
-
-
-def test_types_named_only_in_descriptions_are_read_or_left_to_the_console():
-    def off(oid, description, ram=32):
-        return Offering.model_validate({"id": oid, "description": description, "vcpu": 8,
-                                        "ram_gb": ram, "disk_gb": 100, "price_per_month": 1,
-                                        **SRC})
-    assert azure_size(off("d4s-v5-p10", "Standard_D4s_v5 (4 vCPU) with a P10")) == \
-        "Standard_D4s_v5"
-    assert azure_size(off("d4s-v5", "general purpose")) is None
-    assert oci_shape(off("e4", "VM.Standard.E4.Flex, 4 OCPU (8 vCPU), 32 GB")) == \
-        ("VM.Standard.E4.Flex", {"ocpus": 4, "memoryInGBs": 32})
-    assert oci_shape(off("e4", "VM.Standard.E4.Flex without a count")) is None
-    assert ionos_type(off("d", "Dedicated Core server")) == "ENTERPRISE"
-    assert ionos_type(off("v", "vCPU server with SSD")) == "VCPU"
+def test_an_offering_without_native_names_is_left_to_the_console():
+    bare = Offering.model_validate({"id": "d4s", "description": "no size here", "vcpu": 8,
+                                    "ram_gb": 32, "disk_gb": 100, "price_per_month": 1, **SRC})
     az = Provider.model_validate(provider("az1", cli="az"))
-    rows = [Row("web", "web-az1", off("d4s", "no size here"), 1, 1, 1, 1, 1,
-                      (Batch(1, 1, 1),))]
+    rows = [Row("web", "web-az1", bare, 1, 1, 1, 1, 1, (Batch(1, 1, 1),))]
     steps = tool_steps(az, rows)
-    assert steps.tool is None and steps.create == [] and "console" in steps.notes[0]
+    assert steps.tool is None and steps.create == []
+    assert "`d4s`" in steps.notes[0] and "console" in steps.notes[0]
 
 
 def _small_plan(**inv_kw) -> Plan:
@@ -160,9 +143,17 @@ CLIS = ["hcloud", "doctl", "vultr-cli", "linode-cli", "scw", "upctl", "ovhcloud"
         "ionosctl"]
 
 
+NATIVE_M = {"type": "m-8c-32gb", **SRC}
+HOSTILE_NATIVE = {"az": {"type": "Standard_D8s_v5", "boot_disk": {"size_gb": 200}, **SRC},
+                  "ionosctl": {"type": "VCPU", "cores": 8, "memory_gb": 32,
+                               "boot_disk": {"size_gb": 200, "type": "SSD Standard"}, **SRC}}
+
+
 def _hostile_plan() -> Plan:
     providers = [provider(f"p-{cli}", onboarding=1, quota=2, rate=10,
-                          offerings=[offering("m", 8, 32, 200, 20 + i)], cli=cli)
+                          offerings=[offering("m", 8, 32, 200, 20 + i,
+                                              native=HOSTILE_NATIVE.get(cli, NATIVE_M))],
+                          cli=cli)
                  for i, cli in enumerate(CLIS)]
     catalog = Catalog.model_validate(catalog_dict(extra_providers=providers))
     inv = inventory_dict(horizon=48, egress_gbps=5)

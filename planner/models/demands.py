@@ -37,12 +37,17 @@ class DnsDemand(StrictModel):
                                                "addresses, until this hour (so every user "
                                                "reaches the new servers until then); "
                                                "absent: it is not counted on.")
+    current_vendor: Printable | None = Field(None, min_length=1, max_length=200,
+                                             description="Who serves the zones today: a "
+                                             "catalog DNS vendor id (route53) or a name; it "
+                                             "decides how they are exported (Route 53 serves "
+                                             "no zone transfer); absent: not known.")
     tier: int = Field(1, ge=1, le=4)
 
     @model_serializer(mode="wrap")
     def _later_fields_only_when_set(self, handler, info):
         return without_unset(handler(self), info, ("parent_ns_ttl_seconds",
-                                                   "old_answers_until_hour"))
+                                                   "old_answers_until_hour", "current_vendor"))
 
     @property
     def parent_ttl(self) -> int:

@@ -127,7 +127,7 @@ def dns_context(plan: Plan) -> dict:
         dns_full=[f"{hour_or_never(v.full_from)} at {v.vendor.id}" for v in views],
         dns_ttl_hours=max(dns.current_ns_ttl_seconds, dns.parent_ttl) / 3600 if dns else 0,
         reach_checkpoints=_reach_checkpoints(plan),
-        zone_exports={z: zone_export(z) for z in zones},
+        zone_exports={z: zone_export(z, dns.current_vendor) for z in zones},
         zone_imports={(v.vendor.id, z): zone_import(v.vendor.id, v.vendor.website, z)
                       for v in views for z in zones},
         zone_checks={z: zone_check(z) for z in zones},

@@ -5,12 +5,11 @@ the console steps for a provider without a known CLI.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field
 
 from planner.models.catalog import Provider
-from planner.models.provider_facts import Offering
+from planner.models.provider_facts import Native, Offering
 
 
 def shq(value) -> str:
@@ -64,13 +63,11 @@ class ToolSteps:
     notes: list[str] = field(default_factory=list)  # Markdown sentences
 
 
-VOLUME_SUFFIX = re.compile(r"^(?P<type>.+)-volume-(?P<gb>\d+)gb$")
-
-
-def split_volume(offering_id: str) -> tuple[str, int | None]:
-    """Catalog offerings named `<type>-volume-<N>gb` are a server type plus an N GB volume."""
-    match = VOLUME_SUFFIX.match(offering_id)
-    return (match["type"], int(match["gb"])) if match else (offering_id, None)
+def native(row: Row) -> Native:
+    """The provider's own names for the row's offering. Builders are given only rows that
+    have them (`compute.tool_steps`), so a catalog id never stands in for one."""
+    assert row.offering.native is not None, row.offering.id
+    return row.offering.native
 
 
 def require_var(var: str, hint: str) -> str:

@@ -14,35 +14,40 @@ from planner.report.shell.base import (
     console_steps,
     continued,
     default_var,
+    native,
     require_var,
     rows_to_loops,
     shq,
-    split_volume,
 )
-from planner.report.shell.compute_described import az_steps, ionosctl_steps, oci_steps
+from planner.report.shell.compute_sized import az_steps, ionosctl_steps, oci_steps
 
 # --- one builder per CLI ------------------------------------------------------------------
+# Every builder reads the offering's native fields (planner/models/provider_facts.Native),
+# never its catalog id; `tool_steps` sends rows without them to the console.
+
+
+def image_arg(row: Row, variable: str) -> str:
+    """The offering's own image where it needs one (an arm64 model), else the variable."""
+    image = native(row).image
+    return shq(image) if image else f'"${variable}"'
 
 
 def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
-    notes = []
-
     def body(row: Row) -> list[str]:
-        server_type, volume_gb = split_volume(row.offering.id)
+        n = native(row)
         lines = continued(["hcloud server create --name \"$PREFIX-$i\"",
-                           f"--type {shq(server_type)} --image \"$IMAGE\"",
+                           f"--type {shq(n.type)} --image {image_arg(row, 'IMAGE')}",
                            "--location \"$LOCATION\" --ssh-key \"$SSH_KEY\""])
-        if volume_gb:
-            lines += continued(["hcloud volume create --name \"$PREFIX-$i-data\"",
-                                f"--size {shq(volume_gb)} --server \"$PREFIX-$i\"",
+        for k, volume in enumerate(n.volumes, start=1):
+            lines += continued([f"hcloud volume create --name \"$PREFIX-$i-data{k}\"",
+                                f"--size {shq(volume.size_gb)} --server \"$PREFIX-$i\"",
                                 "--automount --format ext4"])
         return lines
 
-    for row in rows:
-        server_type, volume_gb = split_volume(row.offering.id)
-        if volume_gb:
-            notes.append(f"Catalog offering `{row.offering.id}` is server type `{server_type}` "
-                         f"plus a {volume_gb:,} GB volume, created right after each server.")
+    notes = sorted({f"`{native(r).type}` here comes with "
+                    + ", ".join(f"a {v.size_gb:,} GB volume" for v in native(r).volumes)
+                    + ", created and attached right after each server."
+                    for r in rows if native(r).volumes})
     return ToolSteps(
         tool="hcloud", source="github.com/hetznercloud/cli docs/reference/manual "
         "(hcloud server create, hcloud volume create, hcloud server list)",
@@ -53,13 +58,13 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         create=rows_to_loops(rows, body),
         addresses=[f"hcloud server list -o columns=name,ipv4,ipv6 "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
-        notes=sorted(set(notes)))
+        notes=notes)
 
 
 def _doctl(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
         return continued(["doctl compute droplet create \"$PREFIX-$i\"",
-                          f"--size {shq(row.offering.id)} --image \"$IMAGE\"",
+                          f"--size {shq(native(row).type)} --image {image_arg(row, 'IMAGE')}",
                           "--region \"$REGION\" --ssh-keys \"$SSH_KEY\" --wait"])
 
     return ToolSteps(
@@ -79,7 +84,7 @@ def _doctl(provider: Provider, rows: list[Row]) -> ToolSteps:
 def _vultr(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
         return continued(["vultr-cli instance create --region \"$REGION\"",
-                          f"--plan {shq(row.offering.id)} --os \"$OS_ID\"",
+                          f"--plan {shq(native(row).type)} --os \"$OS_ID\"",
                           "--label \"$PREFIX-$i\" --host \"$PREFIX-$i\" "
                            "--ssh-keys \"$SSH_KEY_ID\""])
 
@@ -96,7 +101,8 @@ def _vultr(provider: Provider, rows: list[Row]) -> ToolSteps:
 def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
         return continued(["linode-cli linodes create --label \"$PREFIX-$i\"",
-                          f"--type {shq(row.offering.id)} --region \"$REGION\" --image \"$IMAGE\"",
+                          f"--type {shq(native(row).type)} --region \"$REGION\" "
+                          f"--image {image_arg(row, 'IMAGE')}",
                           "--root_pass \"$ROOT_PASS\" --authorized_keys \"$SSH_PUBKEY\""])
 
     return ToolSteps(
@@ -116,11 +122,10 @@ def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
 def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
         return continued(["scw instance server create name=\"$PREFIX-$i\"",
-                          f"type={shq(row.offering.id.upper())} zone=\"$ZONE\" image=\"$IMAGE\"",
+                          f"type={shq(native(row).type)} zone=\"$ZONE\" "
+                          f"image={image_arg(row, 'IMAGE')}",
                           f"ip=new tags.0={shq(row.group)} --wait"])
 
-    notes = ["Scaleway names instance types in capitals (`DEV1-S`); the commands use the "
-             "catalog offering in capitals."]
     return ToolSteps(
         tool="scw", source="github.com/scaleway/scaleway-cli README and docs/commands/"
         "instance.md (scw instance server create)",
@@ -129,20 +134,14 @@ def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE", "ubuntu_noble")],
         create=rows_to_loops(rows, body),
         addresses=[f"scw instance server list zone=\"$ZONE\" "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
-        notes=notes)
-
-
-def upcloud_plan(offering_id: str) -> str:
-    """UpCloud plans are written `4xCPU-8GB`; the catalog keeps ids in lower case."""
-    return offering_id.upper().replace("XCPU", "xCPU")
+                   f"> {shq('addresses-' + provider.id + '.txt')}"])
 
 
 def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
         return continued(["upctl server create --hostname \"$PREFIX-$i\"",
                           f"--title {shq(row.group)} --zone \"$ZONE\"",
-                          f"--plan {shq(upcloud_plan(row.offering.id))} --os \"$OS\"",
+                          f"--plan {shq(native(row).type)} --os {image_arg(row, 'OS')}",
                            "--ssh-keys \"$SSH_PUBKEY\" --wait"])
 
     return ToolSteps(
@@ -154,16 +153,15 @@ def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
         addresses=[f"upctl server list --show-ip-addresses=public "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
-        notes=["UpCloud writes plans as `4xCPU-8GB`; the commands use that spelling of the "
-               "catalog offering."])
+                   f"> {shq('addresses-' + provider.id + '.txt')}"])
 
 
 def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
-    """OVHcloud Public Cloud is OpenStack: flavors are named as in the catalog (b3-16)."""
+    """OVHcloud Public Cloud is OpenStack: its flavors are the native names (b3-16)."""
     def body(row: Row) -> list[str]:
-        return continued([f"openstack server create --flavor {shq(row.offering.id)}",
-                          "--image \"$IMAGE\" --key-name \"$KEY_NAME\" --network \"$NETWORK\"",
+        return continued([f"openstack server create --flavor {shq(native(row).type)}",
+                          f"--image {image_arg(row, 'IMAGE')} --key-name \"$KEY_NAME\" "
+                          "--network \"$NETWORK\"",
                           f"--property group={shq(row.group)} --wait \"$PREFIX-$i\""])
 
     return ToolSteps(
@@ -179,15 +177,23 @@ def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
         addresses=[f"openstack server list -c Name -c Networks "
                    f"> {shq('addresses-' + provider.id + '.txt')}"],
         notes=["The `ovhcloud` CLI can create instances too, but takes flavor and image IDs; "
-               "the OpenStack client takes the flavor names the catalog uses."])
+               "the OpenStack client takes the flavor names."])
 
 
 def _gcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
     def body(row: Row) -> list[str]:
-        return continued(["gcloud compute instances create \"$PREFIX-$i\"",
-                          f"--machine-type={shq(row.offering.id)} --zone=\"$ZONE\"",
-                          "--image-family=\"$IMAGE_FAMILY\" --image-project=\"$IMAGE_PROJECT\"",
-                           f"--description={shq(row.group)}"])
+        n = native(row)
+        image = (f"--image={shq(n.image)}" if n.image else
+                 "--image-family=\"$IMAGE_FAMILY\" --image-project=\"$IMAGE_PROJECT\"")
+        parts = ["gcloud compute instances create \"$PREFIX-$i\"",
+                 f"--machine-type={shq(n.type)} --zone=\"$ZONE\"", image]
+        if n.boot_disk:
+            disk = f"--boot-disk-size={shq(f'{n.boot_disk.size_gb}GB')}"
+            if n.boot_disk.type:
+                disk += f" --boot-disk-type={shq(n.boot_disk.type)}"
+            parts.append(disk)
+        parts.append(f"--description={shq(row.group)}")
+        return continued(parts)
 
     return ToolSteps(
         tool="gcloud", source="cloud.google.com/sdk/gcloud/reference/compute/instances/create",
@@ -223,7 +229,15 @@ PLACE_VARS = ("LOCATION", "REGION", "ZONE", "OS_REGION_NAME")
 
 def tool_steps(provider: Provider, rows: list[Row], region: Region | None = None) -> ToolSteps:
     """The commands (or console steps) that create `rows` at `provider`, in `region` (the
-    plan's place for it: its place variable defaults to the region's id) when known."""
+    plan's place for it: its place variable defaults to the region's id) when known. Rows
+    whose offering has no native names go to the console, all of the provider's with them:
+    half a batch by CLI and half by hand is harder to follow than one way."""
+    unnamed = sorted({r.offering.id for r in rows if r.offering.native is None})
+    if unnamed and (provider.cli in BUILDERS or provider.cli == "ovhcloud"):
+        steps = console_steps(provider, rows)
+        return ToolSteps(tool=None, source=None, console=steps.console, notes=[
+            "The catalog gives no native name for " + ", ".join(f"`{u}`" for u in unnamed)
+            + f", so no `{provider.cli}` command is given; order in the console."])
     if provider.cli == "ovhcloud":
         steps = _ovhcloud(provider, rows)
     else:

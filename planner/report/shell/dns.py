@@ -6,14 +6,35 @@ import json
 
 from planner.report.shell.base import require_var, shq
 
+ZONES_DIR = "zones"
+
 
 def zone_file(zone: str) -> str:
-    return shq(f"{zone}.zone")
+    """Where a zone's BIND file is kept: the folder the octoDNS configurations read."""
+    return shq(f"{ZONES_DIR}/{zone}.zone")
 
 
-def zone_export(zone: str) -> list[str]:
-    return [require_var("OLD_NS", "set OLD_NS to a name server of the current provider"),
-            f"dig @\"$OLD_NS\" {shq(zone)} AXFR > {zone_file(zone)}"]
+def zone_export(zone: str, current: str | None) -> tuple[list[str], str]:
+    """(commands, how they reach the zone) that write `zone`'s BIND file from the vendor
+    serving it today. A vendor octoDNS reads through its API (Route 53, which serves no
+    zone transfer) is read that way; any other is asked for a zone transfer."""
+    if current in OCTODNS_PROVIDERS:
+        cls, settings = OCTODNS_PROVIDERS[current]
+        config = ["providers:", "  current:", f"    class: {cls}"]
+        config += [f"    {key}: {value}" for key, value in settings.items()]
+        config += ["  zonefile:", "    class: octodns_bind.ZoneFileProvider",
+                   f"    directory: ./{ZONES_DIR}", "    file_extension: .zone",
+                   "zones:", f"  {json.dumps(zone.rstrip('.') + '.')}:",
+                   "    sources:", "      - current", "    targets:", "      - zonefile"]
+        return ([f"mkdir -p {ZONES_DIR}", "cat > export.yaml <<'EOF'", *config, "EOF",
+                 f"pip install octodns octodns-bind {OCTODNS_PACKAGES[current]}",
+                 "octodns-sync --config-file=export.yaml --doit"],
+                f"through {current}'s API with octoDNS (it serves no zone transfer to us)")
+    return ([require_var("OLD_NS", "set OLD_NS to a name server of the current provider"),
+             f"mkdir -p {ZONES_DIR}",
+             f"dig @\"$OLD_NS\" {shq(zone)} AXFR > {zone_file(zone)}"],
+            "by zone transfer (AXFR), if the old provider allows it; otherwise export it from "
+            "its console")
 
 
 def zone_import(vendor_id: str, website: str | None, zone: str) -> tuple[list[str], list[str]]:
@@ -34,8 +55,8 @@ def zone_import(vendor_id: str, website: str | None, zone: str) -> tuple[list[st
                 ["Run these on the primary PowerDNS server; configure the secondary to "
                  "transfer the zone (AXFR with NOTIFY)."])
     where = f"<{website}>" if website else "the vendor's console"
-    return ([], [f"Create the zone and import the zone file in {where} (most DNS consoles "
-                 "accept a BIND zone file)."])
+    return ([], [f"Create the zone and import `{ZONES_DIR}/{zone}.zone` in {where} (most DNS "
+                 "consoles accept a BIND zone file)."])
 
 
 def zone_check(zone: str) -> list[str]:
@@ -49,8 +70,14 @@ def zone_public_check(zone: str) -> list[str]:
 
 
 DNS_IMPORT_SOURCES = ("developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export; "
+                      "github.com/octodns/octodns-bind README and ZoneFileProvider; "
                       "doc.powerdns.com pdnsutil (create-zone, load-zone)")
 
+
+# The pip package of each octoDNS provider class below (github.com/octodns).
+OCTODNS_PACKAGES = {"cloudflare-dns": "octodns-cloudflare", "powerdns-self-hosted":
+                    "octodns-powerdns", "route53": "octodns-route53",
+                    "google-cloud-dns": "octodns-googlecloud"}
 
 OCTODNS_PROVIDERS = {
     # vendor id -> (octoDNS class, settings); only providers maintained under github.com/octodns
@@ -69,7 +96,7 @@ OCTODNS_PROVIDERS = {
 def octodns_config(zones: list[str], vendor_ids: list[str]) -> list[str]:
     """An octoDNS config that pushes the exported zone files to every DNS vendor used."""
     lines = ["providers:", "  zonefile:", "    class: octodns_bind.ZoneFileSource",
-             "    directory: ./zones", "    file_extension: .zone"]
+             f"    directory: ./{ZONES_DIR}", "    file_extension: .zone"]
     targets = []
     for vid in vendor_ids:
         known = OCTODNS_PROVIDERS.get(vid)
