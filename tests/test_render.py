@@ -27,7 +27,8 @@ from planner.report.render import TEMPLATES, render_runbook, template_file
 from planner.report.shell.base import Batch, Row
 from planner.report.shell.compute import tool_steps
 from tests.builders import SRC, catalog_dict, inventory_dict, offering, provider, small_catalog
-from tests.test_runbook_golden import bash_syntax_errors, code_blocks, gantt_problems, lint
+from tests.shell_checks import bash_syntax_errors
+from tests.test_runbook_golden import code_blocks, gantt_problems, lint
 
 
 def test_hostname_is_a_valid_dns_label_and_deterministic():

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from planner.inputs.planfile import load_plan, plan_json
 from planner.models.plan import Plan
 from planner.report.render import render_runbook
 from planner.results.diagnose import shortfalls
+from tests.shell_checks import bash_syntax_errors, shellcheck_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -75,13 +75,6 @@ def code_blocks(text: str, langs: tuple[str, ...]) -> list[str]:
             pad = len(m["indent"])
             out.append("\n".join(line[pad:] for line in m["body"].split("\n")))
     return out
-
-
-def bash_syntax_errors(block: str) -> str:
-    """`bash -n` on a block: parse only, never execute. Empty when the syntax is valid."""
-    done = subprocess.run(["bash", "-n"], input=block, capture_output=True, text=True,
-                          timeout=30)
-    return "" if done.returncode == 0 else done.stderr
 
 
 def gantt_problems(text: str, horizon: int) -> list[str]:
@@ -315,6 +308,14 @@ def test_every_shell_block_parses(rendered, name):
     assert name == "exit-plan" or len(blocks) > 20
     for block in blocks:
         assert bash_syntax_errors(block) == "", block
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_every_shell_block_passes_shellcheck(rendered, name):
+    """Each fenced block stands alone (sets or requires its own variables), so each is
+    checked alone, at every severity."""
+    for block in code_blocks(rendered[name], ("sh", "bash")):
+        assert shellcheck_findings(block) == [], block
 
 
 def test_every_host_the_cut_over_names_is_one_the_create_commands_make(rendered):
