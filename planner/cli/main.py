@@ -14,6 +14,7 @@ import click
 
 from planner import __version__, pipeline
 from planner.cli import binpack as cli_binpack
+from planner.cli import export as cli_export
 from planner.cli import imports as cli_imports
 from planner.cli import stress as cli_stress
 from planner.cli import whatif as cli_whatif
@@ -272,4 +273,5 @@ def render_command(plan_file, template, output):
 cli_whatif.register(main)
 cli_imports.register(main)
 cli_stress.register(main)
+cli_export.register(main)
 cli_binpack.register(main)
