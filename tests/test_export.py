@@ -4,7 +4,10 @@ from the same plan; group names that stay literal text."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -209,3 +212,24 @@ def test_every_shipped_native_offering_renders(provider, offering):
     assert sum(b["count"] for t, _, b in resources(parsed) if t in SERVER_TYPES) == 2
     assert '"web-x-${count.index + 1}"' in main
     assert TARGETS[provider.id].doc.split()[0] in main
+
+
+@pytest.mark.skipif(not (shutil.which("tofu") or shutil.which("terraform")),
+                    reason="neither tofu nor terraform installed")
+def test_files_are_as_tofu_fmt_writes_them(files, tmp_path):
+    """A reviewer's `tofu fmt -check` passes on every module: the 2021 plan's and a
+    one-row module for every shipped offering with native names."""
+    for path, text in files.items():
+        if path.endswith(".tf"):
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_text(text)
+    for k, (provider, offering) in enumerate(shipped_native_offerings()):
+        module = build_module(_one_row_view(provider, offering), {"web": "web"})
+        for name, text in module.files.items():
+            (tmp_path / "one" / str(k) / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "one" / str(k) / name).write_text(text)
+    tool = shutil.which("tofu") or shutil.which("terraform")
+    result = subprocess.run([tool, "fmt", "-check", "-recursive", "-diff", str(tmp_path)],
+                            capture_output=True, text=True, env={**os.environ,
+                                                                 "TF_CLI_CONFIG_FILE": os.devnull})
+    assert result.returncode == 0, result.stdout + result.stderr

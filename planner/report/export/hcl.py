@@ -95,8 +95,21 @@ def _key(key: str) -> str:
 
 
 def _render_attrs(run: list[Attr], pad: str) -> list[str]:
-    width = max(len(_key(a.key)) for a in run)
-    return [f"{pad}{_key(a.key).ljust(width)} = {a.expr}" for a in run]
+    """Attributes with `=` aligned as `tofu fmt` aligns them: within runs of one-line
+    values; a value over several lines ends a run and is not padded."""
+    lines: list[str] = []
+    group: list[Attr] = []
+    for attr in run + [None]:
+        if attr is not None and "\n" not in attr.expr:
+            group.append(attr)
+            continue
+        if group:
+            width = max(len(_key(a.key)) for a in group)
+            lines += [f"{pad}{_key(a.key).ljust(width)} = {a.expr}" for a in group]
+            group = []
+        if attr is not None:
+            lines.append(f"{pad}{_key(attr.key)} = {attr.expr}")
+    return lines
 
 
 def render(item: Block, depth: int = 0) -> list[str]:

@@ -116,8 +116,9 @@ def _row_comment(row: Row) -> Comment:
 
 def _main(module: Module, refs: list[RowRefs]) -> str:
     target, provider = module.target, module.view.provider
-    header = [f"{safe(provider.name)} ({provider.id}): {module.machines} machines in "
-              f"{len(refs)} rows of the plan.",
+    rows = f"{len(refs)} row{'s' if len(refs) != 1 else ''}"
+    header = [f"{safe(provider.name)} ({provider.id}): {module.machines} machines from "
+              f"{rows} of the plan.",
               f"Resource arguments as documented in: {target.doc}.",
               f"Credentials: {strip_md(target.credentials)}; never written here.",
               "Written by `planner export`: change the plan and export again."]

@@ -69,8 +69,8 @@ def _oci(ref: RowRefs):
 OCI = Target(
     name="oci", source="oracle/oci", version="~> 7.0",
     doc="github.com/oracle/terraform-provider-oci website/docs/r/core_instance.html.markdown",
-    credentials="`~/.oci/config` (`oci setup config`), profile `DEFAULT` or "
-    "`TF_VAR_`-free `OCI_CLI_PROFILE`",
+    credentials="the API key in `~/.oci/config`, profile `DEFAULT` (written by "
+    "`oci setup config`)",
     place=Var("region", "string", "OCI region (us-ashburn-1, eu-frankfurt-1, ...)."),
     image=Var("image_id", "string", "OCID of a Canonical Ubuntu 24.04 platform image in the "
               "region (oci compute image list --operating-system \"Canonical Ubuntu\")."),

@@ -208,8 +208,7 @@ def _pnap(ref: RowRefs):
 PHOENIXNAP = Target(
     name="pnap", source="phoenixnap/pnap", version=">= 0.1",
     doc="github.com/phoenixnap/terraform-provider-pnap docs/resources/server.md",
-    credentials="`~/.pnap/config.yaml` with `clientId` and `clientSecret` (or the "
-    "provider's `client_id`/`client_secret` from your own variables)",
+    credentials="`~/.pnap/config.yaml` with `clientId` and `clientSecret`",
     place=Var("location", "string", "phoenixNAP location id (PHX, ASH, CHI, SEA, NLD, ...)."),
     place_default=lambda region: region.upper(),
     image=Var("image", "string", "OS id.", hcl.string("ubuntu/noble")),

@@ -31,8 +31,13 @@ first (a quota error stops `apply` part-way: fix, then apply again).
 
 
 def _row_line(row: Row) -> str:
-    return (f"| {code_cell(row.group)} | `{row.label}-{row.first_index}`..."
-            f"`{row.last_index}` | {row.count} | {code_cell(row.offering.id)} |")
+    """A table row: group, names, machines, catalog offering, the provider's own name."""
+    names = f"`{row.label}-{row.first_index}`"
+    if row.last_index != row.first_index:
+        names += f" to `{row.label}-{row.last_index}`"
+    native = row.offering.native
+    return (f"| {code_cell(row.group)} | {names} | {row.count} | "
+            f"{code_cell(row.offering.id)} | {code_cell(native.type) if native else '-'} |")
 
 
 def readme(modules: list[Module]) -> str:
@@ -65,9 +70,7 @@ def console(views: list[ProviderView]) -> str:
                   f"Why: {why}.",
                   "", "| Group | Names | Machines | Offering | Provider's name |",
                   "| --- | --- | --- | --- | --- |"]
-        for row in rows:
-            native = row.offering.native
-            lines.append(_row_line(row)[:-1] + (f" `{native.type}` |" if native else " - |"))
+        lines += [_row_line(row) for row in rows]
         lines.append("")
         lines += [f"- {step}" for step in console_steps(view.provider, rows).console]
     return "\n".join(lines) + "\n"
