@@ -1,8 +1,8 @@
 """What one OpenTofu module needs to know of a provider: its Terraform provider (source,
 version, the documentation its resource arguments were read from), how credentials reach
 it, the variables an operator sets, and how one plan row becomes resource blocks. The
-providers themselves are in targets_vps.py and targets_clouds.py; TARGETS maps catalog
-provider ids to them.
+providers themselves are in targets_vps.py, targets_clouds.py and targets_more.py;
+opentofu.TARGETS maps catalog provider ids to them.
 """
 
 from __future__ import annotations
