@@ -12,14 +12,38 @@ from planner.report.names import NameMap
 from planner.report.servers import hosts_of, provider_views_of
 from planner.report.shell.data import (
     RCLONE_SOURCE,
+    STREAM_GBPS,
+    ShardRow,
     rclone_check,
     rclone_copy,
     rclone_setup,
     rsync_copy,
     rsync_verify,
-    rsync_verify_all,
-    seeded_copy,
+    source_exports,
+    src_var,
+    streams_for,
 )
+from planner.report.shell.databases import (
+    SEED_LAG_MB,
+    engine_sources,
+    mongodb_check,
+    mongodb_copy,
+    mysql_check,
+    mysql_copy,
+    pg_check,
+    pg_copy,
+    pg_promote,
+    search_check,
+    search_copy,
+)
+
+SEARCH_ENGINES = ("elasticsearch", "opensearch")
+ENGINE_NAME = {"postgresql": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB",
+               "elasticsearch": "Elasticsearch", "opensearch": "OpenSearch", "files": "files",
+               "objects": "objects"}
+# engine -> (copy, check) over the shard-to-host map
+MAPPED = {"postgresql": (pg_copy, pg_check), "mysql": (mysql_copy, mysql_check),
+          "mongodb": (mongodb_copy, mongodb_check), "files": (rsync_copy, rsync_verify)}
 
 
 @dataclass
@@ -39,13 +63,48 @@ class CopyView:
     first_index: int = 1
     last_index: int = 1
     label: str = ""
+    engine: str = "files"  # the group's engine (object storage: "objects")
+    seed: str | None = None  # the group it is seeded from (data_from)
+    live: bool = False  # written to until the cut-off (write_gb_per_hour)
+    shards: list[ShardRow] = field(default_factory=list)
+    streams: int = 1  # copied in parallel: one per new server, sized to the plan's rate
+    streams_needed: int = 1  # the plan's peak rate in streams of STREAM_GBPS
+    stream_hours: float = 0.0  # hours the copy takes at `streams` streams of STREAM_GBPS
+    first_of_group: bool = True  # a search cluster is snapshotted once, for every target
+    first_target: str = ""  # ... with its earliest copy, the one to this target
+    sources: str = ""  # where the syntax of its commands was checked
     lines: list[str] = field(default_factory=list)
     verify: list[str] = field(default_factory=list)
+    promote: list[str] = field(default_factory=list)  # at the cut-off (a live primary)
+
+
+def snapshot_target(plan: Plan) -> str | None:
+    """The object storage a search cluster's snapshot goes through: the target the plan gives
+    the most of the object storage to, if it has one."""
+    gb: dict[str, float] = {}
+    groups = {g.name for g in plan.inventory.groups}
+    for c in plan.copies:
+        if c.demand not in groups:
+            gb[c.target] = gb.get(c.target, 0) + sum(c.gb_by_hour)
+    return max(sorted(gb), key=lambda t: gb[t]) if gb else None
+
+
+def first_copies(plan: Plan) -> dict[str, str]:
+    """Each demand's target copied to first (a search cluster is snapshotted and restored
+    once, with its earliest copy)."""
+    out: dict[str, tuple[int, str]] = {}
+    for c in plan.copies:
+        start = next((h for h, gb in enumerate(c.gb_by_hour) if gb > 0), None)
+        if start is not None and (c.demand not in out or start < out[c.demand][0]):
+            out[c.demand] = (start, c.target)
+    return {demand: target for demand, (_, target) in out.items()}
 
 
 def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
     groups = {g.name: g for g in plan.inventory.groups}
     hosts = hosts_of(provider_views_of(plan, names))
+    bucket_at = snapshot_target(plan)
+    first = first_copies(plan)
     views = []
     for c in plan.copies:
         hours = [h for h, gb in enumerate(c.gb_by_hour) if gb > 0]
@@ -66,22 +125,52 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
             view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
             view.last_index = max(view.servers, 1)  # numbered from 1 at each provider
-            view.lines = rsync_copy(view.label, 1, view.last_index)
-            if group.data_from is not None:
-                seeds = [h for h, _ in hosts.get(group.data_from, [])]
-                view.lines = seeded_copy([(h, seeds[i % len(seeds)]) for i, (h, pid)
-                                          in enumerate(hosts.get(c.demand, []))
-                                          if pid == c.target and seeds])
-            view.verify = rsync_verify(view.label, 1, view.last_index)
+            _commands(view, group, hosts, names, bucket_at, first)
         else:
+            view.engine = "objects"
             view.lines = rclone_copy(c.target)
         views.append(view)
     return views
 
 
+def _commands(view: CopyView, group, hosts: dict, names: NameMap, bucket_at: str | None,
+              first: dict[str, str]) -> None:
+    """The copy's commands, its check and its promotion, by the group's engine."""
+    view.engine = group.engine or "files"
+    view.seed = group.data_from
+    view.live = bool(group.write_gb_per_hour) and view.seed is None
+    view.sources = engine_sources(view.engine)
+    if view.engine in SEARCH_ENGINES:  # the cluster's nodes upload and fetch in parallel
+        view.first_target = first.get(group.name, view.target)
+        view.first_of_group = view.first_target == view.target
+        if view.first_of_group:
+            view.lines = search_copy(names.group[group.name], bucket_at)
+            view.verify = search_check(bucket_at)
+        return
+    seeds = [h for h, _ in hosts.get(view.seed, [])] if view.seed else []
+    view.shards = [ShardRow(i + 1, seeds[i % len(seeds)] if view.seed else
+                            src_var(group.name, i + 1), host)
+                   for i, (host, pid) in enumerate(hosts.get(group.name, []))
+                   if pid == view.target and (seeds or not view.seed)]
+    if not view.shards:
+        return
+    view.streams = streams_for(view.peak_gbps, len(view.shards))
+    view.streams_needed = streams_for(view.peak_gbps, 10**9)
+    view.stream_hours = view.gb * 8 / 3600 / (view.streams * STREAM_GBPS)
+    copy, check = MAPPED[view.engine]
+    seeded = view.seed is not None
+    view.lines = copy(view.label, view.shards, view.streams, view.peak_gbps, seeded)
+    view.verify = check(view.label, view.shards, seeded)
+    if view.engine == "postgresql" and view.live:
+        view.promote = pg_promote(view.label, view.shards)
+
+
 def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> dict:
-    seeded = {g.name for g in plan.inventory.groups if g.data_from is not None}
     targets = sorted({c.target for c in copies if not c.is_group})
+    shard_sources: dict[str, dict[int, str]] = {}
+    for c in copies:
+        for r in c.shards:
+            shard_sources.setdefault(c.demand, {})[r.shard] = r.source
     return dict(
         copies=copies, copy_gb=sum(c.gb for c in copies),
         copy_start=min((c.first_hour - 1 for c in copies), default=0),
@@ -92,6 +181,8 @@ def copy_context(plan: Plan, copies: list[CopyView], source, vendors: dict) -> d
         if targets else [],
         rclone_source=RCLONE_SOURCE,
         rclone_checks=[rclone_check(t) for t in targets],
-        rsync_checks=rsync_verify_all(
-            [(c.label, c.first_index, c.last_index) for c in copies
-             if c.is_group and c.demand not in seeded]))
+        stream_gbps=STREAM_GBPS, pg_seed_lag_mb=SEED_LAG_MB, snapshot_target=snapshot_target(plan),
+        shard_sources=shard_sources,
+        source_vars=source_exports([(r.source, r.shard, r.host) for c in copies
+                                    for r in c.shards if c.seed is None]),
+        engine_name=ENGINE_NAME)
