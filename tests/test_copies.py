@@ -18,6 +18,7 @@ from planner.report.render import render_runbook
 from planner.report.shell.data import STREAM_GBPS, src_var, streams_for
 from tests.builders import catalog_dict, inventory_dict
 from tests.shell_checks import bash_syntax_errors, shellcheck_findings
+from tests.test_cli_flags import undocumented
 from tests.test_runbook_golden import code_blocks, lint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,3 +163,19 @@ def test_each_engine_uses_its_own_tools(small_runbooks):
     assert '"readonly": true' in search and "/_restore" in search
     assert "SNAPSHOT_BUCKET to the bucket at obj" in search  # the plan's object storage
     assert "_cat/indices" in _section(search, "Verification")
+
+
+def test_the_tools_run_on_the_new_servers_use_documented_flags_only(small_runbooks):
+    """rsync runs on a new server, behind `ssh -A host`: its words are checked from `rsync`
+    on (tests/cli_flags.py); curl runs as is."""
+    checked = 0
+    for text in small_runbooks.values():
+        for block in _data_blocks(text):
+            for line in block.split("\n"):
+                if " rsync " in line:
+                    line = line[line.index("rsync "):].split(" > ")[0].split(")")[0]
+                    checked += 1
+                elif not line.lstrip().startswith("curl "):
+                    continue
+                assert undocumented(line.strip()) == [], line
+    assert checked >= 4

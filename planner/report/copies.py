@@ -38,6 +38,10 @@ from planner.report.shell.databases import (
 )
 
 SEARCH_ENGINES = ("elasticsearch", "opensearch")
+METHOD = {"postgresql": "pg_basebackup, then streaming replication",
+          "mysql": "clone plugin, then replication", "mongodb": "replica-set member",
+          "elasticsearch": "snapshot and restore", "opensearch": "snapshot and restore",
+          "files": "rsync", "objects": "rclone"}
 ENGINE_NAME = {"postgresql": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB",
                "elasticsearch": "Elasticsearch", "opensearch": "OpenSearch", "files": "files",
                "objects": "objects"}
@@ -72,6 +76,7 @@ class CopyView:
     stream_hours: float = 0.0  # hours the copy takes at `streams` streams of STREAM_GBPS
     first_of_group: bool = True  # a search cluster is snapshotted once, for every target
     first_target: str = ""  # ... with its earliest copy, the one to this target
+    method: str = ""  # how it is copied, in a few words (METHOD)
     sources: str = ""  # where the syntax of its commands was checked
     lines: list[str] = field(default_factory=list)
     verify: list[str] = field(default_factory=list)
@@ -129,6 +134,7 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
         else:
             view.engine = "objects"
             view.lines = rclone_copy(c.target)
+        view.method = METHOD[view.engine]
         views.append(view)
     return views
 
