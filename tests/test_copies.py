@@ -77,7 +77,7 @@ def test_the_2021_primaries_are_base_backups_streaming_until_promoted(runbook_20
     assert "1 database-primary-hetzner-cloud-1 database-replica-linode-1" in copy
     assert "addr_of \"$source\"" in copy
     # the map table names the source of each shard
-    assert "| `database-primary` | 3 | `$SRC_DATABASE_PRIMARY_3` | `database-primary-linode-1` |" \
+    assert "| `database-primary` | 3 | `database-primary-linode-1` | `$SRC_DATABASE_PRIMARY_3` |" \
         in copy
     # promotion at the cut-off, only when caught up
     assert "SELECT pg_promote()" in copy and "NOT promoted" in copy
