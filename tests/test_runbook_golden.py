@@ -319,7 +319,7 @@ def test_every_shell_block_passes_shellcheck(rendered, name):
 
 
 def test_every_host_the_cut_over_names_is_one_the_create_commands_make(rendered):
-    """The shard map and the seeding commands name servers as the providers' tables do
+    """The shard map and the seeding maps name servers as the providers' tables do
     (numbered from 1 at each provider); they once numbered on across providers."""
     import re
     text = rendered["runbook"]
@@ -329,6 +329,8 @@ def test_every_host_the_cut_over_names_is_one_the_create_commands_make(rendered)
     made.update(re.findall(r"\| `([a-z0-9-]+-\d+)` \| (?:made: )?\d+ by hour", text))
     cutover = text.split("### Cut-over and freshness", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"\| \d+ \| `([a-z0-9-]+-\d+)` \|", cutover))
-    seeds = re.findall(r"root@([a-z0-9-]+-\d+)", text.split("### Group data", 1)[1])
+    group_data = text.split("### Group data", 1)[1].split("\n### Object storage", 1)[0]
+    # the shard map's lines: shard, the server copied from (a seed: a new server), new host
+    seeds = re.findall(r"^\s*\d+ ([a-z0-9-]+-\d+) [a-z0-9-]+-\d+$", group_data, re.M)
     assert named and seeds
     assert named <= made and set(seeds) <= made

@@ -31,6 +31,7 @@ from planner.report.bill import bill_context
 from planner.report.calendar import calendar_context
 from planner.report.copies import copy_context, copy_views
 from planner.report.cutover import cutovers
+from planner.report.export.opentofu import module_rows
 from planner.report.filters import (
     capacity,
     cause_title,
@@ -125,6 +126,7 @@ def context(plan: Plan) -> dict:
     return dict(
         plan=plan, inv=plan.inventory, currency=plan.costs.currency, providers=providers,
         vendors=vendors, source=source, names=names, provider_views=views, stale=stale,
+        as_code=[v.provider.id for v in views if module_rows(v)[1]],
         hour=hour_or_never, hour_span=hour_span, kind_label=KIND_LABEL,
         risk=lambda p: "unknown" if p is None else pct(p),
         gantt=timeline.build(plan, names.group),

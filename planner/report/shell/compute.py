@@ -39,7 +39,7 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
                            f"--type {shq(n.type)} --image {image_arg(row, 'IMAGE')}",
                            "--location \"$LOCATION\" --ssh-key \"$SSH_KEY\""])
         for k, volume in enumerate(n.volumes, start=1):
-            lines += continued([f"hcloud volume create --name \"$PREFIX-$i-data{k}\"",
+            lines += continued([f"hcloud volume create --name \"$PREFIX-$i-data-{k}\"",
                                 f"--size {shq(volume.size_gb)} --server \"$PREFIX-$i\"",
                                 "--automount --format ext4"])
         return lines

@@ -95,7 +95,7 @@ def _ionos_server(row: Row) -> list[str]:
     lines = continued(["SERVER_ID=$(ionosctl server create --datacenter-id \"$DATACENTER_ID\"",
                        f"--name \"$PREFIX-$i\" --type {shq(n.type)}",
                        f"--cores {shq(n.cores)} --ram {shq(f'{n.memory_gb:g}GB')}",
-                       "-w -W --cols ServerId --no-headers)"])
+                       "-w --cols ServerId --no-headers)"])
     if n.boot_disk:
         disk_type = f" --type {shq(n.boot_disk.type)}" if n.boot_disk.type else ""
         image = shq(n.image) if n.image else "\"$IMAGE_ALIAS\""
