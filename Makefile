@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
-#   make demo   install into .venv and plan the bundled 2021 inventory
+#   make demo   install into .venv, plan the bundled 2021 inventory, verify and export it
 #   make test   install the test dependencies and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -20,6 +20,7 @@ $(VENV)/.test-deps: $(VENV)/.run-deps
 demo: $(VENV)/.run-deps
 	$(BIN)/planner plan inventories/parler-2021.yaml -o $(OUT)
 	$(BIN)/planner verify $(OUT)/plan.json
+	$(BIN)/planner export $(OUT)/plan.json -o $(OUT)/export
 
 test: $(VENV)/.test-deps
 	$(BIN)/lint-imports --no-cache

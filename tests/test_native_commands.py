@@ -85,3 +85,19 @@ def test_a_provider_with_a_cli_but_rows_without_native_names_is_ordered_in_the_c
     steps = tool_steps(hetzner, [one_row(named), one_row(bare)])
     assert steps.tool is None and steps.create == [] and steps.console
     assert "`mystery-box`" in " ".join(steps.notes)
+
+
+def test_no_block_of_the_2021_documents_uses_a_catalog_id_for_a_native_name():
+    """Commands, zone exports and configurations alike: an offering's catalog id appears in
+    no code block of the runbook or the exit plan unless it is also the native name."""
+    from planner.inputs.planfile import load_plan
+    from planner.report.render import render_runbook
+    from tests.test_runbook_golden import PLAN, code_blocks
+
+    plan = load_plan(PLAN)
+    ids = {o.id for p in plan.catalog.providers for o in p.offerings or []
+           if o.native is None or o.native.type != o.id}
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w.-])")
+    for template in ("runbook", "exit-plan"):
+        for block in code_blocks(render_runbook(plan, template=template), ("sh", "bash", "yaml")):
+            assert not pattern.search(block), block
