@@ -1,7 +1,9 @@
 """Providers whose server needs more than a type name: AWS (an AMI), Azure (a NIC, a public
 address, a network), Google Cloud (a boot disk and a zone), OCI (a flexible shape, a
 subnet, an image OCID), OVHcloud Public Cloud through OpenStack, IONOS (a datacenter and a
-LAN). Each argument used here was read in the `doc` named with it."""
+LAN). Each argument used here was read in the `doc` named with it: the provider's own
+documentation page, in its repository, at the commit written after `@` (the stored copy
+read, not necessarily the newest)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def _aws(ref: RowRefs):
 
 AWS = Target(
     name="aws", source="hashicorp/aws", version="~> 6.0",
-    doc="github.com/hashicorp/terraform-provider-aws website/docs/r/instance.html.markdown",
+    doc="github.com/hashicorp/terraform-provider-aws website/docs/r/"
+    "instance.html.markdown@00d98e75afb6",
     credentials="`AWS_PROFILE` (or `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`)",
     place=Var("region", "string", "AWS region (us-east-1, eu-central-1, ...)."),
     image=Var("image", "string", "AMI id of Ubuntu 24.04 LTS in the region (Canonical "
@@ -107,8 +110,14 @@ def _azure(ref: RowRefs):
 AZURE = Target(
     name="azurerm", source="hashicorp/azurerm", version="~> 4.0",
     doc="github.com/hashicorp/terraform-provider-azurerm website/docs/r/"
-    "linux_virtual_machine.html.markdown (with network_interface, public_ip, "
-    "virtual_network, subnet, network_security_group)",
+    "linux_virtual_machine.html.markdown@053036d9e5d0, "
+    "website/docs/r/network_interface.html.markdown@0492f201720b, "
+    "website/docs/r/public_ip.html.markdown@045222a630d4, "
+    "website/docs/r/virtual_network.html.markdown@0021d1ef5f42, "
+    "website/docs/r/subnet.html.markdown@0177a6ca6e8b, "
+    "website/docs/r/network_security_group.html.markdown@00588f6fb7ad, "
+    "website/docs/r/subnet_network_security_group_association.html.markdown@"
+    "06f4d667cafc",
     credentials="`az login` (or `ARM_CLIENT_ID`/`ARM_CLIENT_SECRET`/`ARM_TENANT_ID`), and "
     "`ARM_SUBSCRIPTION_ID`",
     place=Var("location", "string", "Azure location (eastus, westeurope, ...)."),

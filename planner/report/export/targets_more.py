@@ -1,5 +1,7 @@
 """Google Cloud, Oracle Cloud (OCI), OVHcloud Public Cloud (through OpenStack) and IONOS.
-Each argument used here was read in the `doc` named with it."""
+Each argument used here was read in the `doc` named with it: the provider's own documentation
+page, in its repository, at the commit written after `@` (the stored copy read, not
+necessarily the newest)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ def _google(ref: RowRefs):
 GOOGLE = Target(
     name="google", source="hashicorp/google", version="~> 7.0",
     doc="github.com/hashicorp/terraform-provider-google website/docs/r/"
-    "compute_instance.html.markdown",
+    "compute_instance.html.markdown@2e9355aa3553 (arguments) and @022e24ae73bc "
+    "(access_config, attributes)",
     credentials="`gcloud auth application-default login` (or "
     "`GOOGLE_APPLICATION_CREDENTIALS`)",
     place=Var("region", "string", "Google Cloud region (us-east4, europe-west3, ...)."),
@@ -68,7 +71,8 @@ def _oci(ref: RowRefs):
 
 OCI = Target(
     name="oci", source="oracle/oci", version="~> 7.0",
-    doc="github.com/oracle/terraform-provider-oci website/docs/r/core_instance.html.markdown",
+    doc="github.com/oracle/terraform-provider-oci website/docs/r/"
+    "core_instance.html.markdown@001f06d7acf9",
     credentials="the API key in `~/.oci/config`, profile `DEFAULT` (written by "
     "`oci setup config`)",
     place=Var("region", "string", "OCI region (us-ashburn-1, eu-frankfurt-1, ...)."),
@@ -108,7 +112,8 @@ def _openstack(ref: RowRefs):
 OPENSTACK = Target(
     name="openstack", source="terraform-provider-openstack/openstack", version="~> 3.0",
     doc="github.com/terraform-provider-openstack/terraform-provider-openstack docs/resources/"
-    "compute_instance_v2.md, blockstorage_volume_v3.md, compute_volume_attach_v2.md",
+    "compute_instance_v2.md@15a7607ba495, docs/resources/blockstorage_volume_v3.md@"
+    "191b6516f152, docs/resources/compute_volume_attach_v2.md@002805f4f148",
     credentials="the `OS_*` variables of `openrc.sh` (OVHcloud Control Panel > Public Cloud > "
     "Users & Roles): `. ./openrc.sh`",
     place=Var("region", "string", "OpenStack region (GRA11, SBG5, BHS5, ...)."),
@@ -161,8 +166,11 @@ def _ionos_kind(ref: RowRefs) -> str:
 
 IONOS = Target(
     name="ionoscloud", source="ionos-cloud/ionoscloud", version="~> 6.4",
-    doc="github.com/ionos-cloud/terraform-provider-ionoscloud docs/resources/server.md, "
-    "vcpu_server.md, datacenter.md, lan.md",
+    doc="github.com/ionos-cloud/terraform-provider-ionoscloud docs/resources/server.md@"
+    "00e7ca6f7b18, docs/resources/vcpu_server.md@0ab8f6db3959, docs/resources/"
+    "datacenter.md@009be346e636, docs/resources/lan.md@04e20eeed4b7 (the volume and nic "
+    "block arguments as those server pages' examples use them; volume.md and nic.md not "
+    "read)",
     credentials="`IONOS_TOKEN` (or `IONOS_USERNAME` and `IONOS_PASSWORD`)",
     place=Var("location", "string", "IONOS location of the new datacenter (us/ewr, de/fra, "
               "...)."),

@@ -1,6 +1,7 @@
 """Providers whose server is one resource with a type name: Hetzner Cloud, DigitalOcean,
 Vultr, Akamai (Linode), Scaleway, UpCloud, Contabo, phoenixNAP. Each argument used here was
-read in the `doc` named with it (the provider's own documentation in its repository)."""
+read in the `doc` named with it: the provider's own documentation page, in its repository,
+at the commit written after `@` (the stored copy read, not necessarily the newest)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,30 @@ def _hcloud(ref: RowRefs):
         ref.count, Attr("name", ref.name()), Attr("server_type", hcl.string(ref.native.type)),
         Attr("image", ref.image), Attr("location", "var.location"),
         Attr("ssh_keys", "var.ssh_keys"), _labels(ref)])
-    volumes = [block("resource", "hcloud_volume", f"{ref.ident}-data-{k}", body=[
-        ref.count, Attr("name", ref.name(f"-data-{k}")), Attr("size", str(disk.size_gb)),
-        Attr("server_id", f"hcloud_server.{ref.ident}[count.index].id"),
-        Attr("automount", "true"), Attr("format", hcl.string("ext4")), _labels(ref)])
-        for k, disk in enumerate(ref.native.volumes, 1)]
-    return [server] + volumes
+    server_id = Attr("server_id", f"hcloud_server.{ref.ident}[count.index].id")
+    # Its volume page: one volume may take `server_id` (with `automount`); to attach
+    # several to a server, give each a `location` and use hcloud_volume_attachment.
+    several = len(ref.native.volumes) > 1
+    out = [server]
+    for k, disk in enumerate(ref.native.volumes, 1):
+        vol = f"{ref.ident}-data-{k}"
+        where = [Attr("location", "var.location")] if several else [
+            server_id, Attr("automount", "true")]
+        out.append(block("resource", "hcloud_volume", vol, body=[
+            ref.count, Attr("name", ref.name(f"-data-{k}")), Attr("size", str(disk.size_gb)),
+            *where, Attr("format", hcl.string("ext4")), _labels(ref)]))
+        if several:
+            out.append(block("resource", "hcloud_volume_attachment", vol, body=[
+                ref.count, Attr("volume_id", f"hcloud_volume.{vol}[count.index].id"),
+                server_id, Attr("automount", "true")]))
+    return out
 
 
 HCLOUD = Target(
     name="hcloud", source="hetznercloud/hcloud", version="~> 1.45",
-    doc="github.com/hetznercloud/terraform-provider-hcloud docs/resources/server.md, "
-    "docs/resources/volume.md",
+    doc="github.com/hetznercloud/terraform-provider-hcloud docs/resources/server.md@"
+    "0a7b6db0ba90, docs/resources/volume.md@0fb583a22382, "
+    "docs/resources/volume_attachment.md@0fb583a22382",
     credentials="`HCLOUD_TOKEN` (an API token of the project, read/write)",
     place=Var("location", "string", "Hetzner Cloud location (fsn1, nbg1, hel1, ash, hil)."),
     image=Var("image", "string", "Image name.", hcl.string("ubuntu-24.04")),
@@ -62,8 +75,9 @@ def _droplet(ref: RowRefs):
 
 DIGITALOCEAN = Target(
     name="digitalocean", source="digitalocean/digitalocean", version="~> 2.0",
-    doc="github.com/digitalocean/terraform-provider-digitalocean docs/resources/droplet.md, "
-    "volume.md, volume_attachment.md",
+    doc="github.com/digitalocean/terraform-provider-digitalocean docs/resources/"
+    "droplet.md@1124e8761e82, docs/resources/volume.md@268a1d436d0f, "
+    "docs/resources/volume_attachment.md@268a1d436d0f",
     credentials="`DIGITALOCEAN_TOKEN` (a personal access token with write scope)",
     place=Var("region", "string", "DigitalOcean region slug (nyc3, ams3, ...)."),
     image=Var("image", "string", "Image slug.", hcl.string("ubuntu-24-04-x64")),
@@ -83,7 +97,8 @@ def _vultr(ref: RowRefs):
 
 VULTR = Target(
     name="vultr", source="vultr/vultr", version="~> 2.0",
-    doc="github.com/vultr/terraform-provider-vultr website/docs/r/instance.html.markdown",
+    doc="github.com/vultr/terraform-provider-vultr website/docs/r/"
+    "instance.html.markdown@069d59691f52",
     credentials="`VULTR_API_KEY`",
     place=Var("region", "string", "Vultr region id (ewr, ord, ams, ...)."),
     image=Var("os_id", "number", "The Ubuntu 24.04 LTS x64 id from `vultr-cli os list` "
@@ -110,7 +125,8 @@ def _linode(ref: RowRefs):
 
 LINODE = Target(
     name="linode", source="linode/linode", version="~> 3.0",
-    doc="github.com/linode/terraform-provider-linode docs/resources/instance.md, volume.md",
+    doc="github.com/linode/terraform-provider-linode docs/resources/instance.md@"
+    "00b34094d327, docs/resources/volume.md@32ce8088bcf9",
     credentials="`LINODE_TOKEN` (a personal access token)",
     place=Var("region", "string", "Linode region id (us-east, us-iad, eu-central, ...)."),
     image=Var("image", "string", "Image id.", hcl.string("linode/ubuntu24.04")),
@@ -134,8 +150,8 @@ def _scaleway(ref: RowRefs):
 
 SCALEWAY = Target(
     name="scaleway", source="scaleway/scaleway", version="~> 2.0",
-    doc="github.com/scaleway/terraform-provider-scaleway docs/resources/instance_server.md, "
-    "instance_ip.md",
+    doc="github.com/scaleway/terraform-provider-scaleway docs/resources/"
+    "instance_server.md@0166dd230126, docs/resources/instance_ip.md@0297d5c1403b",
     credentials="`SCW_ACCESS_KEY`, `SCW_SECRET_KEY` and `SCW_DEFAULT_PROJECT_ID`",
     place=Var("zone", "string", "Scaleway zone (fr-par-1, nl-ams-1, pl-waw-1, ...)."),
     image=Var("image", "string", "Image label.", hcl.string("ubuntu_noble")),
@@ -157,7 +173,8 @@ def _upcloud(ref: RowRefs):
 
 UPCLOUD = Target(
     name="upcloud", source="UpCloudLtd/upcloud", version="~> 5.0",
-    doc="github.com/UpCloudLtd/terraform-provider-upcloud docs/resources/server.md",
+    doc="github.com/UpCloudLtd/terraform-provider-upcloud docs/resources/server.md@"
+    "15940f6b2128",
     credentials="`UPCLOUD_USERNAME` and `UPCLOUD_PASSWORD` (an API sub-account)",
     place=Var("zone", "string", "UpCloud zone (de-fra1, fi-hel1, us-nyc1, ...)."),
     image=Var("image", "string", "Public template name or UUID (upctl storage list "
@@ -179,7 +196,8 @@ CONTABO_REGIONS = ("EU", "US-central", "US-east", "US-west", "SIN")  # as its do
 
 CONTABO = Target(
     name="contabo", source="contabo/contabo", version="~> 0.1.26",
-    doc="github.com/contabo/terraform-provider-contabo docs/resources/contabo_instance.md",
+    doc="github.com/contabo/terraform-provider-contabo docs/resources/"
+    "contabo_instance.md@17d448cb397a",
     credentials="`CNTB_OAUTH2_CLIENT_ID`, `CNTB_OAUTH2_CLIENT_SECRET`, `CNTB_OAUTH2_USER` "
     "and `CNTB_OAUTH2_PASS`",
     place=Var("region", "string", "Contabo region: " + ", ".join(CONTABO_REGIONS) + "."),
@@ -207,7 +225,8 @@ def _pnap(ref: RowRefs):
 
 PHOENIXNAP = Target(
     name="pnap", source="phoenixnap/pnap", version=">= 0.1",
-    doc="github.com/phoenixnap/terraform-provider-pnap docs/resources/server.md",
+    doc="github.com/phoenixnap/terraform-provider-pnap docs/resources/server.md@"
+    "0ce4fe9499cc",
     credentials="`~/.pnap/config.yaml` with `clientId` and `clientSecret`",
     place=Var("location", "string", "phoenixNAP location id (PHX, ASH, CHI, SEA, NLD, ...)."),
     place_default=lambda region: region.upper(),
