@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 
-from planner.importers.detect import CsvTable
+from planner.importers.reading import CsvTable
 from planner.importers.records import Collector, Server, name_prefix, role_of
 
 Record = dict[str, str]

@@ -5,17 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.importers import aws, csvs, depends, terraform
-from planner.importers.detect import load
+from planner.importers import depends
+from planner.importers.detect import IMPORTERS, load
 from planner.importers.grouping import DEFAULT_KEYS, Group, group_servers
 from planner.importers.network import Network
 from planner.importers.records import Collector, Server
 from planner.importers.result import FileReport, ImportResult
 from planner.importers.types import TypeTable
 
-IMPORTERS = {"aws-ec2": aws.import_describe_instances, "terraform": terraform.import_terraform,
-             "azure-migrate": csvs.import_azure_migrate, "aws-ads": csvs.import_ads,
-             "csv": csvs.import_plain}
 BROKER = ("a planner estimate: a self-hosted broker cluster (for example RabbitMQ or NATS) of "
           "3 servers, 2 vCPU and 4 GB each, replaces them; size it to your traffic")
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.importers.detect import parse_csv
+from planner.importers.reading import parse_csv
 
 TABLE_DIR = Path(__file__).parent / "instance_types"
 ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x64": "x86_64", "x86-64": "x86_64",
