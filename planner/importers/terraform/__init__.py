@@ -1,4 +1,5 @@
-"""`terraform show -json` output: the root module and its child modules, recursively.
+"""`terraform show -json` output (a state or a plan: the root module and its child modules,
+recursively), or a raw `terraform.tfstate` (raw.py).
 
 Each managed resource is one entry of the state (a counted or for_each resource has one
 per index). Compute resources become servers (handlers in aws.py and clouds.py); managed
@@ -12,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from planner.importers.records import Collector, items, text
-from planner.importers.terraform import aws, clouds, links
+from planner.importers.terraform import aws, clouds, clusters, links, plan
+from planner.importers.terraform.raw import is_raw, raw_resources
 from planner.importers.terraform.state import Index, Res, index_of, is_record, resources
 
-HANDLERS = {**aws.HANDLERS, **clouds.HANDLERS}
+HANDLERS = {**aws.HANDLERS, **clusters.HANDLERS, **clouds.HANDLERS}
 QUEUES = {"aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "google_pubsub_topic",
           "azurerm_servicebus_namespace", "azurerm_eventhub_namespace"}
 BUCKETS = {"aws_s3_bucket": ("bucket", "s3://"), "google_storage_bucket": ("name", "gs://"),
@@ -29,7 +31,8 @@ UNSIZED = {
     "google_bigtable_instance": "Bigtable", "google_spanner_instance": "Spanner",
     "google_cloudfunctions_function": "Cloud Function", "google_cloud_run_service": "Cloud Run",
 }
-REFERENCED = {"aws_launch_template", "aws_launch_configuration",
+REFERENCED = {"aws_launch_template", "aws_launch_configuration", "aws_ebs_volume",
+              "aws_volume_attachment",
               "google_compute_instance_template", "google_compute_region_instance_template"}
 SOURCE_OF = {"aws": "aws-ec2", "azurerm": "azure", "google": "google-cloud"}
 
@@ -53,8 +56,10 @@ def _zone(r: Res, col: Collector, index: Index) -> None:
 
 
 def import_terraform(data: Any, col: Collector) -> None:
-    found = resources(data, col)
+    found = raw_resources(data, col) if is_raw(data) else resources(data, col)
     index = index_of(found)
+    index.refs = plan.references(data)
+    plan.link(found, index)
     for r in found:
         prefix = r.type.split("_", 1)[0]
         if r.type in HANDLERS:

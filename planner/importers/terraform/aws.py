@@ -48,9 +48,26 @@ def aws_instance(r: Res, col: Collector, index: Index) -> None:
         sizes = [size(d.get("volume_size")) for d in disks if d]
         if sizes and all(s is not None for s in sizes):
             server.disk_gb, server.disk_known = sum(sizes), True  # type: ignore[arg-type]
+        _attached(r, server, index)
 
 
-def _asg_type(v: dict[str, Any], index: Index) -> tuple[str | None, str]:
+def _attached(r: Res, server: Server, index: Index) -> None:
+    """EBS volumes attached by aws_volume_attachment: data, on top of the instance's disks."""
+    found = index.volumes.get(text(r.values.get("id")) or "", []) or index.volumes.get(
+        r.address, [])
+    if not found:
+        return
+    sizes = [size(vol.values.get("size")) for vol in found]
+    known = [s for s in sizes if s is not None]
+    server.data_gb += sum(known)
+    server.disk_gb += sum(known)
+    server.data_known = len(known) == len(sizes)
+    server.notes.append(f"{len(found)} attached EBS data volume(s) "
+                        f"({', '.join(v.address for v in found[:4])}): "
+                        f"{sum(known):g} GB counted as data and disk")
+
+
+def _template_type(v: dict[str, Any], index: Index) -> tuple[str | None, str]:
     template = block(v.get("launch_template"))
     policy = block(block(v.get("mixed_instances_policy")).get("launch_template"))
     if policy:
@@ -76,12 +93,33 @@ def _asg_type(v: dict[str, Any], index: Index) -> tuple[str | None, str]:
     return None, "no launch template or launch configuration"
 
 
+def _planned(r: Res, index: Index) -> tuple[str | None, str] | None:
+    """In a plan the template's id is unknown until apply: the configuration names it."""
+    for rtype, key in (("aws_launch_template", "instance_type"),
+                       ("aws_launch_configuration", "instance_type")):
+        named = index.named(r, rtype)
+        if named:
+            what = rtype.replace("aws_", "").replace("_", " ")
+            itype = text(named[0].values.get(key))
+            return (itype, f"{what} {named[0].address} (named in the plan's configuration)"
+                    ) if itype else (None, f"{what} {named[0].address} sets no instance_type "
+                                     "(or it is unknown until apply)")
+    return None
+
+
+def _asg_type(v: dict[str, Any], index: Index, r: Res) -> tuple[str | None, str]:
+    itype, how = _template_type(v, index)
+    if itype is None:
+        return _planned(r, index) or (itype, how)
+    return itype, how
+
+
 def aws_autoscaling_group(r: Res, col: Collector, index: Index) -> None:
     n = count(r, col, "desired_capacity", "min_size", default=0)
     if not n:
         col.skip(r.address, "desired capacity 0")
         return
-    itype, how = _asg_type(r.values, index)
+    itype, how = _asg_type(r.values, index, r)
     if itype is None:
         col.skip(r.address, how)
         return
@@ -96,16 +134,17 @@ def aws_autoscaling_group(r: Res, col: Collector, index: Index) -> None:
 def aws_eks_node_group(r: Res, col: Collector, index: Index) -> None:
     scaling = block(r.values.get("scaling_config"))
     n = count_of(scaling.get("desired_size"))
-    types = [t for t in items(r.values.get("instance_types")) if text(t)]
-    if not n or not types:
-        col.skip(r.address, "no desired_size or instance_types in the state")
+    # AWS provider docs: instance_types "Defaults to [\"t3.medium\"]"
+    types = [t for t in items(r.values.get("instance_types")) if text(t)] or ["t3.medium"]
+    if not n:
+        col.skip(r.address, "desired_size 0 or not in the state")
         return
     tags = tags_of(r)
     col.server(r.address, role_of(tags, None, fallback(r)), types[0],
                f"{r.address} (EKS node group, desired size {n})", count=n, tags=tags)
 
 
-def _managed(r: Res, col: Collector, key: str, n: int, role: str, kind: str, what: str,
+def managed_server(r: Res, col: Collector, key: str, n: int, role: str, kind: str, what: str,
              data_gb: float | None = None, disk_gb: float | None = None) -> Server | None:
     itype = type_of(r, col, key)
     if itype is None or n == 0:
@@ -130,7 +169,7 @@ def aws_db_instance(r: Res, col: Collector, index: Index) -> None:
     alloc = size(v.get("allocated_storage")) or 0
     most = max(alloc, size(v.get("max_allocated_storage")) or 0)
     what = f"RDS {engine}, {alloc:g} GB allocated storage copied as data"
-    server = _managed(r, col, "instance_class", 1, f"rds-{slug(engine)}", "database", what,
+    server = managed_server(r, col, "instance_class", 1, f"rds-{slug(engine)}", "database", what,
                       alloc or None, most or None)
     if server is not None:
         notes = server.notes
@@ -140,19 +179,13 @@ def aws_db_instance(r: Res, col: Collector, index: Index) -> None:
             notes.append("read replica: data_gb counts its full copy")
 
 
-def aws_rds_cluster_instance(r: Res, col: Collector, index: Index) -> None:
-    engine = text(r.values.get("engine")) or "aurora"
-    _managed(r, col, "instance_class", 1, f"rds-{slug(engine)}", "database",
-             f"RDS {engine} cluster instance; Aurora storage is not in the state")
-
-
 def aws_elasticache_cluster(r: Res, col: Collector, index: Index) -> None:
     group = text(r.values.get("replication_group_id"))
     if group:
         col.skip(r.address, f"member of replication group {group}, counted there")
         return
     engine = text(r.values.get("engine")) or "cache"
-    _managed(r, col, "node_type", count(r, col, "num_cache_nodes", default=1) or 0,
+    managed_server(r, col, "node_type", count(r, col, "num_cache_nodes", default=1) or 0,
              slug(engine), "cache", f"ElastiCache {engine} cluster")
 
 
@@ -162,7 +195,7 @@ def aws_elasticache_replication_group(r: Res, col: Collector, index: Index) -> N
         groups = count(r, col, "num_node_groups", default=1) or 1
         n = groups * ((count(r, col, "replicas_per_node_group", default=0) or 0) + 1)
     engine = text(r.values.get("engine")) or "redis"
-    _managed(r, col, "node_type", n, slug(engine), "cache",
+    managed_server(r, col, "node_type", n, slug(engine), "cache",
              f"ElastiCache {engine} replication group, {n} node(s)")
 
 
@@ -170,7 +203,7 @@ def aws_mq_broker(r: Res, col: Collector, index: Index) -> None:
     mode = text(r.values.get("deployment_mode")) or "SINGLE_INSTANCE"
     n = {"ACTIVE_STANDBY_MULTI_AZ": 2, "CLUSTER_MULTI_AZ": 3}.get(mode, 1)
     engine = text(r.values.get("engine_type")) or "broker"
-    _managed(r, col, "host_instance_type", n, f"mq-{slug(engine)}", "queue",
+    managed_server(r, col, "host_instance_type", n, f"mq-{slug(engine)}", "queue",
              f"Amazon MQ {engine} broker, {mode}")
 
 
@@ -206,7 +239,6 @@ def aws_opensearch_domain(r: Res, col: Collector, index: Index) -> None:
 HANDLERS = {
     "aws_instance": aws_instance, "aws_autoscaling_group": aws_autoscaling_group,
     "aws_eks_node_group": aws_eks_node_group, "aws_db_instance": aws_db_instance,
-    "aws_rds_cluster_instance": aws_rds_cluster_instance,
     "aws_elasticache_cluster": aws_elasticache_cluster,
     "aws_elasticache_replication_group": aws_elasticache_replication_group,
     "aws_mq_broker": aws_mq_broker, "aws_msk_cluster": aws_msk_cluster,

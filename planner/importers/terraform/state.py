@@ -21,6 +21,15 @@ class Res:
     address: str
     values: dict[str, Any]
     path: str
+    values_key: str = "values"   # "attributes" in a raw state
+
+
+INDEX = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def plain(address: str) -> str:
+    """module.app[0].aws_instance.web["a"] -> module.app.aws_instance.web"""
+    return INDEX.sub("", address)
 
 
 @dataclass
@@ -32,6 +41,16 @@ class Index:
     templates: dict[str, str | None] = field(default_factory=dict)   # Google instance templates
     records: Counter = field(default_factory=Counter)                 # zone key -> records
     by_ref: dict[tuple[str, str], Res] = field(default_factory=dict)  # (type, id/name) -> it
+    by_address: dict[str, list[Res]] = field(default_factory=dict)   # plain address -> them
+    refs: dict[str, list[str]] = field(default_factory=dict)  # plan: what configuration names
+    members: set[str] = field(default_factory=set)   # clusters that have instances here
+    volumes: dict[str, list[Res]] = field(default_factory=dict)  # instance -> EBS volumes
+
+    def named(self, r: Res, rtype: str) -> list[Res]:
+        """The resources of type `rtype` the configuration of `r` refers to (a plan)."""
+        return [x for ref in self.refs.get(plain(r.address), [])
+                if ref.rsplit(".", 2)[-2] == rtype
+                for x in self.by_address.get(ref, [])]
 
 
 def resources(data: Any, col: Collector) -> list[Res]:
@@ -124,7 +143,7 @@ def type_of(r: Res, col: Collector, key: str, where: dict[str, Any] | None = Non
         return None
     if not text(value):
         raise col.error(f"{r.address}: {key} must be text",
-                        path=f"{r.path}.values.{path}{key}")
+                        path=f"{r.path}.{r.values_key}.{path}{key}")
     return value
 
 
@@ -135,7 +154,7 @@ def count(r: Res, col: Collector, *keys: str, default: int | None = None) -> int
             n = count_of(value)
             if n is None:
                 raise col.error(f"{r.address}: {key} must be a whole number >= 0",
-                                path=f"{r.path}.values.{key}")
+                                path=f"{r.path}.{r.values_key}.{key}")
             return n
     return default
 
