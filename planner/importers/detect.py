@@ -9,7 +9,7 @@ from typing import Any
 
 from planner.errors import InputError
 from planner.importers import json_formats, table_formats
-from planner.importers.reading import parse_csv, parse_json, read_text
+from planner.importers.reading import CsvTable, parse_csv, parse_json, read_input
 
 FORMATS = {**json_formats.FORMATS, **table_formats.FORMATS}
 IMPORTERS = {**json_formats.IMPORTERS, **table_formats.IMPORTERS}
@@ -26,7 +26,12 @@ def load(path: Path, fmt: str | None = None) -> Loaded:
     file = str(path)
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", file=file)
-    text = read_text(path)
+    content = read_input(path, table_formats.table_format)
+    if isinstance(content, CsvTable):   # a sheet of a workbook (or a CSV in a ZIP)
+        if fmt in json_formats.FORMATS:
+            raise InputError(f"a workbook, not the JSON that {fmt} is", file=file)
+        return _table(content, fmt, file)
+    text = content
     if not text.strip():
         raise InputError("the file is empty", file=file)
     looks_json = text.lstrip()[:1] in ("{", "[")
@@ -37,11 +42,15 @@ def load(path: Path, fmt: str | None = None) -> Loaded:
             raise InputError(f"JSON, but neither {json_formats.EXPECTED}; give --from if it "
                              "is one of them", file=file)
         return Loaded(fmt or found, data)  # type: ignore[arg-type]
-    table = parse_csv(text, file)
+    return _table(parse_csv(text, file), fmt, file)
+
+
+def _table(table: CsvTable, fmt: str | None, file: str) -> Loaded:
     found = table_formats.table_format(table.keys)
     if fmt is None and found is None:
+        sheet = f"sheet {table.sheet!r}: " if table.sheet else ""
         raise InputError(
-            "cannot tell the format from the header "
+            f"{sheet}cannot tell the format from the header "
             f"({', '.join(table.header[:6])}{', ...' if len(table.header) > 6 else ''}): "
             f"{table_formats.EXPECTED}; give --from to say which", file=file,
             line=table.header_line)

@@ -1,30 +1,38 @@
-"""The tabular export formats `planner import` reads (CSV): what each is, how its header
-shows it, and the importer that reads it."""
+"""The tabular export formats `planner import` reads (CSV, or a sheet of an .xlsx workbook):
+what each is, how its header shows it, and the importer that reads it."""
 
 from __future__ import annotations
 
-from planner.importers import csvs
+from planner.importers import azure_migrate, csvs, migration_hub, rvtools
 
 FORMATS = {
-    "azure-migrate": "Azure Migrate CSV",
-    "aws-ads": "AWS Application Discovery Service / Migration Factory CSV",
+    "rvtools": "RVTools vInfo (VMware)",
+    "azure-migrate": "Azure Migrate import template or discovery/assessment export",
+    "aws-recommendations": "AWS Migration Hub EC2 recommendations export",
+    "aws-ads": "AWS Migration Hub import template / Migration Factory intake form",
     "csv": "plain CSV (name,count,vcpu,ram_gb,disk_gb,role)",
 }
-IMPORTERS = {"azure-migrate": csvs.import_azure_migrate, "aws-ads": csvs.import_ads,
-             "csv": csvs.import_plain}
-EXPECTED = ("expected Azure Migrate (Server name, Cores, Memory (In MB)), Migration Hub "
-            "(ExternalId, CPU.NumberOfLogicalCores, RAM.TotalSizeInMB), Migration Factory "
-            "(server_name, instanceType) or plain (name,count,vcpu,ram_gb,disk_gb,role) "
-            "columns")
+IMPORTERS = {"rvtools": rvtools.import_rvtools,
+             "azure-migrate": azure_migrate.import_azure_migrate,
+             "aws-recommendations": migration_hub.import_recommendations,
+             "aws-ads": migration_hub.import_ads, "csv": csvs.import_plain}
+EXPECTED = ("expected RVTools vInfo (VM, Powerstate, CPUs, Memory), Azure Migrate (Server name "
+            "or Machine Name, Cores, Memory (In MB)), Migration Hub (ExternalId, "
+            "CPU.NumberOfLogicalCores, RAM.TotalSizeInMB; or its recommendations export, "
+            "Server.*), Migration Factory (server_name, instanceType) or plain "
+            "(name,count,vcpu,ram_gb,disk_gb,role) columns")
 
 
 def table_format(keys: list[str]) -> str | None:
     """The format whose header `keys` (normalised) has, or None."""
     have = set(keys)
-    if "server name" in have and have & {"cores", "memory (in mb)"}:
+    if rvtools.recognised(keys):
+        return "rvtools"
+    if migration_hub.recognised_recommendations(keys):
+        return "aws-recommendations"
+    if azure_migrate.recognised(keys):
         return "azure-migrate"
-    if have & {"cpu.numberoflogicalcores", "ram.totalsizeinmb", "externalid"} or (
-            "server_name" in have and "instancetype" in have):
+    if migration_hub.recognised_import(keys) or migration_hub.recognised_factory(keys):
         return "aws-ads"
     if "name" in have and have & {"vcpu", "type"}:
         return "csv"
