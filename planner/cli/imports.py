@@ -12,7 +12,7 @@ from planner.cli.writers import check_not_inputs, check_output, write_atomic
 from planner.errors import PlannerError
 from planner.importers.detect import FORMATS
 from planner.importers.files import import_files
-from planner.importers.grouping import parse_group_by
+from planner.importers.grouping import DEFAULT_KEYS, SIZE_TOLERANCE, parse_group_by
 from planner.importers.writer import render
 
 EXIT_INPUT = 1
@@ -28,9 +28,18 @@ def register(main: click.Group) -> None:
     @click.option("-o", "--output", type=click.Path(path_type=Path),
                   default=Path("inventory.yaml"), show_default=True,
                   help="Inventory file to write.")
-    @click.option("--group-by", default="role,type", show_default=True,
-                  help="What makes servers one group: role, type, shape, arch, tag:NAME "
-                  "(comma-separated).")
+    @click.option("--group-by", default=",".join(DEFAULT_KEYS), show_default=True,
+                  help="What makes servers one group, comma-separated: app (Application, "
+                  "App or Service tag, with a Role or Component tag; else the role), size "
+                  "(vCPU and RAM, near-equal sizes merged, see --size-tolerance), role (Role "
+                  "tag, else the name's prefix), type, shape (exact vCPU, RAM, disk), arch, "
+                  "tag:NAME. A database never joins other servers; arch and GPU always "
+                  "match under size.")
+    @click.option("--size-tolerance", type=click.IntRange(0, 100), metavar="PCT",
+                  default=round(SIZE_TOLERANCE * 100), show_default=True,
+                  help="Under size, servers join a group when their vCPU and RAM are each "
+                  "within PCT%% of its largest (the group takes the largest): 7.5 and 8 GB, "
+                  "15.5 and 16 GB are one size; 2 and 4 vCPU stay apart. 0: exact sizes.")
     @click.option("--types", "types", multiple=True, type=click.Path(path_type=Path),
                   help="CSV of instance types the shipped tables lack, columns "
                   "type,vcpu,ram_gb,arch[,gpu] (repeatable; wins over the shipped tables).")
@@ -38,7 +47,8 @@ def register(main: click.Group) -> None:
     @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
     @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
     @click.pass_context
-    def import_command(ctx, files, fmt, output, group_by, types, name, force, quiet):
+    def import_command(ctx, files, fmt, output, group_by, size_tolerance, types, name,
+                       force, quiet):
         """Import FILE... (describe-instances JSON, terraform state, Azure Migrate,
         Application Discovery Service or plain CSV) into a commented inventory."""
         try:
@@ -48,7 +58,8 @@ def register(main: click.Group) -> None:
             if output.exists() and not force:
                 raise PlannerError(f"{output} exists: give --force to overwrite it, or "
                                    "another -o")
-            result = import_files(list(files), fmt, group_by=keys, types=tuple(types))
+            result = import_files(list(files), fmt, group_by=keys, types=tuple(types),
+                                  tolerance=size_tolerance / 100)
             text = render(result, name or output.stem, today())
             write_atomic(output, text)
         except PlannerError as exc:

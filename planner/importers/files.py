@@ -7,7 +7,7 @@ from pathlib import Path
 from planner.errors import InputError
 from planner.importers import depends
 from planner.importers.detect import IMPORTERS, load
-from planner.importers.grouping import DEFAULT_KEYS, Group, group_servers
+from planner.importers.grouping import DEFAULT_KEYS, SIZE_TOLERANCE, Group, group_servers
 from planner.importers.network import Network
 from planner.importers.records import Collector, Server
 from planner.importers.result import FileReport, ImportResult
@@ -50,7 +50,8 @@ def _depend(groups: list[Group], collectors: list[Collector]) -> list[tuple[str,
 
 def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | None = None,
                  group_by: tuple[str, ...] = DEFAULT_KEYS,
-                 types: tuple[str | Path, ...] = ()) -> ImportResult:
+                 types: tuple[str | Path, ...] = (),
+                 tolerance: float = SIZE_TOLERANCE) -> ImportResult:
     """Read every file (as `fmt`, or as its content shows), group the servers, and return
     what was imported, grouped, skipped and why. Raises InputError naming the file."""
     if not paths:
@@ -92,6 +93,6 @@ def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | No
         unknown = f"; unknown types: {', '.join(result.unknown)}" if result.unknown else ""
         raise InputError(f"no servers to import from {', '.join(map(str, paths))} "
                          f"(skipped: {reasons}{unknown})")
-    result.groups = group_servers(result.servers, group_by)
+    result.groups = group_servers(result.servers, group_by, tolerance)
     result.skipped += _depend(result.groups, collectors)
     return result

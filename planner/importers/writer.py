@@ -73,7 +73,7 @@ def _header(result: ImportResult) -> list[str]:
 def _group(g: Group) -> list[str]:
     files = sorted({s.file for s in g.servers})
     lines = [f"  # {g.name}: {g.count} {g.kind}(s) from {', '.join(clean(f) for f in files)}; "
-             f"role from {clean(g.servers[0].role_from, 80)}"]
+             f"role from {clean(g.role_from, 80)}"]
     specs = {s.spec.describe() for s in g.servers if s.spec}
     lines += [f"  #   {clean(spec, 200)}" for spec in sorted(specs)]
     origins = [s.origin for s in g.servers]

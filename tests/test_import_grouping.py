@@ -1,0 +1,137 @@
+"""planner import: the default grouping a person would choose (application, then size with
+near-equal sizes merged), measured on a VMware-like estate of 294 VMs."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import imports as cli_imports
+from planner.errors import PlannerError
+from planner.importers.files import import_files
+from planner.importers.grouping import (
+    DEFAULT_KEYS,
+    SIZE_TOLERANCE,
+    app_of,
+    group_servers,
+    parse_group_by,
+)
+from planner.importers.records import Server
+from planner.inputs import loader
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+ESTATE = FIX / "grouping" / "vmware-294.csv"
+
+
+def run(*args):
+    group = click.Group()
+    cli_imports.register(group)
+    return CliRunner().invoke(group, ["import", *map(str, args)])
+
+
+def vm(name, vcpu, ram, role="app", kind="server", arch="x86_64", gpu=0, **tags):
+    return Server(name, role, "column role", None, vcpu, ram, arch=arch, gpu=gpu, kind=kind,
+                  origin=name, tags=tags)
+
+
+def shapes(groups):
+    return {g.name: (g.count, g.vcpu, g.ram_gb) for g in groups}
+
+
+# --- measured on a VMware-like estate -------------------------------------------------------
+
+def test_the_estate_fixture_is_what_its_generator_writes():
+    spec = importlib.util.spec_from_file_location("generate", ESTATE.with_name("generate.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert ESTATE.read_text() == "\n".join(module.rows()) + "\n"
+
+
+def test_294_vms_make_tens_of_groups_not_over_a_hundred():
+    old = import_files([ESTATE], group_by=("role", "type"))
+    new = import_files([ESTATE])
+    assert new.group_by == DEFAULT_KEYS == ("app", "size")
+    assert sum(g.count for g in old.groups) == sum(g.count for g in new.groups) == 294
+    assert (len(old.groups), len(new.groups)) == (130, 64)
+    assert len(import_files([ESTATE], tolerance=0).groups) == 130  # exact sizes
+    assert len(import_files([ESTATE], group_by=("role",)).groups) == 20  # the applications
+    names = [g.name for g in new.groups]
+    assert len(set(names)) == len(names)
+    assert names == [g.name for g in import_files([ESTATE]).groups]  # deterministic
+    for g in new.groups:  # every group within the tolerance, taking its largest
+        assert all(g.vcpu <= (1 + SIZE_TOLERANCE) * s.vcpu and g.ram_gb <= (
+            1 + SIZE_TOLERANCE) * s.ram_gb for s in g.servers), g.name
+        assert (g.vcpu, g.ram_gb) == (max(s.vcpu for s in g.servers),
+                                      max(s.ram_gb for s in g.servers))
+
+
+def test_describe_instances_keeps_its_8_roles():
+    path = FIX / "describe-instances.json"
+    old = import_files([path], group_by=("role", "type"))
+    new = import_files([path])
+    assert shapes(old.groups) == shapes(new.groups) and len(new.groups) == 8
+
+
+# --- the rule -------------------------------------------------------------------------------
+
+def test_near_equal_sizes_merge_and_steps_of_a_family_do_not():
+    servers = [vm("a1", 4, 16), vm("a2", 4, 15.5), vm("a3", 4, 16), vm("b1", 2, 8),
+               vm("b2", 2, 7.5), vm("c1", 4, 8), vm("d1", 4, 12), vm("e1", 5, 16)]
+    groups = group_servers(servers)
+    assert shapes(groups) == {"app-5cpu-16gb": (4, 5, 16), "app-2cpu-8gb": (2, 2, 8),
+                              "app-4cpu-8gb": (1, 4, 8), "app-4cpu-12gb": (1, 4, 12)}
+    assert any("sizes differ" in n for n in groups[0].notes)
+    exact = group_servers(servers, tolerance=0)
+    assert len(exact) == 7
+    wide = group_servers(servers, tolerance=1.0)  # 100%: 2 -> 4 vCPU joins, 2 -> 5 does not
+    assert sum(g.count for g in wide) == 8 and len(wide) < 4
+
+
+def test_kind_arch_and_gpu_are_never_merged():
+    servers = [vm("w", 4, 16), vm("d", 4, 16, kind="database"), vm("g", 4, 16, gpu=1),
+               vm("r", 4, 16, arch="arm64")]
+    groups = group_servers(servers)
+    assert len(groups) == 4
+    assert len({g.name for g in groups}) == 4
+    assert [g.kind for g in groups][-1] == "database"
+
+
+def test_application_tags_any_case_and_with_a_role():
+    assert app_of(vm("x", 2, 4, role="x", application="Shop")) == ("Shop", "tag application=Shop")
+    assert app_of(vm("x", 2, 4, role="web", APP="shop", Role="web"))[0] == "shop-web"
+    assert app_of(vm("x", 2, 4, role="x", Service="crm", component="api"))[0] == "crm-api"
+    assert app_of(vm("x", 2, 4, role="web")) == ("web", "column role")
+    servers = [vm("a", 2, 4, role="a", Application="shop"),
+               vm("b", 2, 4, role="b", application="shop"),
+               vm("c", 2, 4, role="c", Application="shop", Role="db")]
+    assert shapes(group_servers(servers)) == {"shop": (2, 2, 4), "shop-db": (1, 2, 4)}
+    assert shapes(group_servers(servers, ("role", "type"))) == {
+        "a": (1, 2, 4), "b": (1, 2, 4), "c": (1, 2, 4)}
+
+
+def test_group_by_keys_and_tolerance_option(tmp_path):
+    assert parse_group_by("app,size") == ("app", "size")
+    assert parse_group_by("app, shape, tag:Env") == ("app", "shape", "tag:Env")
+    with pytest.raises(PlannerError, match="default app,size"):
+        parse_group_by("application")
+    out = tmp_path / "inv.yaml"
+    result = run(ESTATE, "-o", out, "--size-tolerance", "0")
+    assert result.exit_code == 0, result.output
+    assert "grouped by app,size into 130 group(s)" in result.output
+    assert len(loader.load_inventory(out).groups) == 130
+    result = run(ESTATE, "-o", out, "--force")
+    assert "grouped by app,size into 64 group(s)" in result.output
+    assert run(ESTATE, "-o", out, "--force", "--size-tolerance", "101").exit_code == 2
+    data = tmp_path / "ec2.json"
+    data.write_text(json.dumps({"Reservations": [{"Instances": [
+        {"InstanceId": f"i-{n}", "InstanceType": t, "State": {"Name": "running"},
+         "Tags": [{"Key": "Name", "Value": f"vm-{n}"}, {"Key": "Application", "Value": "shop"}]}
+        for n, t in enumerate(["m5.xlarge", "m6i.xlarge", "m5.large"])]}]}))
+    result = run(data, "-o", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert {g.name: g.count for g in loader.load_inventory(out).groups} == {
+        "shop-4cpu-16gb": 2, "shop-m5-large": 1}
+    assert "role from tag Application=shop" in out.read_text()
