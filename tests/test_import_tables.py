@@ -321,3 +321,14 @@ def test_a_workbook_of_another_format_names_its_sheet(tmp_path):
     assert re.search(r"sheet 'Budget': cannot tell the format from the header \(Item, Cost\)",
                      error_of(path))
     assert "a workbook, not the JSON" in error_of(path, "aws-ec2")
+
+
+def test_excel_sep_line_and_semicolons(tmp_path):
+    """Excel in a decimal-comma locale writes `;` between fields, and may start with `sep=;`."""
+    path = tmp_path / "vinfo.csv"
+    path.write_text("sep=;\nVM;Powerstate;Template;CPUs;Memory;Provisioned MiB\n"
+                    "app-01;poweredOn;False;2;4 096;20 480\nx;poweredOff;False;1;1024;1024\n")
+    result = import_files([path])
+    assert [(s.name, s.vcpu, s.ram_gb, s.disk_gb) for s in result.servers] == [
+        ("app-01", 2, 4, 20)]
+    assert result.skipped[0][0].endswith("line 4: x")

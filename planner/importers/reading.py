@@ -250,10 +250,15 @@ def parse_json(text: str, file: str) -> Any:
 
 
 def parse_csv(text: str, file: str, empty_message: str = "the file is empty") -> CsvTable:
-    """Rows of a CSV (delimiter sniffed from the header: `,` `;` or tab), skipping blank and
-    `#` comment lines, each with the line it starts on."""
+    """Rows of a CSV (delimiter from an Excel `sep=;` first line, else sniffed from the
+    header: `,` `;` or tab), skipping blank and `#` comment lines, each with the line it
+    starts on."""
     first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
-    delimiter = max(",;\t", key=first.count) if first else ","
+    sep = re.fullmatch(r'"?sep=(.)"?\s*', first)   # Excel's `sep=;` first line
+    if sep:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = "\n" + text   # keep line numbers: the `sep=` line counts as one
+    delimiter = sep[1] if sep else max(",;\t", key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table: CsvTable | None = None
     try:
