@@ -1,7 +1,9 @@
 """planner import: the default grouping a person would choose (application, then size with
 near-equal sizes merged), measured on a VMware-like estate of 294 VMs."""
 
+import csv
 import importlib.util
+import io
 import json
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import imports as cli_imports
-from planner.errors import PlannerError
+from planner.errors import InputError, PlannerError
 from planner.importers.files import import_files
 from planner.importers.grouping import (
     DEFAULT_KEYS,
@@ -19,6 +21,7 @@ from planner.importers.grouping import (
     group_servers,
     parse_group_by,
 )
+from planner.importers.listing import cell
 from planner.importers.records import Server
 from planner.inputs import loader
 
@@ -135,3 +138,86 @@ def test_group_by_keys_and_tolerance_option(tmp_path):
     assert {g.name: g.count for g in loader.load_inventory(out).groups} == {
         "shop-4cpu-16gb": 2, "shop-m5-large": 1}
     assert "role from tag Application=shop" in out.read_text()
+
+
+# --- the full report of an import -----------------------------------------------------------
+
+def test_every_import_writes_its_full_table_beside_the_inventory(tmp_path):
+    data = tmp_path / "ec2.json"
+    instances = [{"InstanceId": f"i-{n}", "InstanceType": "m5.large",
+                  "State": {"Name": "stopped" if n >= 3 else "running"},
+                  "Tags": [{"Key": "Name", "Value": f"=cmd|' /C calc'!A{n}" if n == 0
+                            else f"web-{n}"}]} for n in range(40)]
+    data.write_text(json.dumps({"Reservations": [{"Instances": instances}]}))
+    out = tmp_path / "inv.yaml"
+    result = run(data, "-o", out)
+    assert result.exit_code == 0, result.output
+    report = tmp_path / "inv.import.csv"
+    rows = list(csv.DictReader(io.StringIO(report.read_text())))
+    assert len(rows) == 40 and all(len(r) == 11 for r in rows)
+    assert [r["status"] for r in rows].count("imported") == 3
+    skipped = [r for r in rows if r["status"] == "skipped"]
+    assert len(skipped) == 37 and all("stopped" in r["why"] for r in skipped)
+    assert skipped[-1]["file"] == str(data) and "web-39" in skipped[-1]["entry"]
+    assert "(=cmd|' /C calc'!A0)" in rows[0]["entry"]
+    assert [cell("=cmd|x"), cell("@SUM(A1)"), cell("-1+2"), cell(7.5), cell("a\nb")] == [
+        "'=cmd|x", "'@SUM(A1)", "'-1+2", "7.5", "a b"]  # no cell a spreadsheet runs
+    # the console and the header show the first ones, say how many more and where
+    assert "skipped 17 more (all in " + str(report) + ")" in result.output
+    assert "web-39" not in result.output and f"wrote {report}" in result.output
+    text = out.read_text()
+    assert "#   - ... and 7 more (all in inv.import.csv)" in text
+    assert "# inv.import.csv lists every server read" in text
+    # it is an output as the inventory is: never over an input, nor over a file unforced
+    again = run(data, "-o", tmp_path / "other.yaml", "--report", report)
+    assert again.exit_code == 1 and "exists: give --force" in again.output
+    assert run(data, "-o", out, "--force", "--report", data).exit_code == 1
+    assert run(data, "-o", out, "--force", "--report", out).exit_code == 1
+    assert json.loads(data.read_text())["Reservations"]
+    mine = tmp_path / "reports" / "mine.csv"
+    assert run(data, "-o", out, "--force", "--report", mine).exit_code == 0
+    assert mine.exists() and f"# {mine} lists" in out.read_text()
+
+
+def test_no_report_when_the_output_is_not_a_file(tmp_path):
+    result = run(ESTATE, "-o", "/dev/null", "--force", "-q")
+    assert result.exit_code == 0, result.output
+    assert not Path("/dev/null.import.csv").exists()
+
+
+def test_ignored_resource_types_are_all_counted_and_pointed_to():
+    from planner.importers.result import ImportResult
+    found = ImportResult([], [], [], DEFAULT_KEYS)
+    found.ignored.update({f"aws_thing_{n}": n + 1 for n in range(11)})
+    lines = found.summary("r.csv")
+    assert "and 3 more type(s) (all in r.csv)" in lines[-2]
+    assert lines[-1].startswith("wrote r.csv")
+
+
+# --- a file with no servers -----------------------------------------------------------------
+
+def test_zones_and_buckets_without_servers_say_what_was_found(tmp_path):
+    def res(rtype, name, values):
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype,
+                "name": name, "values": values}
+    state = {"format_version": "1.0", "terraform_version": "1.9.5", "values": {
+        "root_module": {"resources": [
+            res("aws_route53_zone", "a", {"name": "example.com", "zone_id": "Z1"}),
+            res("aws_route53_zone", "b", {"name": "example.org", "zone_id": "Z2"}),
+            res("aws_s3_bucket", "media", {"bucket": "media"}),
+            res("aws_s3_bucket", "logs", {"bucket": "logs"}),
+            res("aws_s3_bucket", "backup", {"bucket": "backup"})]}}}
+    path = tmp_path / "dns.json"
+    path.write_text(json.dumps(state))
+    with pytest.raises(InputError) as err:
+        import_files([path])
+    message = str(err.value)
+    assert message.startswith("found 2 DNS zone(s) (example.com, example.org) and 3 "
+                              "bucket(s) but no servers in ")
+    assert "none found" not in message and "together with" in message
+    result = run(path, "-o", tmp_path / "inv.yaml")
+    assert result.exit_code == 1 and "found 2 DNS zone(s)" in result.output
+    assert not (tmp_path / "inv.yaml").exists()
+    assert not (tmp_path / "inv.import.csv").exists()
+    both = import_files([path, FIX / "plain.csv"])
+    assert len(both.zones) == 2 and len(both.buckets) == 3 and both.groups

@@ -48,6 +48,23 @@ def _depend(groups: list[Group], collectors: list[Collector]) -> list[tuple[str,
     return dropped
 
 
+def _no_servers(result: ImportResult, paths) -> str:
+    """Why nothing can be written: what was found instead, what was skipped."""
+    parts = [f"{w}: {y}" for w, y in result.skipped[:5]]
+    if len(result.skipped) > 5:
+        parts.append(f"and {len(result.skipped) - 5} more")
+    if result.unknown:
+        parts.append(f"unknown types: {', '.join(result.unknown)}")
+    skipped = f" (skipped: {'; '.join(parts)})" if parts else ""
+    found = result.found()
+    where = ", ".join(map(str, paths))
+    if found:
+        return (f"found {found} but no servers in {where}{skipped}: an inventory needs at "
+                "least one group of servers; import these files together with one that "
+                "lists servers (describe-instances, a Terraform state, a CSV)")
+    return f"no servers to import from {where}{skipped or ' (nothing found to import)'}"
+
+
 def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | None = None,
                  group_by: tuple[str, ...] = DEFAULT_KEYS,
                  types: tuple[str | Path, ...] = (),
@@ -89,10 +106,7 @@ def import_files(paths: list[str | Path] | tuple[str | Path, ...], fmt: str | No
                    + (f" and {len(result.queues) - 5} more" if len(result.queues) > 5 else ""),
             notes=[BROKER]))
     if not result.servers:
-        reasons = "; ".join(f"{w}: {y}" for w, y in result.skipped[:5]) or "none found"
-        unknown = f"; unknown types: {', '.join(result.unknown)}" if result.unknown else ""
-        raise InputError(f"no servers to import from {', '.join(map(str, paths))} "
-                         f"(skipped: {reasons}{unknown})")
+        raise InputError(_no_servers(result, paths))
     result.groups = group_servers(result.servers, group_by, tolerance)
     result.skipped += _depend(result.groups, collectors)
     return result

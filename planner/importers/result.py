@@ -37,7 +37,10 @@ class ImportResult:
     ignored: Counter = field(default_factory=Counter)
     provider: str | None = None
 
-    def summary(self) -> list[str]:
+    def summary(self, report: str | None = None, shown: int = 20) -> list[str]:
+        """What the console prints; lists longer than `shown` say how many more there are
+        and where all of them are (`report`, the full table of the import)."""
+        where = f"all in {report}" if report else "all in the written file's header"
         lines = [f"imported {f.imported} server(s) from {f.path} ({f.description}), "
                  f"skipped {f.skipped}" for f in self.files]
         lines.append(f"grouped by {','.join(self.group_by)} into {len(self.groups)} group(s):")
@@ -50,22 +53,38 @@ class ImportResult:
                 lines.append(f"  {g.name} depends on {', '.join(g.depends_on)} (evidence in "
                              "the written file)")
         if self.zones:
-            lines.append(f"DNS zones: {', '.join(self.zones)}")
+            zones = list(self.zones)
+            more = f" and {len(zones) - shown} more ({where})" if len(zones) > shown else ""
+            lines.append(f"DNS zones: {', '.join(zones[:shown])}{more}")
         if self.buckets:
             lines.append(f"object storage: {len(self.buckets)} bucket(s)")
         if self.queues:
             lines.append(f"queues and topics: {len(self.queues)}, replaced by a broker group")
-        for what, why in self.skipped[:20]:
+        for what, why in self.skipped[:shown]:
             lines.append(f"skipped {what}: {why}")
-        if len(self.skipped) > 20:
-            lines.append(f"skipped {len(self.skipped) - 20} more (the first 30 are listed in "
-                         "the written file's header)")
-        for name, where in self.unknown.items():
-            lines.append(f"unknown type {name} ({len(where)} server entries, e.g. {where[0]}): "
+        if len(self.skipped) > shown:
+            lines.append(f"skipped {len(self.skipped) - shown} more ({where})")
+        for name, found in self.unknown.items():
+            lines.append(f"unknown type {name} ({len(found)} server entries, e.g. {found[0]}): "
                          "not imported; give its specs with --types FILE.csv "
                          "(columns type,vcpu,ram_gb,arch)")
         if self.ignored:
             top = ", ".join(f"{t} x{n}" for t, n in self.ignored.most_common(8))
+            more = len(self.ignored) - 8
             lines.append(f"ignored {sum(self.ignored.values())} resource(s) that hold no "
-                         f"servers or data: {top}{', ...' if len(self.ignored) > 8 else ''}")
+                         f"servers or data: {top}"
+                         + (f" and {more} more type(s) ({where})" if more > 0 else ""))
+        if report:
+            lines.append(f"wrote {report}: every server read, its group, and every entry "
+                         "skipped or ignored, with why")
         return lines
+
+    def found(self) -> str:
+        """What was found besides servers, e.g. '2 DNS zone(s) and 3 bucket(s)'."""
+        parts = [f"{len(self.zones)} DNS zone(s) ({', '.join(list(self.zones)[:3])}"
+                 f"{', ...' if len(self.zones) > 3 else ''})" if self.zones else "",
+                 f"{len(self.buckets)} bucket(s)" if self.buckets else "",
+                 f"{sum(self.ignored.values())} other resource(s)" if self.ignored else ""]
+        parts = [p for p in parts if p]
+        return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(
+            parts)

@@ -41,7 +41,7 @@ def num(value: float) -> str:
     return text
 
 
-def _header(result: ImportResult) -> list[str]:
+def _header(result: ImportResult, report: str | None, shown: int = 30) -> list[str]:
     lines = ["# Inventory imported by `planner import` from:"]
     for f in result.files:
         lines.append(f"#   {clean(f.path)} ({f.description}): {f.imported} server(s) "
@@ -55,18 +55,22 @@ def _header(result: ImportResult) -> list[str]:
         "# group say where it came from, and each type's specs cite the source key and date",
         "# of the shipped tables (planner/importers/instance_types/*.csv say what keys mean).",
     ]
+    if report:
+        lines += ["#", f"# {clean(report)} lists every server read and its group, and every "
+                  "entry", "# skipped or ignored, with why."]
     if any(g.depends_on for g in result.groups):
         lines += ["#", "# depends_on lists are inferred from what the files state: security group",
                   "# rules, load balancers' targets, endpoints named in user_data or tags; the",
                   "# evidence is a comment under each. Add what they cannot show."]
-    notes = [f"{clean(what)}: {clean(why)}" for what, why in result.skipped[:30]]
+    notes = [f"{clean(what)}: {clean(why)}" for what, why in result.skipped[:shown]]
     notes += [f"unknown type {clean(t, 60)} ({len(s)} server entries): give its specs with "
               "--types FILE.csv (type,vcpu,ram_gb,arch)" for t, s in result.unknown.items()]
     if notes:
         lines.append("# Not imported:")
         lines += [f"#   - {n}" for n in notes]
-        if len(result.skipped) > 30:
-            lines.append(f"#   - ... and {len(result.skipped) - 30} more")
+        if len(result.skipped) > shown:
+            where = f"all in {clean(report)}" if report else "not listed"
+            lines.append(f"#   - ... and {len(result.skipped) - shown} more ({where})")
     return lines + [""]
 
 
@@ -167,11 +171,13 @@ def _near(result: ImportResult) -> list[str]:
             f"{region} ({found.city or found.metro}) today; set it to where your users are"]
 
 
-def render(result: ImportResult, name: str, decision_date: str | None = None) -> str:
+def render(result: ImportResult, name: str, decision_date: str | None = None,
+           report: str | None = None) -> str:
     """The inventory YAML; `decision_date` (the day of the import, given by the caller) is
-    written as the day of the decision, marked to be checked."""
+    written as the day of the decision, marked to be checked; `report` names the file with
+    the import's full table (planner.importers.listing), which the header points to."""
     provider = result.provider
-    lines = _header(result) + [
+    lines = _header(result, report) + [
         f"name: {q(name or 'imported')}",
         f"description: {q('Imported from ' + ', '.join(f.path for f in result.files))}",
         "source:",
