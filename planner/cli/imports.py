@@ -51,7 +51,7 @@ def register(main: click.Group) -> None:
     @click.option("--size-tolerance", type=click.IntRange(0, 100), metavar="PCT",
                   default=round(SIZE_TOLERANCE * 100), show_default=True,
                   help="Under size, servers join a group when their vCPU and RAM are each "
-                  "within PCT%% of its largest (the group takes the largest): 7.5 and 8 GB, "
+                  "within PCT% of its largest (the group takes the largest): 7.5 and 8 GB, "
                   "15.5 and 16 GB are one size; 2 and 4 vCPU stay apart. 0: exact sizes.")
     @click.option("--types", "types", multiple=True, type=click.Path(path_type=Path),
                   help="CSV of instance types the shipped tables lack, columns "
