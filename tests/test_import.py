@@ -248,11 +248,17 @@ def test_azure_migrate_csv():
 
 
 def test_application_discovery_and_migration_factory_csv():
-    ads = import_files([FIX / "ads-import.csv"])
+    ads = import_files([FIX / "ads-import.csv"])  # Applications column, then role:x tag
     assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in ads.groups} == {
+        "shop-web": (5, 4, 8), "shop-db": (2, 16, 128), "reports-batch": (1, 8, 32)}
+    by_role = import_files([FIX / "ads-import.csv"], group_by=("role", "type"))
+    assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in by_role.groups} == {
         "web": (5, 4, 8), "db": (2, 16, 128), "batch": (1, 8, 32)}
     factory = import_files([FIX / "migration-factory.csv"])
     assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in factory.groups} == {
+        "shop-web": (3, 2, 8), "shop-db": (1, 8, 64)}  # app_name, then server_tier
+    by_role = import_files([FIX / "migration-factory.csv"], group_by=("role", "type"))
+    assert {g.name: (g.count, g.vcpu, g.ram_gb) for g in by_role.groups} == {
         "web": (3, 2, 8), "db": (1, 8, 64)}
     assert factory.provider == "aws-ec2"
 

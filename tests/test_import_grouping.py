@@ -35,8 +35,9 @@ def run(*args):
     return CliRunner().invoke(group, ["import", *map(str, args)])
 
 
-def vm(name, vcpu, ram, role="app", kind="server", arch="x86_64", gpu=0, **tags):
-    return Server(name, role, "column role", None, vcpu, ram, arch=arch, gpu=gpu, kind=kind,
+def vm(name, vcpu, ram, role="app", kind="server", arch="x86_64", gpu=0,
+       how="column role", **tags):
+    return Server(name, role, how, None, vcpu, ram, arch=arch, gpu=gpu, kind=kind,
                   origin=name, tags=tags)
 
 
@@ -103,13 +104,21 @@ def test_kind_arch_and_gpu_are_never_merged():
 
 
 def test_application_tags_any_case_and_with_a_role():
-    assert app_of(vm("x", 2, 4, role="x", application="Shop")) == ("Shop", "tag application=Shop")
+    guess = "name x-1 (prefix before the dash/digits)"
+    assert app_of(vm("x", 2, 4, role="x", how=guess, application="Shop")) == (
+        "Shop", "tag application=Shop")
     assert app_of(vm("x", 2, 4, role="web", APP="shop", Role="web"))[0] == "shop-web"
-    assert app_of(vm("x", 2, 4, role="x", Service="crm", component="api"))[0] == "crm-api"
+    assert app_of(vm("x", 2, 4, role="x", Service="crm", component="api")) == (
+        "crm-api", "tag Service=crm, role from component=api")
     assert app_of(vm("x", 2, 4, role="web")) == ("web", "column role")
-    servers = [vm("a", 2, 4, role="a", Application="shop"),
-               vm("b", 2, 4, role="b", application="shop"),
-               vm("c", 2, 4, role="c", Application="shop", Role="db")]
+    assert app_of(vm("x", 2, 4, role="web", Application="shop")) == (
+        "shop-web", "tag Application=shop, role from column role")
+    guessed = vm("x", 2, 4, role="shopweb", Application="shop")
+    guessed.role_from = "name shopweb1 (prefix before the dash/digits)"
+    assert app_of(guessed) == ("shop", "tag Application=shop")  # a guess is not joined
+    servers = [vm("a", 2, 4, role="a", how=guess, Application="shop"),
+               vm("b", 2, 4, role="b", how=guess, application="shop"),
+               vm("c", 2, 4, role="c", how=guess, Application="shop", Role="db")]
     assert shapes(group_servers(servers)) == {"shop": (2, 2, 4), "shop-db": (1, 2, 4)}
     assert shapes(group_servers(servers, ("role", "type"))) == {
         "a": (1, 2, 4), "b": (1, 2, 4), "c": (1, 2, 4)}

@@ -43,7 +43,7 @@ def register(main: click.Group) -> None:
                   help="Inventory file to write.")
     @click.option("--group-by", default=",".join(DEFAULT_KEYS), show_default=True,
                   help="What makes servers one group, comma-separated: app (Application, "
-                  "App or Service tag, with a Role or Component tag; else the role), size "
+                  "App or Service tag, with the role a tag or column states; else the role), size "
                   "(vCPU and RAM, near-equal sizes merged, see --size-tolerance), role (Role "
                   "tag, else the name's prefix), type, shape (exact vCPU, RAM, disk), arch, "
                   "tag:NAME. A database never joins other servers; arch and GPU always "

@@ -1,9 +1,9 @@
 """Servers with the same grouping key become one workload group with a count.
 
 The key is `--group-by` (default `app,size`, what a person would choose): `app` (an
-Application, App or Service tag, joined with a Role or Component tag when one is given too;
-without them the role), `size` (vCPU and RAM, near-equal sizes merged: see SIZE_TOLERANCE;
-arch and GPU must match), `role` (Role tag, else the name's prefix, else the resource),
+Application, App or Service tag, joined with the role when a Role or Component tag or a
+column states it; without them the role), `size` (vCPU and RAM, near-equal sizes merged:
+see SIZE_TOLERANCE; arch and GPU must match), `role` (Role tag, else the name's prefix, else the resource),
 `type` (instance type, or the shape when a file gives no type), `shape` (exact vCPU, RAM,
 disk, arch, GPU), `arch`, or `tag:NAME`. The kind (server, database, cache, queue, search)
 is always part of it, so a database never joins web servers. When a key joins servers of
@@ -84,15 +84,19 @@ def slug(text: str) -> str:
 
 def app_of(s: Server) -> tuple[str, str]:
     """(application, how it was found): an Application/App/Service tag (any case), joined
-    with a Role/Component tag when one is given too (shop-web); else the server's role."""
+    with the role when one is stated, by a Role/Component tag or a column (shop-web), not
+    guessed from a name; else the server's role."""
     tags = {k.strip().lower(): (k, v.strip()) for k, v in s.tags.items() if v.strip()}
     app = next((tags[t] for t in APP_TAGS if t in tags), None)
     if app is None:
         return s.role, s.role_from
-    part = next((tags[t] for t in PART_TAGS if t in tags), None)
-    if part is None or part[1].lower() == app[1].lower():
+    part = next((f"{tags[t][0]}={tags[t][1]}" for t in PART_TAGS if t in tags), None)
+    role = tags[next(t for t in PART_TAGS if t in tags)][1] if part else s.role.strip()
+    if part is None and s.role_from.startswith(("tag ", "column ")):
+        part = s.role_from
+    if part is None or not role or role.lower() == app[1].lower():
         return app[1], f"tag {app[0]}={app[1]}"
-    return f"{app[1]}-{part[1]}", f"tags {app[0]}={app[1]}, {part[0]}={part[1]}"
+    return f"{app[1]}-{role}", f"tag {app[0]}={app[1]}, role from {part}"
 
 
 def _key(s: Server, keys: tuple[str, ...]) -> tuple:
