@@ -3,11 +3,11 @@
 The key is `--group-by` (default `app,size`, what a person would choose): `app` (an
 Application, App or Service tag, joined with the role when a Role or Component tag or a
 column states it; without them the role), `size` (vCPU and RAM, near-equal sizes merged:
-see SIZE_TOLERANCE; arch and GPU must match), `role` (Role tag, else the name's prefix, else the resource),
-`type` (instance type, or the shape when a file gives no type), `shape` (exact vCPU, RAM,
-disk, arch, GPU), `arch`, or `tag:NAME`. The kind (server, database, cache, queue, search)
-is always part of it, so a database never joins web servers. When a key joins servers of
-different sizes, the group takes the largest of each dimension.
+see SIZE_TOLERANCE; arch and GPU must match), `role` (Role tag, else the name's prefix,
+else the resource), `type` (instance type, or the shape when a file gives no type), `shape`
+(exact vCPU, RAM, disk, arch, GPU), `arch`, or `tag:NAME`. The kind (server, database,
+cache, queue, search) is always part of it, so a database never joins web servers. When a
+key joins servers of different sizes, the group takes the largest of each dimension.
 """
 
 from __future__ import annotations
