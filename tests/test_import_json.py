@@ -187,3 +187,21 @@ def test_aws_cli_rds_elasticache_autoscaling():
     why = reasons(asg)
     assert why["idle-asg"] == "desired capacity 0"
     assert "launch configuration my-launch-config" in why["bare-asg"]
+
+
+def test_a_source_region_where_no_other_provider_runs_points_to_the_nearest_metro_with_one():
+    """gcloud's europe-west1 is in St. Ghislain, where no other provider of the catalog has a
+    region: near_metro there would leave the plan nowhere to put a server. The import names
+    the nearest metro that has one instead, and says so."""
+    from planner.importers.writer import nearest_metro
+    from planner.inputs.loader import load_catalog, shipped_catalog_paths
+
+    catalog = load_catalog(shipped_catalog_paths())
+    google = catalog.provider("google-cloud")
+    region = next(r for r in google.regions if r.id == "europe-west1")
+    metro, km = nearest_metro(catalog, google, region)
+    assert metro != region.metro and 0 < km < 300
+    assert any(r.metro == metro for p in catalog.providers if p.organization != "google"
+               for r in p.regions or [])
+    ashburn = next(r for r in google.regions if r.id == "us-east4")
+    assert nearest_metro(catalog, google, ashburn) == ("ashburn", 0.0)

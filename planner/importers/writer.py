@@ -9,6 +9,7 @@ from __future__ import annotations
 import yaml
 from pydantic import ValidationError
 
+from planner.domain.location import distance_km
 from planner.errors import InputError
 from planner.importers.grouping import Group
 from planner.importers.result import ImportResult
@@ -167,8 +168,28 @@ def _near(result: ImportResult) -> list[str]:
     if found is None:
         return [f"  # the servers run in {region}, which the catalog does not place: set "
                 "near_metro to the metro of your users"]
-    return [f"  near_metro: {found.metro}  # {regions[region]} of the servers run in "
-            f"{region} ({found.city or found.metro}) today; set it to where your users are"]
+    metro, km = nearest_metro(load_catalog(shipped_catalog_paths()), source, found)
+    if metro is None:
+        return [f"  # the servers run in {region}, and no other provider of the catalog has a "
+                "region: set near_metro to the metro of your users"]
+    where = (f"{regions[region]} of the servers run in {region} ({found.city or found.metro}) "
+             "today")
+    if metro != found.metro:  # no other provider there: the plan could place nothing
+        where += f"; no other provider has a region in {found.metro}, {metro} is the nearest "
+        where += f"metro with one ({km:,.0f} km)"
+    return [f"  near_metro: {metro}  # {where}; set it to where your users are"]
+
+
+def nearest_metro(catalog, source, found) -> tuple[str | None, float]:
+    """The metro nearest `found` (its own first) where a provider of another organization
+    than the source's has a region, and how far it is."""
+    others = [r for p in catalog.providers
+              if (p.organization or p.id) != (source.organization or source.id)
+              for r in p.regions or []]
+    if not others:
+        return None, 0.0
+    best = min(others, key=lambda r: (r.metro != found.metro, distance_km(found, r), r.metro))
+    return best.metro, (0.0 if best.metro == found.metro else distance_km(found, best))
 
 
 def render(result: ImportResult, name: str, decision_date: str | None = None,
