@@ -181,6 +181,36 @@ def test_azure_migrate_assessment_sheet_in_a_workbook(tmp_path):
     assert any("Standard_D4s_v5" in n for n in result.servers[0].notes)
 
 
+def test_azure_migrate_export_core_report_takes_the_sheet_of_every_machine(tmp_path):
+    """Azure Migrate Export's Core report (github.com/Azure/azure-migrate-export,
+    documentation/Sample/Core-Report/AzureMigrate_Assessment_Core_Report.xlsx) has a sheet
+    of the 21 SQL servers (SQL_IaaS_Server_Rehost_Perf) before the one of all 294 VMs
+    (All_VM_IaaS_Server_Rehost_Perf); its Opportunity report has a header-only
+    VM_Opportunity_Perf before AVS_IaaS_Rehost_Perf. The first recognised sheet used to be
+    taken: 21 servers, or "no servers to import". Rows trimmed from the samples."""
+    head = ["Machine Name", "Environment", "Azure VM Readiness", "Recommended VM Size",
+            "Operating System", "Cores", "Memory (in MB)", "Storage (in GB)", "Machine ID"]
+    path = workbook(tmp_path / "AzureMigrate_Assessment_Core_Report.xlsx", {
+        "Properties": [["Tenant ID", "Subscription", "Workflow"],
+                       ["72f988bf", "Azure Migrate Test2", "Custom - Assessment"]],
+        "VM_Opportunity_Perf": [head],
+        "SQL_IaaS_Server_Rehost_Perf": [
+            head, ["Prasanna-VM", "Dev", "Ready", "Standard_D2as_v4",
+                   "Microsoft Windows Server 2019 Standard", 2, 8192, 100, "m-1"]],
+        "All_VM_IaaS_Server_Rehost_Perf": [
+            head,
+            ["SQLAGVM09", "Dev", "Ready", "Standard_D2as_v5",
+             "Microsoft Windows Server 2019 Standard", 2, 4096, 100, "m-0"],
+            ["Prasanna-VM", "Dev", "Ready", "Standard_F1s",
+             "Microsoft Windows Server 2019 Standard", 2, 8192, 100, "m-1"],
+            ["DEVSQLVM12", "Prod", "Ready", "Standard_A2_v2",
+             "Microsoft Windows Server 2008 R2 Standard ", 2, 4096, 100, "m-2"]],
+        "Decommissioned_Machines": [["Machine Name", "Machine ID"]]})
+    assert load(path).data.sheet == "All_VM_IaaS_Server_Rehost_Perf"
+    assert shapes(import_files([path])) == [("DEVSQLVM12", 2, 4), ("Prasanna-VM", 2, 8),
+                                            ("SQLAGVM09", 2, 4)]
+
+
 # --- AWS ------------------------------------------------------------------------------------
 
 def test_migration_hub_documented_example():
@@ -314,6 +344,14 @@ def test_other_tables_get_one_clear_not_this_format_line(tmp_path, body, expecte
     path = tmp_path / "other.csv"
     path.write_text(body)
     assert re.search(expected, error_of(path))
+
+
+def test_an_ipam_export_with_name_and_type_is_not_the_plain_csv():
+    """An Infoblox-like IPAM export (github.com/spiral023/rvtools-analyzer,
+    referenzdaten/ipam.csv; header and first rows) has Name and Type columns, which were
+    taken for the plain CSV's name and instance type: "line 2: empty name"."""
+    assert re.search(r"ipam-export.csv:1: cannot tell the format from the header "
+                     r"\(IP Address, Name, MAC Address", error_of(FIX / "ipam-export.csv"))
 
 
 def test_a_workbook_of_another_format_names_its_sheet(tmp_path):

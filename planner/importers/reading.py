@@ -179,7 +179,11 @@ def choose(tables: list[CsvTable], recognise: Recognise, file: str, what: str) -
     for table in tables:
         if (table.sheet or "").lower().removesuffix(".csv").endswith("vinfo"):
             return table
-    return next((t for t in tables if recognise(t.keys)), tables[0])
+    # An assessment workbook has a sheet per target (SQL servers, web apps, every VM): the
+    # recognised sheet with the most rows lists the most machines (Azure Migrate Export's
+    # Core report: All_VM_IaaS_Server_Rehost_Perf, not the 21 SQL servers' sheet before it).
+    known = [t for t in tables if recognise(t.keys)]
+    return max(known, key=lambda t: len(t.rows)) if known else tables[0]
 
 
 def read_zip(data: bytes, file: str, recognise: Recognise) -> CsvTable:
@@ -232,7 +236,7 @@ def read_xlsx(data: bytes, file: str, recognise: Recognise) -> CsvTable:
                                  file=file) from None
             if table is not None:
                 tables.append(table)
-                if name.lower() == "vinfo" or recognise(table.keys):
+                if name.lower() == "vinfo":
                     break
     finally:
         book.close()

@@ -34,6 +34,9 @@ def table_format(keys: list[str]) -> str | None:
         return "azure-migrate"
     if migration_hub.recognised_import(keys) or migration_hub.recognised_factory(keys):
         return "aws-ads"
-    if "name" in have and have & {"vcpu", "type"}:
+    # `type` alone is too common a header (an IPAM export's Name, Type): a plain table that
+    # names instance types says so with one of its own columns too.
+    if "name" in have and ("vcpu" in have or (
+            "type" in have and have & {"count", "role", "ram_gb", "disk_gb"})):
         return "csv"
     return None
