@@ -85,12 +85,17 @@ def test_norm_drops_azures_required_marker():
 @pytest.mark.parametrize("raw, value", [
     ("16384", 16384), ("16,384", 16384), ("16 384", 16384), ("16\u00a0384", 16384),
     ("1,048,576", 1048576), ("1,234.5", 1234.5), ("1.234,5", 1234.5), ("2,5", 2.5),
-    ("0.5", 0.5), ("12005.376", 12005.376), ("16,38", 16.38)])
+    ("0.5", 0.5), ("12005.376", 12005.376), ("16,38", 16.38),
+    # de-DE Excel groups with dots: RVTools 3.x "Provisioned MB" 1219776 of
+    # github.com/mjvincent/rvtools-to-ibm-cloud, samples/SizingWorkshop-RVTools.xlsx (vInfo,
+    # row 9) saved as CSV in that locale; two dots can only be thousands
+    ("1.219.776", 1219776), ("-1.048.576,5", -1048576.5)])
 def test_numbers_as_exports_write_them(raw, value):
     assert parse_number(raw) == value
 
 
-@pytest.mark.parametrize("raw", ["abc", "1,5,7", "4 cores", "", "16,384,5", "--1"])
+@pytest.mark.parametrize("raw", ["abc", "1,5,7", "4 cores", "", "16,384,5", "--1", "1.21.776",
+                                 "1.219.776.5"])
 def test_garbage_numbers_are_refused(raw):
     with pytest.raises(ValueError):
         parse_number(raw)
@@ -359,6 +364,16 @@ def test_a_workbook_of_another_format_names_its_sheet(tmp_path):
     assert re.search(r"sheet 'Budget': cannot tell the format from the header \(Item, Cost\)",
                      error_of(path))
     assert "a workbook, not the JSON" in error_of(path, "aws-ec2")
+
+
+def test_rvtools_3x_vinfo_saved_by_a_german_excel():
+    """RVTools 3.x vInfo ("Provisioned MB") of github.com/mjvincent/rvtools-to-ibm-cloud,
+    samples/SizingWorkshop-RVTools.xlsx, rows 2, 3 and 8, saved as CSV by a de-DE Excel:
+    `sep=;`, a BOM, dots grouping thousands. `16.384` MiB was read as sixteen (a 0.016 GB
+    server) and `1.219.776` was refused."""
+    result = import_files([FIX / "rvtools-vinfo-de.csv"])
+    assert sorted((s.name, s.vcpu, s.ram_gb, round(s.disk_gb)) for s in result.servers) == [
+        ("wadfs1", 1, 4, 84), ("wowas1", 6, 16, 136), ("wspapp11", 8, 32, 1191)]
 
 
 def test_excel_sep_line_and_semicolons(tmp_path):

@@ -37,9 +37,10 @@ def first(rec: Record, *keys: str) -> str:
 
 def number_in(col: Collector, rec: Record, line: int, keys: tuple[str, ...], what: str,
               lo: float, hi: float, *, integer: bool = False, default: float | None = None,
-              scale: float = 1.0, open_low: bool = False) -> float | None:
+              scale: float = 1.0, open_low: bool = False, whole: bool = False) -> float | None:
     """The number in the first of `keys` present and not empty (thousands separators and
-    decimal commas read as exports write them); checked against [lo, hi] (or (lo, hi] with
+    decimal commas read as exports write them; with `whole`, the column holds whole numbers,
+    so `16.384` is 16384); checked against [lo, hi] (or (lo, hi] with
     open_low); `default` when all are empty."""
     key = next((k for k in keys if rec.get(k, "") != ""), None)
     if key is None:
@@ -48,7 +49,7 @@ def number_in(col: Collector, rec: Record, line: int, keys: tuple[str, ...], wha
                             line=line)
         return default
     try:
-        value = parse_number(rec[key]) * scale
+        value = parse_number(rec[key], whole) * scale
     except ValueError:
         raise col.error(f"{what} must be a number (got {rec[key]!r})", path=key,
                         line=line) from None

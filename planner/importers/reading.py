@@ -45,18 +45,24 @@ def norm(header: str) -> str:
 
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")          # 16,384 / 1,234.5
 EURO_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")           # 1.234,5
+DOT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")                 # 1.219.776
 DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")                           # 2,5 (not 3 digits)
 
 
-def parse_number(raw: str) -> float:
+def parse_number(raw: str, whole: bool = False) -> float:
     """A number as exports write it: `16384`, `16,384` or `16 384` (thousands separators),
-    `1.234,5` or `2,5` (decimal comma). Raises ValueError for anything else, and for
-    `1,5,7`-like text whose reading would be a guess."""
+    `1.219.776` (dots that can only group thousands), `1.234,5` or `2,5` (decimal comma).
+    Raises ValueError for anything else, and for `1,5,7`-like text whose reading would be a
+    guess."""
     text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
     if re.fullmatch(r"[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?", text):
         text = text.replace(" ", "")
     if THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
+    elif DOT_GROUPS.fullmatch(text) or (whole and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text)):
+        # two dots or more can only group thousands (de-DE Excel); one does too in a column
+        # of whole numbers (RVTools' MiB: `16.384` is 16384, not sixteen)
+        text = text.replace(".", "")
     elif EURO_THOUSANDS.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
     elif DECIMAL_COMMA.fullmatch(text) and not re.fullmatch(r"[+-]?\d{1,3},\d{3}", text):

@@ -51,9 +51,9 @@ def import_rvtools(table: CsvTable, col: Collector) -> None:
         cpus = number_in(col, rec, line, ("cpus",), "CPUs", 0, 1024, integer=True,
                          open_low=True)
         ram = number_in(col, rec, line, ("memory",), "Memory (MiB)", 0, 65536,
-                        scale=1 / 1024, open_low=True)
+                        scale=1 / 1024, open_low=True, whole=True)
         disk = number_in(col, rec, line, (disk_key,), disk_key or "", 0, 1e7,
-                         scale=1 / 1024, default=-1) if disk_key else -1
+                         scale=1 / 1024, default=-1, whole=True) if disk_key else -1
         os_name = rec.get("os according to the vmware tools") or rec.get(
             "os according to the configuration file", "")
         role = role_of({}, name, "vm")
