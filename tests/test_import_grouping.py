@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from planner.cli import imports as cli_imports
@@ -23,6 +24,7 @@ from planner.importers.grouping import (
 )
 from planner.importers.listing import cell
 from planner.importers.records import Server
+from planner.importers.writer import render
 from planner.inputs import loader
 
 FIX = Path(__file__).parent / "fixtures" / "import"
@@ -230,3 +232,21 @@ def test_zones_and_buckets_without_servers_say_what_was_found(tmp_path):
     assert not (tmp_path / "inv.import.csv").exists()
     both = import_files([path, FIX / "plain.csv"])
     assert len(both.zones) == 2 and len(both.buckets) == 3 and both.groups
+
+
+@pytest.mark.parametrize("word", ["null", "true", "yes", "off", "1", "1e3"])
+def test_a_group_named_like_a_yaml_keyword_stays_a_name(tmp_path, word):
+    """Group names are slugs of tag values; YAML reads null, true, yes, off and numbers as
+    other things unless they are quoted (a real cloud-custodian EC2 recording tags its
+    instances Role: NULL)."""
+    path = tmp_path / "servers.csv"
+    path.write_text(f"name,count,vcpu,ram_gb,role\nweb-1,2,4,8,{word}\ndb-1,1,8,32,db\n")
+    result = import_files([path])
+    text = render(result, "inv", "2026-12-01")
+    data = yaml.safe_load(text)
+    assert word in [g["name"] for g in data["groups"]]
+
+
+def test_a_placeholder_application_tag_counts_as_none():
+    s = Server("web-1", "web", "tag Role", "m5.large", 2, 8, tags={"Application": "NULL"})
+    assert app_of(s)[0] == "web"

@@ -30,6 +30,8 @@ SIMPLE_KEYS = ("app", "size", "role", "type", "shape", "arch")
 SIZE_TOLERANCE = 0.25
 APP_TAGS = ("application", "app", "service")
 PART_TAGS = ("role", "component")
+# Tag values that say "none" (cloud-custodian's recorded EC2 tags hold Application: NULL)
+NO_VALUE = {"", "null", "none", "n/a", "na", "-", "unknown", "tbd"}
 KIND_ORDER = {"server": 0, "search": 1, "cache": 2, "queue": 3, "database": 4}
 
 
@@ -86,7 +88,8 @@ def app_of(s: Server) -> tuple[str, str]:
     """(application, how it was found): an Application/App/Service tag (any case), joined
     with the role when one is stated, by a Role/Component tag or a column (shop-web), not
     guessed from a name; else the server's role."""
-    tags = {k.strip().lower(): (k, v.strip()) for k, v in s.tags.items() if v.strip()}
+    tags = {k.strip().lower(): (k, v.strip()) for k, v in s.tags.items()
+            if v.strip().lower() not in NO_VALUE}
     app = next((tags[t] for t in APP_TAGS if t in tags), None)
     if app is None:
         return s.role, s.role_from

@@ -27,6 +27,16 @@ def q(value: str) -> str:
                           width=10**9).strip()
 
 
+def plain(name: str) -> str:
+    """A group name as is where YAML reads it back as that text, else quoted (null, true,
+    yes, off, 1e3 are names a tag can give)."""
+    try:
+        same = yaml.safe_load(name) == name
+    except yaml.YAMLError:
+        same = False
+    return name if same else q(name)
+
+
 def clean(value: str, limit: int = 160) -> str:
     """Printable text on one line (file content reaches comments and descriptions)."""
     text = "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()
@@ -87,7 +97,7 @@ def _group(g: Group) -> list[str]:
                                           else ""))
     lines += [f"  #   note: {clean(n, 150)}" for n in g.notes]
     kinds = "" if g.kind == "server" else f" ({g.kind})"
-    lines += [f"  - name: {g.name}",
+    lines += [f"  - name: {plain(g.name)}",
               f"    description: {q(', '.join(g.types) + kinds)}",
               f"    count: {g.count}",
               f"    vcpu: {num(g.vcpu)}",
@@ -118,8 +128,8 @@ def _depends(g: Group, shown: int = 3) -> list[str]:
     """depends_on with the evidence for each group it names, as comments below it."""
     if not g.depends_on:
         return []
-    lines = [f"    depends_on: [{', '.join(g.depends_on)}]  # inferred from the files' "
-             "evidence below; check it"]
+    names = ", ".join(plain(d) for d in g.depends_on)
+    lines = [f"    depends_on: [{names}]  # inferred from the files' evidence below; check it"]
     for dep in g.depends_on:
         why = g.depends_why.get(dep, [])
         lines += [f"    # depends_on {dep}: {clean(w, 400)}" for w in why[:shown]]
