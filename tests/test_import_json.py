@@ -205,3 +205,14 @@ def test_a_source_region_where_no_other_provider_runs_points_to_the_nearest_metr
                for r in p.regions or [])
     ashburn = next(r for r in google.regions if r.id == "us-east4")
     assert nearest_metro(catalog, google, ashburn) == ("ashburn", 0.0)
+
+
+def test_a_document_wrapped_under_a_key_is_named_with_the_way_out(tmp_path):
+    """Real files wrap exports: a plan saved as {"tfplan": {...}}, cloud-custodian's
+    recorded responses as {"status_code": 200, "data": {...}}. The error says what is
+    inside and how to take it out."""
+    path = tmp_path / "wrapped.json"
+    path.write_text(json.dumps({"status_code": 200, "data": {"Reservations": []}}))
+    with pytest.raises(InputError, match=r"aws ec2 describe-instances JSON under the key "
+                                         r"'data'.*jq '\.data'"):
+        load(path)

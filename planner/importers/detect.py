@@ -39,10 +39,28 @@ def load(path: Path, fmt: str | None = None) -> Loaded:
         data = parse_json(text, file)
         found = json_formats.json_format(data)
         if fmt is None and found is None:
+            inner = wrapped(data)
+            if inner is not None:
+                key, what = inner
+                raise InputError(f"JSON holding {FORMATS[what]} under the key {key!r}, not "
+                                 f"at its top: take it out first (jq '.{key}' FILE > "
+                                 "out.json) and import that", file=file)
             raise InputError(f"JSON, but neither {json_formats.EXPECTED}; give --from if it "
                              "is one of them", file=file)
         return Loaded(fmt or found, data)  # type: ignore[arg-type]
     return _table(parse_csv(text, file), fmt, file)
+
+
+def wrapped(data: Any) -> tuple[str, str] | None:
+    """(key, format) when a document of a known format sits one level down, under a key of
+    an object (`{"tfplan": {...}}`, a recorded API response's `{"data": {...}}`)."""
+    if not isinstance(data, dict):
+        return None
+    for key in sorted(data, key=str):
+        found = json_formats.json_format(data[key])
+        if found is not None and isinstance(key, str) and key.isidentifier():
+            return key, found
+    return None
 
 
 def _table(table: CsvTable, fmt: str | None, file: str) -> Loaded:
