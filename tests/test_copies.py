@@ -179,3 +179,22 @@ def test_the_tools_run_on_the_new_servers_use_documented_flags_only(small_runboo
                     continue
                 assert undocumented(line.strip()) == [], line
     assert checked >= 4
+
+
+def test_a_replication_slot_name_fits_postgresql_and_keeps_the_host_apart():
+    """PostgreSQL names hold 63 bytes; host names may be 63 characters. The slot keeps the
+    host's last 58 (its index stays in it), so two long hosts still get two slots."""
+    import subprocess
+
+    from planner.report.shell.data import ShardRow
+    from planner.report.shell.databases import pg_copy
+
+    lines = pg_copy("db-x", [ShardRow(1, "SRC_DB_1", "db-x-1")], 1, 1.0, seeded=False)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  h="))
+    body = "\n".join(lines[at:at + 2])
+    script = f'slot() {{\n{body}\n  echo "$3"\n}}\n' + "".join(
+        f"slot {'a' * 50}-provider-label-{n} addr\n" for n in (11, 12))
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert len(out) == 2 and out[0] != out[1]
+    assert all(len(s) <= 63 and s.startswith("exit_") for s in out), out

@@ -49,16 +49,18 @@ def pg_copy(label: str, rows: list[ShardRow], streams: int, peak_gbps: float,
     slot = ' -C -S "$3"' if not seeded else ""
     lines = shard_map(label, rows, seeded) + _pg_vars()
     lines += ["copy_one() {  # new host, address of the server copied from"]
-    if not seeded:
-        lines.append('  set -- "$1" "$2" "exit_${1//[^a-z0-9]/_}"  # and $3: its replication slot '
-                     'on the source')
+    if not seeded:  # a slot name holds 63 characters at most: the host's last 58 are unique
+        lines += ['  h=${1//[^a-z0-9]/_}; (( ${#h} <= 58 )) || h=${h: -58}',
+                  '  set -- "$1" "$2" "exit_$h"  # and $3: its replication slot on the source']
+    retry = (" (before a retry, drop its slot on the source: SELECT "
+             "pg_drop_replication_slot('$3'))") if not seeded else ""
     lines += [
               "  if ssh \"root@$1\" sudo -u postgres pg_basebackup -h \"$2\" -U "
               f"\"$PG_REPL_USER\" -D \"$NEW_PGDATA\" -X stream -c fast -P -R -w{slot} "
               "> \"copy-$1.log\" 2>&1 && ssh \"root@$1\" systemctl start postgresql; then",
               "    echo \"$1: copied, streaming from $2\"",
               "  else",
-              "    echo \"$1: FAILED, see copy-$1.log\"",
+              f"    echo \"$1: FAILED, see copy-$1.log{retry}\"",
               "  fi",
               "}",
               "export -f copy_one",
