@@ -103,3 +103,18 @@ def test_symlinked_file_is_replaced_in_its_target_not_the_link(tmp_path):
     assert run(PLAN, "-o", tmp_path / "out", "-q").exit_code == 0
     assert (tmp_path / "out" / "opentofu" / "README.md").is_symlink()
     assert elsewhere.read_text().startswith("# OpenTofu modules")
+
+
+def test_a_module_of_an_earlier_plan_is_named_and_left_alone(tmp_path):
+    """A provider an earlier plan used keeps its folder (its state, if applied, is there):
+    the export warns, on stderr, that this plan puts nothing there."""
+    stale = tmp_path / "opentofu" / "hetzner-dedicated-old"
+    stale.mkdir(parents=True)
+    (stale / "terraform.tfstate").write_text("{}")
+    result = CliRunner().invoke(main, ["export", str(PLAN), "-o", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "hetzner-dedicated-old/ is from an earlier export" in result.stderr
+    assert "tofu destroy" in result.stderr
+    assert (stale / "terraform.tfstate").read_text() == "{}"
+    again = CliRunner().invoke(main, ["export", str(PLAN), "-o", str(tmp_path / "new"), "-q"])
+    assert again.exit_code == 0 and again.stderr == ""

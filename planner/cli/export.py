@@ -24,6 +24,16 @@ def _summary(result, output: Path) -> list[str]:
     return lines
 
 
+def stale_modules(output: Path, result) -> list[Path]:
+    """Module folders under DIR/opentofu that this export did not write: a provider an
+    earlier plan used. Never removed here: one that was applied holds its state."""
+    root = output / "opentofu"
+    if not result.machines or not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                  and p.name not in result.machines)
+
+
 def register(main: click.Group) -> None:
     @main.command("export")
     @click.argument("plan_file", type=click.Path(path_type=Path))
@@ -44,3 +54,7 @@ def register(main: click.Group) -> None:
         write_together(output, result.files)
         if not quiet:
             click.echo("\n".join(_summary(result, output)))
+        for folder in stale_modules(output, result):
+            click.echo(f"warning: {folder}/ is from an earlier export, and this plan puts "
+                       "nothing there: if it was applied, `tofu destroy` it there before "
+                       "removing the folder (it was left as it is)", err=True)
