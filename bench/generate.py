@@ -175,8 +175,9 @@ def _counts(rng: random.Random, weights: list[float], servers: int) -> list[int]
 
 
 def inventory_dict(servers: int, groups: int, seed: int, deadline_hours: int = 24,
-                   catalog: dict | None = None) -> dict:
-    """The inventory as plain data (what a YAML file would hold)."""
+                   catalog: dict | None = None, executable: bool = False) -> dict:
+    """The inventory as plain data (what a YAML file would hold); `executable` adds the
+    executable model's features (`executable_inventory`) to the same estate."""
     if groups > servers:
         raise ValueError(f"{groups} groups need at least as many servers, not {servers}")
     rng = random.Random(f"inventory/{seed}")
@@ -229,7 +230,7 @@ def inventory_dict(servers: int, groups: int, seed: int, deadline_hours: int = 2
     zones = [f"app{k + 1:03d}.example" for k in range(min(50, 1 + servers // 500))]
     # 2 to 5 Gbit/s per 100 servers (20 for the 400 of 2021), 10 to 100 in all
     egress_gbps = float(max(10, min(100, round(servers / 100 * rng.uniform(2, 5)))))
-    return {
+    out = {
         "name": f"synthetic-{servers}-s{seed}",
         "description": f"synthetic inventory: {servers} servers in {groups} groups "
                        f"({source_text(seed)})",
@@ -255,11 +256,12 @@ def inventory_dict(servers: int, groups: int, seed: int, deadline_hours: int = 2
         },
         "policy": {"excluded_providers": excluded, "max_share_per_provider": 0.6,
                    "survive_provider_losses": 1, "min_surviving_share": 0.5},
-        # The generated catalog states no effort, so the team's work is not planned here
-        # yet (issue 27 item 1); groups serve as soon as their provider has servers (golden
-        # images and IaC), which keeps the figures measured before issue 19 comparable.
+        # Without `executable` the catalog states no effort, so the team's work is not
+        # planned; groups serve as soon as their provider has servers (golden images and
+        # IaC), which keeps the figures measured before issue 19 comparable.
         "team": {"people": 4, "bootstrap_hours": 0},
     }
+    return executable_inventory(out, servers, seed, catalog) if executable else out
 
 
 # ------------------------------------------------------------------------------ catalog
@@ -478,34 +480,225 @@ def catalog_dict(providers: int, seed: int) -> dict:
             "providers": [source, *entries], "services": vendors}
 
 
+# ------------------------------------------------------------------------------ executable model
+
+# Real metros (city-centre coordinates) by the country they are in: where generated
+# providers have regions. The weight is how many providers run servers there.
+METROS = {
+    "US": [("ashburn", "Ashburn, Virginia", 39.04, -77.49, 4),
+           ("new-york", "New York", 40.71, -74.01, 2), ("chicago", "Chicago", 41.88, -87.63, 2),
+           ("dallas", "Dallas", 32.78, -96.80, 2),
+           ("silicon-valley", "San Jose, California", 37.34, -121.89, 2),
+           ("seattle", "Seattle", 47.61, -122.33, 1), ("atlanta", "Atlanta", 33.75, -84.39, 1),
+           ("los-angeles", "Los Angeles", 34.05, -118.24, 1)],
+    "DE": [("frankfurt", "Frankfurt", 50.11, 8.68, 4), ("nuremberg", "Nuremberg", 49.45, 11.08, 1),
+           ("falkenstein", "Falkenstein", 50.48, 12.37, 1), ("berlin", "Berlin", 52.52, 13.40, 1)],
+    "FR": [("paris", "Paris", 48.86, 2.35, 3), ("roubaix", "Roubaix", 50.69, 3.17, 1),
+           ("strasbourg", "Strasbourg", 48.57, 7.75, 1)],
+    "NL": [("amsterdam", "Amsterdam", 52.37, 4.90, 1)],
+    "FI": [("helsinki", "Helsinki", 60.17, 24.94, 1)],
+    "GB": [("london", "London", 51.51, -0.13, 3), ("manchester", "Manchester", 53.48, -2.24, 1)],
+    "CA": [("toronto", "Toronto", 43.65, -79.38, 2), ("montreal", "Montreal", 45.50, -73.57, 1)],
+    "SG": [("singapore", "Singapore", 1.35, 103.82, 1)],
+    "JP": [("tokyo", "Tokyo", 35.68, 139.69, 2), ("osaka", "Osaka", 34.69, 135.50, 1)],
+    "IE": [("dublin", "Dublin", 53.35, -6.26, 1)],
+    "SE": [("stockholm", "Stockholm", 59.33, 18.07, 1)],
+}
+CONTINENT = {"US": "north-america", "CA": "north-america", "SG": "asia", "JP": "asia"}
+# Engineer-hours of the exit's tasks: the shipped catalog's figures (planner/inputs/catalog/
+# base.yaml `effort`), which are themselves estimates.
+EFFORT = {
+    "provider_setup_hours": {"cloud": 6, "bare_metal": 8, "colocation": 40, "self_hosted": 40},
+    "vendor_setup_hours": {"dns": 3, "email": 4, "sms": 4, "object_storage": 2, "edge": 3,
+                           "registrar": 1},
+    "server_hours": {"api": 0.05, "console": 0.25, "manual": 0.5},
+    "bootstrap_hours": 3,
+    "copy_stream_hours": 1,
+}
+
+
+def _region(rng: random.Random, countries: list[str], seed: int,
+            taken: set[str]) -> dict | None:
+    """A region in a metro of one of `countries` not in `taken`, weighted by the metros'
+    weights (None when every one is taken)."""
+    free = [(c, m) for c in countries for m in METROS[c] if m[0] not in taken]
+    if not free:
+        return None
+    country, (metro, city, lat, lon, _) = _weighted(rng, [(cm, cm[1][4]) for cm in free])
+    taken.add(metro)
+    return {"id": f"{country.lower()}-{metro}-{rng.randint(1, 3)}", "metro": metro,
+            "city": city, "country": country, "continent": CONTINENT.get(country, "europe"),
+            "lat": lat, "lon": lon, "source": source_text(seed), "as_of": AS_OF,
+            "estimate": True}
+
+
+def executable_catalog(catalog: dict, seed: int) -> dict:
+    """The catalog with what the executable model reads: the catalog's `effort`, each
+    provider's 1-4 `regions` (its home metro in its jurisdiction; clouds and some bare-metal
+    hosts also elsewhere, mostly on the same continent), some providers' own
+    `setup_effort_hours`, and how bare-metal and colocation servers are made
+    (`provisioning`: api, console or manual). The source keeps no region (never a target)."""
+    rng = random.Random(f"executable-catalog/{seed}")
+    src = source_text(seed)
+    out = {**catalog, "effort": {"source": src, "as_of": AS_OF, "estimate": True, **EFFORT}}
+    providers = []
+    for p in catalog["providers"]:
+        p = dict(p)
+        if p["organization"] == "srcorg":
+            providers.append(p)
+            continue
+        kind, home = p["kind"], p["jurisdiction"]
+        n = {"cloud": rng.choice([1, 2, 3, 4]), "bare_metal": rng.choice([1, 1, 2, 3])}.get(kind, 1)
+        taken: set[str] = set()
+        regions = [_region(rng, [home], seed, taken)]
+        continent = CONTINENT.get(home, "europe")
+        near = [c for c in METROS if CONTINENT.get(c, "europe") == continent]
+        for _ in range(n - 1):
+            regions.append(_region(rng, near if rng.random() < 0.7 else sorted(METROS),
+                                   seed, taken))
+        regions = [r for r in regions if r]
+        ids = [r["id"] for r in regions]
+        for k, region in enumerate(regions):  # ids are the provider's: one of each
+            if region["id"] in ids[:k]:
+                region["id"] += f"-{k}"
+        if len(regions) > 1 and rng.random() < 0.3:  # GPU and arm64 models not everywhere
+            special = [o["id"] for o in p["offerings"] if o["id"].startswith(("gpu", "arm",
+                                                                                "ded-gpu"))]
+            if special:
+                regions[-1]["offerings"] = [o["id"] for o in p["offerings"]
+                                            if o["id"] not in special]
+        p["regions"] = regions
+        if rng.random() < 0.3:
+            p["setup_effort_hours"] = {"cloud": rng.choice([3, 4, 8, 10]),
+                                       "bare_metal": rng.choice([6, 10, 12])}.get(
+                kind, rng.choice([24, 60]))
+        if kind == "bare_metal":
+            p["provisioning"] = _weighted(rng, [("api", 5), ("console", 4), ("manual", 1)])
+        elif kind in ("colocation", "self_hosted"):
+            p["provisioning"] = "manual"
+        providers.append(p)
+    out["providers"] = providers
+    return out
+
+
+def _role(group: dict) -> str:
+    return group["description"].split()[1]  # "synthetic {role} group of {app}"
+
+
+def executable_inventory(inventory: dict, servers: int, seed: int,
+                         catalog: dict | None) -> dict:
+    """The inventory with what the executable model reads, on the same estate:
+
+    - a team of 4 + servers/50 engineers in two 12-hour shifts (half an hour of hand-off,
+      three quarters of the time on the plan's tasks, 2 h to bring a group up at a provider;
+      databases and search clusters 4-6 h);
+    - caches `cache: true` and databases, replicas and search clusters with data, so their
+      dependents stay within TIGHT_RTT_MS of them (planner/models/groups.py); batch jobs
+      state a looser `max_rtt_ms` (50 ms) to the replica they read; web front ends
+      `user_facing` (served as DNS adopts the new delegation);
+    - live data: databases and replicas write 0.1-1% of their data an hour (search 0.05-0.2%)
+      and keep it fresh by replication (`cutover: replicate`), about one primary in four
+      with a 1-4 h write freeze instead; `engine` postgresql/mysql/elasticsearch; half the
+      replicas seeded from their new primary (`data_from`);
+    - packing: about 60% of web, API, worker and media groups (no data, GPU or service)
+      `pack: true`, half of those with `max_per_host` 2-8;
+    - policy: `near_metro` ashburn (where the most providers have a region when no eligible
+      provider has one there),
+      at most 2 x servers^0.25 compute providers (8 for 400 servers, as the 2021 team
+      scenario) and 4 more in all, at least 2 servers of a group at a provider used, and
+      200 USD a month of overhead per provider or vendor used."""
+    rng = random.Random(f"executable-inventory/{seed}")
+    out = {**inventory, "groups": [dict(g) for g in inventory["groups"]]}
+    by_name = {g["name"]: g for g in out["groups"]}
+    for g in out["groups"]:
+        role = _role(g)
+        if role == "cache":
+            g["cache"] = True
+        elif role == "web":
+            g["user_facing"] = True
+        if role in ("db", "db-replica", "search"):
+            g["engine"] = "elasticsearch" if role == "search" else \
+                rng.choice(["postgresql", "postgresql", "mysql"])
+            g["bootstrap_hours"] = rng.choice([4, 6])
+            if g.get("data_gb"):
+                share = rng.uniform(0.0005, 0.002) if role == "search" \
+                    else rng.uniform(0.001, 0.01)
+                g["write_gb_per_hour"] = round(g["data_gb"] * share, 1) or 0.1
+                g["cutover"] = "replicate"
+                if role == "db" and rng.random() < 0.25:
+                    g["cutover"], g["freeze_hours"] = "freeze", rng.randint(1, 4)
+            primary = next((by_name[d] for d in g["depends_on"]
+                            if _role(by_name[d]) == "db"), None)
+            if role == "db-replica" and primary and primary.get("data_gb") \
+                    and g.get("data_gb") and rng.random() < 0.5:
+                g["data_from"] = primary["name"]
+        if role == "batch":
+            g["depends_on"] = [{"group": d, "max_rtt_ms": 50.0} for d in g["depends_on"]]
+        if role in ("web", "api", "worker", "media") and not g.get("gpu_count") \
+                and not g.get("data_gb") and rng.random() < 0.6:
+            g["pack"] = True
+            if rng.random() < 0.5:
+                g["max_per_host"] = rng.choice([2, 4, 8])
+    metros: dict[str, int] = {}
+    excluded = set(inventory["policy"]["excluded_providers"])
+    for p in (catalog or {}).get("providers", []):
+        if p["id"] in excluded or p.get("organization") in excluded or p.get("end_of_life"):
+            continue  # near_metro must be a metro of an eligible provider
+        for metro in {r["metro"] for r in p.get("regions") or []}:
+            metros[metro] = metros.get(metro, 0) + 1
+    compute = max(4, round(2 * servers ** 0.25))
+    policy = {**inventory["policy"], "max_providers": {"compute": compute, "all": compute + 4},
+              "min_servers_per_provider": 2, "provider_overhead_per_month": 200.0}
+    if metros:  # the users are in the eastern US, as in 2021, where a provider is
+        policy["near_metro"] = "ashburn" if "ashburn" in metros \
+            else max(sorted(metros), key=lambda m: metros[m])
+    out["policy"] = policy
+    out["team"] = {"people": 4 + servers // 50,
+                   "shifts": [{"name": "day", "start_hour": 0, "hours": 12},
+                              {"name": "night", "start_hour": 12, "hours": 12}],
+                   "handoff_hours": 0.5, "productive_share": 0.75, "bootstrap_hours": 2,
+                   "note": f"{source_text(seed)}: 4 engineers and one more per 50 servers"}
+    out["description"] += "; executable model (team, efforts, regions, write rates, packing)"
+    return out
+
+
 # ------------------------------------------------------------------------------ entry points
 
 def generate_dicts(servers: int, groups: int | None = None, providers: int | None = None,
-                   seed: int = 0, deadline_hours: int = 24) -> tuple[dict, dict]:
-    """(inventory, catalog) as plain data."""
+                   seed: int = 0, deadline_hours: int = 24,
+                   executable: bool = False) -> tuple[dict, dict]:
+    """(inventory, catalog) as plain data. `executable`: the same estate and providers with
+    the executable model's features added (executable_catalog, executable_inventory)."""
     dg, dp = default_shape(servers)
     catalog = catalog_dict(providers or dp, seed)
-    inventory = inventory_dict(servers, groups or dg, seed, deadline_hours, catalog)
+    if executable:
+        catalog = executable_catalog(catalog, seed)
+    inventory = inventory_dict(servers, groups or dg, seed, deadline_hours, catalog,
+                               executable=executable)
     return inventory, catalog
 
 
 def generate(servers: int, groups: int | None = None, providers: int | None = None,
-             seed: int = 0, deadline_hours: int = 24) -> tuple[Inventory, Catalog]:
+             seed: int = 0, deadline_hours: int = 24,
+             executable: bool = False) -> tuple[Inventory, Catalog]:
     """A validated (Inventory, Catalog) pair; the same arguments give the same pair."""
-    inventory, catalog = generate_dicts(servers, groups, providers, seed, deadline_hours)
+    inventory, catalog = generate_dicts(servers, groups, providers, seed, deadline_hours,
+                                        executable)
     return Inventory.model_validate(inventory), Catalog.model_validate(catalog)
 
 
 def write_yaml(folder: str | Path, servers: int, groups: int | None = None,
                providers: int | None = None, seed: int = 0,
-               deadline_hours: int = 24) -> tuple[Path, Path]:
+               deadline_hours: int = 24, executable: bool = False) -> tuple[Path, Path]:
     """Write inventory.yaml and catalog.yaml into `folder`; returns their paths. Use the
     catalog alone (`--catalog`-style), not layered over the shipped one."""
-    inventory, catalog = generate_dicts(servers, groups, providers, seed, deadline_hours)
+    inventory, catalog = generate_dicts(servers, groups, providers, seed, deadline_hours,
+                                        executable)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = folder / "inventory.yaml", folder / "catalog.yaml"
-    header = f"# {source_text(seed)}: {servers} servers; every number is synthetic\n"
+    header = (f"# {source_text(seed)}: {servers} servers"
+              f"{', executable model' if executable else ''}; every number is synthetic\n")
     for path, data in zip(paths, (inventory, catalog)):
         path.write_text(header + yaml.safe_dump(data, sort_keys=False, width=100),
                         encoding="utf-8")
@@ -519,10 +712,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--providers", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--deadline", type=int, default=24)
+    parser.add_argument("--executable", action="store_true",
+                        help="add the executable model: team, efforts, regions and latency "
+                             "bounds, write rates, packing, provider caps")
     parser.add_argument("--out", required=True, help="folder for inventory.yaml and catalog.yaml")
     args = parser.parse_args(argv)
     for path in write_yaml(args.out, args.servers, args.groups, args.providers, args.seed,
-                           args.deadline):
+                           args.deadline, args.executable):
         print(path)
 
 

@@ -21,6 +21,9 @@ Results are printed, never asserted. Usage:
     python bench/run.py                      # the standard set (`make bench`)
     python bench/run.py --size 100000 --groups 316 --providers 89 --solver highs \\
         --time-limit 600                     # one case
+    python bench/run.py --executable --max-servers 2000
+                                             # the standard set up to 2,000 servers, on
+                                             # the executable model's instances
 
 Every case has a solver time limit (default 30 s, the target; phase 2 gets what phase 1
 left, at least 1 s) and a hard wall-clock limit after which its process group is killed;
@@ -117,8 +120,9 @@ def _split(events: list[tuple[str, float]]) -> list[dict[str, float]]:
 
 
 def run_case(servers: int, groups: int, providers: int, solver: str, time_limit: float | None,
-             gap: float, seed: int) -> dict:
-    """Generate, baseline, plan, render; timings in seconds. Runs in the current process."""
+             gap: float, seed: int, executable: bool = False) -> dict:
+    """Generate, baseline, plan, render; timings in seconds. Runs in the current process.
+    `executable`: on the executable model's instance (bench/generate.py executable=True)."""
     from bench.generate import generate
     from planner import pipeline
     from planner.baseline.waves import baseline
@@ -126,9 +130,10 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
     from planner.report.render import render_runbook
 
     out: dict = {"servers": servers, "groups": groups, "providers": providers,
-                 "solver": solver, "seed": seed, "time_limit": time_limit, "gap": gap}
+                 "solver": solver, "seed": seed, "time_limit": time_limit, "gap": gap,
+                 "executable": executable}
     started = time.perf_counter()
-    inventory, catalog = generate(servers, groups, providers, seed)
+    inventory, catalog = generate(servers, groups, providers, seed, executable=executable)
     out["generate_s"] = time.perf_counter() - started
     started = time.perf_counter()
     instance = prepare(inventory, catalog)
@@ -375,6 +380,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="solver seconds per case (phase 1, then what is left for phase 2)")
     parser.add_argument("--gap", type=float, default=1e-3, help="relative MIP gap (0.1%%)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--executable", action="store_true",
+                        help="executable instances: a team with efforts, regions and latency "
+                             "bounds, write rates, packing, provider caps (bench/generate.py "
+                             "executable_inventory, executable_catalog)")
+    parser.add_argument("--max-servers", type=int,
+                        help="of the standard set, only the cases of at most this many servers")
     parser.add_argument("--hard-timeout", type=float,
                         help="wall-clock seconds before a case is killed (default: "
                              "600 + 4 x time limit)")
@@ -391,9 +402,11 @@ def main(argv: list[str] | None = None) -> None:
         solvers = ("highs", "cbc") if args.solver == "both" else (args.solver,)
         cases = [(args.size, args.groups or g, args.providers or p, solvers)]
     else:
-        cases = STANDARD
+        cases = [c for c in STANDARD if not args.max_servers or c[0] <= args.max_servers]
     hard = args.hard_timeout or 600 + 4 * args.time_limit
-    print(f"Synthetic inputs (bench/generate.py, seed {args.seed}); solver time limit "
+    model = "executable model (team, regions, write rates, packing)" if args.executable \
+        else "servers, data and services only"
+    print(f"Synthetic inputs (bench/generate.py, seed {args.seed}, {model}); solver time limit "
           f"{args.time_limit:g} s per case, gap {args.gap:g}; {os.cpu_count()} CPUs.\n")
     print(PERF_HEADER, flush=True)
     results = []
@@ -401,7 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         for solver in solvers:
             case = {"servers": servers, "groups": groups, "providers": providers,
                     "solver": solver, "time_limit": args.time_limit, "gap": args.gap,
-                    "seed": args.seed}
+                    "seed": args.seed, "executable": args.executable}
             if args.memory_limit_gb:
                 case["memory_limit_gb"] = args.memory_limit_gb
             print(f"running {servers} servers with {solver} ...", file=sys.stderr, flush=True)
