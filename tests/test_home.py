@@ -81,3 +81,15 @@ def test_a_home_the_policy_does_not_ask_for_is_caught(home_plan):
     inventory = home_plan.inventory.model_copy(update={"policy": policy})
     assert any(v.constraint == "home" for v in verify(home_plan.model_copy(
         update={"inventory": inventory})))
+
+
+def test_a_packed_home_row_has_no_empty_host_even_from_a_time_limited_incumbent():
+    """Found by the executable benchmark instances (issue 27): under a 5 s limit the home
+    stage's incumbent held 1 server of a packed group on 16 hosts, which the verifier
+    rightly refused (exit 3 for the user). h_c <= n_c now bounds the hosts."""
+    from bench.generate import generate
+
+    inv, cat = generate(50, 5, 10, seed=0, executable=True)
+    plan = pipeline.plan(inv, cat, time_limit=5).plan  # raises PlanInvalid if it fails
+    for row in plan.home.rows if plan.home else []:
+        assert row.hosts <= row.servers

@@ -163,10 +163,13 @@ def home_demand(model: HomeModel, inst: Instance) -> None:
 
 
 def home_hosts(model: HomeModel) -> None:
-    """A packed candidate's hosts hold its servers: k_c h_c >= n_c."""
+    """A packed candidate's hosts hold its servers, and none is empty (the verifier's rule:
+    an incumbent found under a time limit once paid for 16 hosts to hold 1 server):
+    n_c <= k_c h_c and h_c <= n_c."""
     for c, h in model.hosts.items():
         if c.per_host > 1:
             add_constraint(model, c.per_host * h - model.servers[c] >= 0, "home_hosts")
+            add_constraint(model, h - model.servers[c] <= 0, "home_hosts")
 
 
 def home_capacity(model: HomeModel, inst: Instance, providers: list[str]) -> None:
