@@ -70,6 +70,12 @@ def native(row: Row) -> Native:
     return row.offering.native
 
 
+def addresses_file(provider: Provider) -> str:
+    """The file a provider's server addresses are recorded in (DNS, copies and
+    ~/.ssh/config read it), quoted."""
+    return shq(f"addresses-{provider.id}.txt")
+
+
 def require_var(var: str, hint: str) -> str:
     """Stop the script with `hint` when `var` is unset. Hints are fixed wording: no quotes."""
     assert not set("'\"`$\\") & set(hint), hint

@@ -11,6 +11,7 @@ from planner.models.provider_facts import Region
 from planner.report.shell.base import (
     Row,
     ToolSteps,
+    addresses_file,
     console_steps,
     continued,
     default_var,
@@ -57,7 +58,7 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE", "ubuntu-24.04")],
         create=rows_to_loops(rows, body),
         addresses=[f"hcloud server list -o columns=name,ipv4,ipv6 "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
+                   f"> {addresses_file(provider)}"],
         notes=notes)
 
 
@@ -78,7 +79,7 @@ def _doctl(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE", "ubuntu-24-04-x64")],
         create=rows_to_loops(rows, body),
         addresses=[f"doctl compute droplet list --format Name,PublicIPv4,PublicIPv6 "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"])
+                   f"> {addresses_file(provider)}"])
 
 
 def _vultr(provider: Provider, rows: list[Row]) -> ToolSteps:
@@ -95,7 +96,7 @@ def _vultr(provider: Provider, rows: list[Row]) -> ToolSteps:
                require_var("OS_ID", "set OS_ID to the Ubuntu LTS id from: vultr-cli os list"),
                require_var("SSH_KEY_ID", "set SSH_KEY_ID from: vultr-cli ssh-key list")],
         create=rows_to_loops(rows, body),
-        addresses=[f"vultr-cli instance list > {shq('addresses-' + provider.id + '.txt')}"])
+        addresses=[f"vultr-cli instance list > {addresses_file(provider)}"])
 
 
 def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
@@ -116,7 +117,7 @@ def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE", "linode/ubuntu24.04")],
         create=rows_to_loops(rows, body),
         addresses=[f"linode-cli linodes list --format label,ipv4 "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"])
+                   f"> {addresses_file(provider)}"])
 
 
 def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
@@ -134,7 +135,7 @@ def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE", "ubuntu_noble")],
         create=rows_to_loops(rows, body),
         addresses=[f"scw instance server list zone=\"$ZONE\" "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"])
+                   f"> {addresses_file(provider)}"])
 
 
 def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
@@ -153,7 +154,7 @@ def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
         addresses=[f"upctl server list --show-ip-addresses=public "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"])
+                   f"> {addresses_file(provider)}"])
 
 
 def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
@@ -175,7 +176,7 @@ def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("NETWORK", "Ext-Net")],
         create=rows_to_loops(rows, body),
         addresses=[f"openstack server list -c Name -c Networks "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
+                   f"> {addresses_file(provider)}"],
         notes=["The `ovhcloud` CLI can create instances too, but takes flavor and image IDs; "
                "the OpenStack client takes the flavor names."])
 
@@ -202,7 +203,7 @@ def _gcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("IMAGE_FAMILY", "ubuntu-2404-lts-amd64"),
                default_var("IMAGE_PROJECT", "ubuntu-os-cloud")],
         create=rows_to_loops(rows, body),
-        addresses=[f"gcloud compute instances list > {shq('addresses-' + provider.id + '.txt')}"])
+        addresses=[f"gcloud compute instances list > {addresses_file(provider)}"])
 
 
 BUILDERS = {
@@ -220,7 +221,7 @@ def _ovhcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         tool="ovhcloud", source="github.com/ovh/ovhcloud-cli doc/ovhcloud_baremetal*.md",
         console=steps.console[:2] + ["Dedicated servers are ordered in the OVHcloud Control "
                                      "Panel; `ovhcloud` lists them once delivered."],
-        addresses=[f"ovhcloud baremetal list > {shq('addresses-' + provider.id + '.txt')}"])
+        addresses=[f"ovhcloud baremetal list > {addresses_file(provider)}"])
 
 
 # The variable each CLI takes its place in (the first of these its setup requires).

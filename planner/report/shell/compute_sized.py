@@ -12,6 +12,7 @@ from planner.models.catalog import Provider
 from planner.report.shell.base import (
     Row,
     ToolSteps,
+    addresses_file,
     continued,
     default_var,
     native,
@@ -51,7 +52,7 @@ def az_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
         addresses=[f"az vm list-ip-addresses --resource-group \"$RESOURCE_GROUP\" -o table "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
+                   f"> {addresses_file(provider)}"],
         notes=["The OS disk is sized and typed as the offering's price assumes (the Premium "
                "SSD tier of its description)."])
 
@@ -83,7 +84,7 @@ def oci_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
         addresses=[f"oci compute instance list --compartment-id \"$COMPARTMENT_ID\" "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
+                   f"> {addresses_file(provider)}"],
         notes=["Shape, OCPUs, memory and boot volume are the offering's. Public addresses are "
                "on each instance's VNIC (console, or `oci compute instance list-vnics`)."])
 
@@ -123,7 +124,7 @@ def ionosctl_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, _ionos_server),
         addresses=[f"ionosctl server list --datacenter-id \"$DATACENTER_ID\" "
-                   f"> {shq('addresses-' + provider.id + '.txt')}"],
+                   f"> {addresses_file(provider)}"],
         notes=["Each server is created, then its boot volume (size and type of the offering, "
                "Ubuntu, your SSH key), then attached, then given a NIC on the public LAN: each "
                "step takes the ID the one before printed."])
