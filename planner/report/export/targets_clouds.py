@@ -10,6 +10,7 @@ from __future__ import annotations
 from planner.report.export import hcl
 from planner.report.export.hcl import Attr, block
 from planner.report.export.targets import RowRefs, Target, Var, name_ip_map
+from planner.report.shell.images import UBUNTU
 
 
 def _aws(ref: RowRefs):
@@ -127,10 +128,9 @@ AZURE = Target(
         Var("ssh_public_key", "string", "SSH public key (text) of the login user."),
         Var("ssh_source_cidrs", "list(string)", "Where SSH may come from; narrow this.",
             hcl.str_list(["0.0.0.0/0"])),
-        Var("image_publisher", "string", "Image publisher.", hcl.string("Canonical")),
-        Var("image_offer", "string", "Image offer.", hcl.string("ubuntu-24_04-lts")),
-        Var("image_sku", "string", "Image SKU.", hcl.string("server")),
-        Var("image_version", "string", "Image version.", hcl.string("latest"))),
+        *(Var(f"image_{part}", "string", f"Image {part.replace('sku', 'SKU')}.", hcl.string(value))
+          for part, value in zip(("publisher", "offer", "sku", "version"),
+                                 UBUNTU["az"].split(":")))),
     provider_config=(block("features"),), shared=AZURE_SHARED, servers=_azure, boot_disk=True,
     notes=("The module makes one virtual network and subnet with a security group that "
            "admits SSH only (`ssh_source_cidrs`): open application ports there.",),

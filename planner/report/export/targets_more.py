@@ -9,6 +9,7 @@ from planner.report.export import hcl
 from planner.report.export.hcl import Attr, block
 from planner.report.export.targets import RowRefs, Target, Var, name_ip_map
 from planner.report.export.targets_vps import SSH_PUBKEYS
+from planner.report.shell.images import GCP_IMAGE_FAMILY, GCP_IMAGE_PROJECT, UBUNTU
 
 
 def _google(ref: RowRefs):
@@ -36,7 +37,7 @@ GOOGLE = Target(
     "`GOOGLE_APPLICATION_CREDENTIALS`)",
     place=Var("region", "string", "Google Cloud region (us-east4, europe-west3, ...)."),
     image=Var("image", "string", "Boot image.",
-              hcl.string("ubuntu-os-cloud/ubuntu-2404-lts-amd64")),
+              hcl.string(f"{GCP_IMAGE_PROJECT}/{GCP_IMAGE_FAMILY}")),
     variables=(Var("project", "string", "Project id."),
                Var("zone", "string", "Zone in the region (gcloud compute zones list)."),
                Var("network", "string", "VPC network.", hcl.string("default")),
@@ -118,7 +119,7 @@ OPENSTACK = Target(
     "Users & Roles): `. ./openrc.sh`",
     place=Var("region", "string", "OpenStack region (GRA11, SBG5, BHS5, ...)."),
     place_default=lambda region: region.upper(),
-    image=Var("image", "string", "Image name.", hcl.string("Ubuntu 24.04")),
+    image=Var("image", "string", "Image name.", hcl.string(UBUNTU["openstack"])),
     variables=(Var("key_pair", "string", "Name of a key pair in the region (openstack "
                    "keypair list)."),
                Var("network", "string", "Network with public addresses.",
@@ -176,7 +177,7 @@ IONOS = Target(
               "...)."),
     place_default=lambda region: region.replace("-", "/", 1),
     image=Var("image", "string", "Image alias (the newest Ubuntu LTS).",
-              hcl.string("ubuntu:latest")),
+              hcl.string(UBUNTU["ionosctl"])),
     variables=(SSH_PUBKEYS,), shared=IONOS_SHARED, servers=_ionos, boot_disk=True,
     fits=lambda native: native.cores is not None and native.memory_gb is not None,
     notes=("The module makes a datacenter (`exit-plan`) and a public LAN in `location`; "

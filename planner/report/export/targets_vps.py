@@ -8,6 +8,7 @@ from __future__ import annotations
 from planner.report.export import hcl
 from planner.report.export.hcl import Attr, block
 from planner.report.export.targets import RowRefs, Target, Var, name_ip_map
+from planner.report.shell.images import UBUNTU
 
 SSH_PUBKEYS = Var("ssh_public_keys", "list(string)", "SSH public keys (the text of "
                   "~/.ssh/id_ed25519.pub) put on every server.")
@@ -48,7 +49,7 @@ HCLOUD = Target(
     "docs/resources/volume_attachment.md@0fb583a22382",
     credentials="`HCLOUD_TOKEN` (an API token of the project, read/write)",
     place=Var("location", "string", "Hetzner Cloud location (fsn1, nbg1, hel1, ash, hil)."),
-    image=Var("image", "string", "Image name.", hcl.string("ubuntu-24.04")),
+    image=Var("image", "string", "Image name.", hcl.string(UBUNTU["hcloud"])),
     variables=(Var("ssh_keys", "list(string)", "Names or IDs of SSH keys already in the "
                    "project (hcloud ssh-key list)."),),
     servers=_hcloud, volumes=True,
@@ -80,7 +81,7 @@ DIGITALOCEAN = Target(
     "docs/resources/volume_attachment.md@268a1d436d0f",
     credentials="`DIGITALOCEAN_TOKEN` (a personal access token with write scope)",
     place=Var("region", "string", "DigitalOcean region slug (nyc3, ams3, ...)."),
-    image=Var("image", "string", "Image slug.", hcl.string("ubuntu-24-04-x64")),
+    image=Var("image", "string", "Image slug.", hcl.string(UBUNTU["doctl"])),
     variables=(Var("ssh_keys", "list(string)", "IDs or fingerprints of SSH keys in the "
                    "account (doctl compute ssh-key list)."),),
     servers=_droplet, volumes=True,
@@ -129,7 +130,7 @@ LINODE = Target(
     "00b34094d327, docs/resources/volume.md@32ce8088bcf9",
     credentials="`LINODE_TOKEN` (a personal access token)",
     place=Var("region", "string", "Linode region id (us-east, us-iad, eu-central, ...)."),
-    image=Var("image", "string", "Image id.", hcl.string("linode/ubuntu24.04")),
+    image=Var("image", "string", "Image id.", hcl.string(UBUNTU["linode-cli"])),
     variables=(SSH_PUBKEYS,), servers=_linode, volumes=True,
     notes=("Without `root_pass` the provider sets a random root password it does not "
            "store: log in with the SSH keys.",),
@@ -154,7 +155,7 @@ SCALEWAY = Target(
     "instance_server.md@0166dd230126, docs/resources/instance_ip.md@0297d5c1403b",
     credentials="`SCW_ACCESS_KEY`, `SCW_SECRET_KEY` and `SCW_DEFAULT_PROJECT_ID`",
     place=Var("zone", "string", "Scaleway zone (fr-par-1, nl-ams-1, pl-waw-1, ...)."),
-    image=Var("image", "string", "Image label.", hcl.string("ubuntu_noble")),
+    image=Var("image", "string", "Image label.", hcl.string(UBUNTU["scw"])),
     servers=_scaleway,
     notes=("Scaleway puts the project's SSH keys (console: Project > SSH keys) on new "
            "instances; there is no per-server key argument.",),
@@ -178,7 +179,7 @@ UPCLOUD = Target(
     credentials="`UPCLOUD_USERNAME` and `UPCLOUD_PASSWORD` (an API sub-account)",
     place=Var("zone", "string", "UpCloud zone (de-fra1, fi-hel1, us-nyc1, ...)."),
     image=Var("image", "string", "Public template name or UUID (upctl storage list "
-              "--public --template).", hcl.string("Ubuntu Server 24.04 LTS (Noble Numbat)")),
+              "--public --template).", hcl.string(UBUNTU["upctl"])),
     variables=(SSH_PUBKEYS,), servers=_upcloud,
     addresses=lambda ref: name_ip_map(f"upcloud_server.{ref.ident}", "hostname",
                                       "s.network_interface[0].ip_address"))

@@ -21,6 +21,7 @@ from planner.report.shell.base import (
     shq,
 )
 from planner.report.shell.compute_sized import az_steps, ionosctl_steps, oci_steps
+from planner.report.shell.images import GCP_IMAGE_FAMILY, GCP_IMAGE_PROJECT, UBUNTU
 
 # --- one builder per CLI ------------------------------------------------------------------
 # Every builder reads the offering's native fields (planner/models/provider_facts.Native),
@@ -55,7 +56,7 @@ def _hcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         login=["hcloud context create exit-plan  # asks for an API token"],
         setup=[require_var("LOCATION", "set LOCATION, for example fsn1; see: hcloud location list"),
                require_var("SSH_KEY", "set SSH_KEY to a key name from: hcloud ssh-key list"),
-               default_var("IMAGE", "ubuntu-24.04")],
+               default_var("IMAGE", UBUNTU["hcloud"])],
         create=rows_to_loops(rows, body),
         addresses=[f"hcloud server list -o columns=name,ipv4,ipv6 "
                    f"> {addresses_file(provider)}"],
@@ -76,7 +77,7 @@ def _doctl(provider: Provider, rows: list[Row]) -> ToolSteps:
                            "set REGION, for example nyc1; see: doctl compute region list"),
                require_var("SSH_KEY", "set SSH_KEY to an ID or fingerprint from: "
                            "doctl compute ssh-key list"),
-               default_var("IMAGE", "ubuntu-24-04-x64")],
+               default_var("IMAGE", UBUNTU["doctl"])],
         create=rows_to_loops(rows, body),
         addresses=[f"doctl compute droplet list --format Name,PublicIPv4,PublicIPv6 "
                    f"> {addresses_file(provider)}"])
@@ -114,7 +115,7 @@ def _linode(provider: Provider, rows: list[Row]) -> ToolSteps:
                            "set REGION, for example us-east; see: linode-cli regions list"),
                require_var("ROOT_PASS", "set ROOT_PASS, a strong root password (required)"),
                default_var("SSH_PUBKEY", "$(cat ~/.ssh/id_ed25519.pub)"),
-               default_var("IMAGE", "linode/ubuntu24.04")],
+               default_var("IMAGE", UBUNTU["linode-cli"])],
         create=rows_to_loops(rows, body),
         addresses=[f"linode-cli linodes list --format label,ipv4 "
                    f"> {addresses_file(provider)}"])
@@ -132,7 +133,7 @@ def _scw(provider: Provider, rows: list[Row]) -> ToolSteps:
         "instance.md (scw instance server create)",
         login=["scw init  # asks for an API key and the default project"],
         setup=[require_var("ZONE", "set ZONE, for example fr-par-1"),
-               default_var("IMAGE", "ubuntu_noble")],
+               default_var("IMAGE", UBUNTU["scw"])],
         create=rows_to_loops(rows, body),
         addresses=[f"scw instance server list zone=\"$ZONE\" "
                    f"> {addresses_file(provider)}"])
@@ -150,7 +151,7 @@ def _upctl(provider: Provider, rows: list[Row]) -> ToolSteps:
         "docs/upctl_server_list.md",
         login=[require_var("UPCLOUD_USERNAME", "export UPCLOUD_USERNAME and UPCLOUD_PASSWORD")],
         setup=[require_var("ZONE", "set ZONE, for example fi-hel1; see: upctl zone list"),
-               default_var("OS", "Ubuntu Server 24.04 LTS (Noble Numbat)"),
+               default_var("OS", UBUNTU["upctl"]),
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
         addresses=[f"upctl server list --show-ip-addresses=public "
@@ -172,7 +173,7 @@ def _openstack(provider: Provider, rows: list[Row]) -> ToolSteps:
         setup=[require_var("OS_REGION_NAME",
                            "source openrc.sh; it sets OS_REGION_NAME, e.g. GRA11"),
                require_var("KEY_NAME", "set KEY_NAME from: openstack keypair list"),
-               default_var("IMAGE", "Ubuntu 24.04"),
+               default_var("IMAGE", UBUNTU["openstack"]),
                default_var("NETWORK", "Ext-Net")],
         create=rows_to_loops(rows, body),
         addresses=[f"openstack server list -c Name -c Networks "
@@ -200,8 +201,8 @@ def _gcloud(provider: Provider, rows: list[Row]) -> ToolSteps:
         tool="gcloud", source="cloud.google.com/sdk/gcloud/reference/compute/instances/create",
         login=["gcloud auth login"],
         setup=[require_var("ZONE", "set ZONE, for example us-central1-a"),
-               default_var("IMAGE_FAMILY", "ubuntu-2404-lts-amd64"),
-               default_var("IMAGE_PROJECT", "ubuntu-os-cloud")],
+               default_var("IMAGE_FAMILY", GCP_IMAGE_FAMILY),
+               default_var("IMAGE_PROJECT", GCP_IMAGE_PROJECT)],
         create=rows_to_loops(rows, body),
         addresses=[f"gcloud compute instances list > {addresses_file(provider)}"])
 

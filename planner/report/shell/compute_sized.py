@@ -20,6 +20,7 @@ from planner.report.shell.base import (
     rows_to_loops,
     shq,
 )
+from planner.report.shell.images import UBUNTU
 
 
 def whole(x: float | None) -> float | int | None:
@@ -47,7 +48,7 @@ def az_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
         "az vm list-ip-addresses)",
         login=["az login"],
         setup=[require_var("RESOURCE_GROUP", "set RESOURCE_GROUP (az group create first)"),
-               default_var("IMAGE", "Canonical:ubuntu-24_04-lts:server:latest"),
+               default_var("IMAGE", UBUNTU["az"]),
                default_var("ADMIN_USER", "azureuser"),
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, body),
@@ -120,7 +121,7 @@ def ionosctl_steps(provider: Provider, rows: list[Row]) -> ToolSteps:
         setup=[require_var("DATACENTER_ID", "set DATACENTER_ID from: ionosctl datacenter list"),
                require_var("PUBLIC_LAN_ID", "set PUBLIC_LAN_ID to a public LAN, made once "
                            "with: ionosctl lan create --datacenter-id ID --public=true -w"),
-               default_var("IMAGE_ALIAS", "ubuntu:latest"),
+               default_var("IMAGE_ALIAS", UBUNTU["ionosctl"]),
                default_var("SSH_PUBKEY", "$HOME/.ssh/id_ed25519.pub")],
         create=rows_to_loops(rows, _ionos_server),
         addresses=[f"ionosctl server list --datacenter-id \"$DATACENTER_ID\" "
