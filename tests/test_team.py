@@ -196,6 +196,21 @@ def test_the_bound_of_a_binding_team_sees_the_team():
     assert coverage.bound <= coverage.objective and verify(tight) == []
 
 
+def test_the_team_lp_bound_stopped_by_its_time_limit_is_no_bound():
+    """The LP with the team's rows has a share of the time limit (solver/work.py): stopped
+    by it, HiGHS's objective is no bound (PuLP calls it "Optimal": here 1,092,207 against
+    the LP's 646,545), so none is given; with the time, the LP optimum is."""
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.solver.work import team_lp_bound
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
+    inventory["team"] = {"people": 1}
+    model = formulate(prepare(Inventory.model_validate(inventory), _catalog()), work=True)
+    assert team_lp_bound(model, 1e-9) == float("-inf")
+    bound = team_lp_bound(model)
+    assert 0 < bound <= _plan(people=1).solver.phases[0].objective
+
+
 def test_a_set_below_a_scenario_s_mapping_wins_and_verifies(tmp_path):
     """A scenario sets `team` whole, then `--set team.people=6`: the later path wins inside
     the mapping, and the recorded overrides still verify (they were read as the scenario's
