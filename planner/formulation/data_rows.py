@@ -42,13 +42,14 @@ def host_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
     return [int(min(most, cap)) for cap in caps]
 
 
-def landed_at_most(inst: Instance, g: str, p: str) -> list[float]:
+def landed_at_most(inst: Instance, g: str, p: str,
+                   candidates: list[Candidate] | None = None) -> list[float]:
     """GB of g that can be at p by each hour 0..H: L(t) = min(d_g U(t), L(t-1) +
     ingress_p(t)), L(0) = 0, with U(t) the most hosts of g p can have by t (over its
     offerings, at most count_g) and d_g the GB per server: data lands on hosts, and
-    after them only as fast as the link."""
+    after them only as fast as the link. `candidates`: as for `hosts_at_most`."""
     group = inst.groups[g]
-    hosts = hosts_at_most(inst, g, p)
+    hosts = hosts_at_most(inst, g, p, candidates)
     per_server, ingress = group.data_gb / group.count, inst.ingress[p].values
     landed = [0.0]
     for t in range(1, inst.horizon_hours + 1):
@@ -56,14 +57,26 @@ def landed_at_most(inst: Instance, g: str, p: str) -> list[float]:
     return landed
 
 
-def hosts_at_most(inst: Instance, g: str, p: str) -> list[int]:
-    """The most servers of g that p can have by each hour 0..H, over its offerings."""
+def hosts_at_most(inst: Instance, g: str, p: str,
+                  candidates: list[Candidate] | None = None) -> list[int]:
+    """The most servers of g that p can have by each hour 0..H, over its offerings.
+    `candidates`: the instance's candidates of (g, p) in their order, when the caller has
+    them grouped (`by_pair`): a pass over all candidates per pair is quadratic (10,000
+    synthetic servers in 500 groups: 12 s in the sorting floor, as much in formulate)."""
     hours = range(inst.horizon_hours + 1)
     hosts = [0] * len(hours)
-    for c in inst.candidates:
+    for c in inst.candidates if candidates is None else candidates:
         if (c.group, c.provider) == (g, p):
             hosts = [a + b for a, b in zip(hosts, server_caps(inst, c, hours))]
     return [min(n, inst.groups[g].count) for n in hosts]
+
+
+def by_pair(inst: Instance) -> dict[tuple[str, str], list[Candidate]]:
+    """(group, provider) -> its candidates, in the instance's order."""
+    out: dict[tuple[str, str], list[Candidate]] = {}
+    for c in inst.candidates:
+        out.setdefault((c.group, c.provider), []).append(c)
+    return out
 
 
 def copy_window(inst: Instance, ingress, seeded: bool = False) -> list[int]:
@@ -80,9 +93,10 @@ def copy_variables(model: Model) -> None:
     inst = model.instance
     pairs = sorted({(c.group, c.provider) for c in inst.candidates
                     if inst.groups[c.group].data_gb > 0})
+    grouped = by_pair(inst)
     for g, p in pairs:
         previous = None
-        landed = landed_at_most(inst, g, p)
+        landed = landed_at_most(inst, g, p, grouped[(g, p)])
         for t in copy_window(inst, inst.ingress[p], _seeded(inst, g)):
             var = model.lp.add_variable(f"C_{len(model.copy)}", 0, landed[t])
             model.copy[(g, p, t)] = var

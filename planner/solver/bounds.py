@@ -32,7 +32,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from planner.formulation.data_rows import hosts_at_most
+from planner.formulation.data_rows import by_pair, hosts_at_most
 from planner.formulation.model import Model
 from planner.formulation.objectives import UP_BEYOND_REACH
 from planner.formulation.reach import old_dns_until
@@ -58,10 +58,11 @@ def landed_by(model: Model) -> tuple[list[float], dict[str, list[float]]]:
     egress, ingress = moved_by(inst)
     hours = range(inst.horizon_hours + 1)
     held: dict[str, list[float]] = {}
-    for g, p in sorted({(c.group, c.provider) for c in inst.candidates}):
+    grouped = by_pair(inst)
+    for g, p in sorted(grouped):
         group = inst.groups[g]
         if group.data_gb > 0:
-            hosts = hosts_at_most(inst, g, p)
+            hosts = hosts_at_most(inst, g, p, grouped[(g, p)])
             held[p] = [a + group.data_gb / group.count * n
                        for a, n in zip(held.get(p, [0.0] * len(hours)), hosts)]
     largest = max((g.data_gb / g.count for g in inst.groups.values()), default=0.0)
