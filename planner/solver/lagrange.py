@@ -40,6 +40,9 @@ Measured (2 cores; million tier-weighted hours, the floors and the LP for compar
   iterations (1-12 s) gives -888 to -1,792; the interior-point method stopped before it
   converges returns no duals; dual simplex stopped at 2, 5, 10 or 20 s returns the same
   duals each time: 6.34.
+- 10,000 servers in 100 groups: sorting floor 104.22, period floor 107.40, LP 113.34
+  (interior point, one thread, 33 min), the plan 128.90 (bench/run.py, 30 s): the best any
+  multipliers can give, the LP bound, would leave a 12% gap (17% now).
 - 10,000 servers in 500 groups, 60 providers (911,315 dualised rows, 11.0 million
   nonzeros): the arrays 10 s, the first value 9 s, then 0.45 s a step, 3.9 GB peak with
   the model; -11,475 after 1 step, -11,471 after 10; sorting floor 86.15 (2.8 s). Per
