@@ -6,7 +6,9 @@ scenario and worker, the statuses and the worst coverage gap, and what the plans
 faster solve that returns dearer or thinner plans shows here; figures are printed, never
 asserted.
 
-Run: `python bench/whatif_2021.py [--workers N]` (default: one per core).
+Run: `python bench/whatif_2021.py [--workers N] [--time-limit S]` (default: one worker per
+core, no time limit: each case proven within the gap, as `planner drill` and `planner sweep`
+run by default; with S, each case's solve stops after S seconds, as their --time-limit).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ DEADLINES = "deadline_hours=8:60:2"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds per case's solve (default: none)")
     args = parser.parse_args()
     started = time.perf_counter()
     inventory = loader.load_inventory(INVENTORY)
@@ -36,7 +40,7 @@ def main() -> None:
     base = pipeline.plan(inventory, catalog).plan
     cases = drills.drill_cases(inventory, catalog, base, 1)
     cases += sweep_cases(inventory, catalog, DEADLINES)[1]
-    plans = solve_all(cases, Settings(), args.workers)
+    plans = solve_all(cases, Settings(time_limit=args.time_limit), args.workers)
     wall = time.perf_counter() - started
     workers = args.workers or default_workers(len(cases))
     gaps = [p.solver.phases[0].gap or 0.0 for p in plans]
