@@ -18,7 +18,7 @@ from planner.formulation.families import formulate
 from planner.formulation.follow import Follow
 from planner.formulation.home import formulate_home
 from planner.formulation.instance import Instance, prepare
-from planner.formulation.location import at_hub
+from planner.formulation.location import at_hub, by_stack
 from planner.inputs.overrides import check_against_catalog
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
@@ -90,18 +90,22 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
 
 
 def _greedy_hint(instance: Instance, model) -> dict[str, float]:
-    """The best of the greedy plans (planner/baseline/) as the solver's start."""
+    """The best of the greedy plans (planner/baseline/) as the solver's start: on the hub's
+    metro alone, and with each stack in one metro (formulation/location.py), both keeping
+    the latency bounds; again on as many providers as the caps allow, when they bind."""
     inventory = instance.inventory
-    start_on = at_hub(instance)  # a start that keeps the latency bounds
     timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
-    greedy = [baseline(inventory, timed, start_on, placement=placement)
-              for placement in PLACEMENTS]
+    starts = list({id(i): i for i in (at_hub(instance), by_stack(instance))}.values())
+
+    def plans(on):
+        return [baseline(inventory, timed, i, placement=placement)
+                for i in on for placement in PLACEMENTS]
+
+    greedy = plans(starts)
     kept = kept_providers(model, greedy)
     if kept is not None:  # the greedy plans again, on as many providers as the caps allow
-        narrowed = replace(start_on, candidates=[c for c in start_on.candidates
-                                                 if c.provider in kept])
-        greedy = [baseline(inventory, timed, narrowed, placement=placement)
-                  for placement in PLACEMENTS]
+        greedy = plans([replace(i, candidates=[c for c in i.candidates if c.provider in kept])
+                        for i in starts])
     return best_hint(model, greedy)
 
 

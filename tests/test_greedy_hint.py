@@ -156,3 +156,45 @@ def test_a_point_by_variable_has_the_value_of_its_hint_by_name(cat_knobs, inv_kn
     for expr in (model.unserved, model.cost):
         assert abs(value_at(expr, point) - value_of(expr, hint)) <= 1e-9 * max(
             1.0, abs(value_of(expr, hint)))
+
+
+def test_each_stack_stays_in_one_metro_and_its_start_completes():
+    """formulation/location.by_stack on 400 executable synthetic servers: every group of a
+    stack has its candidates in one metro, stacks go to more than the hub's metro, and the
+    greedy plan on them becomes a start that keeps the dependency and latency rows (its
+    completion exists: warmstart cuts what the trims strand)."""
+    from bench.generate import generate
+    from planner.formulation.location import by_stack, stacks
+
+    inventory, catalog = generate(400, seed=0, executable=True)
+    instance = prepare(inventory, catalog)
+    stacked = by_stack(instance)
+    stack = stacks(instance)
+    metro: dict[str, set] = {}
+    for c in stacked.candidates:
+        metro.setdefault(stack[c.group], set()).add(instance.places[c.provider].key)
+    assert all(len(keys) == 1 for keys in metro.values())
+    assert len(set().union(*metro.values())) > 1
+    assert set(stacked.candidates) <= set(instance.candidates)
+    model = formulate(instance)
+    model.lp.setObjective(model.unserved)
+    hint = warmstart.greedy_hint(model, baseline(inventory, instance.catalog, stacked))
+    assert complete(model.lp, hint) is not None
+
+
+def test_a_group_is_cut_to_what_its_dependency_serves():
+    """warmstart's dependency cut: api (4 servers, needs db of 2) keeps at most 2 x db's
+    share, from its last rows, and no row dips after the cut."""
+    from types import SimpleNamespace
+
+    from planner.solver.warmstart import cut_to_dependencies
+
+    groups = {"db": SimpleNamespace(count=2, needs=[]),
+              "api": SimpleNamespace(count=4, needs=["db"])}
+    candidates = [SimpleNamespace(group="db"), SimpleNamespace(group="api"),
+                  SimpleNamespace(group="api")]
+    counts = {0: [0.0, 1.0, 1.0], 1: [2.0, 2.0, 2.0], 2: [0.0, 1.0, 2.0]}
+    assert cut_to_dependencies(SimpleNamespace(groups=groups, candidates=candidates), counts)
+    assert counts == {0: [0.0, 1.0, 1.0], 1: [0.0, 2.0, 2.0], 2: [0.0, 0.0, 0.0]}
+    assert not cut_to_dependencies(SimpleNamespace(groups=groups, candidates=candidates),
+                                    counts)

@@ -113,6 +113,61 @@ def at_hub(inst):
     return replace(inst, candidates=kept) if kept else inst
 
 
+def by_stack(inst):
+    """The instance with each application's stack (the groups joined by dependencies) kept
+    to one metro, for a second greedy start: like `at_hub`, a stack inside one metro keeps
+    every latency bound of at least INTRA_METRO_RTT_MS, but stacks may go to different
+    metros. Largest stack first (servers, then its first group's name), each to the metro
+    with the most capacity left by the deadline (the providers there, servers by their
+    curves) among those where every group of the stack has a candidate, else where the
+    most do (ties: the hub, then the name); the stack's servers are then taken off that
+    metro's capacity. Measured on 2,000 executable synthetic servers: the hub's 4
+    providers can have 57 servers by hour 24, so the start at the hub serves 36. The
+    instance itself where latency is not planned."""
+    if not location.located(inst.catalog) or inst.hub is None:
+        return inst
+    stack = stacks(inst)
+    metros: dict[str, dict[str, set]] = {}  # stack -> metro -> groups with a candidate
+    for c in inst.candidates:
+        metros.setdefault(stack[c.group], {}).setdefault(
+            inst.places[c.provider].key, set()).add(c.group)
+    room: dict[str, float] = {}
+    for p in {c.provider for c in inst.candidates}:
+        key = inst.places[p].key
+        room[key] = room.get(key, 0.0) + inst.provider_curves[p].values[inst.deadline_hours]
+    size: dict[str, int] = {}
+    for g, group in inst.groups.items():
+        size[stack[g]] = size.get(stack[g], 0) + group.count
+    chosen: dict[str, str] = {}
+    for s in sorted(metros, key=lambda s: (-size.get(s, 0), s)):
+        most = max(len(groups) for groups in metros[s].values())
+        fits = [m for m, groups in metros[s].items() if len(groups) == most]
+        chosen[s] = max(fits, key=lambda m: (room[m], m == inst.hub, m))
+        room[chosen[s]] -= size.get(s, 0)
+    kept = [c for c in inst.candidates if inst.places[c.provider].key == chosen[stack[c.group]]]
+    return replace(inst, candidates=kept)
+
+
+def stacks(inst) -> dict[str, str]:
+    """Each group's stack: the name of the first group (in inventory order) of the
+    component it is in when dependencies are read as undirected edges."""
+    parent = {g: g for g in inst.groups}
+
+    def root(g: str) -> str:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    order = {g: i for i, g in enumerate(inst.groups)}
+    for g, group in inst.groups.items():
+        for h in group.needs:
+            if h in parent:
+                a, b = sorted((root(g), root(h)), key=order.get)
+                parent[b] = a
+    return {g: root(g) for g in inst.groups}
+
+
 def within_reach(inventory: Inventory, catalog, candidates: list, too_far: dict,
                  places: dict[str, Place]) -> list:
     """The candidates that can ever serve under the latency bounds: a group's servers at a
