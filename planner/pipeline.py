@@ -95,7 +95,8 @@ def _greedy_hint(instance: Instance, model) -> dict[str, float]:
     the latency bounds; again on as many providers as the caps allow, when they bind."""
     inventory = instance.inventory
     timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
-    starts = list({id(i): i for i in (at_hub(instance), by_stack(instance))}.values())
+    stacked = by_stack(instance)  # the instance itself where latency is not planned
+    starts = [at_hub(instance)] + ([stacked] if stacked is not instance else [])
 
     def plans(on):
         return [baseline(inventory, timed, i, placement=placement)

@@ -10,7 +10,9 @@ from planner.importers.records import (
     Collector,
     aws_region,
     items,
+    mappings,
     obj,
+    required_text,
     role_of,
     tag_map,
     text,
@@ -29,17 +31,13 @@ def _instances(data: Any, col: Collector) -> Iterator[tuple[str, Any]]:
     if not isinstance(data, dict):
         raise col.error("expected a JSON object with Reservations (the output of "
                         "`aws ec2 describe-instances`)")
-    reservations = data.get("Reservations")
-    if not isinstance(reservations, list):
-        raise col.error("expected a list", path="Reservations")
-    for r, reservation in enumerate(reservations):
-        if not isinstance(reservation, dict):
-            raise col.error("expected a reservation (a mapping)", path=f"Reservations[{r}]")
+    for path, reservation in mappings(data.get("Reservations"), col, "Reservations",
+                                      "a reservation"):
         instances = reservation.get("Instances", [])
         if not isinstance(instances, list):
-            raise col.error("expected a list", path=f"Reservations[{r}].Instances")
+            raise col.error("expected a list", path=f"{path}.Instances")
         for i, inst in enumerate(instances):
-            yield f"Reservations[{r}].Instances[{i}]", inst
+            yield f"{path}.Instances[{i}]", inst
 
 
 def _security_groups(inst: dict[str, Any]) -> list[str]:
@@ -55,10 +53,7 @@ def import_describe_instances(data: Any, col: Collector) -> None:
     for path, inst in _instances(data, col):
         if not isinstance(inst, dict):
             raise col.error("expected an instance (a mapping)", path=path)
-        itype = inst.get("InstanceType")
-        if not text(itype):
-            raise col.error("missing or not text: every instance has an InstanceType",
-                            path=f"{path}.InstanceType")
+        itype = required_text(inst, "InstanceType", path, col, "instance")
         iid = text(inst.get("InstanceId")) or path
         tags = tag_map(inst.get("Tags"))
         name = tags.get("Name", "").strip() or iid

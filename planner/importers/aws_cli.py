@@ -19,7 +19,9 @@ from planner.importers.records import (
     aws_region,
     count_of,
     items,
+    mappings,
     obj,
+    required_text,
     role_of,
     size,
     tag_map,
@@ -35,21 +37,12 @@ def slug(value: str) -> str:
 
 
 def _listed(data: Any, key: str, col: Collector, command: str) -> Iterator[tuple[str, dict]]:
-    listed = obj(data).get(key)
-    if not isinstance(listed, list):
-        raise col.error(f"expected a JSON object with a {key} list (the output of "
-                        f"`{command}`)")
-    for i, item in enumerate(listed):
-        if not isinstance(item, dict):
-            raise col.error("expected a mapping", path=f"{key}[{i}]")
-        yield f"{key}[{i}]", item
+    return mappings(obj(data).get(key), col, key, "an entry",
+                    f"expected a JSON object with a {key} list (the output of `{command}`)")
 
 
 def _type(item: dict, key: str, path: str, col: Collector) -> str:
-    value = item.get(key)
-    if not text(value):
-        raise col.error(f"missing or not text: every entry has a {key}", path=f"{path}.{key}")
-    return value
+    return required_text(item, key, path, col, "entry")
 
 
 def import_db_instances(data: Any, col: Collector) -> None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.importers.records import Collector, items, obj, role_of, size, tag_map, text
+from planner.importers.records import (
+    Collector,
+    items,
+    mappings,
+    obj,
+    role_of,
+    size,
+    tag_map,
+    text,
+)
 
 
 def is_vm_list(data: Any) -> bool:
@@ -19,12 +28,8 @@ def is_vm_list(data: Any) -> bool:
 
 def import_vm_list(data: Any, col: Collector) -> None:
     col.providers.add("azure")
-    if not isinstance(data, list):
-        raise col.error("expected a list of VMs (the output of `az vm list -d`)")
-    for i, vm in enumerate(data):
-        path = f"[{i}]"
-        if not isinstance(vm, dict):
-            raise col.error("expected a VM (a mapping)", path=path)
+    for path, vm in mappings(data, col, "", "a VM",
+                             "expected a list of VMs (the output of `az vm list -d`)"):
         vm_size = obj(vm.get("hardwareProfile")).get("vmSize")
         if not text(vm_size):
             raise col.error("missing or not text: every VM has a hardwareProfile.vmSize",

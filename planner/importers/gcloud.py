@@ -14,7 +14,9 @@ from planner.importers.records import (
     Collector,
     count_of,
     items,
+    mappings,
     obj,
+    required_text,
     role_of,
     size,
     tag_map,
@@ -38,17 +40,10 @@ def _gb(value: Any) -> float | None:
 
 def import_instances(data: Any, col: Collector) -> None:
     col.providers.add("google-cloud")
-    if not isinstance(data, list):
-        raise col.error("expected a list of instances (the output of "
-                        "`gcloud compute instances list --format=json`)")
-    for i, inst in enumerate(data):
-        path = f"[{i}]"
-        if not isinstance(inst, dict):
-            raise col.error("expected an instance (a mapping)", path=path)
-        machine = inst.get("machineType")
-        if not text(machine):
-            raise col.error("missing or not text: every instance has a machineType",
-                            path=f"{path}.machineType")
+    for path, inst in mappings(data, col, "", "an instance",
+                               "expected a list of instances (the output of "
+                               "`gcloud compute instances list --format=json`)"):
+        machine = required_text(inst, "machineType", path, col, "instance")
         name = text(inst.get("name")) or path
         status = inst.get("status", "RUNNING")
         if status != "RUNNING":

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from planner.importers.records import Collector, Server, obj, role_of, tag_map, text
+from planner.importers.records import (
+    Collector,
+    Server,
+    mappings,
+    obj,
+    role_of,
+    tag_map,
+    text,
+)
 
 TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
@@ -52,14 +60,9 @@ def _ident(node: dict[str, Any]) -> str | None:
 
 
 def import_nodes(data: Any, col: Collector) -> None:
-    listed = obj(data).get("items")
-    if not isinstance(listed, list):
-        raise col.error("expected a JSON object with items (the output of "
-                        "`kubectl get nodes -o json`)")
-    for i, node in enumerate(listed):
-        path = f"items[{i}]"
-        if not isinstance(node, dict):
-            raise col.error("expected a node (a mapping)", path=path)
+    for path, node in mappings(obj(data).get("items"), col, "items", "a node",
+                               "expected a JSON object with items (the output of "
+                               "`kubectl get nodes -o json`)"):
         meta = obj(node.get("metadata"))
         name = text(meta.get("name")) or path
         labels = tag_map(meta.get("labels"))

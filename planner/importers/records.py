@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +174,32 @@ def size(value: Any, limit: float = 1e7) -> float | None:
     """A size in GB within [0, limit], else None (unknown)."""
     n = number(value)
     return n if n is not None and 0 <= n <= limit else None
+
+
+def mappings(listed: Any, col: Collector, path: str, what: str,
+             expected: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path[i], entry) for each entry of the list `listed`, found at `path` ("" for the
+    document itself). Not a list: `expected` (what the whole document should be) when
+    given, else "expected a list" at `path`; an entry not a mapping: "expected `what` (a
+    mapping)" at its own path."""
+    if not isinstance(listed, list):
+        raise col.error(expected, path=None) if expected else \
+            col.error("expected a list", path=path or None)
+    for i, entry in enumerate(listed):
+        here = f"{path}[{i}]"
+        if not isinstance(entry, dict):
+            raise col.error(f"expected {what} (a mapping)", path=here)
+        yield here, entry
+
+
+def required_text(entry: dict[str, Any], key: str, path: str, col: Collector,
+                  what: str) -> str:
+    """entry[key], which every `what` must state as text: else an error at path.key."""
+    value = entry.get(key)
+    if not text(value):
+        raise col.error(f"missing or not text: {key}, which every {what} has",
+                        path=f"{path}.{key}")
+    return value
 
 
 def obj(value: Any) -> dict[str, Any]:

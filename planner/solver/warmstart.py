@@ -123,9 +123,7 @@ def _cut_to(counts: dict[int, list[float]], mine: list[int], most: list[float]) 
                 excess -= cut
                 taken = True
     for ci in mine:
-        row = counts[ci]
-        for i in range(len(row) - 2, -1, -1):
-            row[i] = min(row[i], row[i + 1])
+        no_dips(counts[ci])
     return taken
 
 
@@ -249,10 +247,15 @@ def allocate(rows: list[tuple[int, list[float]]], serving: list[float]) -> list[
         for j in range(len(rows)):
             taken[j][i] = now[j]
         previous = now
-    for row in taken:  # servers stay up: no dips
-        for i in range(len(row) - 2, -1, -1):
-            row[i] = min(row[i], row[i + 1])
+    for row in taken:
+        no_dips(row)
     return taken
+
+
+def no_dips(row: list[float]) -> None:
+    """Servers stay up: lower each point of `row` to the least of those after it."""
+    for i in range(len(row) - 2, -1, -1):
+        row[i] = min(row[i], row[i + 1])
 
 
 def _trim_to_policy(inst, counts: dict[int, list[float]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from planner.importers.records import Collector, text
+from planner.importers.records import Collector, mappings, text
 from planner.importers.terraform.state import Res
 
 
@@ -33,14 +33,8 @@ def raw_resources(data: dict[str, Any], col: Collector) -> list[Res]:
         raise col.error(f"a raw Terraform state of version {version!r}: only version 4 "
                         "(Terraform 0.12 and later) is read; run `terraform show -json` "
                         "and import its output instead", path="version")
-    listed = data.get("resources", [])
-    if not isinstance(listed, list):
-        raise col.error("expected a list", path="resources")
     out: list[Res] = []
-    for i, res in enumerate(listed):
-        rpath = f"resources[{i}]"
-        if not isinstance(res, dict):
-            raise col.error("expected a resource (a mapping)", path=rpath)
+    for rpath, res in mappings(data.get("resources", []), col, "resources", "a resource"):
         if res.get("mode", "managed") != "managed":
             continue
         rtype, name = res.get("type"), res.get("name")
@@ -49,13 +43,8 @@ def raw_resources(data: dict[str, Any], col: Collector) -> list[Res]:
         module = res.get("module")
         if module is not None and not text(module):
             raise col.error("expected a module address (text)", path=f"{rpath}.module")
-        instances = res.get("instances", [])
-        if not isinstance(instances, list):
-            raise col.error("expected a list", path=f"{rpath}.instances")
-        for j, inst in enumerate(instances):
-            ipath = f"{rpath}.instances[{j}]"
-            if not isinstance(inst, dict):
-                raise col.error("expected an instance (a mapping)", path=ipath)
+        for ipath, inst in mappings(res.get("instances", []), col, f"{rpath}.instances",
+                                    "an instance"):
             if inst.get("deposed"):
                 continue  # an object replaced by create_before_destroy, about to go
             attributes = inst.get("attributes", {})

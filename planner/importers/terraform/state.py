@@ -9,7 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.importers.records import Collector, count_of, resource_role, tag_map, text
+from planner.importers.records import (
+    Collector,
+    count_of,
+    mappings,
+    resource_role,
+    tag_map,
+    text,
+)
 
 RECORDS = {"aws_route53_record": "zone_id", "google_dns_record_set": "managed_zone"}
 
@@ -69,13 +76,8 @@ def resources(data: Any, col: Collector) -> list[Res]:
     stack = [(root, f"{key}.root_module")]
     while stack:
         module, mpath = stack.pop(0)
-        listed = module.get("resources", [])
-        if not isinstance(listed, list):
-            raise col.error("expected a list", path=f"{mpath}.resources")
-        for i, res in enumerate(listed):
-            rpath = f"{mpath}.resources[{i}]"
-            if not isinstance(res, dict):
-                raise col.error("expected a resource (a mapping)", path=rpath)
+        for rpath, res in mappings(module.get("resources", []), col, f"{mpath}.resources",
+                                   "a resource"):
             if res.get("mode", "managed") != "managed":
                 continue
             rtype, rvalues = res.get("type"), res.get("values", {})
@@ -86,14 +88,8 @@ def resources(data: Any, col: Collector) -> list[Res]:
             name = text(res.get("name")) or rtype
             out.append(Res(rtype, name, text(res.get("address")) or f"{rtype}.{name}",
                            rvalues, rpath))
-        children = module.get("child_modules", [])
-        if not isinstance(children, list):
-            raise col.error("expected a list", path=f"{mpath}.child_modules")
-        for j, child in enumerate(children):
-            if not isinstance(child, dict):
-                raise col.error("expected a module (a mapping)",
-                                path=f"{mpath}.child_modules[{j}]")
-            stack.append((child, f"{mpath}.child_modules[{j}]"))
+        stack.extend((child, cpath) for cpath, child in mappings(
+            module.get("child_modules", []), col, f"{mpath}.child_modules", "a module"))
     return out
 
 
