@@ -20,11 +20,13 @@ from planner.formulation.problem import INF
 from planner.formulation.server_rows import add_rows, last_copy, server_rows
 
 
-def server_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
+def server_caps(inst: Instance, c: Candidate, hours=None, hosts=None) -> list[int]:
     """min(count_g, k_c host_caps(c)(t)) at each grid point (or each of `hours`): the most
-    servers of c that can exist by t, k_c of them on each host."""
-    return [int(min(inst.groups[c.group].count, c.per_host * n))
-            for n in host_caps(inst, c, hours)]
+    servers of c that can exist by t, k_c of them on each host (`hosts`: host_caps
+    already made for these hours)."""
+    count, per_host = inst.groups[c.group].count, c.per_host
+    return [int(min(count, per_host * n))
+            for n in (host_caps(inst, c, hours) if hosts is None else hosts)]
 
 
 def host_caps(inst: Instance, c: Candidate, hours=None) -> list[int]:
@@ -200,18 +202,22 @@ def hosts_before_service(model: Model) -> None:
     inst = model.instance
     last = inst.grid[-1]
     before = dict(zip(inst.grid[1:], inst.grid))
-    for (ci, t), host in model.hosts.items():
+    hashes: list[int] = []  # two-term rows x - y <= 0 in one block (a PuLP constraint per
+    values: list[float] = []  # row: 11 s of 10,000 servers' formulate), in the order the
+    for (ci, t), host in model.hosts.items():  # rows were written one by one
         if (ci, t) in model.r:
-            k = float(inst.candidates[ci].per_host)
-            add_constraint(model, linear([(model.r[(ci, t)], 1.0), (host, -k)]) <= 0,
-                           "hosts_before_service")
+            hashes += (model.r[(ci, t)].hash, host.hash)
+            values += (1.0, -float(inst.candidates[ci].per_host))
         earlier = model.hosts.get((ci, before.get(t, -1)))
         if earlier is not None:
-            add_constraint(model, linear([(earlier, 1.0), (host, -1.0)]) <= 0,
-                           "hosts_before_service")
+            hashes += (earlier.hash, host.hash)
+            values += (1.0, -1.0)
         if t == last and not inst.stops(inst.candidates[ci].group):
-            add_constraint(model, linear([(host, 1.0), (model.r[(ci, last)], -1.0)]) <= 0,
-                           "hosts_before_service")
+            hashes += (host.hash, model.r[(ci, last)].hash)
+            values += (1.0, -1.0)
+    count = len(hashes) // 2
+    model.lp.rows.add_block(hashes, values, np.full(count, 2), -INF, 0.0,
+                            "hosts_before_service")
 
 
 def hosts_capacity(model: Model) -> None:
@@ -229,27 +235,46 @@ def hosts_capacity(model: Model) -> None:
     for (ci, t), var in model.hosts.items():
         at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
         hosted.add((inst.candidates[ci].provider, t))
+    quotas: dict[str, list] = {}  # p -> its (name, curve), in name order
+    for (q, name), curve in sorted(inst.quota_curves.items()):
+        quotas.setdefault(q, []).append((inst.quota_units[(q, name)], curve))
+    rows = []
+
+    def limit(cap: float, pairs, family: str) -> None:
+        pairs = [(var, u) for var, u in pairs if u != 0]
+        if sum(var.upBound * u for var, u in pairs) > cap + 1e-9:
+            rows.append(([var.hash for var, _ in pairs], [u for _, u in pairs], cap, family))
+
     for p, t in sorted(hosted):
         terms = sorted(at[(p, t)], key=lambda pair: pair[0])
-        limits = [(inst.provider_curves[p].values[t], {ci: 1.0 for ci, _ in terms},
-                   "provider_capacity")]
-        for o in sorted({inst.candidates[ci].offering for ci, _ in terms}):
+        offering = [inst.candidates[ci].offering for ci, _ in terms]
+        limit(inst.provider_curves[p].values[t], [(var, 1.0) for _, var in terms],
+              "provider_capacity")
+        for o in sorted(set(offering)):
             curve = inst.offering_curves.get((p, o))
             if curve is not None:
-                limits.append((curve.values[t], {ci: 1.0 for ci, _ in terms
-                                                 if inst.candidates[ci].offering == o},
-                               "offering_capacity"))
-        for (q, name), curve in sorted(inst.quota_curves.items()):
-            if q == p:
-                units = inst.quota_units[(p, name)]
-                limits.append((curve.values[t], {ci: units[inst.candidates[ci].offering]
-                                                 for ci, _ in terms
-                                                 if inst.candidates[ci].offering in units},
-                               "provider_quota"))
-        for cap, coefficient, family in limits:
-            pairs = [(var, coefficient[ci]) for ci, var in terms if ci in coefficient]
-            if sum(var.upBound * u for var, u in pairs) > cap + 1e-9:
-                add_constraint(model, linear(pairs) <= cap, family)
+                limit(curve.values[t], [(var, 1.0) for (_, var), of in zip(terms, offering)
+                                        if of == o], "offering_capacity")
+        for units, curve in quotas.get(p, ()):
+            limit(curve.values[t], [(var, units[of]) for (_, var), of in zip(terms, offering)
+                                    if of in units], "provider_quota")
+    rows_block(model, rows)
+
+
+def rows_block(model: Model, rows: list[tuple[list[int], list[float], float, str]]) -> None:
+    """Rows sum_j values_j x_j <= upper, given as (hashes, values, upper, family), added as
+    blocks of consecutive rows of one family (Rows.add_block), in their order."""
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end][3] == rows[start][3]:
+            end += 1
+        part = rows[start:end]
+        model.lp.rows.add_block([h for hs, _, _, _ in part for h in hs],
+                                [v for _, vs, _, _ in part for v in vs],
+                                np.array([len(hs) for hs, _, _, _ in part]), -INF,
+                                np.array([cap for _, _, cap, _ in part]), rows[start][3])
+        start = end
 
 
 def target_ingress(model: Model) -> None:

@@ -92,7 +92,9 @@ def _server_variables(model: Model) -> None:
     for ci, c in enumerate(inst.candidates):
         ready = inst.first_hour(c.provider) + inst.wait_hours(c)  # its bootstrap (and rebuild)
         has_data = (c.group, c.provider) in copied
-        for t, ub, hosts_ub in zip(inst.grid, server_caps(inst, c), host_caps(inst, c)):
+        hosts_caps = host_caps(inst, c)
+        for t, ub, hosts_ub in zip(inst.grid, server_caps(inst, c, hosts=hosts_caps),
+                                   hosts_caps):
             if ub >= 1 and t >= ready:
                 names.append(f"r_{ci}_{t}")
                 uppers.append(ub)
