@@ -215,8 +215,10 @@ def offering_servers(provider: Provider, offering: Offering, horizon_hours: int,
     ready = provider.onboarding_hours.value + (offering.delivery_hours.value
                                                if offering.delivery_hours else 0.0)
     stock = offering.stock.value if offering.stock is not None else math.inf
-    values = tuple(stock if t >= ready else 0.0 for t in range(horizon_hours + 1))
-    binding = tuple("stock" if t >= ready else "delivery" for t in range(horizon_hours + 1))
+    hours = horizon_hours + 1
+    first = min(max(0, math.ceil(ready)), hours)  # the first whole hour t >= ready
+    values = (0.0,) * first + (stock,) * (hours - first)
+    binding = ("delivery",) * first + ("stock",) * (hours - first)
     return refused(Curve(values, binding), until)
 
 

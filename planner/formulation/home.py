@@ -154,12 +154,24 @@ def _at(model: HomeModel, g: str, p: str):
     return pulp.lpSum(model.servers[c] for c in model.by_place.get((g, p), []))
 
 
+def _providers_of(model: HomeModel) -> dict[str, list[str]]:
+    """g -> the providers g has candidates at, in name order (a scan of all candidates per
+    group was 10 s of a 10,000-server home model)."""
+    out: dict[str, set[str]] = {}
+    for g, p in model.by_place:
+        out.setdefault(g, set()).add(p)
+    return {g: sorted(ps) for g, ps in out.items()}
+
+
 def home_demand(model: HomeModel, inst: Instance) -> None:
     """A group moves home whole or stays on the bridge whole:
     sum_{c of g} n_c + count_g z_g = count_g."""
+    servers: dict[str, list] = {g: [] for g in inst.groups}
+    for c, n in model.servers.items():
+        servers[c.group].append(n)
     for g, group in inst.groups.items():
-        add_constraint(model, pulp.lpSum(n for c, n in model.servers.items() if c.group == g)
-                       + group.count * model.unplaced[g] == group.count, "home_demand")
+        add_constraint(model, pulp.lpSum(servers[g]) + group.count * model.unplaced[g]
+                       == group.count, "home_demand")
 
 
 def home_hosts(model: HomeModel) -> None:
@@ -213,11 +225,12 @@ def home_share(model: HomeModel, inst: Instance) -> None:
     sum-of-k-largest form k lambda_g + sum_p mu_gp <= (1 - s) X_g, mu_gp >= x_gp - lambda_g."""
     policy = inst.inventory.policy
     k = policy.survive_provider_losses
+    providers_of = _providers_of(model)
     for i, (g, group) in enumerate(inst.groups.items()):
         if not group.spread:
             continue
         placed = group.count - group.count * model.unplaced[g]
-        at = sorted({c.provider for c in model.candidates if c.group == g})
+        at = providers_of.get(g, [])
         for p in at:
             add_constraint(model, _at(model, g, p) - policy.max_share_per_provider * placed
                            <= 0, "home_share")
@@ -268,12 +281,16 @@ def home_moves(model: HomeModel, inst: Instance, bridge: dict[tuple[str, str, st
             add_constraint(model, extra - model.hosts[c]
                            >= -bridge.get((c.group, c.provider, c.offering), 0), "home_moves")
             terms.append(fee * extra)
+    providers_of, holding = _providers_of(model), {}
+    for (bg, p, _), n in bridge.items():
+        if n > 0:
+            holding.setdefault(bg, set()).add(p)
     for g, group in inst.groups.items():
         if group.data_gb <= 0 or group.data_from:
             continue
-        held = sorted({p for (bg, p, _), n in bridge.items() if bg == g and n > 0})
+        held = sorted(holding.get(g, ()))
         price = recopy_per_gb(inst.catalog, held, inst.inventory.currency)
-        for p in sorted({c.provider for c in model.candidates if c.group == g} - set(held)):
+        for p in [p for p in providers_of.get(g, []) if p not in holding.get(g, ())]:
             w = model.lp.add_variable(f"hw_{len(model.new_at)}", 0, 1, pulp.LpBinary)
             model.new_at[(g, p)] = w
             add_constraint(model, group.count * w - _at(model, g, p) >= 0, "home_moves")
