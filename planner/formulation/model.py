@@ -6,6 +6,7 @@ Shared by the constraint families (planner/formulation/families.py) and the obje
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,8 @@ class Model:
     restricted: bool = False  # most candidates fixed at 0 (solver/work.py restrict_to)
     r: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     hosts: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # h[c,t]
+    # (len(copy), (g, p) -> its copy hours ascending): `copied`'s index
+    _copy_hours: tuple | None = field(default=None, repr=False, compare=False)
     counted: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # q[g,t]
     whole: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)  # s[g,t]
     reach: dict[int, pulp.LpVariable] = field(default_factory=dict)  # R[t]
@@ -121,9 +124,16 @@ class Model:
 
     def copied(self, g: str, p: str, t: int):
         """Cumulative GB of g at p by hour t (the last copy variable at or before t)."""
-        while t >= 0 and (g, p, t) not in self.copy:
-            t -= 1
-        return self.copy[(g, p, t)] if t >= 0 else 0
+        index = self._copy_hours
+        if index is None or index[0] != len(self.copy):  # made again if copy grew
+            hours: dict[tuple[str, str], list[int]] = {}
+            for cg, cp, ct in self.copy:
+                hours.setdefault((cg, cp), []).append(ct)
+            index = (len(self.copy), {k: sorted(v) for k, v in hours.items()})
+            self._copy_hours = index
+        hours = index[1].get((g, p), ())
+        at = bisect.bisect_right(hours, t)  # a walk back hour by hour: 3 s at 10,000 servers
+        return self.copy[(g, p, hours[at - 1])] if at else 0
 
     def stored(self, v: str, t: int):
         """GB of object storage held at vendor v by hour t: what was moved there by then,
