@@ -110,6 +110,14 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
     hosts = hosts_of(provider_views_of(plan, names))
     bucket_at = snapshot_target(plan)
     first = first_copies(plan)
+    # each copy's rows and servers looked up, not scanned for (a scan per copy and hour
+    # took 5.4 s of a 5.6 s render at 10,000 servers)
+    rows_at: dict[tuple[str, str], list] = {}
+    for r in plan.schedule:
+        rows_at.setdefault((r.group, r.provider), []).append(r.hosts)
+    servers_at: dict[tuple[str, str], int] = {}
+    for a in plan.assignments:
+        servers_at[(a.group, a.provider)] = servers_at.get((a.group, a.provider), 0) + a.count
     views = []
     for c in plan.copies:
         hours = [h for h, gb in enumerate(c.gb_by_hour) if gb > 0]
@@ -121,12 +129,10 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
                         active_hours=len(hours), peak_gb=peak, peak_gbps=peak * 8 / 3600)
         if view.is_group:
             group = groups[c.demand]
-            view.servers = sum(a.count for a in plan.assignments
-                               if a.group == c.demand and a.provider == c.target)
+            view.servers = servers_at.get((c.demand, c.target), 0)
             view.per_server_gb = group.data_gb / group.count
-            made = [sum(r.hosts[t] for r in plan.schedule
-                        if (r.group, r.provider) == (c.demand, c.target))
-                    for t in range(len(c.gb_by_hour))]
+            mine = rows_at.get((c.demand, c.target), [])
+            made = [sum(hosts[t] for hosts in mine) for t in range(len(c.gb_by_hour))]
             view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
             view.last_index = max(view.servers, 1)  # numbered from 1 at each provider
