@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from operator import attrgetter, itemgetter
+
 from planner import __version__
 from planner.domain import curves, labour
 from planner.domain.bill import (
@@ -50,17 +53,31 @@ def _value(values: dict[str, float], var) -> float:
     return values.get(var.name, 0.0) if hasattr(var, "name") else float(var)
 
 
+def nonzero_values(values: dict[str, float]) -> dict[str, float]:
+    """The values that are not 0: read as `values.get(name, 0.0)` they give the same, and
+    at scale they are a few percent of them (62,534 of 1,960,990 at 10,000 servers), so
+    the look-ups of every variable below stay in a small table."""
+    return dict(filter(itemgetter(1), values.items()))
+
+
+def nonzero(values: dict[str, float], variables: dict) -> Iterator[tuple]:
+    """(key, value) of the variables whose value is set and not 0, in their order, picked
+    out by iterators rather than a Python step per variable (most are 0)."""
+    found = map(values.get, map(attrgetter("name"), variables.values()))
+    return filter(itemgetter(1), zip(variables, found))
+
+
 def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
     rows = []
     order = {g: i for i, g in enumerate(inst.groups)}
     at: dict[int, dict[int, int]] = {}  # candidate -> period start -> servers (non-zero only)
-    for (ci, t), var in model.r.items():
-        x = round(values.get(var.name, 0.0))
+    for (ci, t), x in nonzero(values, model.r):
+        x = round(x)
         if x:
             at.setdefault(ci, {})[t] = x
     hosts: dict[int, dict[int, int]] = {}  # candidate -> period start -> hosts made
-    for (ci, t), var in model.hosts.items():
-        x = round(values.get(var.name, 0.0))
+    for (ci, t), x in nonzero(values, model.hosts):
+        x = round(x)
         if x:
             hosts.setdefault(ci, {})[t] = x
     for ci, c in enumerate(inst.candidates):
@@ -104,30 +121,32 @@ def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[
     return out
 
 
-def _host_room(inst: Instance, model: Model, values) -> dict[tuple[str, str], list[float]]:
-    """GB the hosts of g made at p by each hour hold, their counts rounded as the schedule
-    rounds them: a copy the solver put on a host of 1e-9 (within its tolerances) is noise."""
+def _host_gb(inst: Instance, model: Model, values) -> dict[tuple[str, str, int], float]:
+    """GB the hosts of g made at p by each period start (g, p, t) hold, their counts rounded
+    as the schedule rounds them: a copy the solver put on a host of 1e-9 (within its
+    tolerances) is noise. Hosts of no value add 0.0: left out."""
     at: dict[tuple[str, str, int], float] = {}
-    for (ci, t), var in model.hosts.items():
+    for (ci, t), x in nonzero(values, model.hosts):
         c = inst.candidates[ci]
         group = inst.groups[c.group]
         key = (c.group, c.provider, t)
-        at[key] = at.get(key, 0.0) + round(values.get(var.name, 0.0)) * group.data_gb / group.count
-    room: dict[tuple[str, str], list[float]] = {}
-    for g, p, _ in model.copy:
-        if (g, p) not in room:
-            room[(g, p)] = [at.get((g, p, inst.period_start[t]), 0.0) if t else 0.0
-                            for t in range(inst.horizon_hours + 1)]
-    return room
+        at[key] = at.get(key, 0.0) + round(x) * group.data_gb / group.count
+    return at
 
 
 def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
     H, rows = inst.horizon_hours, []
     order = {g: i for i, g in enumerate(inst.groups)}
-    room = _host_room(inst, model, values)
-    for g, p in sorted({(g, p) for g, p, _ in model.copy}, key=lambda k: (order[k[0]], k[1])):
-        cumulative = cumulative_by_hour(values, model.copy, (g, p), H)
-        held = room.get((g, p), [0.0] * (H + 1))
+    at = _host_gb(inst, model, values)
+    pairs: dict[tuple[str, str], dict] = {}  # (g, p) -> its copy variables, one pass
+    for key, var in model.copy.items():
+        pairs.setdefault(key[:2], {})[key] = var
+    for g, p in sorted(pairs, key=lambda k: (order[k[0]], k[1])):
+        variables = pairs[(g, p)]
+        if not any(map(values.get, map(attrgetter("name"), variables.values()))):
+            continue  # nothing copied, no row: 4,296 of 4,573 pairs at 10,000 servers
+        cumulative = cumulative_by_hour(values, variables, (g, p), H)
+        held = [at.get((g, p, inst.period_start[t]), 0.0) if t else 0.0 for t in range(H + 1)]
         cumulative = [min(x, cap) for x, cap in zip(cumulative, held)]  # solver noise only
         gone = inst.refused_at(p)
         if gone is not None:  # its hosts are gone from then; what was copied stays copied
@@ -291,6 +310,7 @@ def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | 
     catalog states no effort."""
     if not inst.labour:
         return None
+    values = nonzero_values(values)
     return _work(inst, _schedule(inst, model, values), _services(inst, model, values),
                  _copies(inst, model, values))
 
@@ -307,7 +327,7 @@ def _work(inst: Instance, schedule, services, copies) -> Work | None:
 
 
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
-    values, H, D = result.values, inst.horizon_hours, inst.deadline_hours
+    values, H, D = nonzero_values(result.values), inst.horizon_hours, inst.deadline_hours
     schedule, pools = share_hosts(inst, _schedule(inst, model, values))
     shared = {(r.provider, r.offering, g) for r in pools for g in r.groups}
     copies = _copies(inst, model, values)
