@@ -31,8 +31,12 @@ def _rows(inst: Instance, model: HomeModel, values: dict[str, float],
 def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
     """Why each group without a home has none: where it could go, and what it lost."""
     out = []
+    fits: dict[str, set[str]] = {}  # group -> its candidates' providers, in one pass
+    if staying:
+        for c in model.candidates:
+            fits.setdefault(c.group, set()).add(c.provider)
     for g in staying:
-        near = sorted({c.provider for c in model.candidates if c.group == g})
+        near = sorted(fits.get(g, ()))
         text = (f"{g}: no home for its {inst.groups[g].count} servers by hour {model.hour} on "
                 f"at most {inst.inventory.policy.max_providers_home} providers")
         text += f" among those near the hub that fit it ({', '.join(near)}): their stock or "\
