@@ -89,3 +89,26 @@ def test_cbc_takes_a_start_with_solver_noise():
     model.lp.setObjective(model.cost)
     phase = backends.run(model.lp, "cbc", 30, 1e-4, "cost", start=noisy)
     assert phase.status != "no_solution"
+
+
+def test_the_coverage_phase_asks_the_solver_for_less_than_the_gap_it_reports():
+    """Its solver's gap is on unserved + eps * cost, the phase's on the unserved hours
+    against a bound lowered by the tie-break, a little wider: asked for exactly the gap
+    requested, a solver stopping there left the phase "feasible" (phases.GAP_MARGIN)."""
+    model = _model({}, {})
+    asked = []
+    real_run = phases.run
+
+    def spy(lp, solver, time_limit, gap, name, **kwargs):
+        asked.append((name, gap))
+        return real_run(lp, solver, time_limit, gap, name, **kwargs)
+
+    phases.run = spy
+    try:
+        phases.solve(model, gap=1e-3)
+    finally:
+        phases.run = real_run
+    gaps = dict(asked)
+    assert gaps["coverage"] == pytest.approx(1e-3 * (1 - phases.GAP_MARGIN))
+    assert gaps["cost"] == 1e-3  # no tie-break there: the gap as asked
+    assert phases.aimed(0.0) == 0.0

@@ -95,14 +95,14 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         first, values = not_run("coverage", lp.numVariables(), budget), dict(start)
     else:
         try:
-            first = run(lp, solver, budget, gap, "coverage", start=start,
+            first = run(lp, solver, budget, aimed(gap), "coverage", start=start,
                          hint=None if start else hint)
         except PlannerError as exc:
             if solver != "highs":
                 raise
             solver = "cbc"
             warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
-            first = run(lp, solver, coverage_share(time_limit, started), gap, "coverage",
+            first = run(lp, solver, coverage_share(time_limit, started), aimed(gap), "coverage",
                          start=start)
         values = snapshot(lp) if first.status != "no_solution" else {}
     if values and proof is None:  # a proof's bound is on the unserved hours already
@@ -173,6 +173,19 @@ def _searched(model: Model, values: dict[str, float], free: set[str], used: int,
            f"{model.lp.numVariables():,} columns free): {result.raw_status}")
     return SolverPhase(name="cost", status=status, raw_status=raw,
                        objective=value_of(model.cost, best), bound=None, gap=None), best
+
+
+# The coverage phase's solver stops at its own gap on unserved + eps * cost; the phase
+# reports the gap on the unserved hours alone, against a bound lowered by the tie-break
+# (about_coverage), which is a little wider. Asked for exactly the requested gap, a solver
+# that stopped at it left the phase "feasible": the 2021 case with its deadline at 48 h
+# proved 1.00003e-4 after 92 s, against the 1e-4 asked. It is asked for this much less.
+GAP_MARGIN = 1e-3
+
+
+def aimed(gap: float) -> float:
+    """The gap the coverage phase asks of the solver, for the phase to report `gap`."""
+    return gap * (1 - GAP_MARGIN)
 
 
 def about_coverage(phase: SolverPhase, unserved: float, tie_break: float) -> SolverPhase:
