@@ -35,13 +35,15 @@ class CauseGroup:
 def _cause_groups(plan: Plan) -> list[CauseGroup]:
     """Causes of all shortfalls, each detail once, with the demands it holds back."""
     groups: dict[str, CauseGroup] = {}
+    items: dict[tuple, CauseItem] = {}  # (code, detail, remedy): looked up, not searched
     for s in plan.shortfalls:
         for c in s.causes:
             group = groups.setdefault(c.code, CauseGroup(c.code, []))
-            item = next((i for i in group.items
-                         if i.detail == c.detail and i.remedy == c.remedy), None)
+            item = items.get((c.code, c.detail, c.remedy))
             if item is None:
-                group.items.append(CauseItem(c.detail, c.remedy, [s.demand]))
+                item = items[(c.code, c.detail, c.remedy)] = CauseItem(c.detail, c.remedy,
+                                                                       [s.demand])
+                group.items.append(item)
             elif s.demand not in item.demands:
                 item.demands.append(s.demand)
     return list(groups.values())
@@ -81,12 +83,13 @@ class GroupRisk:
 
 def group_risks_of(plan: Plan) -> list[GroupRisk]:
     k = plan.inventory.policy.survive_provider_losses
+    held: dict[str, dict[str, int]] = {}  # group -> provider -> servers, in one pass
+    for a in plan.assignments:
+        holders = held.setdefault(a.group, {})
+        holders[a.provider] = holders.get(a.provider, 0) + a.count
     out = []
     for g in plan.inventory.groups:
-        holders: dict[str, int] = {}
-        for a in plan.assignments:
-            if a.group == g.name:
-                holders[a.provider] = holders.get(a.provider, 0) + a.count
+        holders = held.get(g.name, {})
         ranked = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))
         placed = sum(holders.values())
         lost = ranked[:k]
