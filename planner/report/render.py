@@ -17,6 +17,7 @@ environment and the whole context, and renders.
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -90,7 +91,10 @@ def _templates_dir() -> str:
         return str(Path(__file__).resolve().parents[2] / "templates")
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """One per process: it keeps the templates it compiled (0.3 s of each render of the 2021
+    plan went to compiling them again; nothing is cached on disk)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_templates_dir()),
                              undefined=jinja2.StrictUndefined, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
