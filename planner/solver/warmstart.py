@@ -57,11 +57,12 @@ def greedy_point(model, greedy) -> dict:
     for ci, row in counts.items():
         c = inst.candidates[ci]
         final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
+    position = {t: k for k, t in enumerate(inst.grid)}
     hosts = {}
     for (ci, t), var in model.hosts.items():  # made by t, no fewer than serve, none unused
         row = counts.get(ci)
         if row is not None:
-            at = inst.grid.index(t)
+            at = position[t]
             hosts[var] = float(min(var.upBound, max(row[at], min(made[ci][t], row[-1]))))
         else:
             hosts[var] = 0.0
@@ -72,11 +73,13 @@ def greedy_point(model, greedy) -> dict:
     delegation = {u: 1.0 if (inst.service_candidates[si].vendor,
                              inst.service_candidates[si].offering) in delegated else 0.0
                   for si, u in model.use.items() if inst.service_candidates[si].kind == "dns"}
+    up: dict[str, list[float]] = {}  # g -> its servers up by period
+    for ci, row in counts.items():
+        g = inst.candidates[ci].group
+        up[g] = [a + b for a, b in zip(up[g], row)] if g in up else list(row)
     whole = {}  # s[g,t]: every shard serving (q, continuous, is left to the LP)
     for (g, t), s in model.whole.items():
-        at = inst.grid.index(t)
-        up = sum(row[at] for ci, row in counts.items() if inst.candidates[ci].group == g)
-        whole[s] = 1.0 if up >= inst.groups[g].count else 0.0
+        whole[s] = 1.0 if g in up and up[g][position[t]] >= inst.groups[g].count else 0.0
     return {**servers, **hosts, **whole, **delegation, **_greedy_copies(model, greedy, final),
             **_provider_binaries(model, greedy, final)}
 
