@@ -67,7 +67,8 @@ def nonzero(values: dict[str, float], variables: dict) -> Iterator[tuple]:
     return filter(itemgetter(1), zip(variables, found))
 
 
-def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
+def _schedule(inst: Instance, model: Model, values, made: list) -> list[ScheduleRow]:
+    """`made`: nonzero(values, model.hosts), read once for this and _copies."""
     rows = []
     order = {g: i for i, g in enumerate(inst.groups)}
     at: dict[int, dict[int, int]] = {}  # candidate -> period start -> servers (non-zero only)
@@ -76,7 +77,7 @@ def _schedule(inst: Instance, model: Model, values) -> list[ScheduleRow]:
         if x:
             at.setdefault(ci, {})[t] = x
     hosts: dict[int, dict[int, int]] = {}  # candidate -> period start -> hosts made
-    for (ci, t), x in nonzero(values, model.hosts):
+    for (ci, t), x in made:
         x = round(x)
         if x:
             hosts.setdefault(ci, {})[t] = x
@@ -121,12 +122,12 @@ def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[
     return out
 
 
-def _host_gb(inst: Instance, model: Model, values) -> dict[tuple[str, str, int], float]:
+def _host_gb(inst: Instance, made: list) -> dict[tuple[str, str, int], float]:
     """GB the hosts of g made at p by each period start (g, p, t) hold, their counts rounded
     as the schedule rounds them: a copy the solver put on a host of 1e-9 (within its
     tolerances) is noise. Hosts of no value add 0.0: left out."""
     at: dict[tuple[str, str, int], float] = {}
-    for (ci, t), x in nonzero(values, model.hosts):
+    for (ci, t), x in made:
         c = inst.candidates[ci]
         group = inst.groups[c.group]
         key = (c.group, c.provider, t)
@@ -134,10 +135,10 @@ def _host_gb(inst: Instance, model: Model, values) -> dict[tuple[str, str, int],
     return at
 
 
-def _copies(inst: Instance, model: Model, values) -> list[CopyRow]:
+def _copies(inst: Instance, model: Model, values, made: list) -> list[CopyRow]:
     H, rows = inst.horizon_hours, []
     order = {g: i for i, g in enumerate(inst.groups)}
-    at = _host_gb(inst, model, values)
+    at = _host_gb(inst, made)
     pairs: dict[tuple[str, str], dict] = {}  # (g, p) -> its copy variables, one pass
     for key, var in model.copy.items():
         pairs.setdefault(key[:2], {})[key] = var
@@ -311,8 +312,9 @@ def plan_work(inst: Instance, model: Model, values: dict[str, float]) -> Work | 
     if not inst.labour:
         return None
     values = nonzero_values(values)
-    return _work(inst, _schedule(inst, model, values), _services(inst, model, values),
-                 _copies(inst, model, values))
+    made = list(nonzero(values, model.hosts))
+    return _work(inst, _schedule(inst, model, values, made), _services(inst, model, values),
+                 _copies(inst, model, values, made))
 
 
 def _work(inst: Instance, schedule, services, copies) -> Work | None:
@@ -328,9 +330,10 @@ def _work(inst: Instance, schedule, services, copies) -> Work | None:
 
 def build_plan(inst: Instance, model: Model, result: SolveResult) -> Plan:
     values, H, D = nonzero_values(result.values), inst.horizon_hours, inst.deadline_hours
-    schedule, pools = share_hosts(inst, _schedule(inst, model, values))
+    made = list(nonzero(values, model.hosts))
+    schedule, pools = share_hosts(inst, _schedule(inst, model, values, made))
     shared = {(r.provider, r.offering, g) for r in pools for g in r.groups}
-    copies = _copies(inst, model, values)
+    copies = _copies(inst, model, values, made)
     services = _services(inst, model, values)
     coverage = _coverage(inst, schedule, copies, services)
     assignments = [
