@@ -32,6 +32,20 @@ def test_dedicated_model_waits_for_delivery_and_is_capped_by_stock():
     assert curves.offering_servers(p, p.offerings[0], 60) is None
 
 
+@pytest.mark.parametrize("delivery", [0.0, 1.5, 52.0, 100.0])
+def test_a_delivery_in_part_hours_lands_at_the_next_whole_hour(delivery):
+    """cap(t) = stock from the first whole hour t >= onboarding + delivery, 0 before it
+    (and none of it within the horizon when that is past it)."""
+    p = _provider("b")  # onboarding 6
+    ded = next(o for o in p.offerings if o.id == "ded").model_copy(
+        update={"delivery_hours": p.onboarding_hours.model_copy(update={"value": delivery})})
+    c = curves.offering_servers(p, ded, 60)
+    ready = 6 + delivery
+    assert c.values == tuple(5.0 if t >= ready else 0.0 for t in range(61))
+    assert c.binding == tuple("stock" if t >= ready else "delivery" for t in range(61))
+    assert curves.offering_servers(p, ded, 60, until=30).values[30:] == (0.0,) * 31
+
+
 def test_source_egress_stops_at_the_deadline_by_default():
     inv = small_inventory(deadline=24, egress_gbps=2, source={})
     c = curves.source_egress_gb(inv, 30)

@@ -108,3 +108,115 @@ def test_the_unserved_hours_weigh_each_server_by_its_tier_and_period(catalog_kno
     servers = [(v, c) for v, c in model.unserved.items() if v.name.startswith("r_")]
     assert servers == [(v, -inst.weights[inst.candidates[ci].group] * inst.period_weight[t])
                        for (ci, t), v in model.r.items()]
+
+
+def _appended(model, family) -> list:
+    """The rows `family(model)` adds when run again on a made model, as (names, values,
+    lower, upper)."""
+    rows = model.lp.rows
+    first = len(rows)
+    family(model)
+    out = []
+    for i in range(first, len(rows)):
+        terms, lower, upper = rows.row(i)
+        out.append(([v.name for v in terms], list(terms.values()), lower, upper))
+    return out
+
+
+def _hosts_before_service(model) -> list:
+    """Row by row: r - k h <= 0, h' - h <= 0 for h' the period before, h[H] - r[H] <= 0."""
+    inst, out = model.instance, []
+    last, before = inst.grid[-1], dict(zip(inst.grid[1:], inst.grid))
+    for (ci, t), host in model.hosts.items():
+        if (ci, t) in model.r:
+            out.append(([model.r[(ci, t)].name, host.name],
+                        [1.0, -float(inst.candidates[ci].per_host)], -np.inf, 0.0))
+        earlier = model.hosts.get((ci, before.get(t, -1)))
+        if earlier is not None:
+            out.append(([earlier.name, host.name], [1.0, -1.0], -np.inf, 0.0))
+        if t == last and not inst.stops(inst.candidates[ci].group):
+            out.append(([host.name, model.r[(ci, last)].name], [1.0, -1.0], -np.inf, 0.0))
+    return out
+
+
+def _hosts_capacity(model) -> list:
+    """Row by row, at each (provider, hour) with a host variable: the provider's, each
+    offering's and each unit quota's limit over e = h where the candidate has hosts, else
+    r, where the variables' upper bounds can pass it (zero coefficients left out)."""
+    inst = model.instance
+    with_hosts = {ci for ci, _ in model.hosts}
+    at: dict = {}
+    for (ci, t), var in model.r.items():
+        if ci not in with_hosts:
+            at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+    for (ci, t), var in model.hosts.items():
+        at.setdefault((inst.candidates[ci].provider, t), []).append((ci, var))
+    hosted = {(inst.candidates[ci].provider, t) for ci, t in model.hosts}
+    out = []
+    for p, t in sorted(hosted):
+        terms = sorted(at[(p, t)], key=lambda pair: pair[0])
+        limits = [(inst.provider_curves[p].values[t], {ci: 1.0 for ci, _ in terms})]
+        for o in sorted({inst.candidates[ci].offering for ci, _ in terms}):
+            if (p, o) in inst.offering_curves:
+                limits.append((inst.offering_curves[(p, o)].values[t],
+                               {ci: 1.0 for ci, _ in terms if inst.candidates[ci].offering == o}))
+        for (q, name), curve in sorted(inst.quota_curves.items()):
+            if q == p:
+                units = inst.quota_units[(p, name)]
+                limits.append((curve.values[t], {ci: units[inst.candidates[ci].offering]
+                                                 for ci, _ in terms
+                                                 if inst.candidates[ci].offering in units}))
+        for cap, coefficient in limits:
+            pairs = [(var, coefficient[ci]) for ci, var in terms
+                     if coefficient.get(ci, 0.0) != 0]
+            if sum(var.upBound * u for var, u in pairs) > cap + 1e-9:
+                out.append(([v.name for v, _ in pairs], [u for _, u in pairs], -np.inf, cap))
+    return out
+
+
+def _check_host_rows(inventory, catalog) -> None:
+    from planner.formulation import data_rows
+
+    model = formulate(prepare(inventory, catalog))
+    assert model.hosts
+    assert _appended(model, data_rows.hosts_before_service) == _hosts_before_service(model)
+    assert _appended(model, data_rows.hosts_capacity) == _hosts_capacity(model)
+
+
+@SMALL_SETTINGS
+@given(*small_cases)
+def test_the_host_rows_are_those_made_one_by_one(catalog_knobs, inventory_knobs):
+    """The host rows made in blocks (data_rows.hosts_before_service, hosts_capacity) are
+    those the families made one by one before, in the same order."""
+    _check_host_rows(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
+
+
+def test_the_host_rows_with_packing_and_unit_quotas_are_those_made_one_by_one():
+    """With packed hosts (50 executable synthetic servers) and unit quotas (the 2021 case,
+    Azure's vCPU) too."""
+    from pathlib import Path
+
+    from bench.generate import generate
+    from planner.inputs import loader
+
+    _check_host_rows(*generate(50, executable=True))
+    root = Path(__file__).resolve().parent.parent
+    catalog = loader.load_catalog(loader.shipped_catalog_paths())
+    assert catalog  # the 2021 case: unit quotas at some providers with hosts
+    _check_host_rows(loader.load_inventory(root / "inventories" / "parler-2021.yaml"), catalog)
+
+
+def test_copied_is_the_last_copy_variable_at_or_before_the_hour():
+    """Model.copied(g, p, t): the copy variable of the latest hour <= t (0 before the
+    first), looked up by bisection; made again when a copy variable is added."""
+    model = formulate(prepare(small_inventory(), small_catalog()))
+    for g, p in dict.fromkeys((g, p) for g, p, _ in model.copy):
+        hours = sorted(t for h, q, t in model.copy if (h, q) == (g, p))
+        for t in range(-1, model.instance.horizon_hours + 1):
+            before = [h for h in hours if h <= t]
+            want = model.copy[(g, p, before[-1])] if before else 0
+            assert model.copied(g, p, t) is want
+    g, p, t = next(iter(model.copy))
+    late = model.lp.add_variable("C_test", 0, 1)
+    model.copy[(g, p, model.instance.horizon_hours + 5)] = late
+    assert model.copied(g, p, model.instance.horizon_hours + 9) is late
