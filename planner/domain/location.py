@@ -155,7 +155,10 @@ def caller_sets(near: dict[str, frozenset]) -> list[tuple[list[str], frozenset]]
 def bound_ms(inventory: Inventory, group: str, dependency: str) -> float:
     """The round trip `group`'s calls to `dependency` may take: stated, else TIGHT_RTT_MS
     for a dependency with data or a cache, else DEFAULT_RTT_MS."""
-    groups = {g.name: g for g in inventory.groups}
+    return _bound_ms({g.name: g for g in inventory.groups}, group, dependency)
+
+
+def _bound_ms(groups: dict, group: str, dependency: str) -> float:
     stated = groups[group].stated_rtt_ms(dependency)
     if stated is not None:
         return stated
@@ -164,6 +167,8 @@ def bound_ms(inventory: Inventory, group: str, dependency: str) -> float:
 
 
 def bounded_pairs(inventory: Inventory) -> list[tuple[str, str, float]]:
-    """(group, dependency, bound in ms) for every dependency, in inventory order."""
-    return [(g.name, h, bound_ms(inventory, g.name, h)) for g in inventory.groups
+    """(group, dependency, bound in ms) for every dependency, in inventory order (the
+    groups looked up in one table, not one made per pair: 718 pairs of 500 groups)."""
+    groups = {g.name: g for g in inventory.groups}
+    return [(g.name, h, _bound_ms(groups, g.name, h)) for g in inventory.groups
             for h in g.needs]
