@@ -105,9 +105,10 @@ def first_copies(plan: Plan) -> dict[str, str]:
     return {demand: target for demand, (_, target) in out.items()}
 
 
-def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
+def copy_views(plan: Plan, names: NameMap, hosts: dict | None = None) -> list[CopyView]:
+    """`hosts`: hosts_of(provider_views_of(plan, names)), where the caller has it."""
     groups = {g.name: g for g in plan.inventory.groups}
-    hosts = hosts_of(provider_views_of(plan, names))
+    hosts = hosts_of(provider_views_of(plan, names)) if hosts is None else hosts
     bucket_at = snapshot_target(plan)
     first = first_copies(plan)
     # each copy's rows and servers looked up, not scanned for (a scan per copy and hour
@@ -132,7 +133,7 @@ def copy_views(plan: Plan, names: NameMap) -> list[CopyView]:
             view.servers = servers_at.get((c.demand, c.target), 0)
             view.per_server_gb = group.data_gb / group.count
             mine = rows_at.get((c.demand, c.target), [])
-            made = [sum(hosts[t] for hosts in mine) for t in range(len(c.gb_by_hour))]
+            made = [sum(row[t] for row in mine) for t in range(len(c.gb_by_hour))]
             view.hosts_first_hour = next((t for t, n in enumerate(made) if n), None)
             view.label = names.prefix(c.demand, c.target) if c.target in names.provider else ""
             view.last_index = max(view.servers, 1)  # numbered from 1 at each provider

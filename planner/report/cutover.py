@@ -35,9 +35,10 @@ class Cutover:
     sharded: bool = False
 
 
-def cutovers(plan: Plan, names: NameMap) -> list[Cutover]:
+def cutovers(plan: Plan, names: NameMap, hosts: dict | None = None) -> list[Cutover]:
+    """`hosts`: hosts_of(provider_views_of(plan, names)), where the caller has it."""
     inv = plan.inventory
-    hosts = hosts_of(provider_views_of(plan, names))
+    hosts = hosts_of(provider_views_of(plan, names)) if hosts is None else hosts
     out = []
     for group in inv.groups:
         if not group.data_gb:

@@ -94,6 +94,7 @@ def num(value: float) -> str:
 
 MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~])")
 MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+MD_LEADING = re.compile(r"^([#+=-])")
 
 
 def md_text(value) -> str:
@@ -101,7 +102,7 @@ def md_text(value) -> str:
     text = " ".join(str(value).split())
     text = MD_SPECIAL.sub(r"\\\1", text)
     text = MD_UNDERSCORE.sub(r"\\_", text)
-    return re.sub(r"^([#+=-])", r"\\\1", text)
+    return MD_LEADING.sub(r"\\\1", text)
 
 
 def md_cell(value) -> str:
@@ -112,7 +113,7 @@ def md_cell(value) -> str:
 def code_span(value) -> str:
     """A name shown verbatim as inline code, whatever backticks it holds."""
     text = " ".join(str(value).split())
-    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0) if "`" in text else 0
     fence = "`" * (run + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"

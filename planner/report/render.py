@@ -122,6 +122,7 @@ def context(plan: Plan) -> dict:
     vendors = {v.id: v for v in plan.catalog.services}
     entries = {**vendors, **providers}
     views = provider_views_of(plan, names)
+    hosts = hosts_of(views)  # once, for the copies, the cut-overs and the locations
     stale: dict[str, list] = {}
     for fact in plan.stale_facts:
         stale.setdefault(fact.entry, []).append(fact)
@@ -141,12 +142,12 @@ def context(plan: Plan) -> dict:
         alternatives=alternatives_of(plan, {a.provider for a in plan.assignments}),
         replan=REPLAN,
         **summary_context(plan, views, entries),
-        **copy_context(plan, copy_views(plan, names), source, vendors),
-        cutovers=cutovers(plan, names),
+        **copy_context(plan, copy_views(plan, names, hosts), source, vendors),
+        cutovers=cutovers(plan, names, hosts),
         **dns_context(plan), **email_context(plan), **sms_context(plan),
         **work_context(plan), **bill_context(plan, views), **calendar_context(plan),
         **home_context(plan),
-        **location_context(plan, hosts_of(views)),
+        **location_context(plan, hosts),
         intra_metro_ms=INTRA_METRO_RTT_MS, route_factor=ROUTE_FACTOR,
     )
 

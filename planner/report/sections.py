@@ -35,17 +35,19 @@ class CauseGroup:
 def _cause_groups(plan: Plan) -> list[CauseGroup]:
     """Causes of all shortfalls, each detail once, with the demands it holds back."""
     groups: dict[str, CauseGroup] = {}
-    items: dict[tuple, CauseItem] = {}  # (code, detail, remedy): looked up, not searched
+    # (code, detail, remedy) -> its item and the demands in it: looked up, not searched
+    items: dict[tuple, tuple[CauseItem, set[str]]] = {}
     for s in plan.shortfalls:
         for c in s.causes:
             group = groups.setdefault(c.code, CauseGroup(c.code, []))
-            item = items.get((c.code, c.detail, c.remedy))
-            if item is None:
-                item = items[(c.code, c.detail, c.remedy)] = CauseItem(c.detail, c.remedy,
-                                                                       [s.demand])
+            found = items.get((c.code, c.detail, c.remedy))
+            if found is None:
+                item = CauseItem(c.detail, c.remedy, [s.demand])
+                items[(c.code, c.detail, c.remedy)] = (item, {s.demand})
                 group.items.append(item)
-            elif s.demand not in item.demands:
-                item.demands.append(s.demand)
+            elif s.demand not in found[1]:
+                found[0].demands.append(s.demand)
+                found[1].add(s.demand)
     return list(groups.values())
 
 
