@@ -124,7 +124,7 @@ class Model:
 
     def copied(self, g: str, p: str, t: int):
         """Cumulative GB of g at p by hour t (the last copy variable at or before t)."""
-        index = self._copy_hours
+        index = getattr(self, "_copy_hours", None)  # also on a stand-in with `copy` alone
         if index is None or index[0] != len(self.copy):  # made again if copy grew
             hours: dict[tuple[str, str], list[int]] = {}
             for cg, cp, ct in self.copy:
