@@ -124,6 +124,7 @@ class Context:
     edge: VendorChoice | None = None  # as the inputs give it (domain/gates.py)
     registrar: VendorChoice | None = None
     refused: dict[str, int] = field(default_factory=dict)  # id -> hour (domain/refusal.py)
+    server_curves: dict[str, tuple[float, ...]] = field(default_factory=dict)  # server_cap's
 
     @classmethod
     def of(cls, plan: Plan) -> Context:
@@ -164,6 +165,14 @@ class Context:
     def refusal_hours(self) -> set[int]:
         """Hours 1..H at which something refuses (policy.refused_at_hour)."""
         return {h for h in self.refused.values() if 1 <= h <= self.H}
+
+    def server_cap(self, provider_id: str) -> tuple[float, ...]:
+        """curves.provider_servers of a provider over the hours planned, until it refuses:
+        worked out once per plan, for every check that reads it."""
+        if provider_id not in self.server_curves:
+            self.server_curves[provider_id] = curves.provider_servers(
+                self.providers[provider_id], self.H, self.refused_at(provider_id)).values
+        return self.server_curves[provider_id]
 
     def offering(self, provider_id: str, offering_id: str) -> Offering | None:
         provider = self.providers.get(provider_id)

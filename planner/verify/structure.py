@@ -220,7 +220,7 @@ def check_provider_capacity(ctx: Context) -> Iterator[Violation]:
             continue
         total = sum_lists((r.hosts for r in ctx.plan.schedule if r.provider == pid),
                           ctx.H + 1)
-        cap = curves.provider_servers(provider, ctx.H, ctx.refused_at(pid)).values
+        cap = ctx.server_cap(pid)
         yield from breach("provider_capacity", f"provider {pid}", total, cap, exact=True)
 
 

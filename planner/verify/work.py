@@ -15,15 +15,11 @@ def check_bootstrap(ctx: Context) -> Iterator[Violation]:
     """A group serves at a provider no earlier than b_g hours after the first hour that
     provider can have a server (its bootstrap: image, configuration, deploy), and on a
     server of the other architecture (arch_policy: rebuild) its rebuild hours later still."""
-    first_server: dict[str, int | None] = {}  # per provider, not per group there
     for (g, p), rows in ctx.rows_at.items():
         provider, group = ctx.providers.get(p), ctx.groups.get(g)
         if provider is None or group is None:
             continue
-        if p not in first_server:
-            first_server[p] = curves.first_hour(curves.provider_servers(
-                provider, ctx.H, ctx.refused_at(p)).values)
-        can = first_server[p]
+        can = curves.first_hour(ctx.server_cap(p))
         for row in rows:  # each model: on the other architecture, its rebuild too
             offering = ctx.offering(p, row.offering)
             first = curves.first_hour(row.up_by_hour)
