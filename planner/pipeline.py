@@ -30,7 +30,7 @@ from planner.results.restated import differences
 from planner.solver.home import solve_home
 from planner.solver.phases import solve
 from planner.solver.warmstart import best_hint, kept_providers
-from planner.solver.work import solve_with_team
+from planner.solver.work import FIRST_TRY_SHARE, solve_with_team
 from planner.verify import Violation, verify, verify_or_raise
 
 # The home stage's share of a time limit, on top of it: the bridge is what the deadline
@@ -64,13 +64,13 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     fits = None if not instance.team_planned else \
         (lambda values: not work_overdue(plan_work(instance, model, values)))
     result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint,
-                   keep_going=fits)
+                   keep_going=fits, **({} if fits is None else {"share": FIRST_TRY_SHARE}))
     seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
     if result.stopped or (fits is not None and result.values and not fits(result.values)):
         spent = sum(seconds.values())  # solver/work.py: the second try, with the team's rows
         model = formulate(instance, work=True)
         result = solve_with_team(model, result, solver, None if time_limit is None
-                                 else max(1.0, time_limit - spent), gap)
+                                 else max(1.0, time_limit - spent), gap, start=hint)
         # the plan states the limit asked for, not what was left of it (a wall-clock
         # figure: the same inputs must give the same plan.json)
         result.facts = result.facts.model_copy(update={"time_limit_seconds": time_limit})

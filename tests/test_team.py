@@ -169,7 +169,14 @@ def test_a_sweep_over_the_team_prints_the_frontier(tmp_path):
     rows = json.loads((tmp_path / "out" / "sweep.json").read_text())["rows"]
     assert [r["parameter"] for r in rows] == [1, 2, 3, 4]
     servers = [r["servers_at_deadline"] for r in rows]
-    assert servers == sorted(servers) and servers[-1] > servers[0]
+    # each case is the inventory with planner's default team of that many people
+    plans = [_plan(people=n) for n in (1, 2, 3, 4)]
+    assert servers == [p.servers_at_deadline for p in plans] and servers[-1] > servers[0]
+    # more people never leave more tier-weighted hours unserved (what phase 1 minimises;
+    # servers at the deadline alone may fall: 3 people serve 20 from hour 30 rather than
+    # 6 at the deadline and 20 from hour 36, which leaves fewer hours unserved)
+    unserved = [p.solver.phases[0].objective for p in plans]
+    assert unserved == sorted(unserved, reverse=True) and unserved[-1] < unserved[0]
 
 
 def test_a_team_that_binds_is_named_as_a_cause(teamed):
@@ -243,3 +250,56 @@ def test_a_plan_fitted_to_its_team_is_the_same_twice(teamed):
     assert teamed.solver.time_limit_seconds is None
     assert "team's hours" in teamed.solver.phases[0].raw_status  # the second try ran
     assert plan_json(_plan(people=4)) == plan_json(teamed)
+
+
+def test_the_second_try_keeps_the_candidates_of_every_point_it_is_given():
+    """restrict_to (solver/work.py): a candidate stays when the relaxed plan or the greedy
+    start serves on it at some hour; every other candidate gets no servers."""
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.solver.work import restrict_to
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
+    inventory["team"] = {"people": 1}
+    model = formulate(prepare(Inventory.model_validate(inventory), _catalog()), work=True)
+    last = {}
+    for (ci, t), var in model.r.items():
+        last[ci] = var if ci not in last or t > int(last[ci].name.rsplit("_", 1)[1]) else last[ci]
+    first, second, *others = sorted(last)
+    assert others  # a third candidate, in neither point
+    kept = restrict_to(model, {last[first].name: 2.0}, {last[second].name: 1.0, "x": 5.0})
+    assert kept == 2 and model.restricted
+    open_ = {ci for (ci, _), var in model.r.items() if var.upBound is None or var.upBound > 0}
+    assert open_ == {first, second}
+
+
+def test_under_a_time_limit_the_second_try_is_left_time_and_the_greedy_start(monkeypatch):
+    """With a team and a time limit, the first try's coverage phase has FIRST_TRY_SHARE of
+    it, not the usual share: 400 executable synthetic servers with 30 s left the second
+    try 1 s and no plan. The second try is handed the greedy start, whose candidates it
+    keeps; without a team, the first try has the usual share."""
+    from planner.solver import work
+    from planner.solver.budget import COVERAGE_SHARE
+
+    shares, starts = [], []
+    solve, with_team = pipeline.solve, pipeline.solve_with_team
+
+    def spy_solve(*args, **kwargs):
+        shares.append(kwargs.get("share", COVERAGE_SHARE))
+        return solve(*args, **kwargs)
+
+    def spy_team(*args, **kwargs):
+        starts.append(kwargs.get("start"))
+        return with_team(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "solve", spy_solve)
+    monkeypatch.setattr(pipeline, "solve_with_team", spy_team)
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
+    inventory["team"] = {"people": 1}
+    plan = pipeline.plan(Inventory.model_validate(inventory), _catalog(), time_limit=60).plan
+    assert shares[0] == work.FIRST_TRY_SHARE < COVERAGE_SHARE
+    assert len(starts) == 1 and starts[0]  # the team binds: the second try ran, with the start
+    assert "or the greedy start used" in plan.solver.phases[0].raw_status
+    assert verify(plan) == []
+    del inventory["team"]
+    pipeline.plan(Inventory.model_validate(inventory), _catalog(), time_limit=60)
+    assert shares[-1] == COVERAGE_SHARE

@@ -40,12 +40,13 @@ def not_run(name: str, columns: int, time_limit: float, scope: str = "") -> Solv
 COVERAGE_SHARE = 0.7
 
 
-def coverage_share(time_limit: float | None, started: float) -> float | None:
-    """The coverage phase's time: its share of the limit, less what completing the start
+def coverage_share(time_limit: float | None, started: float,
+                   share: float = COVERAGE_SHARE) -> float | None:
+    """The coverage phase's time: its `share` of the limit, less what completing the start
     has already used (at least 1 s)."""
     if time_limit is None:
         return None
-    return max(1.0, COVERAGE_SHARE * time_limit - (time.perf_counter() - started))
+    return max(1.0, share * time_limit - (time.perf_counter() - started))
 
 
 # Of a time limit, the per-period LP floor may use this share (planner/solver/period_floor.py).

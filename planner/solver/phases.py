@@ -22,7 +22,13 @@ from planner.formulation.risk import risk_holds
 from planner.models.plan import SolverFacts, SolverPhase
 from planner.solver.backends import relative_gap, run
 from planner.solver.bounds import unserved_floor
-from planner.solver.budget import FLOOR_SHARE, coverage_share, not_run, worth_running
+from planner.solver.budget import (
+    COVERAGE_SHARE,
+    FLOOR_SHARE,
+    coverage_share,
+    not_run,
+    worth_running,
+)
 from planner.solver.highs import highs_available, snapshot
 from planner.solver.period_floor import affordable, period_floor
 from planner.solver.search import improve, neighbourhood
@@ -56,7 +62,7 @@ def worst(statuses) -> str:
 
 def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
           gap: float = 1e-4, hint: dict[str, float] | None = None,
-          keep_going=None) -> SolveResult:
+          keep_going=None, share: float = COVERAGE_SHARE) -> SolveResult:
     """Phase 1 (coverage) then phase 2 (cost, holding coverage). Returns the best values.
 
     Phase 1 minimises unserved + eps * cost, with eps * (cost ceiling) half the least
@@ -70,7 +76,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     `hint` (server counts of a greedy plan, by variable name) gives HiGHS a first incumbent,
     so a time-limited run is never worse than the greedy plan when HiGHS can complete it.
     `keep_going(values)` false after phase 1 stops there (`stopped`: the caller has a model
-    for the rest, solver/work.py).
+    for the rest, solver/work.py). `share`: of a time limit, phase 1's part.
     HiGHS missing or failing is not the end: CBC takes over, and the plan says so."""
     lp, seconds, warnings = model.lp, {}, []
     if solver == "highs" and not highs_available():
@@ -86,7 +92,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     eps = 0.5 * least / ceiling if 0 < ceiling < math.inf else 0.0
     lp.setObjective(model.coverage_objective() + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
-    budget = coverage_share(time_limit, started)
+    budget = coverage_share(time_limit, started, share)
     sorting = unserved_floor(model) if start is not None else None  # made once, used twice
     proof = start_proven(model, start, gap, sorting) if start is not None else None
     if proof is not None:
@@ -102,8 +108,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
                 raise
             solver = "cbc"
             warnings.append(f"HiGHS failed ({exc}): solved with CBC instead")
-            first = run(lp, solver, coverage_share(time_limit, started), aimed(gap), "coverage",
-                         start=start)
+            first = run(lp, solver, coverage_share(time_limit, started, share), aimed(gap),
+                        "coverage", start=start)
         values = snapshot(lp) if first.status != "no_solution" else {}
     if values and proof is None:  # a proof's bound is on the unserved hours already
         first = about_coverage(first, value_of(model.coverage_objective(), values),
