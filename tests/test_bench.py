@@ -175,6 +175,26 @@ def test_a_small_executable_instance_plans_and_verifies():
     assert plan.coverage_at_deadline > 0
 
 
+def test_the_yardstick_says_when_the_greedy_plan_overruns_the_team():
+    """bench/run.py marks the greedy plan's coverage when its work does not fit the stated
+    team (it knows nothing of the team; the planner's plans fit it): the hour, the work due
+    and the hours had, as domain/labour.overdue counts them for the verifier."""
+    from bench.run import greedy_overdue, vs_row
+
+    inventory, catalog = generate(50, seed=1, executable=True)
+    inst = prepare(inventory, catalog)
+    late = greedy_overdue(inst, baseline(inventory, catalog, inst))
+    assert late is not None and late[1] > late[2] == inst.team_by_hour[late[0]]
+    plain = generate(50, seed=1)
+    assert greedy_overdue(prepare(*plain), baseline(*plain)) is None
+    side = {"coverage_at_deadline": 0.5, "full_coverage_hour": None, "all_servers_hour": None,
+            "cost": 1.0}
+    row = {"servers": 50, "solver": "highs", "phases": [],
+           "planner": side, "baseline": {**side, "team_overdue": late}}
+    assert "50.0% / 50.0%† " in vs_row(row)
+    assert "†" not in vs_row({**row, "baseline": {**side, "team_overdue": None}})
+
+
 # ------------------------------------------------------------------------------ baseline
 
 def _check_baseline_keeps_every_curve(inventory, catalog, placement=SOONEST):
