@@ -30,10 +30,14 @@ class Restriction:
     free_columns: np.ndarray
 
     def point(self) -> dict[str, float]:
-        """The whole point with the free columns at HiGHS's solution, by variable name."""
+        """The whole point with the free columns at HiGHS's solution: its nonzero columns
+        by variable name, every other column 0 (every reader asks `.get(name, 0.0)`). Not
+        every column: at 10,000 synthetic servers in 500 groups a dict of all 2 million
+        was the run's peak of memory."""
         x = self.x.copy()
         x[self.free_columns] = np.array(self.highs.getSolution().col_value)
-        return dict(zip(self.names, x.tolist()))
+        names = self.names
+        return {names[i]: float(x[i]) for i in np.flatnonzero(x).tolist()}
 
 
 def restrict(lp: pulp.LpProblem, fixed: dict[str, float], free_names) -> Restriction | None:

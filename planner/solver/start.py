@@ -46,7 +46,7 @@ def _relaxed(v: pulp.LpVariable, hint: dict[str, float]) -> bool:
 
 def _rounded_up(point: dict[str, float], relaxed) -> dict[str, float]:
     for name in relaxed:
-        point[name] = 1.0 if point[name] > 0 else 0.0
+        point[name] = 1.0 if point.get(name, 0.0) > 0 else 0.0
     return point
 
 
