@@ -27,6 +27,7 @@ from planner.results.assemble import build_plan, plan_work
 from planner.results.diagnose import shortfalls
 from planner.results.home import build_home
 from planner.results.restated import differences
+from planner.solver.budget import COVERAGE_SHARE
 from planner.solver.home import solve_home
 from planner.solver.phases import solve
 from planner.solver.warmstart import best_hint, kept_providers
@@ -64,7 +65,7 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     fits = None if not instance.team_planned else \
         (lambda values: not work_overdue(plan_work(instance, model, values)))
     result = solve(model, solver=solver, time_limit=time_limit, gap=gap, hint=hint,
-                   keep_going=fits, **({} if fits is None else {"share": FIRST_TRY_SHARE}))
+                   keep_going=fits, share=COVERAGE_SHARE if fits is None else FIRST_TRY_SHARE)
     seconds.update({f"solve_{k}": v for k, v in result.seconds.items()})
     if result.stopped or (fits is not None and result.values and not fits(result.values)):
         spent = sum(seconds.values())  # solver/work.py: the second try, with the team's rows

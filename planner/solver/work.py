@@ -5,10 +5,10 @@ labour.py): every plan the team can carry out is in it. So the solver first solv
 (fast: 2021 in about 3 s), and when its plan's work fits the team by every hour (the
 pipeline checks it with domain/labour.py, as the verifier does), that plan is optimal for
 the whole model too. When it does not fit, the model with the team's rows is solved on the
-candidates that plan used, and its coverage is judged against the better of the
-relaxation's bound and the LP bound of the model with the team's rows, both of which hold
-for every plan: the gap printed is the real one, never the restricted model's own.
-"""
+candidates that plan used and those the greedy start used, and its coverage is judged
+against the better of the relaxation's bound and the LP bound of the model with the team's
+rows, both of which hold for every plan: the gap printed is the real one, never the
+restricted model's own. Under a time limit the first try has FIRST_TRY_SHARE of it."""
 
 from __future__ import annotations
 
