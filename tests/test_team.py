@@ -261,9 +261,7 @@ def test_the_second_try_keeps_the_candidates_of_every_point_it_is_given():
     inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
     inventory["team"] = {"people": 1}
     model = formulate(prepare(Inventory.model_validate(inventory), _catalog()), work=True)
-    last = {}
-    for (ci, t), var in model.r.items():
-        last[ci] = var if ci not in last or t > int(last[ci].name.rsplit("_", 1)[1]) else last[ci]
+    last = {ci: var for (ci, _), var in sorted(model.r.items())}  # each one's last hour
     first, second, *others = sorted(last)
     assert others  # a third candidate, in neither point
     kept = restrict_to(model, {last[first].name: 2.0}, {last[second].name: 1.0, "x": 5.0})

@@ -65,7 +65,7 @@ def solve_with_team(model: Model, relaxed: SolveResult, solver: str,
     limit = time_limit or WORK_SECONDS
     bound = max(relaxed.facts.phases[0].bound or -math.inf,
                 team_lp_bound(model, LP_SHARE * limit))
-    kept = restrict_to(model, relaxed.values, *([start] if start else []))
+    kept = restrict_to(model, relaxed.values, start or {})
     limit -= time.perf_counter() - started  # what the LP left
     result = solve(model, solver=solver, time_limit=max(1.0, limit), gap=gap)
     note = (f"with the team's hours, on the {kept} candidates the plan without them "
