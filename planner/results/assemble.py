@@ -44,9 +44,21 @@ from planner.solver.phases import SolveResult
 TINY = 1e-9
 
 
+# HiGHS's MIP feasibility tolerance. A share or a stored GB within it of 0 in a row that a
+# closed opening bounds (formulation/labour.py vendor_start) is 0: read as carried, 2e-7 GB
+# at an object-storage vendor before it opened put its setup due then, and the verifier
+# rejected the plan (a team of 6 in tests/test_team.py).
+NOISE = 1e-6
+
+
 def clean(x: float) -> float:
     """Drop solver noise so the JSON is stable and readable."""
     return 0.0 if abs(x) < TINY else round(x, 9)
+
+
+def carried(x: float) -> float:
+    """`clean`, and a share or GB within the solver's tolerance of 0 (or below it) is 0."""
+    return 0.0 if x < NOISE else clean(x)
 
 
 def _value(values: dict[str, float], var) -> float:
@@ -117,7 +129,7 @@ def cumulative_by_hour(values, variables: dict, key: tuple, hours: int) -> list[
     for t in range(hours + 1):
         var = variables.get((*key, t))
         if var is not None:
-            last = clean(_value(values, var))
+            last = carried(_value(values, var))
         out.append(last)
     return out
 
@@ -167,9 +179,9 @@ def _copies(inst: Instance, model: Model, values, made: list) -> list[CopyRow]:
 def _services(inst: Instance, model: Model, values) -> list[ServiceRow]:
     rows = []
     for si, sc in enumerate(inst.service_candidates):
-        shares = [0.0] + [clean(_value(values, model.share_at(si, t)))
+        shares = [0.0] + [carried(_value(values, model.share_at(si, t)))
                           for t in range(1, inst.horizon_hours + 1)]
-        if max(shares) > 1e-6:
+        if max(shares) > 0:
             rows.append(ServiceRow(kind=sc.kind, vendor=sc.vendor, offering=sc.offering,
                                    share_by_hour=shares))
     return rows
