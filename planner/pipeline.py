@@ -60,7 +60,8 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     started = time.perf_counter()
     instance = prepare(inventory, catalog, follow)
     model = formulate(instance)
-    hint = None if follow is not None and follow.hour > 0 else _greedy_hint(instance, model)
+    fresh = follow is None or follow.hour == 0  # else the greedy plans know nothing of it
+    hint = _greedy_hint(instance, model, team=False) if fresh else None
     seconds["build"] = time.perf_counter() - started
     fits = None if not instance.team_planned else \
         (lambda values: not work_overdue(plan_work(instance, model, values)))
@@ -70,8 +71,10 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     if result.stopped or (fits is not None and result.values and not fits(result.values)):
         spent = sum(seconds.values())  # solver/work.py: the second try, with the team's rows
         model = formulate(instance, work=True)
+        fitted = _greedy_hint(instance, model, team=True) if fresh else None
         result = solve_with_team(model, result, solver, None if time_limit is None
-                                 else max(1.0, time_limit - spent), gap, start=hint)
+                                 else max(1.0, time_limit - spent), gap, start=hint,
+                                 fitted=fitted)
         # the plan states the limit asked for, not what was left of it (a wall-clock
         # figure: the same inputs must give the same plan.json)
         result.facts = result.facts.model_copy(update={"time_limit_seconds": time_limit})
@@ -90,17 +93,19 @@ def plan(inventory: Inventory, catalog: Catalog, solver: str = "highs",
     return Run(plan=built, seconds=seconds)
 
 
-def _greedy_hint(instance: Instance, model) -> dict[str, float]:
+def _greedy_hint(instance: Instance, model, team: bool) -> dict[str, float]:
     """The best of the greedy plans (planner/baseline/) as the solver's start: on the hub's
     metro alone, and with each stack in one metro (formulation/location.py), both keeping
-    the latency bounds; again on as many providers as the caps allow, when they bind."""
+    the latency bounds; again on as many providers as the caps allow, when they bind.
+    `team`: the greedy plans fit the stated team's hours (the model with the team's rows,
+    solver/work.py), else they ask what they need (the first try, which has no such rows)."""
     inventory = instance.inventory
     timed = instance.catalog  # lead times in hours of the clock (domain/calendar.py)
     stacked = by_stack(instance)  # the instance itself where latency is not planned
     starts = [at_hub(instance)] + ([stacked] if stacked is not instance else [])
 
     def plans(on):
-        return [baseline(inventory, timed, i, placement=placement)
+        return [baseline(inventory, timed, i, placement=placement, team=team)
                 for i in on for placement in PLACEMENTS]
 
     greedy = plans(starts)

@@ -177,14 +177,16 @@ def test_a_small_executable_instance_plans_and_verifies():
 
 def test_the_yardstick_says_when_the_greedy_plan_overruns_the_team():
     """bench/run.py marks the greedy plan's coverage when its work does not fit the stated
-    team (it knows nothing of the team; the planner's plans fit it): the hour, the work due
-    and the hours had, as domain/labour.overdue counts them for the verifier."""
+    team: the hour, the work due and the hours had, as domain/labour.overdue counts them
+    for the verifier. The yardstick keeps to the team (rule 7): only the greedy plan
+    without it overruns."""
     from bench.run import greedy_overdue, vs_row
 
     inventory, catalog = generate(50, seed=1, executable=True)
     inst = prepare(inventory, catalog)
-    late = greedy_overdue(inst, baseline(inventory, catalog, inst))
+    late = greedy_overdue(inst, baseline(inventory, catalog, inst, team=False))
     assert late is not None and late[1] > late[2] == inst.team_by_hour[late[0]]
+    assert greedy_overdue(inst, baseline(inventory, catalog, inst)) is None
     plain = generate(50, seed=1)
     assert greedy_overdue(prepare(*plain), baseline(*plain)) is None
     side = {"coverage_at_deadline": 0.5, "full_coverage_hour": None, "all_servers_hour": None,

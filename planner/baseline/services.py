@@ -16,7 +16,7 @@ from planner.baseline.state import (
     unit_costs,
     within_budget,
 )
-from planner.domain import curves
+from planner.domain import curves, labour
 from planner.domain.curves import DAYS_PER_MONTH
 from planner.formulation.instance import Candidate, Instance
 
@@ -51,8 +51,11 @@ def place_storage(state: State) -> CopyRow | None:
             if per_gb > 0:
                 total_gb = min(total_gb, (budget - spent - fixed) / per_gb)
     ingest = inst.storage_ingest[v].values
+    opening = _opened(state, v, first)
+    if opening is None:  # rule 7: its setup fits none of the team's hours left
+        return None
     gb, left = [0.0] * (H + 1), total_gb
-    for t in range(1, H + 1):
+    for t in range(max(opening, 1), H + 1):
         x = min(state.egress_left[t], ingest[t], left)
         if x > 0:
             gb[t] = x
@@ -67,39 +70,53 @@ def place_storage(state: State) -> CopyRow | None:
     return CopyRow("object_storage", v, tuple(gb))
 
 
+def _opened(state: State, vendor: str, first: int) -> int | None:
+    """The hour `vendor` (able to carry from hour `first`) opens: `first` without the team;
+    with it (rule 7), the first of its opening choices where its setup fits the team's hours
+    left (charged then); None when none does."""
+    if state.ledger is None:
+        return first
+    setup = labour.vendor_setup_hours(state.inst.catalog, state.inst.vendors[vendor])
+    return state.ledger.open_vendor(vendor, first, setup)
+
+
 def _service_volume(inst: Instance, kind: str) -> float:
     demand = getattr(inst.inventory.services, kind)
     return float(len(demand.zones)) if kind == "dns" else demand.messages_per_day * DAYS_PER_MONTH
 
 
-def choose_services(state: State) -> list[ServiceRow]:
+def choose_service(state: State, kind: str) -> list[ServiceRow]:
+    """Rule 5 for one kind: the one offering whose curve reaches full service soonest
+    (then first serves at all, then is cheapest) and fits the budgets (and with the team,
+    rule 7, whose vendor's setup fits its hours left); none when no offering does."""
     inst, H = state.inst, state.H
-    rows = []
-    for kind in ("sms", "email", "dns"):
-        if getattr(inst.inventory.services, kind) is None:
+    if getattr(inst.inventory.services, kind) is None:
+        return []
+    options = []
+    for sc in (s for s in inst.service_candidates if s.kind == kind):
+        share = sc.share.values
+        if max(share[1:], default=0.0) <= 1e-6:
+            continue  # serves nothing within the horizon
+        o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
+        one_time = to_money(inst, o.setup_fee, cur)
+        monthly = to_money(inst, o.price_per_month, cur) + \
+            to_money(inst, o.price_per_unit, cur) * _service_volume(inst, kind) * share[H]
+        full = next((t for t in range(1, H + 1) if share[t] >= 1 - 1e-6), math.inf)
+        first = next(t for t in range(1, H + 1) if share[t] > 1e-6)
+        options.append(((full, first, one_time + monthly, sc.vendor, sc.offering),
+                        sc, one_time, monthly))
+    for (_, first, *_), sc, one_time, monthly in sorted(options, key=lambda x: x[0]):
+        if within_budget(state, 1, one_time, monthly) < 1:
             continue
-        options = []
-        for sc in (s for s in inst.service_candidates if s.kind == kind):
-            share = sc.share.values
-            if max(share[1:], default=0.0) <= 1e-6:
-                continue  # serves nothing within the horizon
-            o, cur = inst.service_offering(sc.vendor, sc.offering), inst.vendors[sc.vendor].currency
-            one_time = to_money(inst, o.setup_fee, cur)
-            monthly = to_money(inst, o.price_per_month, cur) + \
-                to_money(inst, o.price_per_unit, cur) * _service_volume(inst, kind) * share[H]
-            full = next((t for t in range(1, H + 1) if share[t] >= 1 - 1e-6), math.inf)
-            first = next(t for t in range(1, H + 1) if share[t] > 1e-6)
-            options.append(((full, first, one_time + monthly, sc.vendor, sc.offering),
-                            sc, one_time, monthly))
-        for _, sc, one_time, monthly in sorted(options, key=lambda x: x[0]):
-            if within_budget(state, 1, one_time, monthly) < 1:
-                continue
-            state.one_time += one_time
-            state.monthly += monthly
-            rows.append(ServiceRow(kind, sc.vendor, sc.offering,
-                                   (0.0,) + tuple(min(1.0, s) for s in sc.share.values[1:])))
-            break
-    return rows
+        opening = _opened(state, sc.vendor, first)
+        if opening is None:  # rule 7: its setup fits none of the team's hours left
+            continue
+        state.one_time += one_time
+        state.monthly += monthly
+        return [ServiceRow(kind, sc.vendor, sc.offering, (0.0,) + tuple(
+            min(1.0, s) if t >= opening else 0.0
+            for t, s in enumerate(sc.share.values[1:], start=1)))]
+    return []
 
 
 def serving_counts(inst: Instance, rows: list[ServerRow]) -> dict[str, list[int]]:

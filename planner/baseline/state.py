@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from planner.baseline.labour import Ledger
 from planner.domain.bill import ipv4_monthly
 from planner.formulation.instance import Candidate, Instance
 
@@ -63,6 +64,8 @@ class Baseline:
     copies: tuple[CopyRow, ...] = ()
     services: tuple[ServiceRow, ...] = ()
     serving: dict[str, tuple[int, ...]] = field(default_factory=dict)  # group -> by hour
+    # with the team (rule 7): the hour each provider and vendor opens, its setup done
+    opened: dict[str, int] = field(default_factory=dict)
 
     @property
     def cost(self) -> float:
@@ -71,11 +74,13 @@ class Baseline:
 
 
 class State:
-    """What earlier waves hold: servers per provider and offering, GB per hour per link."""
+    """What earlier waves hold: servers per provider and offering, GB per hour per link,
+    and with the team (`team`, rule 7) the work planned so far (`ledger`)."""
 
-    def __init__(self, inst: Instance):
+    def __init__(self, inst: Instance, team: bool = False):
         H = inst.horizon_hours
         self.inst, self.H = inst, H
+        self.ledger = Ledger(inst) if team else None
         self.used_p = {p: [0] * (H + 1) for p in inst.provider_curves}
         self.used_o = {k: [0] * (H + 1) for k in inst.offering_curves}
         self.used_q = {k: [0.0] * (H + 1) for k in inst.quota_curves}  # in the quota's unit

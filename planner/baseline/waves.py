@@ -10,7 +10,9 @@ The rules, in order:
 1. Waves. Groups go one at a time in priority order: tier, then those with data to copy,
    then size (largest first), with
    each group's dependencies moved ahead of it (a team moves the database before the web
-   servers that need it). Object storage is one more wave, after the groups of its tier.
+   servers that need it). Object storage is one more wave, after the groups of its tier;
+   each of SMS, email and DNS is one, before the groups of its tier (a vendor's setup is
+   short and every group of the tier needs it).
 2. Where a group goes. Among the group's eligible candidates (prepare(): exclusions,
    jurisdictions, arch, GPU and size fit, dominated offerings dropped), the one that can take
    a server soonest given what earlier waves already hold, ties broken by the cheapest
@@ -39,6 +41,13 @@ The rules, in order:
    soonest (then cheapest), copied with the egress left after the groups of higher tiers.
 6. Budgets, when set: an allocation is cut to the servers that still fit both budgets;
    a service or the storage copy that would break one is left out.
+7. The team, when the inventory states one (and the catalog the efforts): the work of
+   each wave must fit the engineer-hours the team has had by each hour, after what earlier
+   waves asked of it (planner/baseline/labour.py; the condition the planner and its
+   verifier keep, domain/labour.py). A provider or vendor opens at the first of the
+   planner's opening choices where its setup fits; a group's servers come up no faster
+   than the hours left can make them, after its bootstrap; a service or storage vendor
+   whose setup fits no choice is passed over. `team=False` leaves the rule out.
 
 Costs: setup fees and monthly prices of the servers *placed* at the horizon (a team pays
 for a server waiting on a dependency), source egress at the source's price for every GB
@@ -56,7 +65,7 @@ from itertools import accumulate
 
 from planner.baseline.services import (
     baseline_costs,
-    choose_services,
+    choose_service,
     full_hour,
     place_storage,
     serving_counts,
@@ -91,16 +100,24 @@ def _wave_key(g) -> tuple:
     return (g.tier, 0 if g.data_gb > 0 else 1, -g.count, g.name)
 
 
-def _priority(inst: Instance) -> list[str | None]:
+SERVICE_KINDS = ("sms", "email", "dns")
+
+
+def _priority(inst: Instance) -> list[str | tuple[str] | None]:
     """Group names in wave order (tier, size, dependencies first); None stands for the
-    object-storage wave, after the groups of its tier."""
+    object-storage wave, after the groups of its tier, and (kind,) for each of SMS, email
+    and DNS, before the groups of its tier (a vendor's setup is short, and every group
+    of the tier needs it: with the team, rule 7, it gets the team's hours first)."""
     key = {g.name: _wave_key(g) for g in inst.groups.values()}
-    items = sorted(key.values())
-    storage = inst.inventory.services.object_storage
+    waves: list[tuple] = [(k[0], 1, k) for k in key.values()]
+    services = inst.inventory.services
+    storage = services.object_storage
     if storage is not None:
-        at = next((i for i, k in enumerate(items) if k[0] > storage.tier), len(items))
-        items.insert(at, None)
-    order: list[str | None] = []
+        waves.append((storage.tier, 2, None))
+    waves += [(getattr(services, kind).tier, 0, (i, kind)) for i, kind in
+              enumerate(SERVICE_KINDS) if getattr(services, kind) is not None]
+    items = [w[2] for w in sorted(waves, key=lambda w: w[:2] + ((w[2],) if w[1] != 2 else ()))]
+    order: list[str | tuple[str] | None] = []
     seen: set[str] = set()
 
     def visit(name: str) -> None:
@@ -116,6 +133,8 @@ def _priority(inst: Instance) -> list[str | None]:
     for item in items:
         if item is None:
             order.append(None)
+        elif len(item) == 2:  # a service: (its rank, its kind)
+            order.append((item[1],))
         else:
             visit(item[3])
     return order
@@ -205,7 +224,10 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         n = within_budget(state, n, setup + per_server * egress_price, monthly)
         if n <= 0:
             continue
-        up = [0] + [int(min(n, math.floor(room[t] + EPS))) for t in range(1, H + 1)]
+        if state.ledger is None:
+            up = [0] + [int(min(n, math.floor(room[t] + EPS))) for t in range(1, H + 1)]
+        else:  # rule 7: what the team's hours left can open, bring up and make
+            up, opening = state.ledger.servers_curve(c, room, n)
         hosts = None
         gb = [0.0] * (H + 1)
         if per_server > 0:  # copied onto hosts as they are made; a server serves with its data
@@ -222,6 +244,8 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         if up[H] == 0:
             continue
         _commit(state, c, hosts or up, gb, seed_room is None)
+        if state.ledger is not None:
+            state.ledger.commit(c, up, opening)
         if seed_room is not None:  # what this candidate took of the seed's data
             taken = list(accumulate(gb))
             seed_room = [r - x for r, x in zip(seed_room, taken)]
@@ -243,6 +267,8 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         hosts = tuple(min(h, new_total) for h in row.hosts)
         c = Candidate(name, row.provider, row.offering)
         _release(state, c, row.hosts, hosts)
+        if state.ledger is not None:  # the trimmed server's making is given back
+            state.ledger.charge_servers(c, [a - b for a, b in zip(up, row.up_by_hour)])
         setup, monthly = unit_costs(inst, c)
         state.one_time -= setup
         state.monthly -= monthly
@@ -280,27 +306,30 @@ def _release(state: State, c: Candidate, before, after) -> None:
 
 
 def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None = None,
-             placement: str = SOONEST) -> Baseline:
+             placement: str = SOONEST, team: bool = True) -> Baseline:
     """Greedy first-fit wave plan of `inventory` onto `catalog` (see the module docstring).
     `instance` may pass an already prepared Instance of the same inputs; `placement` is
-    rule 2's choice of candidate (SOONEST, the yardstick, or MOST_HOURS)."""
+    rule 2's choice of candidate (SOONEST, the yardstick, or MOST_HOURS); `team` false
+    leaves out rule 7 (the plan then asks for no more of the team than of a plan without
+    one: the planner's first try, planner/solver/work.py)."""
     if placement not in PLACEMENTS:
         raise ValueError(f"unknown placement {placement!r}")
     inst = instance or prepare(inventory, catalog)
     H, D = inst.horizon_hours, inst.deadline_hours
-    state = State(inst)
+    state = State(inst, team=team and inst.team_planned)
     by_group: dict[str, list[Candidate]] = {}
     for c in inst.candidates:
         by_group.setdefault(c.group, []).append(c)
     rows: list[ServerRow] = []
     copies: dict[tuple[str, str], list[float]] = {}
-    storage_row = None
+    storage_row, services = None, []
     for name in _priority(inst):
         if name is None:
             storage_row = place_storage(state)
+        elif isinstance(name, tuple):
+            services += choose_service(state, *name)
         else:
             _place_group(state, name, by_group.pop(name, []), rows, copies, placement)
-    services = choose_services(state)
     copy_rows = [CopyRow(g, p, tuple(gb)) for (g, p), gb in copies.items()]
     if storage_row is not None:
         copy_rows.append(storage_row)
@@ -328,5 +357,6 @@ def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None =
         currency=inventory.currency, run_rate_months=inventory.policy.run_rate_months,
         deadline_hours=D, horizon_hours=H, one_time=one_time, monthly=monthly,
         servers=tuple(rows), copies=tuple(copy_rows), services=tuple(services),
-        serving={g: tuple(s) for g, s in serving.items()})
+        serving={g: tuple(s) for g, s in serving.items()},
+        opened=dict(state.ledger.opened) if state.ledger is not None else {})
 

@@ -97,8 +97,8 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     proof = start_proven(model, start, gap, sorting) if start is not None else None
     if proof is not None:
         first, values = proof, dict(start)
-    elif start is not None and not worth_running(lp.numVariables(), budget):
-        first, values = not_run("coverage", lp.numVariables(), budget), dict(start)
+    elif start is not None and not worth_running(free_columns(model), budget):
+        first, values = not_run("coverage", free_columns(model), budget), dict(start)
     else:
         try:
             first = run(lp, solver, budget, aimed(gap), "coverage", start=start,
@@ -135,6 +135,17 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
         constraints=lp.numConstraints(), phases=phases)
     return SolveResult(values=values, facts=facts, seconds=seconds, warnings=warnings,
                        stopped=stopped)
+
+
+def free_columns(model: Model) -> int:
+    """The columns the solver works on: all of them, or in a model restricted to some
+    candidates (solver/work.py restrict_to) those not fixed by their bounds, which presolve
+    takes out first. At 400 executable synthetic servers the team's try on 9 candidates
+    counted 37,743 columns, an estimated 19 s, and was not run; HiGHS needed 7 s."""
+    if not model.restricted:
+        return model.lp.numVariables()
+    return sum(1 for v in model.lp.variables()
+               if v.lowBound is None or v.upBound is None or v.upBound > v.lowBound)
 
 
 def cost_phase(model: Model, values: dict[str, float], solver: str = "highs",

@@ -80,8 +80,29 @@ def greedy_point(model, greedy) -> dict:
     whole = {}  # s[g,t]: every shard serving (q, continuous, is left to the LP)
     for (g, t), s in model.whole.items():
         whole[s] = 1.0 if g in up and up[g][position[t]] >= inst.groups[g].count else 0.0
+    binaries = _provider_binaries(model, greedy, final)
     return {**servers, **hosts, **whole, **delegation, **_greedy_copies(model, greedy, final),
-            **_provider_binaries(model, greedy, final)}
+            **binaries, **_openings(model, greedy, binaries)}
+
+
+def _openings(model, greedy, binaries: dict) -> dict:
+    """x[e,k] of formulation/labour.py (the model with the team's rows) for a greedy plan
+    made with the team (planner/baseline/labour.py): a provider or vendor the hint uses
+    opens at the choice the greedy plan opened it at (the latest before it, should the
+    choices differ), or at its first when the greedy plan did not say; the others are 0.
+    Left out for a vendor the hint leaves to the completing LP (no cap on its kind) and the
+    greedy plan did not open: not hinted, its choices are 0 (planner/solver/start.py)."""
+    used = {e: binaries.get(y) for (e, _), y in model.used.items()}
+    out = {}
+    for e, hours in model.opening.items():
+        if len(hours) < 2 or (used.get(e) is None and e not in greedy.opened):
+            continue  # one choice: x is the use binary itself
+        opens = used.get(e) is None or used[e] > 0.5  # not hinted: the greedy plan opened it
+        at = greedy.opened.get(e, hours[0])
+        chosen = max((k for k, hour in enumerate(hours) if hour <= at), default=0)
+        for k in range(len(hours)):
+            out[model.start[(e, k)]] = 1.0 if opens and k == chosen else 0.0
+    return out
 
 
 def cut_to_dependencies(inst, counts: dict[int, list[float]]) -> bool:

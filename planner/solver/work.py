@@ -52,10 +52,12 @@ def restrict_to(model: Model, *points: dict[str, float]) -> int:
 
 def solve_with_team(model: Model, relaxed: SolveResult, solver: str,
                     time_limit: float | None, gap: float,
-                    start: dict[str, float] | None = None) -> SolveResult:
+                    start: dict[str, float] | None = None,
+                    fitted: dict[str, float] | None = None) -> SolveResult:
     """Solve `model` (built with the team's rows) on the candidates the relaxed plan used,
-    and those `start` (the greedy start) used, in `time_limit` (WORK_SECONDS when None),
-    with phase 1's bound and gap restated against the relaxation's bound.
+    and those `start` (the greedy start) and `fitted` (the greedy plan that fits the team,
+    handed to the solver as its start) used, in `time_limit` (WORK_SECONDS when None), with
+    phase 1's bound and gap restated against the relaxation's bound.
 
     The start's candidates too, because a relaxed plan spreads over more of them than the
     team can open: at 400 executable synthetic servers, on the relaxed plan's 24 candidates
@@ -65,9 +67,9 @@ def solve_with_team(model: Model, relaxed: SolveResult, solver: str,
     limit = time_limit or WORK_SECONDS
     bound = max(relaxed.facts.phases[0].bound or -math.inf,
                 team_lp_bound(model, LP_SHARE * limit))
-    kept = restrict_to(model, relaxed.values, start or {})
+    kept = restrict_to(model, relaxed.values, start or {}, fitted or {})
     limit -= time.perf_counter() - started  # what the LP left
-    result = solve(model, solver=solver, time_limit=max(1.0, limit), gap=gap)
+    result = solve(model, solver=solver, time_limit=max(1.0, limit), gap=gap, hint=fitted)
     note = (f"with the team's hours, on the {kept} candidates the plan without them "
             f"{'or the greedy start ' if start else ''}used; "
             "bound: the better of the model without the team's hours and the LP with them")
