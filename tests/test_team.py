@@ -302,8 +302,66 @@ def test_under_a_time_limit_the_second_try_is_left_time_and_the_greedy_start(mon
     assert shares[0] == work.FIRST_TRY_SHARE < COVERAGE_SHARE
     assert len(starts) == 1 and starts[0]  # the team binds: the second try ran, with the start
     assert fitted[0] and fitted[0] != starts[0]  # and the greedy plan that keeps to the team
-    assert "or the greedy start used" in plan.solver.phases[0].raw_status
+    assert "or the greedy starts used" in plan.solver.phases[0].raw_status
     assert verify(plan) == []
     del inventory["team"]
     pipeline.plan(Inventory.model_validate(inventory), _catalog(), time_limit=60)
     assert shares[-1] == COVERAGE_SHARE
+
+
+def test_the_team_floor_holds_and_sees_the_team():
+    """The per-period floor with the team's hours in each period's LP (period_floor,
+    team=True) lies under the optimum of the model with the team's rows, solved whole, and
+    above the floor without them when the team binds (one person)."""
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.solver.period_floor import period_floor
+    from planner.solver.phases import solve
+
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
+    inventory["team"] = {"people": 1}
+    model = formulate(prepare(Inventory.model_validate(inventory), _catalog()), work=True)
+    plain, team = period_floor(model), period_floor(model, team=True)
+    best = solve(model, gap=1e-6).facts.phases[0]
+    assert best.status == "optimal"
+    assert plain < team <= best.objective
+
+
+def test_widening_gives_back_the_bounds_of_the_providers_candidates():
+    """at_providers: every candidate at a provider a restricted model keeps a candidate of;
+    reopen gives those back the bounds restrict_to took, and no other."""
+    from planner.formulation.families import formulate
+    from planner.formulation.instance import prepare
+    from planner.solver.work import at_providers, reopen, restrict_to
+
+    inventory = inventory_dict(horizon=48, survive=0, max_share=1.0)
+    inventory["team"] = {"people": 1}
+    model = formulate(prepare(Inventory.model_validate(inventory), _catalog()), work=True)
+    candidates = model.instance.candidates
+    before = {var: var.upBound for var in model.r.values()}
+    (ci, _), var = next(iter(sorted(model.r.items())))
+    saved: dict = {}
+    assert restrict_to(model, {var.name: 1.0}, saved=saved) == 1
+    wide = at_providers(model)
+    same = {c for c, cand in enumerate(candidates) if cand.provider == candidates[ci].provider}
+    assert wide == same & {c for c, _ in model.r} and len(wide) > 1
+    reopen(model, saved, wide)
+    for (c, _), v in model.r.items():
+        assert v.upBound == (before[v] if c in wide else 0)
+
+
+def test_the_second_try_widens_to_its_providers_from_its_plan(monkeypatch):
+    """When the plan on the points' candidates is further than WIDEN_ABOVE_GAP from the bound
+    (here always), the second try solves again on all its providers' candidates, from that
+    plan: never worse, and verified."""
+    from bench.generate import generate
+    from planner.solver import work
+
+    inventory, catalog = generate(50, seed=1, executable=True)  # 2 candidates used, within
+    narrow = pipeline.plan(inventory, catalog).plan                # 2e-4 of the bound
+    monkeypatch.setattr(work, "WIDEN_ABOVE_GAP", -1.0)
+    wide = pipeline.plan(inventory, catalog).plan
+    assert "candidates of the providers" in wide.solver.phases[0].raw_status
+    assert "candidates of the providers" not in narrow.solver.phases[0].raw_status
+    assert wide.solver.phases[0].objective <= narrow.solver.phases[0].objective * (1 + 1e-9)
+    assert verify(wide) == []

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from planner.domain import labour
 from planner.formulation.model import Model
 from planner.solver.bounds import Pairs, landed_by, unserved_floor, users_can_reach
 from planner.solver.highs import new_highs
@@ -57,18 +58,20 @@ def affordable(model: Model, seconds: float | None) -> bool:
     return need <= MOST_SECONDS and (seconds is None or need <= seconds)
 
 
-def period_floor(model: Model) -> float:
-    """The sorting floor with each period's servers bounded by the LP above."""
-    return unserved_floor(model, served_at_most(model))
+def period_floor(model: Model, team: bool = False) -> float:
+    """The sorting floor with each period's servers bounded by the LP above; with `team`
+    (a stated team, the model with the team's rows), by the team's hours too (`_team_row`):
+    then a floor under the plans the team can carry out only."""
+    return unserved_floor(model, served_at_most(model, team and model.instance.team_planned))
 
 
-def served_at_most(model: Model) -> list[float]:
+def served_at_most(model: Model, team: bool = False) -> list[float]:
     """Per period of the grid, an upper bound on the tier-weighted servers serving there
     (inf where an LP did not solve to optimality: the knapsack's bound is kept there)."""
     inst = model.instance
     pairs = Pairs(model)
     egress, ingress = landed_by(model)
-    return [_period(model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress})
+    return [_period(model, pairs, k, t, egress[t], {p: ingress[p][t] for p in ingress}, team)
             for k, t in enumerate(inst.grid)]
 
 
@@ -112,7 +115,7 @@ class _Lp:
 
 
 def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
-            ingress_gb: dict[str, float]) -> float:
+            ingress_gb: dict[str, float], team: bool = False) -> float:
     inst = model.instance
     names, groups = pairs.group_names, inst.groups
     policy = inst.inventory.policy
@@ -175,11 +178,37 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
                 lp.row([P_of[i], X], [1.0, -share], -np.inf, 0.0)
     for j, members in _by(pairs.provider, placed).items():
         lp.row([P_of[i] for i in members], 1.0 / per[members], -np.inf, cap_h[j])
+    if team and len(here):
+        _team_row(model, pairs, lp, here, y, t, cap_t)
     least = lp.solve()
     if least is None:
         return np.inf
     # HiGHS's optimum is exact to its tolerances (1e-7): widen it so the floor stays below
     return -least * (1 + 1e-9) + 1e-6
+
+
+def _team_row(model: Model, pairs: Pairs, lp: _Lp, here: np.ndarray, y: np.ndarray, t: int,
+              cap_t: np.ndarray) -> None:
+    """The work due by t within the team's hours by t (formulation/labour.py team_hours):
+        sum_{g,p} (e_p / k + B_g / n_g + S_p / K_p(t)) y[g,p] <= A(t)
+    e_p the making of a server at p (of a host, which holds k), B_g g's bootstrap, charged
+    once at least wherever g serves, so at least B_g y / n_g for y of its n_g servers; S_p
+    p's setup, charged once when p serves anything, so at least S_p y / K_p(t) with K_p(t)
+    = k_max cap_p(t) the most servers p can have in t. Every server serving in t was made,
+    brought up and its provider set up by t, so every plan the team can carry out keeps
+    it. Vendors' setups are left out (the floor only grows weaker)."""
+    inst = model.instance
+    catalog, names = inst.catalog, pairs.group_names
+    providers = [inst.providers[pairs.providers[j]] for j in pairs.provider[here]]
+    per = pairs.k[here]
+    most = {j: cap_t[j] * pairs.k[members].max()
+            for j, members in _by(pairs.provider, here).items()}
+    each = np.array([labour.server_hours(catalog, p) for p in providers]) / per
+    groups = [inst.groups[names[g]] for g in pairs.group[here]]
+    boot = np.array([labour.bootstrap_effort_hours(catalog, g) / g.count for g in groups])
+    setup = np.array([labour.provider_setup_hours(catalog, p) / most[j] if most[j] > 0 else 0.0
+                      for p, j in zip(providers, pairs.provider[here].tolist())])
+    lp.row(y, each + boot + setup, -np.inf, inst.team_by_hour[t])
 
 
 def _by(key: np.ndarray, members: np.ndarray) -> dict[int, list[int]]:
