@@ -365,3 +365,19 @@ def test_the_second_try_widens_to_its_providers_from_its_plan(monkeypatch):
     assert "candidates of the providers" not in narrow.solver.phases[0].raw_status
     assert wide.solver.phases[0].objective <= narrow.solver.phases[0].objective * (1 + 1e-9)
     assert verify(wide) == []
+
+
+def test_the_team_lp_is_left_out_above_its_size(monkeypatch):
+    """Above LP_MOST_COLUMNS the LP with the team's rows is not tried (at 400 executable
+    servers it ran out its share of every limit for no bound); below, it is."""
+    from planner.solver import work
+
+    calls = []
+    lp_bound = work.team_lp_bound
+    monkeypatch.setattr(work, "team_lp_bound", lambda *a, **k: calls.append(1) or lp_bound(*a, **k))
+    _plan(people=1)
+    assert calls
+    calls.clear()
+    monkeypatch.setattr(work, "LP_MOST_COLUMNS", 0)
+    plan = _plan(people=1)
+    assert not calls and verify(plan) == []

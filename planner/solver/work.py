@@ -21,7 +21,7 @@ import pulp
 from planner.formulation.families import Model
 from planner.formulation.objectives import value_of
 from planner.models.plan import SolverPhase
-from planner.solver.backends import relative_gap
+from planner.solver.backends import LARGE_MODEL_COLUMNS, relative_gap
 from planner.solver.budget import FLOOR_SHARE
 from planner.solver.highs import HighsSolver, highs_available
 from planner.solver.period_floor import affordable, period_floor
@@ -33,6 +33,10 @@ WORK_SECONDS = 60.0
 # Of the second try's time, the LP bound with the team's rows may use this share: unlimited,
 # it took 28.8 s of a 6 s limit on 50 executable synthetic servers (157,608 rows then).
 LP_SHARE = 0.25
+# Above this many columns the LP with the team's rows is not tried: at 400 executable
+# synthetic servers (37,743 columns) it took 184 s unlimited, so it ran out its share of
+# every limit (7.5 s of 30 s) for no bound, time the second try's solve now has.
+LP_MOST_COLUMNS = LARGE_MODEL_COLUMNS
 # Of a time limit, the first try's coverage phase may use this share when the team is planned:
 # the second try needs the rest. With the usual 0.7 (and HiGHS running over its limit: 29 s
 # for 21 s), 400 executable synthetic servers under a 30 s limit left the second try 1 s, in
@@ -99,8 +103,9 @@ def solve_with_team(model: Model, relaxed: SolveResult, solver: str,
     greedy start in the 45 s it had (16.64 M against 11.05 M this way)."""
     started = time.perf_counter()
     limit = time_limit or WORK_SECONDS
-    bound = max(relaxed.facts.phases[0].bound or -math.inf, team_floor(model, limit),
-                team_lp_bound(model, LP_SHARE * limit))
+    lp = team_lp_bound(model, LP_SHARE * limit) \
+        if model.lp.numVariables() <= LP_MOST_COLUMNS else -math.inf
+    bound = max(relaxed.facts.phases[0].bound or -math.inf, team_floor(model, limit), lp)
     saved: dict = {}
     kept = restrict_to(model, relaxed.values, start or {}, fitted or {}, saved=saved)
     wide = at_providers(model)
