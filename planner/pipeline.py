@@ -104,15 +104,16 @@ def _greedy_hint(instance: Instance, model, team: bool) -> dict[str, float]:
     stacked = by_stack(instance)  # the instance itself where latency is not planned
     starts = [at_hub(instance)] + ([stacked] if stacked is not instance else [])
 
-    def plans(on):
-        return [baseline(inventory, timed, i, placement=placement, team=team)
+    def plans(on, caps=True):
+        return [baseline(inventory, timed, i, placement=placement, team=team, caps=caps)
                 for i in on for placement in PLACEMENTS]
 
-    greedy = plans(starts)
+    greedy = plans(starts, caps=False)
     kept = kept_providers(model, greedy)
-    if kept is not None:  # the greedy plans again, on as many providers as the caps allow
+    if kept is not None:  # the greedy plans again, on as many providers as the caps allow:
+        # those the uncapped plans use most, and the first ones used (rule 8)
         greedy = plans([replace(i, candidates=[c for c in i.candidates if c.provider in kept])
-                        for i in starts])
+                        for i in starts]) + plans(starts)
     return best_hint(model, greedy)
 
 

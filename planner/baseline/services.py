@@ -24,7 +24,7 @@ from planner.formulation.instance import Candidate, Instance
 def place_storage(state: State) -> CopyRow | None:
     inst, H = state.inst, state.H
     demand = inst.inventory.services.object_storage
-    vendors = [v for v in inst.storage_vendors]
+    vendors = [v for v in inst.storage_vendors if state.may_use(v, "object_storage")]
     if demand is None or not vendors:
         return None
 
@@ -64,6 +64,7 @@ def place_storage(state: State) -> CopyRow | None:
     if not any(gb):
         return None
     copied = sum(gb)
+    state.vendors[v] = "object_storage"
     state.one_time += to_money(inst, o.setup_fee, cur) + egress_price_of(inst) * copied
     state.monthly += to_money(inst, o.price_per_month, cur) + \
         to_money(inst, o.price_per_unit, cur) * copied / 1000
@@ -106,13 +107,14 @@ def choose_service(state: State, kind: str) -> list[ServiceRow]:
         options.append(((full, first, one_time + monthly, sc.vendor, sc.offering),
                         sc, one_time, monthly))
     for (_, first, *_), sc, one_time, monthly in sorted(options, key=lambda x: x[0]):
-        if within_budget(state, 1, one_time, monthly) < 1:
+        if within_budget(state, 1, one_time, monthly) < 1 or not state.may_use(sc.vendor, kind):
             continue
         opening = _opened(state, sc.vendor, first)
         if opening is None:  # rule 7: its setup fits none of the team's hours left
             continue
         state.one_time += one_time
         state.monthly += monthly
+        state.vendors[sc.vendor] = kind
         return [ServiceRow(kind, sc.vendor, sc.offering, (0.0,) + tuple(
             min(1.0, s) if t >= opening else 0.0
             for t, s in enumerate(sc.share.values[1:], start=1)))]

@@ -75,9 +75,10 @@ class Baseline:
 
 class State:
     """What earlier waves hold: servers per provider and offering, GB per hour per link,
-    and with the team (`team`, rule 7) the work planned so far (`ledger`)."""
+    with the team (`team`, rule 7) the work planned so far (`ledger`), and with the
+    policy's caps (`caps`, rule 8) the vendors used."""
 
-    def __init__(self, inst: Instance, team: bool = False):
+    def __init__(self, inst: Instance, team: bool = False, caps: bool = True):
         H = inst.horizon_hours
         self.inst, self.H = inst, H
         self.ledger = Ledger(inst) if team else None
@@ -97,6 +98,23 @@ class State:
         policy = inst.inventory.policy
         self.one_time_budget = policy.one_time_budget
         self.monthly_budget = policy.monthly_budget
+        self.caps = policy.max_providers.given() if caps else {}  # rule 8
+        self.vendors: dict[str, str] = {}  # vendor -> the kind it carries
+
+    def compute_used(self) -> set[str]:
+        """The compute providers holding servers at the horizon."""
+        return {p for p, held in self.used_p.items() if held[self.H] > 0}
+
+    def may_use(self, who: str, kind: str = "compute") -> bool:
+        """Rule 8: `who` (a compute provider, or a vendor of `kind`) is used already, or
+        using it keeps within the policy's max_providers for its kind and in all."""
+        compute = self.compute_used()
+        if who in compute or who in self.vendors:
+            return True
+        same = len(compute) if kind == "compute" else \
+            sum(1 for k in self.vendors.values() if k == kind)
+        return same < self.caps.get(kind, math.inf) and \
+            len(compute | set(self.vendors)) < self.caps.get("all", math.inf)
 
     def headroom(self, c: Candidate) -> list[float]:
         """Servers candidate c could still have up by hour t, for a schedule that never goes

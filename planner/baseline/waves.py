@@ -48,6 +48,9 @@ The rules, in order:
    planner's opening choices where its setup fits; a group's servers come up no faster
    than the hours left can make them, after its bootstrap; a service or storage vendor
    whose setup fits no choice is passed over. `team=False` leaves the rule out.
+8. The policy's `max_providers`: a wave takes no candidate at a provider, and no vendor,
+   that would be one more of its kind, or in all, than the policy allows; the first ones
+   used keep their place.
 
 Costs: setup fees and monthly prices of the servers *placed* at the horizon (a team pays
 for a server waiting on a dependency), source egress at the source's price for every GB
@@ -219,6 +222,8 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         pending.remove(c)
         if first is math.inf:
             break  # nobody can take a server of this group any more
+        if not state.may_use(c.provider):
+            continue  # rule 8: one provider more than the policy allows
         n = min(left, cap - placed.get(c.provider, 0))
         setup, monthly = unit_costs(inst, c)
         n = within_budget(state, n, setup + per_server * egress_price, monthly)
@@ -306,17 +311,19 @@ def _release(state: State, c: Candidate, before, after) -> None:
 
 
 def baseline(inventory: Inventory, catalog: Catalog, instance: Instance | None = None,
-             placement: str = SOONEST, team: bool = True) -> Baseline:
+             placement: str = SOONEST, team: bool = True, caps: bool = True) -> Baseline:
     """Greedy first-fit wave plan of `inventory` onto `catalog` (see the module docstring).
     `instance` may pass an already prepared Instance of the same inputs; `placement` is
     rule 2's choice of candidate (SOONEST, the yardstick, or MOST_HOURS); `team` false
     leaves out rule 7 (the plan then asks for no more of the team than of a plan without
-    one: the planner's first try, planner/solver/work.py)."""
+    one: the planner's first try, planner/solver/work.py), `caps` false rule 8 (the
+    planner's start ranks the providers of such a plan, solver/warmstart.py
+    kept_providers)."""
     if placement not in PLACEMENTS:
         raise ValueError(f"unknown placement {placement!r}")
     inst = instance or prepare(inventory, catalog)
     H, D = inst.horizon_hours, inst.deadline_hours
-    state = State(inst, team=team and inst.team_planned)
+    state = State(inst, team=team and inst.team_planned, caps=caps)
     by_group: dict[str, list[Candidate]] = {}
     for c in inst.candidates:
         by_group.setdefault(c.group, []).append(c)

@@ -1,7 +1,8 @@
-"""Rule 7 of the greedy baseline (planner/baseline/labour.py): with a stated team, the greedy
-plan's work fits the team's hours by every hour, as the verifier counts it, and the plan is
-a feasible point of the model with the team's rows, the second try's start
-(planner/solver/work.py)."""
+"""Rules 7 and 8 of the greedy baseline (planner/baseline/waves.py). 7: with a stated team
+(planner/baseline/labour.py), the greedy plan's work fits the team's hours by every hour, as
+the verifier counts it, and the plan is a feasible point of the model with the team's rows,
+the second try's start (planner/solver/work.py). 8: it keeps to the policy's
+max_providers."""
 
 from __future__ import annotations
 
@@ -68,3 +69,28 @@ def test_the_ledger_s_room_is_what_any_later_hour_leaves():
                              for t in range(len(had))]
     room = ledger.room()
     assert all(a <= b for a, b in zip(room, room[1:]))  # never falls
+
+
+@pytest.mark.parametrize("caps", [{"compute": 2}, {"compute": 3, "all": 3}])
+def test_the_greedy_plan_keeps_to_the_provider_caps(caps):
+    """Both placements, with a team and without: no more compute providers, and providers
+    and vendors in all, than the policy allows; without rule 8 the same waves use more."""
+    inventory, catalog = generate(50, seed=2, executable=True)
+    policy = inventory.policy.model_copy(update={
+        "max_providers": inventory.policy.max_providers.model_copy(update=caps)})
+    inventory = inventory.model_copy(update={"policy": policy})
+    inst = prepare(inventory, catalog)
+
+    def used(plan):
+        compute = {r.provider for r in plan.servers if r.up_by_hour[-1] > 0}
+        vendors = {r.vendor for r in plan.services} | \
+            {c.target for c in plan.copies if c.demand == "object_storage"}
+        return compute, compute | vendors
+
+    for placement in PLACEMENTS:
+        for team in (True, False):
+            compute, every = used(baseline(inventory, catalog, inst, placement, team=team))
+            assert len(compute) <= caps["compute"] and len(every) <= caps.get("all", 99)
+            assert compute  # still a plan
+        compute, every = used(baseline(inventory, catalog, inst, placement, caps=False))
+        assert len(compute) > caps["compute"] or len(every) > caps.get("all", 99)
