@@ -29,6 +29,7 @@ from planner.solver.budget import (
     not_run,
     worth_running,
 )
+from planner.solver.footprint_floor import footprint_floor, worth_trying
 from planner.solver.highs import highs_available, snapshot
 from planner.solver.period_floor import affordable, period_floor
 from planner.solver.search import improve, neighbourhood
@@ -93,6 +94,7 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
     lp.setObjective(model.coverage_objective() + eps * model.cost)
     start = complete(lp, hint) if hint and highs_available() else None
     budget = coverage_share(time_limit, started, share)
+    ends = None if budget is None else time.perf_counter() + budget  # the phase's time
     sorting = unserved_floor(model) if start is not None else None  # made once, used twice
     proof = start_proven(model, start, gap, sorting) if start is not None else None
     if proof is not None:
@@ -116,6 +118,9 @@ def solve(model: Model, solver: str = "highs", time_limit: float | None = None,
                                 eps * ceiling if eps else 0.0)
         if not proven(first, gap):  # no bound, a weak one, or one the tie-break lowered
             first = floored(first, coverage_floor(model, time_limit, sorting))
+        left = None if ends is None else ends - time.perf_counter()
+        if left is not None and not proven(first, gap) and worth_trying(model, left):
+            first = floored(first, footprint_floor(model, left))  # what the phase left
     seconds["coverage"] = time.perf_counter() - started
     phases = [within_gap(first, gap)]
     stopped = bool(values) and keep_going is not None \
