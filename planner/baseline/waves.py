@@ -112,14 +112,15 @@ def _priority(inst: Instance) -> list[str | tuple[str] | None]:
     and DNS, before the groups of its tier (a vendor's setup is short, and every group
     of the tier needs it: with the team, rule 7, it gets the team's hours first)."""
     key = {g.name: _wave_key(g) for g in inst.groups.values()}
-    waves: list[tuple] = [(k[0], 1, k) for k in key.values()]
     services = inst.inventory.services
-    storage = services.object_storage
-    if storage is not None:
-        waves.append((storage.tier, 2, None))
-    waves += [(getattr(services, kind).tier, 0, (i, kind)) for i, kind in
-              enumerate(SERVICE_KINDS) if getattr(services, kind) is not None]
-    items = [w[2] for w in sorted(waves, key=lambda w: w[:2] + ((w[2],) if w[1] != 2 else ()))]
+    # (sort key, wave): by tier, then services, groups, storage; within each, their order
+    waves: list[tuple[tuple, str | tuple[str] | None]] = \
+        [((k[0], 1, k), name) for name, k in key.items()]
+    if services.object_storage is not None:
+        waves.append(((services.object_storage.tier, 2), None))
+    waves += [((getattr(services, kind).tier, 0, i), (kind,))
+              for i, kind in enumerate(SERVICE_KINDS) if getattr(services, kind) is not None]
+    items = [wave for _, wave in sorted(waves, key=lambda w: w[0])]
     order: list[str | tuple[str] | None] = []
     seen: set[str] = set()
 
@@ -134,12 +135,10 @@ def _priority(inst: Instance) -> list[str | tuple[str] | None]:
         order.append(name)
 
     for item in items:
-        if item is None:
-            order.append(None)
-        elif len(item) == 2:  # a service: (its rank, its kind)
-            order.append((item[1],))
-        else:
-            visit(item[3])
+        if isinstance(item, str):
+            visit(item)
+        else:  # storage (None) or a service, (kind,)
+            order.append(item)
     return order
 
 
