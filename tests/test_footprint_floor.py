@@ -45,14 +45,17 @@ def test_it_sees_what_the_lp_misses_on_an_executable_inventory():
 
 def test_it_is_tried_only_with_footprints_and_time(monkeypatch):
     """No footprint binaries (a least footprint of 1, no team): not tried; too little time
-    for the model's columns: not tried; without a time limit phase 1 keeps the solver's
-    own bound and never asks."""
+    for the model's columns, or a model restricted to some candidates: not tried; without
+    a time limit phase 1 keeps the solver's own bound and never asks."""
     plain = formulate(prepare(Inventory.model_validate(
         inventory_dict(horizon=48, survive=0, max_share=1.0)), _catalog()))
     assert not plain.footprint and not worth_trying(plain, None)
     inventory, catalog = generate(50, seed=0, executable=True)
     model = formulate(prepare(inventory, catalog))
     assert worth_trying(model, 10.0) and not worth_trying(model, 0.5)
+    model.restricted = True  # the team's try on some candidates: its floor is not the plan's
+    assert not worth_trying(model, 10.0)
+    model.restricted = False
     asked = []
     monkeypatch.setattr(phases, "footprint_floor",
                         lambda m, seconds=None: asked.append(seconds) or -1.0)

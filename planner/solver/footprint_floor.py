@@ -28,9 +28,10 @@ SECONDS_PER_COLUMN = 2.5e-4
 
 
 def worth_trying(model: Model, seconds: float | None) -> bool:
-    """The model has footprint binaries, HiGHS is there, and the estimate fits `seconds`
-    (None: no limit)."""
-    return bool(model.footprint) and highs_available() and \
+    """The model has footprint binaries, is not restricted to some candidates (its floor
+    would hold for its own plans only: solver/work.py states the bound of the team's try),
+    HiGHS is there, and the estimate fits `seconds` (None: no limit)."""
+    return bool(model.footprint) and not model.restricted and highs_available() and \
         (seconds is None or model.lp.numVariables() * SECONDS_PER_COLUMN <= seconds)
 
 
