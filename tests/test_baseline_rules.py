@@ -9,19 +9,14 @@ from __future__ import annotations
 import pytest
 
 from bench.generate import generate
+from bench.run import greedy_overdue as _late
 from planner.baseline.labour import Ledger
 from planner.baseline.waves import PLACEMENTS, baseline
-from planner.domain.labour import overdue, plan_tasks
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
 from planner.formulation.objectives import value_of
 from planner.solver import warmstart
 from planner.solver.start import complete
-
-
-def _late(inst, plan):
-    tasks = plan_tasks(inst.inventory, inst.catalog, plan.servers, plan.services, plan.copies)
-    return overdue(tasks, inst.team_by_hour)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -67,15 +67,13 @@ class Ledger:
     def vendor_choices(self, first: int) -> list[int]:
         """Hours at which a vendor that could carry from hour `first` may open, as the
         planner's model offers them (formulation/labour.py start_variables)."""
-        cutoff = max(self.inst.inventory.cutoff, 1)
-        return [first + d for d in labour.start_delays(self.inst.inventory)
-                if d == 0 or first + d <= cutoff]
+        return [first + d for d in labour.delays_from(self.inst.inventory, first)]
 
-    def open_at(self, choices: list[int], setup_hours: float, after: int = 0) -> int | None:
-        """The first of `choices` at or after `after` whose setup fits the team's hours left."""
+    def open_at(self, choices: list[int], setup_hours: float) -> int | None:
+        """The first of `choices` whose setup fits the team's hours left."""
         room = self.room()
-        return next((o for o in choices if o >= after and o <= self.H
-                     and setup_hours <= room[max(o, 0)] + EPS), None)
+        return next((o for o in choices
+                     if o <= self.H and setup_hours <= room[max(o, 0)] + EPS), None)
 
     def servers_curve(self, c: Candidate, room: list[float], want: int
                       ) -> tuple[list[int], int | None]:

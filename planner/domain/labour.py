@@ -77,6 +77,14 @@ def start_delays(inventory: Inventory) -> list[int]:
     return [d for d in range(0, inventory.cutoff, step)][:START_CHOICES] or [0]
 
 
+def delays_from(inventory: Inventory, first: int) -> list[int]:
+    """The `start_delays` open to a provider or vendor that can first carry at hour `first`:
+    no later choice past the cut-off (the model's, formulation/labour.py, and the greedy
+    baseline's, planner/baseline/labour.py)."""
+    last = max(inventory.cutoff, 1)
+    return [d for d in start_delays(inventory) if d == 0 or first + d <= last]
+
+
 def provider_setup_hours(catalog: Catalog, provider: Provider) -> float:
     if provider.setup_effort_hours is not None:
         return provider.setup_effort_hours.value

@@ -223,9 +223,7 @@ def _with_labour(inst: Instance) -> Instance:
     if inst.labour:
         inst.team_by_hour = labour.team_hours_by(inst.inventory, inst.horizon_hours)
     if inst.team_planned:
-        delays = labour.start_delays(inst.inventory)
-        last = max(inst.inventory.cutoff, 1)
-        inst.start_delays = {p: [d for d in delays if d == 0 or inst.first_hour(p) + d <= last]
+        inst.start_delays = {p: labour.delays_from(inst.inventory, inst.first_hour(p))
                              for p in inst.provider_curves}
     return inst
 

@@ -27,8 +27,6 @@ def start_variables(model: Model) -> None:
     provider's choices are inst.start_delays; a vendor's the same delays after the first
     hour it could carry anything, up to the cut-off."""
     inst = model.instance
-    delays = labour.start_delays(inst.inventory)
-    cutoff = max(inst.inventory.cutoff, 1)
     for (e, kind), y in sorted(model.used.items()):
         if kind == COMPUTE:
             if e not in inst.start_delays:
@@ -36,7 +34,7 @@ def start_variables(model: Model) -> None:
             choices, first = inst.start_delays[e], inst.first_hour(e)
         else:
             first = _vendor_first_hour(model, e, kind)
-            choices = [d for d in delays if d == 0 or first + d <= cutoff]
+            choices = labour.delays_from(inst.inventory, first)
         model.opening[e] = [first + d for d in choices]
         if len(choices) == 1:
             model.start[(e, 0)] = y
