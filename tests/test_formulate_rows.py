@@ -86,8 +86,10 @@ def test_the_rows_are_those_made_one_by_one(catalog_knobs, inventory_knobs):
     inst = prepare(small_inventory(**inventory_knobs), small_catalog(**catalog_knobs))
     model = formulate(inst)
     curves = inst.offering_curves
+    most = {g: limit.most for g, limit in inst.spread_limits().items()}  # domain/spread.py
     expected = {
-        "group_demand": _capped(model, lambda c: c.group, lambda g, t: inst.groups[g].count),
+        "group_demand": _capped(model, lambda c: c.group,
+                                lambda g, t: most.get(g, inst.groups[g].count)),
         "provider_capacity": _capped(model, lambda c: c.provider,
                        lambda p, t: inst.provider_curves[p].values[t]),
         "offering_capacity": _capped(model, lambda c: (c.provider, c.offering),

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from planner.domain.location import located
+from planner.domain.spread import policy_limits
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.plan import LeadTimeStep, SolverPhase
@@ -32,6 +33,10 @@ def plan_warnings(inventory: Inventory, catalog: Catalog, time_grid_exact: bool,
     if not inventory.decision_date and any(
             e.end_of_life for e in [*catalog.providers, *catalog.services]):
         out.append("no decision_date in the inventory: end-of-life dates were not checked")
+    for limit in policy_limits(inventory, catalog):
+        out.append(f"the spread policy keeps {limit.group} short whatever the providers: "
+                   f"{limit.detail(inventory.policy)}. Set spread: false on it if it may run "
+                   "at one provider, or relax the policy")
     if catalog.effort is not None and inventory.team is None:
         team = inventory.crew
         out.append(f"no team in the inventory: the plan's work was not fitted to people; "

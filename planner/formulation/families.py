@@ -136,9 +136,15 @@ def servers_stay_up(model: Model) -> None:
 
 
 def group_demand(model: Model) -> None:
-    """No more servers than the group has: sum_c in g r[c,t] <= count_g."""
+    """No more servers than the group has, nor than the spread policy lets any placement
+    hold (domain/spread.py): sum_c in g r[c,t] <= min(count_g, most_g). The second is
+    implied by the integer rules (policy_share, min_footprint, at H; r never falls), not by
+    their LP relaxation, which places a fraction of a footprint: written, it keeps the
+    relaxation from serving what no plan can (a 2-server group, share 0.6, 2 per provider)."""
     inst = model.instance
-    capped_sums(model, lambda c: c.group, lambda g, t: inst.groups[g].count, "group_demand")
+    most = {g: limit.most for g, limit in inst.spread_limits().items()}
+    capped_sums(model, lambda c: c.group, lambda g, t: most.get(g, inst.groups[g].count),
+                "group_demand")
 
 
 def provider_capacity(model: Model) -> None:

@@ -13,6 +13,7 @@ from planner.domain.calendar import timed
 from planner.domain.curves import Curve
 from planner.domain.eligibility import exclusions, ready_wait
 from planner.domain.location import Geography, Place
+from planner.domain.spread import SpreadLimit, spread_limit
 from planner.formulation import location
 from planner.formulation.candidates import (
     Candidate,
@@ -114,6 +115,24 @@ class Instance:
     def stops(self, g: str) -> bool:
         """Whether group g may stop serving at some refusal hour (`stopping`)."""
         return any(g in groups for groups in self.stopping.values())
+
+    def spread_limits(self) -> dict[str, SpreadLimit]:
+        """Groups the spread policy holds below their count (domain/spread.py), on the
+        providers their candidates are at: not a group the rules leave free (not spread,
+        or refusal.unspread), nor one that may stop serving, whose servers at H need not
+        be the most it ever runs."""
+        lost = refusal.unspread(self.inventory, self.catalog) if self.refused else set()
+        at: dict[str, set[str]] = {}
+        for c in self.candidates:
+            at.setdefault(c.group, set()).add(c.provider)
+        out = {}
+        for g, group in self.groups.items():
+            if g in lost or self.stops(g):
+                continue
+            limit = spread_limit(group, self.inventory.policy, len(at.get(g, ())))
+            if limit is not None and at.get(g):
+                out[g] = limit
+        return out
 
     @property
     def refusal_hours(self) -> list[int]:

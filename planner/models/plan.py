@@ -22,6 +22,7 @@ CauseCode = Literal[
     "delivery", "stock", "data_copy", "source_egress", "source_cutoff", "budget",
     "policy_share", "dependency", "registration", "warm_up", "dns_ttl", "capacity",
     "horizon", "provider_count", "min_footprint", "team", "latency", "refused",
+    "spread_policy",
 ]
 
 

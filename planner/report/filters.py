@@ -12,7 +12,7 @@ HOSTNAME_OK = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 CAUSE_TITLE = {"no_fit": "No fit", "dns_ttl": "DNS TTL", "source_cutoff": "Source cut-off",
                "warm_up": "Warm-up", "end_of_life": "End of life",
                "provider_count": "Provider cap", "min_footprint": "Least footprint",
-               "team": "Team hours"}
+               "team": "Team hours", "spread_policy": "Spread policy"}
 
 
 def shell_quote(value) -> str:

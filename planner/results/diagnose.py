@@ -9,6 +9,7 @@ providers not up yet, a dependency, and why room left at the deadline is not use
 from __future__ import annotations
 
 from planner.domain.curves import full_from
+from planner.domain.spread import SpreadLimit, policy_limits
 from planner.domain.usage import providers_by_kind
 from planner.formulation.instance import Instance
 from planner.models.plan import (
@@ -39,15 +40,23 @@ DATA_CODES = ("data_copy", "source_egress", "source_cutoff")
 
 
 def _group_causes(inst: Instance, g: str, rows: SolvedRows, served_share, costs: Costs,
-                  used: dict[str, set[str]], team: Cause | None = None) -> list[Cause]:
-    """Causes in the order to act on them: the cap on providers, the limits of the
-    providers that are up, the providers not up by the deadline (one line), then a
-    dependency, or why the room left is not used."""
+                  used: dict[str, set[str]], team: Cause | None = None,
+                  spread: SpreadLimit | None = None) -> list[Cause]:
+    """Causes in the order to act on them: the spread policy where it alone holds g below
+    its count (alone, when g has all the policy lets it place; where it is the providers
+    g fits that leave the policy no room, held_room says so), the cap on providers, the
+    limits of the providers that are up, the providers not up by the deadline (one line),
+    then a dependency, or why the room left is not used."""
     D, group = inst.deadline_hours, inst.groups[g]
     providers = sorted(rows.providers.get(g, ()))
     if not providers:
         return no_fit_causes(inst, g)
     causes, not_ready, rooms = [], [], []
+    if spread is not None:
+        causes.append(Cause(code="spread_policy",
+                            detail=spread.detail(inst.inventory.policy)))
+        if served_share(g) * group.count >= spread.most - TOL:
+            return causes
     if team is not None:
         causes.append(team)
     capped = count_cause(inst, used, "compute", providers)
@@ -122,6 +131,9 @@ REMEDIES = {
     "provider_count": "prepare more providers (a larger team), or raise policy.max_providers",
     "team": "more people on the exit (team.people), or fewer providers to open",
     "min_footprint": "lower policy.min_servers_per_provider, or add providers with room",
+    "spread_policy": "set spread: false on the group if it may run at one provider, add "
+                     "providers it fits, or relax max_share_per_provider, "
+                     "survive_provider_losses or min_servers_per_provider",
     "horizon": "plan over a longer horizon",
     "refused": "keep a second provider warm for what runs at {p} (accounts open, quotas "
                "raised, data replicated), so a refusal there is a switch, not a rebuild",
@@ -148,13 +160,15 @@ def shortfalls(inst: Instance, schedule: list[ScheduleRow], copies: list[CopyRow
     rows = SolvedRows(inst, schedule, copies)
     used = providers_by_kind(schedule, services, copies, inst.horizon_hours)
     team = team_cause(inst, schedule, services, copies)
+    spread = {limit.group: limit for limit in policy_limits(inst.inventory, inst.catalog)}
     out = []
     for row in coverage:
         missing = row.total - row.served_by_hour[D]
         if missing <= 1e-6 * max(1.0, row.total):
             continue
         if row.kind == "group":
-            causes = _group_causes(inst, row.demand, rows, served_share, costs, used, team)
+            causes = _group_causes(inst, row.demand, rows, served_share, costs, used, team,
+                                   spread.get(row.demand))
         elif row.kind == "object_storage":
             causes = ([team] if team is not None else []) + storage_causes(inst, rows, costs,
                                                                             used)

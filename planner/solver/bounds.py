@@ -9,9 +9,10 @@ For each period t (length L_t) the model's unserved hours are
     L_t [ sum_g w_g (n_g - served_g(t)) + sum_k w_k (1 - share_k(t)) + w_os (1 - stored(t) / D) ]
 and each term is bounded from its own relaxation:
 
-- servers: drop the dependencies, the spread policy, monotony and every coupling between
+- servers: drop the dependencies, the spread policy (but the most of g any placement
+  holds under it, m_g <= n_g: domain/spread.py), monotony and every coupling between
   groups except the total capacity. Group g alone serves at most
-      x_g <= min(n_g, egress_gb(<=t) / d_g, sum_p y_gp),
+      x_g <= min(m_g, egress_gb(<=t) / d_g, sum_p y_gp),
       y_gp = min(k_gp cap_p(t), sum_{c of g at p} ub(r[c,t]), k_gp q_gp(t),
              ingress_p_gb(<=t) / d_g),
   q_gp(t) the servers of g that p's unit quotas allow (limit over the least any of g's
@@ -108,6 +109,9 @@ class Pairs:
         self.group = np.array([group_index[g] for g, _ in self.pairs], dtype=np.int64)
         groups = [inst.groups[g] for g, _ in self.pairs]
         self.count = np.array([g.count for g in groups], dtype=float)
+        # group -> the most of it any placement holds, where the spread policy holds it
+        # below its count (domain/spread.py; the model's group_demand rows)
+        self.most = {g: limit.most for g, limit in inst.spread_limits().items()}
         self.data_gb = np.array([g.data_gb for g in groups], dtype=float)
         self.quota_cap, self.least_units = _unit_quotas(inst, self.pairs)
         self.upper = np.minimum(self.upper, _landed_servers(model, self.pairs))
@@ -192,8 +196,8 @@ def _servers_served_weight(model: Model, pairs: Pairs, k: int, t: int, egress_gb
                       (w * UP_BEYOND_REACH, name, gi, group.count * (1 - e))]
         else:
             items.append((w, name, gi, group.count))
-    left = {gi: min(inst.groups[pairs.group_names[gi]].count, reach[gi])
-            for _, _, gi, _ in items}
+    left = {gi: min(pairs.most.get(name, inst.groups[name].count), reach[gi])
+            for _, name, gi, _ in items}
     for gi in left:
         group = inst.groups[pairs.group_names[gi]]
         if group.data_gb > 0 and group.data_from is None:  # seeded data leaves no source

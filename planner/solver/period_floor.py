@@ -14,7 +14,8 @@ the horizon H and X[g] = sum_p P[g,p], every plan of the model satisfies
     sum_g d_g y[g,p] <= ingress_p_gb(<=t),   sum d_g y <= egress_gb(<=t)   data arrived
     n_h sum_p y[g,p] <= n_g sum_p y[h,p]   for h in depends_on(g)     dependencies
     y[g,p] <= P[g,p] <= min(k cap_p(H), u[g,p](H))                    servers stay up
-    sum_p P[g,p] <= n_g,   sum_g P[g,p] / k <= cap_p(H)
+    sum_p P[g,p] <= m_g,   sum_g P[g,p] / k <= cap_p(H)     m_g: n_g, or fewer where
+                                                   the spread policy holds g below it
     P[g,p] <= share X[g]   for a spread group                         the spread policy
 
 (k = k[g,p] the most servers of g one host at p holds, domain/packing.py, 1 where g does
@@ -170,7 +171,8 @@ def _period(model: Model, pairs: Pairs, k: int, t: int, egress_gb: float,
         if i in P_of:
             lp.row([y_of[i], P_of[i]], [1.0, -1.0], -np.inf, 0.0)
     for g, members in _by(pairs.group, placed).items():
-        lp.row([P_of[i] for i in members], [1.0] * len(members), -np.inf, groups[names[g]].count)
+        lp.row([P_of[i] for i in members], [1.0] * len(members), -np.inf,
+               pairs.most.get(names[g], groups[names[g]].count))
         if groups[names[g]].spread and share < 1:
             (X,) = lp.columns([np.inf], [0.0])
             lp.row([P_of[i] for i in members] + [X], [1.0] * len(members) + [-1.0], 0.0, 0.0)
