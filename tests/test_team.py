@@ -360,11 +360,42 @@ def test_the_second_try_widens_to_its_providers_from_its_plan(monkeypatch):
     inventory, catalog = generate(50, seed=1, executable=True)  # 2 candidates used, within
     narrow = pipeline.plan(inventory, catalog).plan                # 2e-4 of the bound
     monkeypatch.setattr(work, "WIDEN_ABOVE_GAP", -1.0)
+    monkeypatch.setattr(work, "WHOLE_MOST_COLUMNS", 0)  # the providers' stage alone
     wide = pipeline.plan(inventory, catalog).plan
     assert "candidates of the providers" in wide.solver.phases[0].raw_status
     assert "candidates of the providers" not in narrow.solver.phases[0].raw_status
     assert wide.solver.phases[0].objective <= narrow.solver.phases[0].objective * (1 + 1e-9)
     assert verify(wide) == []
+
+
+def test_the_last_stage_is_the_whole_model_from_the_plan_so_far(monkeypatch):
+    """Up to WHOLE_MOST_COLUMNS, after its providers' candidates the second try solves the
+    whole model with the team's rows, from the plan so far, while that plan is further than
+    WIDEN_ABOVE_GAP from the bound (here always): never worse than the stages before, the
+    solver's own bound counted (it holds for every plan), and verified. On 50 executable
+    synthetic servers (seed 0) under 60 s it found 1.54 M weighted hours against 1.72 M."""
+    from bench.generate import generate
+    from planner.solver import work
+
+    inventory, catalog = generate(50, seed=1, executable=True)
+    monkeypatch.setattr(work, "WIDEN_ABOVE_GAP", -1.0)
+    monkeypatch.setattr(work, "WHOLE_MOST_COLUMNS", 0)
+    staged = pipeline.plan(inventory, catalog).plan
+    hints, solve = [], work.solve
+
+    def spy(model, **kwargs):
+        hints.append((kwargs.get("hint"), model.restricted))
+        return solve(model, **kwargs)
+
+    monkeypatch.setattr(work, "solve", spy)
+    monkeypatch.setattr(work, "WHOLE_MOST_COLUMNS", 10**9)
+    whole = pipeline.plan(inventory, catalog).plan
+    first = whole.solver.phases[0]
+    assert "on all " in first.raw_status and "the solver's" in first.raw_status
+    assert hints[-1][0] and hints[-1][1] is False  # from the plan so far, unrestricted
+    assert first.objective <= staged.solver.phases[0].objective * (1 + 1e-9)
+    assert first.bound >= staged.solver.phases[0].bound - 1e-6
+    assert verify(whole) == []
 
 
 def test_the_team_lp_is_left_out_above_its_size(monkeypatch):

@@ -2,14 +2,17 @@
 
 The LP relaxation of the executable model is weak where the policy asks for a least
 footprint (formulation/providers.py min_footprint: a group placed at a provider holds at least
-m_g servers there, z[g,p] binary, sum r >= m_g z, r <= ub z). With z fractional the LP places a
-server or two of every group at every provider (z = r / ub); whole, z makes each placement
-a commitment of m_g servers of the provider's capacity. Measured on 50 executable synthetic
-servers (seed 0): LP 0.49 M weighted hours unserved, z whole and all else continuous 1.37 M
-(1.0 s), the whole MIP's bound 1.49 M; on 400 (257 z): z whole 10.26 M in 8.1 s, where the
-LP and the per-period floor give 1.02 M and the MIP's own bound after 30 s of a 90 s limit
-10.3 M. Every plan of the model is a point of this relaxation, so its proven bound (HiGHS's
-dual bound, also when stopped by its time limit) holds for every plan.
+m_g servers there, z[g,p] binary, sum r >= m_g z, r <= ub z). With z fractional the LP places
+a fraction of a footprint wherever it helps: on 50 executable synthetic servers (seed 0), a
+3-server database that must sit whole at one provider (2 + 1 breaks the footprint of 2) is
+split over three US providers, and the 22 API servers that must run within 2 ms of it are
+served in full near each piece; with z whole it is at one provider and only the capacity near
+it serves them. Measured there: LP 0.64 M weighted hours unserved, z whole and all else
+continuous 1.37 M (0.9 s), the whole MIP's bound 1.49 M. On 400, the LP's 1.02 M was mostly
+groups the spread policy cannot place at all, which group_demand now caps (domain/spread.py):
+LP and this floor both 10.31 M. Every plan of the model is a point of this relaxation, so
+its proven bound (HiGHS's dual bound, also when stopped by its time limit) holds for every
+plan.
 """
 
 from __future__ import annotations
