@@ -47,6 +47,16 @@ def test_a_group_no_home_can_take_stays_on_the_bridge():
     assert "stays on the bridge" in render_runbook(plan)
 
 
+def test_a_group_the_spread_keeps_off_one_provider_says_so():
+    """On one provider no spread group can hold at most 0.6 of itself: each stays on the
+    bridge because of the policy, not the stock or quotas it used to be blamed on."""
+    plan = _plan(max_providers_home=1, max_share_per_provider=0.6)
+    assert verify(plan) == []
+    why = dict(zip(plan.home.staying, plan.home.why_staying))
+    assert "web" in why and "cannot hold all of it on 1 provider(s)" in why["web"]
+    assert "stock" not in why["web"]
+
+
 def test_the_runbook_sets_bridge_and_home_side_by_side(home_plan):
     text = render_runbook(home_plan)
     assert "## Home" in text and "| | Bridge (hour 72) | Home |" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from planner.domain import home as rules
 from planner.domain.curves import HOURS_PER_MONTH
+from planner.domain.spread import most_placed
 from planner.formulation.home import HomeModel
 from planner.formulation.instance import Instance
 from planner.models.home import HomeRow, HomeStage
@@ -28,6 +29,14 @@ def _rows(inst: Instance, model: HomeModel, values: dict[str, float],
     return rows
 
 
+def _spread_holds(group, policy, providers: int) -> bool:
+    """Whether the spread policy alone keeps `group` from moving home whole on `providers`
+    providers (formulation/home.py home_share: no least footprint there)."""
+    return group.spread and most_placed(
+        group.count, 1, policy.max_share_per_provider, policy.survive_provider_losses,
+        policy.min_surviving_share, providers) < group.count
+
+
 def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
     """Why each group without a home has none: where it could go, and what it lost."""
     out = []
@@ -35,13 +44,21 @@ def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
     if staying:
         for c in model.candidates:
             fits.setdefault(c.group, set()).add(c.provider)
+    policy = inst.inventory.policy
     for g in staying:
-        near = sorted(fits.get(g, ()))
-        text = (f"{g}: no home for its {inst.groups[g].count} servers by hour {model.hour} on "
-                f"at most {inst.inventory.policy.max_providers_home} providers")
-        text += f" among those near the hub that fit it ({', '.join(near)}): their stock or "\
-            "unit quotas, or the policy's spread, leave no room" if near else \
-            ": no provider near the hub fits it"
+        near, group = sorted(fits.get(g, ())), inst.groups[g]
+        k = min(len(near), policy.max_providers_home)
+        text = (f"{g}: no home for its {group.count} servers by hour {model.hour} on "
+                f"at most {policy.max_providers_home} providers")
+        if not near:
+            text += ": no provider near the hub fits it"
+        elif _spread_holds(group, policy, k):
+            text += (f" among those near the hub that fit it ({', '.join(near)}): the "
+                     f"policy's spread (max_share_per_provider, survive_provider_losses) "
+                     f"cannot hold all of it on {k} provider(s)")
+        else:
+            text += (f" among those near the hub that fit it ({', '.join(near)}): their stock "
+                     "or unit quotas, or the policy's spread, leave no room")
         for reason in model.why_not.get(g, []):
             text += f"; {reason}"
         out.append(text)
