@@ -57,6 +57,29 @@ def test_a_group_the_spread_keeps_off_one_provider_says_so():
     assert "stock" not in why["web"]
 
 
+def test_the_least_footprint_holds_at_home_and_the_verifier_checks_it(home_plan):
+    """min_servers_per_provider held on the bridge only: a home could put one server of a
+    group at a provider and pass. The home model keeps it now, and the verifier checks it."""
+    plan = _plan(min_servers_per_provider=3, max_share_per_provider=0.6)
+    assert verify(plan) == []
+    at: dict[tuple[str, str], int] = {}
+    for r in plan.home.rows:
+        at[(r.group, r.provider)] = at.get((r.group, r.provider), 0) + r.servers
+    counts = {g.name: g.count for g in plan.inventory.groups}
+    assert at and all(n >= min(3, counts[g]) for (g, _), n in at.items())
+    # db's 4 servers: at most 2 at a provider (0.6) and at least 3 wherever placed; the
+    # home used to put 2 + 2
+    why = dict(zip(plan.home.staying, plan.home.why_staying))
+    assert "cannot hold all of it on 2 provider(s)" in why["db"]
+    rows = home_plan.home.rows  # no least footprint asked: rewrite one row to 1 server
+    small = rows[0].model_copy(update={"servers": 1, "hosts": 1, "kept": 0})
+    home = home_plan.home.model_copy(update={"rows": [small, *rows[1:]]})
+    policy = home_plan.inventory.policy.model_copy(update={"min_servers_per_provider": 2})
+    inventory = home_plan.inventory.model_copy(update={"policy": policy})
+    found = verify(home_plan.model_copy(update={"home": home, "inventory": inventory}))
+    assert any(v.constraint == "home" and "fewer than the 2" in v.detail for v in found)
+
+
 def test_the_runbook_sets_bridge_and_home_side_by_side(home_plan):
     text = render_runbook(home_plan)
     assert "## Home" in text and "| | Bridge (hour 72) | Home |" in text

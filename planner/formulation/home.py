@@ -136,6 +136,7 @@ def formulate_home(inst: Instance, bridge: dict[tuple[str, str, str], int],
     home_capacity(model, inst, providers)
     home_providers(model, max_providers)
     home_share(model, inst)
+    home_footprint(model, inst)
     support = home_support(model, inst, providers)
     one_time = home_moves(model, inst, bridge)
     monthly = pulp.lpSum(server_price(inst, c) * model.hosts[c] for c in candidates) \
@@ -243,6 +244,21 @@ def home_share(model: HomeModel, inst: Instance) -> None:
                 mus.append(mu)
             add_constraint(model, k * lam + pulp.lpSum(mus)
                            - (1 - policy.min_surviving_share) * placed <= 0, "home_share")
+
+
+def home_footprint(model: HomeModel, inst: Instance) -> None:
+    """The policy's least footprint holds at home as on the bridge: a group at a provider
+    has at least m_g = min(min_servers_per_provider, count_g) servers there, with f_gp
+    binary: x_gp >= m_g f_gp and x_gp <= count_g f_gp. None where m_g is 1."""
+    least = inst.inventory.policy.min_servers_per_provider
+    for i, ((g, p), _) in enumerate(sorted(model.by_place.items())):
+        count = inst.groups[g].count
+        m = min(least, count)
+        if m <= 1:
+            continue
+        f = model.lp.add_variable(f"hf_{i}", 0, 1, pulp.LpBinary)
+        add_constraint(model, _at(model, g, p) - m * f >= 0, "home_footprint")
+        add_constraint(model, _at(model, g, p) - count * f <= 0, "home_footprint")
 
 
 def home_support(model: HomeModel, inst: Instance, providers: list[str]) -> list:

@@ -31,10 +31,10 @@ def _rows(inst: Instance, model: HomeModel, values: dict[str, float],
 
 def _spread_holds(group, policy, providers: int) -> bool:
     """Whether the spread policy alone keeps `group` from moving home whole on `providers`
-    providers (formulation/home.py home_share: no least footprint there)."""
+    providers (formulation/home.py home_share and home_footprint)."""
     return group.spread and most_placed(
-        group.count, 1, policy.max_share_per_provider, policy.survive_provider_losses,
-        policy.min_surviving_share, providers) < group.count
+        group.count, policy.min_servers_per_provider, policy.max_share_per_provider,
+        policy.survive_provider_losses, policy.min_surviving_share, providers) < group.count
 
 
 def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
@@ -54,8 +54,8 @@ def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
             text += ": no provider near the hub fits it"
         elif _spread_holds(group, policy, k):
             text += (f" among those near the hub that fit it ({', '.join(near)}): the "
-                     f"policy's spread (max_share_per_provider, survive_provider_losses) "
-                     f"cannot hold all of it on {k} provider(s)")
+                     "policy's spread (max_share_per_provider, survive_provider_losses, "
+                     f"min_servers_per_provider) cannot hold all of it on {k} provider(s)")
         else:
             text += (f" among those near the hub that fit it ({', '.join(near)}): their stock "
                      "or unit quotas, or the policy's spread, leave no room")

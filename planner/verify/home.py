@@ -111,8 +111,18 @@ def _capacity(ctx: Context) -> Iterator[Violation]:
 
 def _spread(ctx: Context) -> Iterator[Violation]:
     """The policy's spread at home, for each homed group with `spread`: x_p <= share X and
-    the k largest at most (1 - min_surviving_share) X."""
+    the k largest at most (1 - min_surviving_share) X; and for every group, at least
+    min(min_servers_per_provider, count) servers at each provider it is at."""
     policy, home = ctx.plan.inventory.policy, ctx.plan.home
+    placed: dict[tuple[str, str], int] = defaultdict(int)
+    for r in home.rows:
+        placed[(r.group, r.provider)] += r.servers
+    for (name, p), n in sorted(placed.items()):
+        group = ctx.groups.get(name)
+        need = min(policy.min_servers_per_provider, group.count) if group else 1
+        if 0 < n < need:
+            yield violated("home", f"{name} at home has {n} server(s) at {p}, fewer than the "
+                           f"{need} the policy asks of a group at a provider")
     for name, group in ctx.groups.items():
         if not group.spread or name in home.staying:
             continue
