@@ -59,9 +59,14 @@ def test_the_small_groups_the_policy_leaves_short():
     # the providers there are to spread over: one cannot hold 0.6 of 10; two can (5 + 5)
     assert most_placed(10, least=1, share=0.6, losses=0, surviving=0.5, providers=1) == 0
     assert most_placed(10, least=1, share=0.6, losses=0, surviving=0.5, providers=2) == 10
+    # a hostile policy: 2 per provider and 0.0001 at most at one, on 10,000 servers
+    assert most_placed(10_000, least=2, share=1e-4, losses=0, surviving=0.5,
+                       providers=10_000) == 0
+    assert most_placed(100, least=1, share=1.0, losses=1, surviving=0.999,
+                       providers=100) == 0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(count=st.integers(1, 8), least=st.integers(1, 4),
        share=st.sampled_from([0.3, 0.5, 0.6, 0.75, 1.0]), losses=st.integers(0, 2),
        surviving=st.sampled_from([0.0, 0.34, 0.5, 0.7]), providers=st.integers(1, 4))

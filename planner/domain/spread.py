@@ -15,6 +15,7 @@ Such a group is short by the policy alone; no provider, quota or team closes it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from planner.domain.refusal import unspread
@@ -63,7 +64,22 @@ def most_placed(count: int, least: int, share: float, losses: int, surviving: fl
 
 def _splits(total: int, m: int, share: float, losses: int, surviving: float,
             providers: int) -> bool:
-    for parts in range(1, min(providers, total // m) + 1):
+    """Whether some number of providers holds `total` in a balanced split. Fewer than
+    total / floor(share total) providers put more than the share on one; fewer than
+    losses / (1 - surviving) lose more than allowed with their k largest (these are at
+    least k total / parts, and all of it where k >= parts): the search starts there, so a
+    hostile policy (a share of 0.0001) costs no more than a usual one."""
+    first = 1
+    if share < 1:
+        top = math.floor(share * total + EPS)
+        if top < 1:
+            return False
+        first = math.ceil(total / top)
+    if losses > 0 and surviving > 0:  # then more than `losses` providers, or all is lost
+        if surviving >= 1:
+            return False
+        first = max(first, losses + 1, math.ceil(losses / (1 - surviving) - EPS))
+    for parts in range(first, min(providers, total // m) + 1):
         low, high = divmod(total, parts)  # `high` parts of low + 1, the rest of low
         largest = low + (1 if high else 0)
         if share < 1 and largest > share * total + EPS:
