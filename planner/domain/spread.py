@@ -42,11 +42,17 @@ class SpreadLimit:
         if policy.survive_provider_losses > 0:
             rules.append(f"at least {policy.min_surviving_share:g} of it left after losing any "
                          f"{policy.survive_provider_losses} provider(s)")
-        least = min(policy.min_servers_per_provider, self.count)
+        least = least_footprint(policy, self.count)
         if least > 1:
             rules.append(f"at least {least} wherever it is placed")
         return (f"{self.group} has {self.count} servers; with " + ", ".join(rules)
                 + f" (policy), no placement holds more than {self.most}")
+
+
+def least_footprint(policy: Policy, count: int) -> int:
+    """m = min(min_servers_per_provider, count): the fewest servers of a group of `count`
+    at any provider it is placed at (on the bridge and at home alike)."""
+    return min(policy.min_servers_per_provider, count)
 
 
 def most_placed(count: int, least: int, share: float, losses: int, surviving: float,
@@ -108,10 +114,15 @@ def spread_limit(group: WorkloadGroup, policy: Policy, providers: int | None = N
     if not group.spread:
         return None
     bounds = [n for n in (providers, provider_cap(policy)) if n is not None]
-    most = most_placed(group.count, policy.min_servers_per_provider,
-                       policy.max_share_per_provider, policy.survive_provider_losses,
-                       policy.min_surviving_share, min(bounds) if bounds else group.count)
+    most = group_most(group, policy, min(bounds) if bounds else group.count)
     return SpreadLimit(group.name, group.count, most) if most < group.count else None
+
+
+def group_most(group: WorkloadGroup, policy: Policy, providers: int) -> int:
+    """most_placed for `group` under `policy`'s rules, on at most `providers` providers."""
+    return most_placed(group.count, policy.min_servers_per_provider,
+                       policy.max_share_per_provider, policy.survive_provider_losses,
+                       policy.min_surviving_share, providers)
 
 
 def policy_limits(inventory: Inventory, catalog: Catalog) -> list[SpreadLimit]:

@@ -28,7 +28,6 @@ import gc
 import numpy as np
 import pulp
 
-from planner.domain.refusal import unspread
 from planner.formulation.data_rows import (
     copy_variables,
     copy_window,
@@ -316,7 +315,7 @@ def policy_share(model: Model) -> None:
     inst = model.instance
     policy = inst.inventory.policy
     k = policy.survive_provider_losses
-    lost = unspread(inst.inventory, inst.catalog) if inst.refused else set()
+    lost = inst.unspread()
     for gi, (g, group) in enumerate(inst.groups.items()):
         if not group.spread or g in lost:
             continue

@@ -30,6 +30,7 @@ import pulp
 from planner.domain.bill import ipv4_monthly
 from planner.domain.home import recopy_per_gb
 from planner.domain.location import Geography, bounded_pairs
+from planner.domain.spread import least_footprint
 from planner.formulation.candidates import Candidate
 from planner.formulation.instance import Instance
 from planner.formulation.model import add_constraint
@@ -250,10 +251,10 @@ def home_footprint(model: HomeModel, inst: Instance) -> None:
     """The policy's least footprint holds at home as on the bridge: a group at a provider
     has at least m_g = min(min_servers_per_provider, count_g) servers there, with f_gp
     binary: x_gp >= m_g f_gp and x_gp <= count_g f_gp. None where m_g is 1."""
-    least = inst.inventory.policy.min_servers_per_provider
+    policy = inst.inventory.policy
     for i, ((g, p), _) in enumerate(sorted(model.by_place.items())):
         count = inst.groups[g].count
-        m = min(least, count)
+        m = least_footprint(policy, count)
         if m <= 1:
             continue
         f = model.lp.add_variable(f"hf_{i}", 0, 1, pulp.LpBinary)

@@ -116,12 +116,17 @@ class Instance:
         """Whether group g may stop serving at some refusal hour (`stopping`)."""
         return any(g in groups for groups in self.stopping.values())
 
+    def unspread(self) -> set[str]:
+        """Groups the spread rules give way for (refusal.unspread): only where something
+        refuses within the hours planned."""
+        return refusal.unspread(self.inventory, self.catalog) if self.refused else set()
+
     def spread_limits(self) -> dict[str, SpreadLimit]:
         """Groups the spread policy holds below their count (domain/spread.py), on the
         providers their candidates are at: not a group the rules leave free (not spread,
         or refusal.unspread), nor one that may stop serving, whose servers at H need not
         be the most it ever runs."""
-        lost = refusal.unspread(self.inventory, self.catalog) if self.refused else set()
+        lost = self.unspread()
         at: dict[str, set[str]] = {}
         for c in self.candidates:
             at.setdefault(c.group, set()).add(c.provider)

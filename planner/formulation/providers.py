@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pulp
 
+from planner.domain.spread import least_footprint
 from planner.formulation.model import Model, add_constraint
 
 COMPUTE, STORAGE = "compute", "object_storage"
@@ -178,7 +179,7 @@ def min_footprint(model: Model) -> None:
         c = inst.candidates[ci]
         model.placed_at.setdefault((c.group, c.provider), []).append(var)
     for g, p in [*at, *(key for key in peaks if key not in at)]:
-        m = min(least, inst.groups[g].count)
+        m = least_footprint(inst.inventory.policy, inst.groups[g].count)
         if m <= 1 and not model.work:
             continue
         z = model.footprint[(g, p)] = model.lp.add_variable(

@@ -9,6 +9,7 @@ and least footprint bind (policy_share, min_footprint), as the budget binds its 
 
 from __future__ import annotations
 
+from planner.domain.spread import least_footprint
 from planner.formulation.instance import Instance
 from planner.models.plan import Cause, Costs
 from planner.results.budget_causes import budgets_set, egress_price, over_budget, to_plan
@@ -150,7 +151,7 @@ def _footprint_holds(inst: Instance, g: str, p: str, free: float, rows: SolvedRo
     """g is not placed at p, and p has no room at the horizon for the least footprint a
     group needs wherever it is placed (min_footprint)."""
     H = inst.horizon_hours
-    least = min(inst.inventory.policy.min_servers_per_provider, inst.groups[g].count)
+    least = least_footprint(inst.inventory.policy, inst.groups[g].count)
     if least <= 1 or rows.placed.get((g, p), 0.0) > TOL:
         return None
     room_at_h = min(inst.provider_curves[p].values[H] - rows.used_by_hour(p)[H],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from planner.domain import home as rules
 from planner.domain.curves import HOURS_PER_MONTH
-from planner.domain.spread import most_placed
+from planner.domain.spread import group_most
 from planner.formulation.home import HomeModel
 from planner.formulation.instance import Instance
 from planner.models.home import HomeRow, HomeStage
@@ -29,14 +29,6 @@ def _rows(inst: Instance, model: HomeModel, values: dict[str, float],
     return rows
 
 
-def _spread_holds(group, policy, providers: int) -> bool:
-    """Whether the spread policy alone keeps `group` from moving home whole on `providers`
-    providers (formulation/home.py home_share and home_footprint)."""
-    return group.spread and most_placed(
-        group.count, policy.min_servers_per_provider, policy.max_share_per_provider,
-        policy.survive_provider_losses, policy.min_surviving_share, providers) < group.count
-
-
 def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
     """Why each group without a home has none: where it could go, and what it lost."""
     out = []
@@ -52,7 +44,8 @@ def _why(inst: Instance, model: HomeModel, staying: list[str]) -> list[str]:
                 f"at most {policy.max_providers_home} providers")
         if not near:
             text += ": no provider near the hub fits it"
-        elif _spread_holds(group, policy, k):
+        elif group.spread and group_most(group, policy, k) < group.count:
+            # home_share and home_footprint alone keep it from moving whole
             text += (f" among those near the hub that fit it ({', '.join(near)}): the "
                      "policy's spread (max_share_per_provider, survive_provider_losses, "
                      f"min_servers_per_provider) cannot hold all of it on {k} provider(s)")

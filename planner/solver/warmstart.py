@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from itertools import accumulate
 
+from planner.domain.spread import least_footprint
 from planner.formulation.objectives import value_at
 from planner.formulation.providers import COMPUTE, STORAGE
 
@@ -154,13 +155,12 @@ def _cut_to(counts: dict[int, list[float]], mine: list[int], most: list[float]) 
 def _trim_to_footprint(inst, counts: dict[int, list[float]]) -> bool:
     """Take a group off each provider where it has fewer servers at the horizon than the
     policy's least footprint (min_footprint). True when something was taken."""
-    least = inst.inventory.policy.min_servers_per_provider
     final: dict[tuple[str, str], float] = {}
     for ci, row in counts.items():
         c = inst.candidates[ci]
         final[(c.group, c.provider)] = final.get((c.group, c.provider), 0.0) + row[-1]
     small = {key for key, x in final.items()
-             if 0 < x < min(least, inst.groups[key[0]].count)}
+             if 0 < x < least_footprint(inst.inventory.policy, inst.groups[key[0]].count)}
     for ci in counts:
         c = inst.candidates[ci]
         if (c.group, c.provider) in small:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from planner.domain import curves, data, gates, refusal, served
+from planner.domain.spread import least_footprint
 from planner.domain.usage import all_used, providers_by_kind
 from planner.verify.context import (
     SERVICE_KINDS,
@@ -373,15 +374,21 @@ def check_provider_count(ctx: Context) -> Iterator[Violation]:
 def check_min_footprint(ctx: Context) -> Iterator[Violation]:
     """A group placed at a provider has, at hour H, at least min(min_servers_per_provider,
     count) servers there."""
-    least = ctx.plan.inventory.policy.min_servers_per_provider
-    if least <= 1:
-        return
     placed: dict[tuple[str, str], float] = defaultdict(float)
     for row in ctx.plan.schedule:
         placed[(row.group, row.provider)] += row.up_by_hour[ctx.H]
+    yield from short_footprints(ctx, placed, "min_footprint", "")
+
+
+def short_footprints(ctx: Context, placed: dict[tuple[str, str], float], constraint: str,
+                     where: str) -> Iterator[Violation]:
+    """Each (group, provider) of `placed` (servers there) with some servers but fewer than
+    the least footprint (domain/spread.least_footprint); `where` follows the group's name."""
+    policy = ctx.plan.inventory.policy
     for (g, p), n in sorted(placed.items()):
         group = ctx.groups.get(g)
-        need = min(least, group.count) if group else least
+        need = least_footprint(policy, group.count) if group else \
+            policy.min_servers_per_provider
         if 0 < n < need:
-            yield violated("min_footprint", f"{g} has {n:g} server(s) at {p}, fewer than the "
-                           f"{need} the policy asks of a group at a provider")
+            yield violated(constraint, f"{g}{where} has {n:g} server(s) at {p}, fewer than "
+                           f"the {need} the policy asks of a group at a provider")

@@ -15,6 +15,7 @@ from planner.domain.packing import packs, per_host
 from planner.domain.refusal import refusal_hour
 from planner.verify.context import Context, Violation, close, leq, num, violated
 from planner.verify.costs import MissingRate, recompute_costs
+from planner.verify.flows import short_footprints
 
 
 def check_home(ctx: Context) -> Iterator[Violation]:
@@ -114,15 +115,10 @@ def _spread(ctx: Context) -> Iterator[Violation]:
     the k largest at most (1 - min_surviving_share) X; and for every group, at least
     min(min_servers_per_provider, count) servers at each provider it is at."""
     policy, home = ctx.plan.inventory.policy, ctx.plan.home
-    placed: dict[tuple[str, str], int] = defaultdict(int)
+    placed: dict[tuple[str, str], float] = defaultdict(float)
     for r in home.rows:
         placed[(r.group, r.provider)] += r.servers
-    for (name, p), n in sorted(placed.items()):
-        group = ctx.groups.get(name)
-        need = min(policy.min_servers_per_provider, group.count) if group else 1
-        if 0 < n < need:
-            yield violated("home", f"{name} at home has {n} server(s) at {p}, fewer than the "
-                           f"{need} the policy asks of a group at a provider")
+    yield from short_footprints(ctx, placed, "home", " at home")
     for name, group in ctx.groups.items():
         if not group.spread or name in home.staying:
             continue
