@@ -15,7 +15,8 @@ def _stopped_early(code: int, word: str):
 
 
 def run() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: _stopped_early(143, "terminated"))
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:  # as cli/common.catch_signals
+        signal.signal(signal.SIGTERM, lambda *_: _stopped_early(143, "terminated"))
     try:
         from planner.cli.main import main
     except KeyboardInterrupt:

@@ -125,3 +125,55 @@ def test_a_signal_mid_run_keeps_the_previous_outputs(tmp_path, sig, code, word):
     assert (out / "plan.json").read_text() == "previous plan\n"
     assert (out / "runbook.md").read_text() == "previous runbook\n"
     assert sorted(p.name for p in out.iterdir()) == ["plan.json", "runbook.md"]
+
+
+def test_a_ctrl_c_a_library_wrapped_still_ends_as_stopped(tmp_path, monkeypatch):
+    """pydantic reports a Ctrl-C inside a serializer as a PydanticSerializationError (a CI
+    run ended in exit 3, "internal error", so): a signal received ends the command as
+    stopped whatever error it surfaces as. Without a signal the same error is a bug."""
+    from click.testing import CliRunner
+
+    from planner.cli import common
+    from planner.cli.main import main
+    from planner.inputs import loader
+
+    def wrapped_ctrl_c(path):
+        try:
+            common.on_signal(signal.SIGINT, None)
+        except KeyboardInterrupt as exc:
+            raise ValueError("Error calling function: KeyboardInterrupt") from exc
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    monkeypatch.setattr(common, "_received", [])
+    monkeypatch.setattr(loader, "load_inventory", wrapped_ctrl_c)
+    out = tmp_path / "out"
+    try:
+        result = CliRunner().invoke(main, ["plan", str(PARLER), "-o", str(out)])
+        assert result.exit_code == 130, result.output
+        assert "interrupted" in result.output and "internal error" not in result.output
+        monkeypatch.setattr(common, "_received", [])
+        monkeypatch.setattr(loader, "load_inventory",
+                            lambda path: (_ for _ in ()).throw(ValueError("plain bug")))
+        result = CliRunner().invoke(main, ["plan", str(PARLER), "-o", str(out)])
+        assert result.exit_code == 3 and "internal error" in result.output, result.output
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_signal_the_process_was_started_ignoring_stays_ignored():
+    """A background job of a shell (or `nohup`) starts with SIGINT ignored: the command
+    keeps that, and catches only what was not ignored."""
+    from planner.cli import common
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        common.catch_signals()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is common.on_signal
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

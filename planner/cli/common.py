@@ -8,6 +8,7 @@ import contextlib
 import datetime
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -43,6 +44,32 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, turned into an exception so that half-written files are cleaned up."""
+
+
+_received: list[KeyboardInterrupt] = []
+
+
+def on_signal(signum, frame) -> None:
+    """The handler of SIGINT and SIGTERM: raise KeyboardInterrupt (Terminated for SIGTERM)
+    and remember it. A library may turn it into an error of its own (pydantic reports a
+    Ctrl-C inside a serializer as a PydanticSerializationError), and the command must
+    still end as stopped, not as a bug: see `received`."""
+    exc = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    _received.append(exc)
+    raise exc
+
+
+def catch_signals() -> None:
+    """`on_signal` for SIGINT and SIGTERM, except one this process was started ignoring
+    (a background job of a shell, `nohup`): that was asked for and is kept."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, on_signal)
+
+
+def received() -> KeyboardInterrupt | None:
+    """The signal this process received through `on_signal`, if any (the first)."""
+    return _received[0] if _received else None
 
 
 def stopped(exc: KeyboardInterrupt) -> tuple[str, int]:

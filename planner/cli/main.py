@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -18,7 +17,14 @@ from planner.cli import export as cli_export
 from planner.cli import imports as cli_imports
 from planner.cli import stress as cli_stress
 from planner.cli import whatif as cli_whatif
-from planner.cli.common import Terminated, interruptible, load_catalog, stopped, today
+from planner.cli.common import (
+    catch_signals,
+    interruptible,
+    load_catalog,
+    received,
+    stopped,
+    today,
+)
 from planner.cli.writers import (
     check_folder,
     check_not_inputs,
@@ -36,10 +42,6 @@ from planner.report.summary import summary_json, summary_text
 
 EXIT_INPUT, EXIT_BUG = 1, 3
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
-
-
-def _on_sigterm(signum, frame):
-    raise Terminated()
 
 
 def _bug_report(exc: BaseException) -> str:
@@ -64,7 +66,7 @@ class _Group(click.Group):
     either way the previous ones are intact."""
 
     def invoke(self, ctx):
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        catch_signals()
         # A what-if stopped by Ctrl-C leaves its pool's semaphores to multiprocessing's
         # resource tracker, which cleans them up and warns that it did: not the user's news.
         # The tracker is started with these options.
@@ -72,22 +74,29 @@ class _Group(click.Group):
             sys.warnoptions.append(QUIET_TRACKER)
         try:
             return super().invoke(ctx)
-        except PlannerError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(EXIT_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise
+        except KeyboardInterrupt as exc:
+            _stopped(ctx, exc)
         except Exception as exc:  # noqa: BLE001 - a bug: say so, never a traceback
+            if (signal_exc := received()) is not None:  # a Ctrl-C a library wrapped
+                _stopped(ctx, signal_exc)
+            if isinstance(exc, PlannerError):
+                click.echo(f"error: {exc}", err=True)
+                ctx.exit(EXIT_INPUT)
             what = (str(exc) if isinstance(exc, InternalError)
                     else f"{type(exc).__name__}: {exc}").splitlines()[0][:200]
             click.echo(f"internal error (a bug in planner, not in your input): {what}; "
                        f"nothing was written; details in {_bug_report(exc)}", err=True)
             ctx.exit(EXIT_BUG)
-        except KeyboardInterrupt as exc:
-            message, code = stopped(exc)
-            click.echo(message, err=True)
-            ctx.exit(code)
+
+
+def _stopped(ctx, exc: KeyboardInterrupt):
+    """End the command as stopped by Ctrl-C (130) or SIGTERM (143)."""
+    message, code = stopped(exc)
+    click.echo(message, err=True)
+    ctx.exit(code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
