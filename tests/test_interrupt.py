@@ -35,11 +35,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _default_signals() -> None:
+    """In the child before it runs: Ctrl-C as at a terminal, even when these tests run as a
+    shell's background job (SIGINT ignored, which the command rightly keeps)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args: list[str], cwd: Path, workers: int) -> tuple[subprocess.Popen, list[int]]:
     """The command, once it runs `workers` worker processes (and 2 s more: mid-solve)."""
     proc = subprocess.Popen([sys.executable, "-m", "planner", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            start_new_session=True, preexec_fn=_default_signals,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     started = time.monotonic()
     while len(_children(proc.pid)) < workers and time.monotonic() - started < PATIENCE_SECONDS:
         assert proc.poll() is None, proc.communicate()
@@ -113,7 +120,8 @@ def test_a_signal_mid_run_keeps_the_previous_outputs(tmp_path, sig, code, word):
     (out / "runbook.md").write_text("previous runbook\n")
     proc = subprocess.Popen([sys.executable, "-m", "planner", "plan",
                              str(ROOT / "inventories" / "parler-2021.yaml"), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
     time.sleep(1.5)  # inside loading or solving
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=120)
