@@ -81,5 +81,5 @@ def test_the_inputs_are_written_to_plan_again_and_a_published_csv_is_compared(tm
     assert "1 of 1 instances at the published bins" in result.output
     plan = CliRunner().invoke(cli, ["plan", str(out / "one.inventory.yaml"), "-c",
                                     str(out / "one.catalog.yaml"), "--no-default-catalog",
-                                    "--format", "json"])
+                                    "--format", "json", "-o", str(tmp_path / "plan")])
     assert plan.exit_code == 0, plan.output
