@@ -298,6 +298,43 @@ def _check_baseline_keeps_every_curve(inventory, catalog, placement=SOONEST):
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
+def test_the_baseline_leaves_room_for_the_writes_to_live_data(placement):
+    """Executable instances have live data (write_gb_per_hour): while a group is live
+    (domain/data.live_end), the writes to what has landed at a target are replicated
+    through the source's egress and the target's ingress, w / D x the GB landed by the end
+    of the hour (own arithmetic). The greedy copies leave room for them, hour by hour.
+    Before, they took the whole link: at 10,000 executable servers no start could be made
+    of the greedy plan and the planner returned none."""
+    from planner.domain.data import live_end
+
+    inventory, catalog = generate(400, 20, 22, seed=0, executable=True)
+    inst = prepare(inventory, catalog)
+    b = baseline(inventory, catalog, inst, placement=placement)
+    H, groups = inventory.horizon, {g.name: g for g in inventory.groups}
+    out_of_source, into, replicated = [0.0] * (H + 1), {}, 0.0
+    for copy in b.copies:
+        group = groups.get(copy.demand)
+        moved, landed = list(copy.gb_by_hour), 0.0
+        if group is not None:
+            end = live_end(inventory, group)
+            for t in range(H + 1):
+                landed += copy.gb_by_hour[t]
+                if 1 <= t <= end:
+                    moved[t] += group.write_gb_per_hour / group.data_gb * landed
+                    replicated += group.write_gb_per_hour / group.data_gb * landed
+            target = into.setdefault(copy.target, [0.0] * (H + 1))
+            into[copy.target] = [a + b for a, b in zip(target, moved)]
+        if group is None or group.data_from is None:
+            out_of_source = [a + b for a, b in zip(out_of_source, moved)]
+    assert replicated > 0  # the instance has live data that landed while live
+    egress = inst.egress.values
+    assert all(out_of_source[t] <= egress[t] + 1e-6 * max(1, egress[t]) for t in range(H + 1))
+    for p, gb in into.items():
+        cap = inst.ingress[p].values
+        assert all(gb[t] <= cap[t] + 1e-6 * max(1, cap[t]) for t in range(H + 1)), p
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS)
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("servers,groups,providers", [(60, 8, 10), (400, 20, 22),
                                                       (2000, 45, 33)])

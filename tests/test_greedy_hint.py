@@ -2,15 +2,17 @@
 carries its greedy plan's servers, never more than what serves, and keeps the spread policy
 at the horizon."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.baseline.waves import PLACEMENTS, SOONEST, baseline
 from planner.formulation.families import formulate
 from planner.formulation.instance import prepare
+from planner.models import Inventory
 from planner.solver import warmstart
 from planner.solver.start import complete
-from tests.builders import small_catalog, small_inventory
+from tests.builders import inventory_dict, small_catalog, small_inventory
 from tests.strategies import SMALL_SETTINGS, small_cases
 
 
@@ -198,3 +200,46 @@ def test_a_group_is_cut_to_what_its_dependency_serves():
     assert counts == {0: [0.0, 1.0, 1.0], 1: [0.0, 2.0, 2.0], 2: [0.0, 0.0, 0.0]}
     assert not cut_to_dependencies(SimpleNamespace(groups=groups, candidates=candidates),
                                     counts)
+
+
+@pytest.mark.parametrize("egress_gbps", [1, 5])
+@pytest.mark.parametrize("write_gb_per_hour", [20, 400])
+@pytest.mark.parametrize("placement", PLACEMENTS)
+def test_the_greedy_copies_leave_room_for_the_writes_to_live_data(egress_gbps,
+                                                                   write_gb_per_hour,
+                                                                   placement):
+    """Live data (write_gb_per_hour) is replicated to what has landed, through the same
+    links (domain/data.replication_gb): the greedy copies and those writes fit the source's
+    egress and each target's ingress hour by hour, as the verifier counts them, and the
+    greedy plan completes into a start with its copies as they are. Before, the greedy plan
+    left the writes out, and at 10,000 executable synthetic servers no start could be
+    completed from it: the planner returned no plan at all."""
+    from planner.domain.data import replication_gb
+    from planner.solver.start import complete_point
+
+    raw = inventory_dict(horizon=60, egress_gbps=egress_gbps)
+    raw["groups"][1]["write_gb_per_hour"] = write_gb_per_hour  # db: 2,000 GB
+    inventory, catalog = Inventory.model_validate(raw), small_catalog()
+    instance = prepare(inventory, catalog)
+    greedy = baseline(inventory, catalog, instance, placement=placement)
+    H = instance.horizon_hours
+    egress, ingress = [0.0] * (H + 1), {}
+    for row in greedy.copies:
+        if row.demand not in instance.groups:
+            egress = [a + b for a, b in zip(egress, row.gb_by_hour)]  # object storage
+            continue
+        group = instance.groups[row.demand]
+        moved = [a + b for a, b in zip(row.gb_by_hour,
+                                       replication_gb(inventory, group, list(row.gb_by_hour)))]
+        egress = [a + b for a, b in zip(egress, moved)]
+        ingress[row.target] = [a + b for a, b in zip(ingress.get(row.target, [0.0] * (H + 1)),
+                                                     moved)]
+    assert any(row.demand == "db" for row in greedy.copies)
+    for t in range(1, H + 1):
+        assert egress[t] <= instance.egress.values[t] + 1e-6, t
+        for p, gb in ingress.items():
+            assert gb[t] <= instance.ingress[p].values[t] + 1e-6, (p, t)
+    model = formulate(instance)
+    hint = warmstart.greedy_hint(model, greedy)
+    model.lp.setObjective(model.unserved)
+    assert complete_point(model.lp, hint, fixed=hint) is not None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from planner.baseline.labour import Ledger
 from planner.domain.bill import ipv4_monthly
+from planner.domain.data import live_end
 from planner.formulation.instance import Candidate, Instance
 
 EPS = 1e-9
@@ -163,25 +164,68 @@ class State:
             del self._rooms[key]
 
     def copy_plan(self, provider: str, total_gb: float,
-                  room_gb: list[float] | None = None, from_source: bool = True) -> list[float]:
+                  room_gb: list[float] | None = None, from_source: bool = True,
+                  group: str | None = None) -> list[float]:
         """GB copied in each hour, as early as the links left over allow, up to total_gb,
         and by each hour t no more than room_gb[t] (what the hosts made by then hold, or
         what the seed group's servers hold); through the source's egress unless not
-        `from_source` (seeded from new servers)."""
+        `from_source` (seeded from new servers).
+
+        The writes to `group`'s live data that has landed follow it through the same
+        links (domain/data.replication_gb): in a live hour t, with L the GB landed before
+        it and rho = w_g / D_g, the copy x_t and the replication rho (L + x_t) share the
+        link left, x_t <= (link_t - rho L) / (1 + rho); and what has landed never exceeds
+        what a later live hour's link can replicate, L + x_t <= min_{t < t' <= end}
+        link_t' / rho. Without that the greedy plan overran the links (10,000 executable
+        synthetic servers: 44 hours of target ingress, by up to 76 GB), no start could be
+        completed from it, and the planner returned no plan at all."""
         out, left = [0.0] * (self.H + 1), total_gb
         ingress = self.ingress_left[provider]
+        link = [min(self.egress_left[t] if from_source else math.inf, ingress[t])
+                for t in range(self.H + 1)]
+        rho, end = self.replication(provider, group)
+        most = [math.inf] * (self.H + 2)  # most[t]: what may have landed by the end of t
+        for t in range(end - 1, 0, -1):
+            most[t] = min(most[t + 1], link[t + 1] / rho)
+        landed = 0.0
         for t in range(1, self.H + 1):
             if left <= EPS:
                 break
             room = math.inf if room_gb is None else room_gb[t] - (total_gb - left)
-            egress = self.egress_left[t] if from_source else math.inf
-            x = min(egress, ingress[t], left, room)
+            live = rho if t <= end else 0.0
+            x = min((link[t] - live * landed) / (1 + live), left, room, most[t] - landed)
             if x > 0:
                 out[t] = x
                 left -= x
+                landed += x
         return out
 
+    def replication(self, provider: str, group: str | None) -> tuple[float, int]:
+        """(GB replicated an hour per GB landed, the last hour it is) of `group`'s copies to
+        `provider`: (0, 0) when its data is not live (domain/data.live_end) or it has none;
+        to the hour before the provider refuses, as domain/data.replication_gb counts it."""
+        g = self.inst.groups.get(group) if group is not None else None
+        if g is None or not g.data_gb:
+            return 0.0, 0
+        end = live_end(self.inst.inventory, g)
+        refused = self.inst.refused_at(provider)
+        if refused is not None:
+            end = min(end, refused - 1)
+        return (g.write_gb_per_hour / g.data_gb, end) if end > 0 else (0.0, 0)
 
+    def take_links(self, provider: str, group: str, gb: list[float],
+                   from_source: bool = True) -> None:
+        """Take a copy's GB by hour, and the replication of what it landed, from the target's
+        ingress and (from the source) the source's egress."""
+        rho, end = self.replication(provider, group)
+        landed = 0.0
+        for t in range(self.H + 1):
+            landed += gb[t]
+            used = gb[t] + (rho * landed if 1 <= t <= end else 0.0)
+            if used:
+                if from_source:
+                    self.egress_left[t] -= used
+                self.ingress_left[provider][t] -= used
 
 
 def to_money(inst: Instance, fact, currency: str) -> float:

@@ -237,17 +237,17 @@ def _place_group(state: State, name: str, pending: list[Candidate], rows: list[S
         if per_server > 0:  # copied onto hosts as they are made; a server serves with its data
             hosts = list(up)
             room = _room(hosts, per_server, seed_room)
-            gb = state.copy_plan(c.provider, up[H] * per_server, room, seed_room is None)
+            gb = state.copy_plan(c.provider, up[H] * per_server, room, seed_room is None, name)
             copied = 0.0
             for t in range(1, H + 1):
                 copied += gb[t]
                 up[t] = min(up[t], math.floor(copied / per_server + EPS))
             hosts = [min(h, up[H]) for h in hosts]  # only hosts that will serve
             gb = state.copy_plan(c.provider, up[H] * per_server,  # copy only what serves
-                                 _room(hosts, per_server, seed_room), seed_room is None)
+                                 _room(hosts, per_server, seed_room), seed_room is None, name)
         if up[H] == 0:
             continue
-        _commit(state, c, hosts or up, gb, seed_room is None)
+        _commit(state, c, name, hosts or up, gb, seed_room is None)
         if state.ledger is not None:
             state.ledger.commit(c, up, opening)
         if seed_room is not None:  # what this candidate took of the seed's data
@@ -295,14 +295,10 @@ def _room(hosts: list[int], per_server: float, seed_room: list[float] | None) ->
     return room if seed_room is None else [min(a, b) for a, b in zip(room, seed_room)]
 
 
-def _commit(state: State, c: Candidate, up: list[int], gb: list[float],
+def _commit(state: State, c: Candidate, group: str, up: list[int], gb: list[float],
             from_source: bool = True) -> None:
     state.hold(c, up)
-    for t in range(state.H + 1):
-        if gb[t]:
-            if from_source:
-                state.egress_left[t] -= gb[t]
-            state.ingress_left[c.provider][t] -= gb[t]
+    state.take_links(c.provider, group, gb, from_source)
 
 
 def _release(state: State, c: Candidate, before, after) -> None:
