@@ -1,7 +1,8 @@
 """Benchmark: the planner on synthetic inventories of growing size, against the baseline.
 
 For each case (servers, groups, providers, solver) a fresh subprocess generates the inputs
-(bench/generate.py), runs the greedy baseline (planner/baseline/waves.py) and the planner
+(bench/generate.py), runs the greedy baseline (planner/baseline/waves.py; where latency is
+planned, with each application's stack in one metro, formulation/location.by_stack) and the planner
 (`pipeline.plan`, which prepares, formulates, solves both phases, assembles and verifies),
 renders the runbook, and reports its timings and its own peak memory. The parent prints:
 
@@ -127,6 +128,7 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
     from planner import pipeline
     from planner.baseline.waves import baseline
     from planner.formulation.instance import prepare
+    from planner.formulation.location import by_stack
     from planner.report.render import render_runbook
 
     out: dict = {"servers": servers, "groups": groups, "providers": providers,
@@ -140,7 +142,11 @@ def run_case(servers: int, groups: int, providers: int, solver: str, time_limit:
     out["prepare_s"] = time.perf_counter() - started
     out["candidates"], out["periods"] = len(instance.candidates), len(instance.grid)
     started = time.perf_counter()
-    base = baseline(inventory, catalog, instance)
+    # the yardstick keeps the inventory's latency bounds as a team would, each application's
+    # stack in one metro (the instance itself where latency is not planned). Placed anywhere,
+    # at 10,000 executable servers it broke 1,362 latency rows: no start could be made of it
+    # in the model, and its 5.9% at the deadline was a plan nobody could run.
+    base = baseline(inventory, catalog, by_stack(instance))
     out["baseline_s"] = time.perf_counter() - started
     late = greedy_overdue(instance, base)
     del instance
@@ -439,7 +445,8 @@ def main(argv: list[str] | None = None) -> None:
             result = run_in_subprocess(case, hard)
             results.append(result)
             print(perf_row(result), flush=True)
-    print("\nPlanner (P) against the greedy baseline (B, planner/baseline/waves.py):\n")
+    print("\nPlanner (P) against the greedy baseline (B, planner/baseline/waves.py; each stack "
+          "in one metro where latency is planned):\n")
     print(VS_HEADER)
     for result in results:
         print(vs_row(result))
