@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from planner.baseline.labour import Ledger
 from planner.domain.bill import ipv4_monthly
-from planner.domain.data import live_end
+from planner.domain.data import replication_gb, replication_rate
 from planner.formulation.instance import Candidate, Instance
 
 EPS = 1e-9
@@ -201,28 +201,20 @@ class State:
         return out
 
     def replication(self, provider: str, group: str | None) -> tuple[float, int]:
-        """(GB replicated an hour per GB landed, the last hour it is) of `group`'s copies to
-        `provider`: (0, 0) when its data is not live (domain/data.live_end) or it has none;
-        to the hour before the provider refuses, as domain/data.replication_gb counts it."""
+        """domain/data.replication_rate of `group`'s copies to `provider` ((0, 0) for none)."""
         g = self.inst.groups.get(group) if group is not None else None
-        if g is None or not g.data_gb:
-            return 0.0, 0
-        end = live_end(self.inst.inventory, g)
-        refused = self.inst.refused_at(provider)
-        if refused is not None:
-            end = min(end, refused - 1)
-        return (g.write_gb_per_hour / g.data_gb, end) if end > 0 else (0.0, 0)
+        return (0.0, 0) if g is None else \
+            replication_rate(self.inst.inventory, g, self.inst.refused_at(provider))
 
     def take_links(self, provider: str, group: str, gb: list[float],
                    from_source: bool = True) -> None:
-        """Take a copy's GB by hour, and the replication of what it landed, from the target's
-        ingress and (from the source) the source's egress."""
-        rho, end = self.replication(provider, group)
-        landed = 0.0
-        for t in range(self.H + 1):
-            landed += gb[t]
-            used = gb[t] + (rho * landed if 1 <= t <= end else 0.0)
-            if used:
+        """Take a copy's GB by hour, and the replication of what it landed (domain/data.
+        replication_gb, as the verifier counts it), from the target's ingress and (from the
+        source) the source's egress."""
+        replicated = replication_gb(self.inst.inventory, self.inst.groups[group], gb,
+                                    self.inst.refused_at(provider))
+        for t, (copied, written) in enumerate(zip(gb, replicated)):
+            if used := copied + written:
                 if from_source:
                     self.egress_left[t] -= used
                 self.ingress_left[provider][t] -= used

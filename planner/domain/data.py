@@ -25,17 +25,23 @@ def live_hours(inventory: Inventory, group: WorkloadGroup, before: int, t: int) 
     return max(0, min(t, live_end(inventory, group)) - before)
 
 
+def replication_rate(inventory: Inventory, group: WorkloadGroup,
+                     until: int | None = None) -> tuple[float, int]:
+    """(GB replicated an hour per GB landed, w_g / D_g; the last hour it is) of g's copies to
+    one target: while g is live, and before `until`, the hour the target refuses (what was
+    there is gone); (0, 0) when there is none."""
+    end = live_end(inventory, group) if group.data_gb else 0
+    if until is not None:
+        end = min(end, until - 1)
+    return (group.write_gb_per_hour / group.data_gb, end) if end > 0 else (0.0, 0)
+
+
 def replication_gb(inventory: Inventory, group: WorkloadGroup,
                    gb_by_hour: list[float], until: int | None = None) -> list[float]:
     """GB replicated in each hour to one target: the writes to the part of g's data already
-    there, (w_g / D_g) x the GB copied there by the end of the hour, while g is live, and
-    before `until`, the hour the target refuses (what was there is gone)."""
-    if not group.data_gb:
-        return [0.0] * len(gb_by_hour)
-    rate, end, out, landed = group.write_gb_per_hour / group.data_gb, \
-        live_end(inventory, group), [], 0.0
-    if until is not None:
-        end = min(end, until - 1)
+    there, (w_g / D_g) x the GB copied there by the end of the hour (replication_rate)."""
+    rate, end = replication_rate(inventory, group, until)
+    out, landed = [], 0.0
     for t, gb in enumerate(gb_by_hour):
         landed += gb
         out.append(rate * landed if 1 <= t <= end else 0.0)
